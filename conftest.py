@@ -1,0 +1,159 @@
+"""Shared fixtures: the three personas and the people they may or may not see.
+
+- `coordinator`: coordinator in Ungteam, the team that follows `person`;
+- `colleague`: coordinator in another team of the same municipality;
+- `outsider`: coordinator in another organisation, who must see nothing.
+Around them: `team_lead` of Ungteam, `manager` of the municipality (aggregates only),
+and `org_admin`, the municipality's administrator.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+import pytest
+from django.utils import timezone
+
+from losen.accounts.models import Membership, Organisation, Role, Team, User
+from losen.lib.idnumbers import parse_identity_number
+from losen.people.actions import PersonData, do_register_person
+
+PASSWORD = "correct horse battery staple"
+
+
+def synthetic_fnr(birth_date: datetime.date, individual: int = 123) -> str:
+    """A valid Test-Norge number (month + 80) for a birth date born 2000-2039, for tests.
+
+    Tries individual numbers upwards from 500 + `individual` until the classic check
+    digits exist (k1 or k2 of 10 has no valid number).
+    """
+    assert 2000 <= birth_date.year <= 2039
+    for candidate in range(500 + individual % 500, 1000):
+        base = f"{birth_date.day:02d}{birth_date.month + 80:02d}{birth_date.year % 100:02d}"
+        digits = [int(c) for c in f"{base}{candidate:03d}"]
+        k1 = 11 - sum(w * d for w, d in zip((3, 7, 6, 1, 8, 9, 4, 5, 2), digits, strict=True)) % 11
+        k1 = 0 if k1 == 11 else k1
+        if k1 == 10:
+            continue
+        digits.append(k1)
+        k2 = 11 - sum(
+            w * d for w, d in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), digits, strict=True)
+        ) % 11
+        k2 = 0 if k2 == 11 else k2
+        if k2 == 10:
+            continue
+        return "".join(map(str, digits)) + str(k2)
+    raise AssertionError("no valid number")
+
+
+@pytest.fixture
+def municipality(db) -> Organisation:
+    return Organisation.objects.create(
+        name="Testkommune", kind=Organisation.Kind.MUNICIPALITY, country="NO", org_number="974760673"
+    )
+
+
+@pytest.fixture
+def outside_organisation(db) -> Organisation:
+    return Organisation.objects.create(
+        name="Utenfor AS", kind=Organisation.Kind.PROVIDER, country="NO", org_number="923609016"
+    )
+
+
+@pytest.fixture
+def team(municipality) -> Team:
+    return Team.objects.create(organisation=municipality, name="Ungteam")
+
+
+@pytest.fixture
+def other_team(municipality) -> Team:
+    return Team.objects.create(organisation=municipality, name="Oppfølgingsteam")
+
+
+@pytest.fixture
+def outside_team(outside_organisation) -> Team:
+    return Team.objects.create(organisation=outside_organisation, name="Utenforteamet")
+
+
+@pytest.fixture
+def make_user(db) -> Callable[..., User]:
+    def make(email: str, role: Role, *, team: Team | None = None,
+             organisation: Organisation | None = None, **extra) -> User:
+        user = User.objects.create_user(email, PASSWORD, full_name=extra.pop("full_name", email),
+                                        **extra)
+        Membership.objects.create(
+            user=user, team=team, organisation=organisation or team.organisation, role=role
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def coordinator(make_user, team) -> User:
+    return make_user("koordinator@test.no", Role.COORDINATOR, team=team, full_name="Kari Koordinator")
+
+
+@pytest.fixture
+def colleague(make_user, other_team) -> User:
+    return make_user("kollega@test.no", Role.COORDINATOR, team=other_team, full_name="Kai Kollega")
+
+
+@pytest.fixture
+def outsider(make_user, outside_team) -> User:
+    return make_user("utenfor@test.no", Role.COORDINATOR, team=outside_team, full_name="Ulf Utenfor")
+
+
+@pytest.fixture
+def team_lead(make_user, team) -> User:
+    return make_user("leder@test.no", Role.TEAM_LEAD, team=team, full_name="Lise Leder")
+
+
+@pytest.fixture
+def manager(make_user, municipality) -> User:
+    return make_user("analytiker@test.no", Role.MANAGER, organisation=municipality,
+                     full_name="Anne Analytiker")
+
+
+@pytest.fixture
+def org_admin(make_user, municipality) -> User:
+    return make_user("admin@test.no", Role.ADMIN, organisation=municipality, is_staff=True,
+                     full_name="Arne Admin")
+
+
+@pytest.fixture
+def register(coordinator, team) -> Callable[..., object]:
+    """Register a person as the coordinator, in Ungteam."""
+
+    def register(first_name="Nora", last_name="Hansen", birth_date=None, identity_number=None,
+                 actor=None, in_team=None, **fields):
+        birth_date = birth_date or datetime.date(2003, 5, 17)
+        number = (
+            parse_identity_number(identity_number, allow_synthetic=True) if identity_number else None
+        )
+        return do_register_person(
+            actor or coordinator,
+            team=in_team or team,
+            data=PersonData(first_name=first_name, last_name=last_name, birth_date=birth_date,
+                            **fields),
+            identity_number=number,
+        )
+
+    return register
+
+
+@pytest.fixture
+def person_number() -> str:
+    return synthetic_fnr(datetime.date(2003, 5, 17), 456)
+
+
+@pytest.fixture
+def person(register, person_number):
+    return register(identity_number=person_number, phone="+47 412 34 567",
+                    municipality="Testkommune")
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    return timezone.localdate()

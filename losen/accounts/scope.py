@@ -1,0 +1,91 @@
+"""What an actor may reach: computed once per request from their memberships.
+
+Every permission-checked getter and `visible_to` queryset in the later apps starts
+from `scope_of(actor)`, so the rules for who sees what are written once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from losen.accounts.models import CASEWORK_ROLES, Membership, Role, User
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None
+    is_superuser: bool = False
+    # Teams in which the actor works with individual young people (coordinator, team lead).
+    casework_team_ids: frozenset[int] = field(default_factory=frozenset)
+    lead_team_ids: frozenset[int] = field(default_factory=frozenset)
+    volunteer_team_ids: frozenset[int] = field(default_factory=frozenset)
+    # Organisations the actor administers (sees every young person of).
+    admin_org_ids: frozenset[int] = field(default_factory=frozenset)
+    # Organisations whose aggregates the actor sees (manager, funder).
+    aggregate_org_ids: frozenset[int] = field(default_factory=frozenset)
+    org_ids: frozenset[int] = field(default_factory=frozenset)
+    memberships: tuple[Membership, ...] = ()
+
+    @property
+    def can_read_people(self) -> bool:
+        return bool(self.casework_team_ids or self.admin_org_ids)
+
+    @property
+    def can_register_people(self) -> bool:
+        return bool(self.casework_team_ids)
+
+    def can_show_identity_numbers(self) -> bool:
+        return self.can_read_people
+
+    def has_role(self, role: Role) -> bool:
+        return any(m.role == role for m in self.memberships)
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(m.role for m in self.memberships)
+
+    def casework_teams(self) -> list:
+        return [m.team for m in self.memberships if m.role in CASEWORK_ROLES and m.team]
+
+
+ANONYMOUS = Scope(user_id=None)
+
+
+def scope_of(actor: User) -> Scope:
+    """The actor's scope, cached on the user object for the rest of the request."""
+    if actor is None or not actor.is_authenticated or not actor.is_active:
+        return ANONYMOUS
+    cached = getattr(actor, "_losen_scope", None)
+    if cached is not None:
+        return cached
+    memberships = tuple(
+        Membership.objects.filter(user=actor).select_related("team", "organisation")
+    )
+    casework = frozenset(
+        m.team_id for m in memberships if m.role in CASEWORK_ROLES and m.team_id is not None
+    )
+    scope = Scope(
+        user_id=actor.pk,
+        is_superuser=actor.is_superuser,
+        casework_team_ids=casework,
+        lead_team_ids=frozenset(
+            m.team_id for m in memberships if m.role == Role.TEAM_LEAD and m.team_id
+        ),
+        volunteer_team_ids=frozenset(
+            m.team_id for m in memberships if m.role == Role.VOLUNTEER and m.team_id
+        ),
+        admin_org_ids=frozenset(m.organisation_id for m in memberships if m.role == Role.ADMIN),
+        aggregate_org_ids=frozenset(
+            m.organisation_id for m in memberships if m.role in (Role.MANAGER, Role.FUNDER)
+        ),
+        org_ids=frozenset(m.organisation_id for m in memberships),
+        memberships=memberships,
+    )
+    actor._losen_scope = scope  # type: ignore[attr-defined]
+    return scope
+
+
+def forget_scope(actor: User) -> None:
+    """Drop the cached scope (after memberships change within one request or test)."""
+    if hasattr(actor, "_losen_scope"):
+        del actor._losen_scope

@@ -1,0 +1,59 @@
+"""Writing the audit trail. Called by the getters (reads) and actions (writes) of other apps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from losen.accounts.models import Organisation, Team, User
+from losen.audit.models import AccessLog, ChangeLog, Purpose
+
+
+def _actor_name(actor: User | None) -> str:
+    if actor is None:
+        return "system"
+    return actor.full_name or actor.email
+
+
+def do_log_access(
+    actor: User,
+    *,
+    person_id: int,
+    person_organisation_id: int,
+    purpose: Purpose | str,
+    team: Team | None = None,
+    organisation: Organisation | None = None,
+    what: str = "person",
+) -> AccessLog:
+    return AccessLog.objects.create(
+        actor=actor,
+        actor_name=_actor_name(actor),
+        organisation_id=organisation.pk
+        if organisation
+        else (team.organisation_id if team else None),
+        team=team,
+        person_id=person_id,
+        person_organisation_id=person_organisation_id,
+        purpose=purpose,
+        what=what,
+    )
+
+
+def do_log_change(
+    actor: User | None,
+    *,
+    action: str,
+    obj,
+    organisation_id: int | None,
+    person_id: int | None = None,
+    changed_fields: Iterable[str] = (),
+) -> ChangeLog:
+    return ChangeLog.objects.create(
+        actor=actor,
+        actor_name=_actor_name(actor),
+        organisation_id=organisation_id,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+        person_id=person_id,
+        changed_fields=sorted(changed_fields),
+    )

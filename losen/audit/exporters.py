@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from losen.audit.models import AccessLog
+from losen.lib.exporters import Exporter
+
+
+class AccessLogExporter(Exporter):
+    """Who has read a person's data: the person's right to see it (GDPR art. 15)."""
+
+    def __init__(self, entries: QuerySet[AccessLog], *, person_label: str, person_id: int):
+        self.entries = entries
+        self.title = _("Access log for %(person)s") % {"person": person_label}
+        self.filename = f"access-log-{person_id}"
+
+    def header(self) -> list[str]:
+        return [_("Time"), _("Reader"), _("Organisation"), _("Team"), _("Purpose"), _("What")]
+
+    def rows(self) -> Iterable[list[Any]]:
+        for entry in self.entries.select_related("organisation", "team").iterator(chunk_size=2000):
+            yield [
+                entry.at,
+                entry.actor_name,
+                entry.organisation.name if entry.organisation else "",
+                entry.team.name if entry.team else "",
+                entry.get_purpose_display(),
+                what_label(entry.what),
+            ]
+
+
+def what_label(what: str) -> str:
+    return {"person": _("Person record"), "identity_number": _("Identity number")}.get(what, what)

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from losen.web import views as web_views
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("healthz", web_views.healthz, name="healthz"),
+    path("accounts/", include("losen.accounts.urls")),
+    path("people/", include("losen.people.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
