@@ -19,7 +19,7 @@ from losen.accounts.models import Membership, Organisation, Role, Team, User
 from losen.lib.idnumbers import parse_identity_number
 from losen.people.actions import PersonData, do_register_person
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # noqa: S105 - test password
 
 
 def synthetic_fnr(birth_date: datetime.date, individual: int = 123) -> str:
@@ -37,9 +37,10 @@ def synthetic_fnr(birth_date: datetime.date, individual: int = 123) -> str:
         if k1 == 10:
             continue
         digits.append(k1)
-        k2 = 11 - sum(
-            w * d for w, d in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), digits, strict=True)
-        ) % 11
+        k2 = (
+            11
+            - sum(w * d for w, d in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), digits, strict=True)) % 11
+        )
         k2 = 0 if k2 == 11 else k2
         if k2 == 10:
             continue
@@ -50,7 +51,10 @@ def synthetic_fnr(birth_date: datetime.date, individual: int = 123) -> str:
 @pytest.fixture
 def municipality(db) -> Organisation:
     return Organisation.objects.create(
-        name="Testkommune", kind=Organisation.Kind.MUNICIPALITY, country="NO", org_number="974760673"
+        name="Testkommune",
+        kind=Organisation.Kind.MUNICIPALITY,
+        country="NO",
+        org_number="974760673",
     )
 
 
@@ -78,10 +82,17 @@ def outside_team(outside_organisation) -> Team:
 
 @pytest.fixture
 def make_user(db) -> Callable[..., User]:
-    def make(email: str, role: Role, *, team: Team | None = None,
-             organisation: Organisation | None = None, **extra) -> User:
-        user = User.objects.create_user(email, PASSWORD, full_name=extra.pop("full_name", email),
-                                        **extra)
+    def make(
+        email: str,
+        role: Role,
+        *,
+        team: Team | None = None,
+        organisation: Organisation | None = None,
+        **extra,
+    ) -> User:
+        user = User.objects.create_user(
+            email, PASSWORD, full_name=extra.pop("full_name", email), **extra
+        )
         Membership.objects.create(
             user=user, team=team, organisation=organisation or team.organisation, role=role
         )
@@ -92,7 +103,9 @@ def make_user(db) -> Callable[..., User]:
 
 @pytest.fixture
 def coordinator(make_user, team) -> User:
-    return make_user("koordinator@test.no", Role.COORDINATOR, team=team, full_name="Kari Koordinator")
+    return make_user(
+        "koordinator@test.no", Role.COORDINATOR, team=team, full_name="Kari Koordinator"
+    )
 
 
 @pytest.fixture
@@ -102,7 +115,9 @@ def colleague(make_user, other_team) -> User:
 
 @pytest.fixture
 def outsider(make_user, outside_team) -> User:
-    return make_user("utenfor@test.no", Role.COORDINATOR, team=outside_team, full_name="Ulf Utenfor")
+    return make_user(
+        "utenfor@test.no", Role.COORDINATOR, team=outside_team, full_name="Ulf Utenfor"
+    )
 
 
 @pytest.fixture
@@ -112,31 +127,47 @@ def team_lead(make_user, team) -> User:
 
 @pytest.fixture
 def manager(make_user, municipality) -> User:
-    return make_user("analytiker@test.no", Role.MANAGER, organisation=municipality,
-                     full_name="Anne Analytiker")
+    return make_user(
+        "analytiker@test.no", Role.MANAGER, organisation=municipality, full_name="Anne Analytiker"
+    )
 
 
 @pytest.fixture
 def org_admin(make_user, municipality) -> User:
-    return make_user("admin@test.no", Role.ADMIN, organisation=municipality, is_staff=True,
-                     full_name="Arne Admin")
+    return make_user(
+        "admin@test.no",
+        Role.ADMIN,
+        organisation=municipality,
+        is_staff=True,
+        full_name="Arne Admin",
+    )
 
 
 @pytest.fixture
 def register(coordinator, team) -> Callable[..., object]:
     """Register a person as the coordinator, in Ungteam."""
 
-    def register(first_name="Nora", last_name="Hansen", birth_date=None, identity_number=None,
-                 actor=None, in_team=None, **fields):
+    def register(
+        first_name="Nora",
+        last_name="Hansen",
+        birth_date=None,
+        identity_number=None,
+        actor=None,
+        in_team=None,
+        **fields,
+    ):
         birth_date = birth_date or datetime.date(2003, 5, 17)
         number = (
-            parse_identity_number(identity_number, allow_synthetic=True) if identity_number else None
+            parse_identity_number(identity_number, allow_synthetic=True)
+            if identity_number
+            else None
         )
         return do_register_person(
             actor or coordinator,
             team=in_team or team,
-            data=PersonData(first_name=first_name, last_name=last_name, birth_date=birth_date,
-                            **fields),
+            data=PersonData(
+                first_name=first_name, last_name=last_name, birth_date=birth_date, **fields
+            ),
             identity_number=number,
         )
 
@@ -150,8 +181,9 @@ def person_number() -> str:
 
 @pytest.fixture
 def person(register, person_number):
-    return register(identity_number=person_number, phone="+47 412 34 567",
-                    municipality="Testkommune")
+    return register(
+        identity_number=person_number, phone="+47 412 34 567", municipality="Testkommune"
+    )
 
 
 @pytest.fixture

@@ -11,12 +11,10 @@ from django.utils import timezone
 
 from losen.accounts.models import Team, User
 from losen.accounts.scope import scope_of
-from losen.audit.actions import do_log_access, do_log_change
-from losen.audit.models import Purpose
+from losen.audit.actions import do_log_change
 from losen.lib import crypto
 from losen.lib.idnumbers import IdentityNumber
 from losen.people.models import Follow, Guardian, Person
-from losen.people.queries import reading_team
 
 # Fields a coordinator edits on the person form (the identity number is handled apart).
 EDITABLE_FIELDS = (
@@ -228,29 +226,6 @@ def do_update_person(
 
 def _decrypted_or_empty(person: Person) -> str:
     return crypto.decrypt(person.id_number_encrypted) if person.id_number_encrypted else ""
-
-
-def do_reveal_identity_number(actor: User, person: Person) -> str:
-    """The identity number in the clear, for someone who may see it; the showing is logged.
-
-    `person` must come from get_person_for, so the actor is already known to see them.
-    """
-    scope = scope_of(actor)
-    if not scope.can_show_identity_numbers():
-        raise NotAllowed("This role does not see identity numbers.")
-    if not person.id_number_encrypted:
-        return ""
-    team = reading_team(actor, person)
-    do_log_access(
-        actor,
-        person_id=person.pk,
-        person_organisation_id=person.organisation_id,
-        purpose=Purpose.IDENTITY_NUMBER,
-        team=team,
-        organisation=team.organisation if team else person.organisation,
-        what="identity_number",
-    )
-    return _decrypted_or_empty(person)
 
 
 @transaction.atomic

@@ -51,7 +51,9 @@ def reading_team(actor: User, person: Person) -> Team | None:
     return None
 
 
-def get_person_for(actor: User, person_id: int | str, purpose: Purpose | str) -> Person:
+def get_person_for(
+    actor: User, person_id: int | str, purpose: Purpose | str, *, what: str = "person"
+) -> Person:
     """The person, if the actor may see them; logs the read. 404 otherwise."""
     try:
         person = visible_to(actor).select_related("organisation").get(pk=int(person_id))
@@ -66,8 +68,24 @@ def get_person_for(actor: User, person_id: int | str, purpose: Purpose | str) ->
         purpose=purpose,
         team=team,
         organisation=organisation,
+        what=what,
     )
     return person
+
+
+def reveal_identity_number_for(actor: User, person_id: int | str) -> tuple[Person, str]:
+    """The person and their identity number in the clear; the showing is logged.
+
+    Only roles that work with individual young people see numbers; for anyone else the
+    person does not exist (404), as everywhere else.
+    """
+    from losen.lib import crypto
+
+    if not scope_of(actor).can_show_identity_numbers():
+        raise Http404("No such person.")
+    person = get_person_for(actor, person_id, Purpose.IDENTITY_NUMBER, what="identity_number")
+    number = crypto.decrypt(person.id_number_encrypted) if person.id_number_encrypted else ""
+    return person, number
 
 
 def search(queryset: QuerySet[Person], text: str) -> QuerySet[Person]:

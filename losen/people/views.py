@@ -21,7 +21,12 @@ from losen.lib.exporters import csv_response, pdf_response
 from losen.people import actions
 from losen.people.forms import EditPersonForm, GuardianForm, PersonFilterForm, RegisterPersonForm
 from losen.people.models import Guardian, Person
-from losen.people.queries import get_person_for, search, visible_to
+from losen.people.queries import (
+    get_person_for,
+    reveal_identity_number_for,
+    search,
+    visible_to,
+)
 
 
 def _require_casework(request: HttpRequest) -> None:
@@ -164,11 +169,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_identity_number(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = get_person_for(request.user, person_id, Purpose.IDENTITY_NUMBER)
-    try:
-        number = actions.do_reveal_identity_number(request.user, person)
-    except actions.NotAllowed:
-        raise Http404("Not allowed to see identity numbers.") from None
+    person, number = reveal_identity_number_for(request.user, person_id)
     context = {"person": person, "identity_number": number}
     if request.htmx:
         return render(request, "people/_identity_number.html", context)

@@ -64,7 +64,9 @@ def test_a_coordinator_cannot_use_the_administration(client, coordinator):
     assert response.status_code == 302
 
 
-def test_the_superuser_sees_every_organisation(client, superuser, municipality, outside_organisation):
+def test_the_superuser_sees_every_organisation(
+    client, superuser, municipality, outside_organisation
+):
     client.force_login(superuser)
     response = client.get(reverse("admin:accounts_organisation_changelist"))
     assert set(response.context["cl"].result_list) == {municipality, outside_organisation}

@@ -91,7 +91,8 @@ def test_it_resets_a_forgotten_password_by_email(client, coordinator):
     link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     form_url = client.get(link)["Location"]
     response = client.post(
-        form_url, {"new_password1": "a new long passphrase", "new_password2": "a new long passphrase"}
+        form_url,
+        {"new_password1": "a new long passphrase", "new_password2": "a new long passphrase"},
     )
     assert response.status_code == 302
     assert log_in(client, coordinator.email, "a new long passphrase").status_code == 302

@@ -101,8 +101,9 @@ def test_it_shows_the_identity_number_masked_until_asked_and_logs_the_showing(
     assert entry.actor == coordinator
 
 
-def test_it_never_shows_the_identity_number_on_the_edit_form(client, coordinator, person,
-                                                              person_number):
+def test_it_never_shows_the_identity_number_on_the_edit_form(
+    client, coordinator, person, person_number
+):
     client.force_login(coordinator)
     page = client.get(reverse("people:edit", args=[person.pk])).content.decode()
     assert person_number not in page
@@ -125,8 +126,13 @@ def test_it_adds_a_guardian_through_the_form(client, coordinator, person):
     client.force_login(coordinator)
     response = client.post(
         reverse("people:guardian_new", args=[person.pk]),
-        {"name": "Mor Hansen", "relation": "mother", "phone": "+47 900 00 000", "email": "",
-         "address": ""},
+        {
+            "name": "Mor Hansen",
+            "relation": "mother",
+            "phone": "+47 900 00 000",
+            "email": "",
+            "address": "",
+        },
     )
     assert response.status_code == 302
     assert person.guardians.get().name == "Mor Hansen"

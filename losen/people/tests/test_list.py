@@ -16,13 +16,21 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def people(register, colleague, other_team):
     return {
-        "nora": register(first_name="Nora", last_name="Hansen",
-                         identity_number=synthetic_fnr(datetime.date(2003, 5, 17)),
-                         municipality="Drammen"),
-        "jakob": register(first_name="Jakob", last_name="Olsen", birth_date=datetime.date(2000, 1, 2),
-                          municipality="Lier"),
-        "other": register(first_name="Ola", last_name="Nordmann", actor=colleague,
-                          in_team=other_team),
+        "nora": register(
+            first_name="Nora",
+            last_name="Hansen",
+            identity_number=synthetic_fnr(datetime.date(2003, 5, 17)),
+            municipality="Drammen",
+        ),
+        "jakob": register(
+            first_name="Jakob",
+            last_name="Olsen",
+            birth_date=datetime.date(2000, 1, 2),
+            municipality="Lier",
+        ),
+        "other": register(
+            first_name="Ola", last_name="Nordmann", actor=colleague, in_team=other_team
+        ),
     }
 
 

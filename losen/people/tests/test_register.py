@@ -137,16 +137,23 @@ def test_it_warns_about_the_same_name_and_birth_date_and_asks_for_confirmation(
 
 
 def test_it_requires_a_guardian_for_a_minor(client, coordinator, today):
-    birth = today.replace(year=today.year - 16) if today.month != 2 or today.day != 29 else (
-        today.replace(year=today.year - 16, day=28))
+    birth = (
+        today.replace(year=today.year - 16)
+        if today.month != 2 or today.day != 29
+        else (today.replace(year=today.year - 16, day=28))
+    )
     client.force_login(coordinator)
     response = client.post(reverse("people:new"), form_data(birth_date=birth.isoformat()))
     assert response.status_code == 200
     assert not Person.objects.exists()
     response = client.post(
         reverse("people:new"),
-        form_data(birth_date=birth.isoformat(), guardian_name="Mor Larsen",
-                  guardian_relation="mother", guardian_phone="+47 911 11 111"),
+        form_data(
+            birth_date=birth.isoformat(),
+            guardian_name="Mor Larsen",
+            guardian_relation="mother",
+            guardian_phone="+47 911 11 111",
+        ),
     )
     assert response.status_code == 302
     guardian = Guardian.objects.get()
