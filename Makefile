@@ -10,6 +10,8 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
+# One pip at a time in .venv; the test parts run one after the other anyway.
+.NOTPARALLEL:
 MAKEFLAGS += --no-builtin-rules
 
 PORT ?= 8000
@@ -122,9 +124,12 @@ demo: $(RUNTIME_STAMP) messages-compile var/demo.env
 	export LOSEN_ALLOW_SYNTHETIC_IDS=1 LOSEN_DEBUG=0 DATABASE_URL='$(DEMO_DATABASE_URL)'; \
 	echo "Preparing the demo database ($(DEMO_DATABASE_URL)) ..."; \
 	$(LOSEN) migrate --noinput; \
-	status=0; $(LOSEN) demo-data --youths $(YOUTHS) --seed 1 || status=$$?; \
-	if [ $$status -eq 3 ]; then echo "Demo data is already loaded."; \
-	elif [ $$status -ne 0 ]; then echo "error: losen demo-data failed ($$status)" >&2; exit $$status; fi; \
+	status=0; $(LOSEN) demo-data --youths $(YOUTHS) --seed 1 2>var/demo-data.err || status=$$?; \
+	if [ $$status -eq 3 ]; then echo "The demo data is already loaded: keeping it."; \
+	else cat var/demo-data.err >&2; fi; \
+	rm -f var/demo-data.err; \
+	if [ $$status -ne 0 ] && [ $$status -ne 3 ]; then \
+		echo "error: losen demo-data failed (exit code $$status)" >&2; exit $$status; fi; \
 	line='══════════════════════════════════════════════════════════'; \
 	row() { printf '  ║  %-54s  ║\n' "$$1"; }; \
 	echo; echo "  ╔$$line╗"; \
@@ -159,7 +164,9 @@ system-packages:
 test-fast: $(DEV_STAMP) messages-compile
 	DATABASE_URL='$(SQLITE_TEST_URL)' $(PYTEST) -m "not browser" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+# Screenshots of failed tests land in test-results/ (emptied first).
 test-browser: $(DEV_STAMP) messages-compile system-packages
+	@rm -rf test-results
 	DATABASE_URL='$(SQLITE_TEST_URL)' $(PYTEST) -m browser $(PYTEST_ARGS)
 
 # A throwaway cluster in a fresh folder under /tmp, stopped and removed whatever happens.

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from losen.accounts.models import Membership, Organisation, Team, User
 from losen.accounts.scope import scope_of
+from losen.audit.actions import do_log_change
 
 
 def _admin_orgs(request) -> frozenset[int] | None:
@@ -21,6 +22,12 @@ def _admin_orgs(request) -> frozenset[int] | None:
     if request.user.is_superuser:
         return None
     return scope_of(request.user).admin_org_ids
+
+
+def _organisation_id(obj) -> int | None:
+    if isinstance(obj, Organisation):
+        return obj.pk
+    return getattr(obj, "organisation_id", None)
 
 
 class OrganisationScopedAdmin(admin.ModelAdmin):
@@ -53,6 +60,53 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        do_log_change(
+            request.user,
+            action=f"{obj._meta.model_name}.{'updated' if change else 'created'}",
+            obj=obj,
+            organisation_id=_organisation_id(obj),
+            changed_fields=[name for name in form.changed_data if "password" not in name],
+        )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            do_log_change(
+                request.user,
+                action=f"{obj._meta.model_name}.created",
+                obj=obj,
+                organisation_id=_organisation_id(obj),
+                changed_fields=["role"],
+            )
+        for obj, fields in formset.changed_objects:
+            do_log_change(
+                request.user,
+                action=f"{obj._meta.model_name}.updated",
+                obj=obj,
+                organisation_id=_organisation_id(obj),
+                changed_fields=fields,
+            )
+        for obj in formset.deleted_objects:
+            do_log_change(
+                request.user,
+                action=f"{obj._meta.model_name}.deleted",
+                obj=obj,
+                organisation_id=_organisation_id(obj),
+            )
+
+    def delete_model(self, request, obj):
+        organisation_id, pk = _organisation_id(obj), obj.pk
+        super().delete_model(request, obj)
+        obj.pk = pk
+        do_log_change(
+            request.user,
+            action=f"{obj._meta.model_name}.deleted",
+            obj=obj,
+            organisation_id=organisation_id,
+        )
 
     def _owns(self, request, obj) -> bool:
         orgs = _admin_orgs(request)

@@ -88,3 +88,19 @@ def test_it_validates_organisation_numbers(db):
     good = Organisation(name="Y", kind="municipality", country="SE", org_number="212000-1355")
     good.full_clean()
     assert good.org_number == "2120001355"
+
+
+def test_changes_made_in_the_administration_are_in_the_change_log(client, org_admin, municipality):
+    from losen.audit.models import ChangeLog
+
+    client.force_login(org_admin)
+    response = client.post(
+        reverse("admin:accounts_team_add"), {"organisation": municipality.pk, "name": "Nytt team"}
+    )
+    assert response.status_code == 302
+    team = Team.objects.get(name="Nytt team")
+    log = ChangeLog.objects.get(action="team.created")
+    assert log.object_id == team.pk
+    assert log.actor == org_admin
+    assert log.organisation_id == municipality.pk
+    assert "name" in log.changed_fields

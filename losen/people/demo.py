@@ -1,0 +1,1016 @@
+"""A made-up, deterministic demo world: organisations, teams, users and young people.
+
+Used by ``losen demo-data`` (and so by ``make demo``). The same seed gives the same
+names, birth dates, identity numbers and team assignments, on the same day: birth
+dates are drawn relative to today so that the ages stay 15-29.
+
+Everything here is invented:
+
+* Norwegian identity numbers are synthetic Test-Norge numbers (month + 80, see
+  losen/lib/idnumbers.py), which cannot belong to a real person.
+* Swedish personnummer have no synthetic marker (see ``_se_number``).
+* Names are common first and last names; addresses are common street names in
+  made-up places; e-mail addresses are under example.no / example.se (RFC 2606).
+
+Speed: the people are written with bulk_create, in one transaction, without going
+through losen.people.actions (which writes a change-log row per write). One
+``demo.loaded`` change-log row records the load itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import time
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from losen.accounts.models import Membership, Organisation, Role, Team, User
+from losen.audit.actions import do_log_change
+from losen.audit.models import AccessLog, ChangeLog
+from losen.lib import crypto
+from losen.lib.idnumbers import IdKind, mask_identity_number
+from losen.lib.orgnumbers import InvalidOrganisationNumber, normalize_organisation_number
+from losen.people.models import Follow, Guardian, Language, Person, age_on
+
+PASSWORD = "demo"  # noqa: S105 - the demo's published password, by design
+DEFAULT_SEED = 1
+BATCH_SIZE = 2000
+# People are generated, encrypted and written in chunks of this size, so memory stays
+# flat at 100,000 people.
+CHUNK_SIZE = 5000
+
+
+class DemoWorldExists(Exception):
+    """The demo world (or part of it) is already in the database."""
+
+
+class DemoNotAllowed(Exception):
+    """This installation must not get the demo world (no synthetic ids, or no key)."""
+
+
+# --------------------------------------------------------------------------
+# The organisations, teams and users
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    key: str
+    name: str
+    kind: str
+    country: str
+    # The organisation number is this prefix plus the first check digit that makes it
+    # valid (computed, not hard-coded, so that it is valid by construction).
+    number_prefix: str
+    teams: tuple[str, ...]
+
+
+ORGANISATIONS: tuple[DemoOrganisation, ...] = (
+    DemoOrganisation(
+        "kommune",
+        "Demo kommune",
+        Organisation.Kind.MUNICIPALITY,
+        "NO",
+        "99990010",
+        ("Ungteam", "Oppfølgingsteam"),
+    ),
+    DemoOrganisation(
+        "nav", "NAV Demo", Organisation.Kind.NAV_OFFICE, "NO", "99990020", ("Ungdomsteam",)
+    ),
+    DemoOrganisation(
+        "pitstop", "PitStop Demo", Organisation.Kind.PROVIDER, "NO", "99990030", ("PitStop",)
+    ),
+    # Swedish municipalities have organisation numbers 212000-xxxx.
+    DemoOrganisation(
+        "kommun", "Demo kommun", Organisation.Kind.MUNICIPALITY, "SE", "212000999", ("KAA-teamet",)
+    ),
+    DemoOrganisation(
+        "utenfor", "Utenfor AS", Organisation.Kind.PROVIDER, "NO", "99990050", ("Utenforteamet",)
+    ),
+)
+ORGANISATION_BY_KEY = {org.key: org for org in ORGANISATIONS}
+# The organisation whose presence means "the demo world is loaded".
+MARKER_ORGANISATION = "Demo kommune"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    full_name: str
+    role: str
+    organisation: str  # key into ORGANISATION_BY_KEY
+    team: str | None
+    description: str
+    is_staff: bool = False
+
+
+USERS: tuple[DemoUser, ...] = (
+    DemoUser(
+        "koordinator@demo.no",
+        "Kari Koordinator",
+        Role.COORDINATOR,
+        "kommune",
+        "Ungteam",
+        "koordinator i Ungteam, Demo kommune",
+    ),
+    DemoUser(
+        "leder@demo.no",
+        "Lise Leder",
+        Role.TEAM_LEAD,
+        "kommune",
+        "Ungteam",
+        "teamleder for Ungteam, Demo kommune",
+    ),
+    DemoUser(
+        "analytiker@demo.no",
+        "Anne Analytiker",
+        Role.MANAGER,
+        "kommune",
+        None,
+        "leder i Demo kommune: ser bare tall, ingen enkeltpersoner",
+    ),
+    DemoUser(
+        "utenfor@demo.no",
+        "Ulf Utenfor",
+        Role.COORDINATOR,
+        "utenfor",
+        "Utenforteamet",
+        "koordinator i Utenfor AS: ser ingen fra Demo kommune",
+    ),
+    DemoUser(
+        "admin@demo.no",
+        "Arne Admin",
+        Role.ADMIN,
+        "kommune",
+        None,
+        "administrator for Demo kommune",
+        is_staff=True,
+    ),
+    DemoUser(
+        "kollega@demo.no",
+        "Kai Kollega",
+        Role.COORDINATOR,
+        "kommune",
+        "Oppfølgingsteam",
+        "koordinator i Oppfølgingsteam, Demo kommune",
+    ),
+    DemoUser(
+        "navveileder@demo.no",
+        "Nina Veileder",
+        Role.COORDINATOR,
+        "nav",
+        "Ungdomsteam",
+        "veileder i Ungdomsteam, NAV Demo",
+    ),
+    DemoUser(
+        "pitstop@demo.no",
+        "Petter Pitstop",
+        Role.COORDINATOR,
+        "pitstop",
+        "PitStop",
+        "koordinator i PitStop, PitStop Demo",
+    ),
+    DemoUser(
+        "kaa@demo.se",
+        "Karin Kaa",
+        Role.COORDINATOR,
+        "kommun",
+        "KAA-teamet",
+        "koordinator i KAA-teamet, Demo kommun (Sverige)",
+    ),
+    DemoUser(
+        "frivillig@demo.no",
+        "Frida Frivillig",
+        Role.VOLUNTEER,
+        "pitstop",
+        "PitStop",
+        "frivillig i PitStop: bare samlinger, ingen personopplysninger",
+    ),
+)
+
+# (e-mail, description in Norwegian), for the Makefile, the README and the command.
+DEMO_USERS: list[tuple[str, str]] = [(user.email, user.description) for user in USERS]
+
+
+def organisation_number(demo: DemoOrganisation) -> str:
+    """The demo organisation's number: its prefix and the check digit that makes it valid.
+
+    Norwegian mod-11 has no valid check digit for one prefix in eleven; the prefix is
+    then counted up until one has.
+    """
+    width = len(demo.number_prefix)
+    for offset in range(100):
+        prefix = f"{int(demo.number_prefix) + offset:0{width}d}"
+        for digit in "0123456789":
+            try:
+                return normalize_organisation_number(prefix + digit, demo.country)
+            except InvalidOrganisationNumber:
+                continue
+    raise ValueError(f"No valid organisation number near {demo.number_prefix}.")
+
+
+# --------------------------------------------------------------------------
+# Names and places
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NameGroup:
+    female: tuple[str, ...]
+    male: tuple[str, ...]
+    last: tuple[str, ...]
+    # The language people of this background most often choose besides the country's own.
+    language: str
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+NORWEGIAN = NameGroup(
+    female=_names(
+        """Nora Emma Ella Olivia Sofie Sofia Leah Ingrid Maja Sara Frida Emilie Ida Thea
+        Hanna Linnea Selma Astrid Amalie Vilde Julie Mathilde Tiril Aurora Hedda Jenny Mia
+        Marie Tuva Live Oda Signe Eline Kristine Silje Martine Camilla Ingeborg Andrea
+        Helene Karoline Malin Sunniva Guro Synne Ragnhild Solveig Mari Marte Kaja Iben Alma
+        Ellinor Luna Mille Tonje Hege Anniken Ane Eva Anna Victoria Isabella Josefine Lea
+        Agnes Ylva Siri Ronja Sigrid Idun Margrethe Cecilie Pernille Stine Nina Ingvild
+        Marlene Hedvig Madelen Kari Åse Vår"""
+    ),
+    male=_names(
+        """Jakob Lucas Filip Olav Emil Noah Oliver William Isak Aksel Henrik Ludvig Magnus
+        Elias Johannes Theodor Mathias Sander Tobias Jonas Markus Kristian Martin Andreas
+        Sebastian Adrian Benjamin Daniel Vetle Eirik Sindre Ola Sivert Håkon Even Stian
+        Fredrik Harald Sverre Torstein Øystein Erlend Vegard Kasper Mikkel Herman Iver Sigurd
+        Peder Edvard Brage Birk Leon Liam Oskar Odin Storm Gustav Alexander Viktor Nikolai
+        Simen Petter Joakim Thomas Espen Eivind Trym Jens Knut Lars Hans Ask Tor Ivar"""
+    ),
+    last=_names(
+        """Hansen Johansen Olsen Larsen Andersen Pedersen Nilsen Kristiansen Jensen Karlsen
+        Johnsen Pettersen Eriksen Berg Haugen Hagen Johannessen Andreassen Jacobsen Dahl
+        Jørgensen Halvorsen Henriksen Lund Sørensen Jakobsen Moen Gundersen Iversen Strand
+        Solberg Svendsen Eide Knutsen Martinsen Paulsen Bakken Kristoffersen Mathisen Lie
+        Amundsen Rasmussen Lunde Kristensen Bakke Berge Moe Nygård Fredriksen Solheim Holm
+        Lien Andresen Hauge Christensen Knudsen Nielsen Evensen Sæther Aas Myhre Hanssen
+        Ellingsen Thomassen Sivertsen Simonsen Berntsen Danielsen Arnesen Antonsen Næss
+        Sandvik Haugland Vik Brekke Ruud Tangen Mikkelsen Eliassen Isaksen Hovland Rønning
+        Nordby Strøm Aasen Fjeld Bråten Helland Tveit Gulbrandsen Birkeland Dale Engen
+        Ødegård Kleven Myklebust Aune"""
+    ),
+    language=Language.NORWEGIAN_BOKMAL,
+)
+
+SWEDISH = NameGroup(
+    female=_names(
+        """Elsa Alice Maja Vera Alma Astrid Ebba Wilma Saga Freja Agnes Selma Ella Olivia
+        Stella Clara Ellen Alva Linnea Signe Ines Lilly Nova Elise Juni Ida Emma Julia Moa
+        Hanna Matilda Tyra Felicia Amanda Sofia Elin Ronja Tove Lova Majken Edith Elvira
+        Hedvig Ester Sigrid Cornelia Thea Isabelle Emelie Josefin Malin Johanna Sanna Frida"""
+    ),
+    male=_names(
+        """William Hugo Liam Noah Lucas Oliver Oscar Elias Vincent Adam Alexander Leo Nils
+        Viktor Axel Ludvig Theo Gustav Charlie Isak Melvin Olle Albin Filip Edvin Emil Erik
+        Anton Arvid Sixten Loke Malte Elliot Love Harry Frans Ture Jonathan Viggo August
+        Carl Gabriel Sebastian Simon Linus Jesper Rasmus Johan Anders Mattias Kalle"""
+    ),
+    last=_names(
+        """Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson
+        Gustafsson Pettersson Jonsson Jansson Hansson Bengtsson Jönsson Lindberg Jakobsson
+        Magnusson Olofsson Lindström Lindqvist Lindgren Berg Axelsson Bergström Lundberg
+        Lind Lundgren Lundqvist Mattsson Berglund Fredriksson Sandberg Henriksson Forsberg
+        Sjöberg Wallin Engström Eklund Danielsson Lundin Håkansson Björk Bergman Gunnarsson
+        Holm Wikström Samuelsson Isaksson Fransson Bergqvist Nyström Holmberg Arvidsson
+        Löfgren Söderberg Nyberg Blomqvist Claesson Nordström Mårtensson Lundström Viklund
+        Björklund Eliasson Pålsson Berggren Sandström Nordin Ström Åberg Hermansson Ekström
+        Holmgren Sundberg Hedlund Dahlberg Hellström Sjögren Abrahamsson Falk Öberg Blom Ek
+        Månsson Ekman Holmqvist"""
+    ),
+    language=Language.SWEDISH,
+)
+
+# Backgrounds common among young people in Norway and Sweden. Only surnames that do not
+# change with gender (no Polish -ski/-ska, for instance).
+IMMIGRANT_GROUPS: tuple[tuple[NameGroup, float], ...] = (
+    (
+        NameGroup(
+            female=_names(
+                "Aisha Fatima Maryam Amina Noor Leila Yasmin Zainab Hana Rania Layla Salma "
+                "Dina Nour Sara Malak Lina Reem"
+            ),
+            male=_names(
+                "Mohammed Ali Omar Yusuf Ibrahim Hassan Ahmad Hamza Khalid Karim Mustafa "
+                "Adam Zakaria Bilal Tariq Amir Samir Rami"
+            ),
+            last=_names(
+                "Ali Ahmed Hussein Mohamed Hassan Abdullah Khalil Ibrahim Mahmoud Saleh "
+                "Haddad Rahman Aziz Mansour Al-Sayed Yousef"
+            ),
+            language=Language.ARABIC,
+        ),
+        0.05,
+    ),
+    (
+        NameGroup(
+            female=_names("Hodan Hibo Ayaan Sagal Ifrah Nimco Faadumo Hamdi Sahra Ubah"),
+            male=_names("Abdirahman Abdi Mahad Liban Abdullahi Said Farah Yahye Mukhtar Guled"),
+            last=_names("Abdi Farah Warsame Jama Yusuf Omar Mohamud Hirsi Osman Nur Aden Egal"),
+            language=Language.SOMALI,
+        ),
+        0.04,
+    ),
+    (
+        NameGroup(
+            female=_names("Selam Senait Helen Meron Yordanos Saba Feven Luwam Eden Winta"),
+            male=_names("Yonas Dawit Robel Samuel Henok Filmon Mussie Tesfaye Biniam Natnael"),
+            last=_names(
+                "Tesfay Haile Gebremedhin Tekle Berhane Kidane Mehari Yohannes Ghebre Andemariam"
+            ),
+            language=Language.TIGRINYA,
+        ),
+        0.03,
+    ),
+    (
+        NameGroup(
+            female=_names(
+                "Zofia Julia Zuzanna Maja Lena Alicja Oliwia Natalia Wiktoria Agnieszka Kinga"
+            ),
+            male=_names("Jakub Kacper Szymon Filip Mateusz Bartosz Michał Piotr Wojciech Kamil"),
+            last=_names(
+                "Nowak Wójcik Kowalczyk Woźniak Mazur Krawczyk Kaczmarek Zając Król Wieczorek "
+                "Pawlak Michalak Sikora Baran Duda"
+            ),
+            language=Language.POLISH,
+        ),
+        0.04,
+    ),
+    (
+        NameGroup(
+            female=_names(
+                "Sofiia Anastasiia Oleksandra Yuliia Daryna Kateryna Viktoriia Polina Mariia Iryna"
+            ),
+            male=_names("Oleksandr Maksym Artem Dmytro Andrii Bohdan Mykola Ivan Denys Taras"),
+            last=_names(
+                "Shevchenko Kovalenko Bondarenko Tkachenko Kravchenko Oliinyk Melnyk Koval "
+                "Boyko Marchenko Lysenko Rudenko"
+            ),
+            language=Language.UKRAINIAN,
+        ),
+        0.03,
+    ),
+    (
+        NameGroup(
+            female=_names("Linh Mai Thao Anh Ngoc Trang Huong Lan"),
+            male=_names("Minh Duc Huy Tuan Khoa Long Nam Bao"),
+            last=_names("Nguyen Tran Le Pham Hoang Vu Dang Bui"),
+            language=Language.OTHER,
+        ),
+        0.015,
+    ),
+    (
+        NameGroup(
+            female=_names("Zahra Mina Parisa Shirin Nasrin Roya Setareh Yalda"),
+            male=_names("Reza Amir Mehdi Hamid Navid Arash Farid Sina"),
+            last=_names("Karimi Hosseini Rahimi Ahmadi Mohammadi Rezaei Sadeghi Azizi Jafari"),
+            language=Language.OTHER,
+        ),
+        0.015,
+    ),
+)
+
+NO_STREETS = _names(
+    """Storgata Kirkeveien Skolegata Parkveien Bakkeveien Granveien Bjørkeveien Solbakken
+    Fjordgata Jernbanegata Torggata Havnegata Løkkeveien Elvegata Industrigata Strandveien
+    Furuveien Lindeveien Eikeveien Skogveien Haugeveien Myrveien Åsveien Rådhusgata
+    Kongens_gate Dronningens_gate Nordre_gate Søndre_gate Smiebakken Stasjonsveien
+    Sjøgata Fabrikkveien Bekkeveien Rognveien Kløverveien Blåbærstien Tyttebærveien
+    Lyngveien Hegreveien Måkeveien"""
+)
+SE_STREETS = _names(
+    """Storgatan Kyrkogatan Skolgatan Parkvägen Backvägen Granvägen Björkvägen
+    Järnvägsgatan Torggatan Hamngatan Ågatan Industrigatan Strandvägen Tallvägen
+    Lindvägen Ekvägen Skogsvägen Drottninggatan Kungsgatan Södra_vägen Norra_vägen
+    Stationsvägen Sjögatan Bäckvägen Rönnvägen Klövervägen Blåbärsstigen Ljungvägen"""
+)
+# Made-up places in the made-up municipalities.
+NO_PLACES = (
+    ("4310", "Demoby"),
+    ("4311", "Demoby"),
+    ("4312", "Demoby"),
+    ("4315", "Sjøvik"),
+    ("4320", "Bakkeli"),
+    ("4330", "Nordvang"),
+)
+SE_PLACES = (
+    ("987 31", "Demostad"),
+    ("987 32", "Demostad"),
+    ("987 34", "Demostad"),
+    ("987 40", "Sjövik"),
+    ("987 50", "Backby"),
+)
+NEIGHBOUR_MUNICIPALITY = {"NO": "Nabokommune", "SE": "Grannkommun"}
+HOME_MUNICIPALITY = {"NO": "Demo kommune", "SE": "Demo kommun"}
+MAIL_DOMAIN = {"NO": "example.no", "SE": "example.se"}
+HOME_LANGUAGE = {"NO": Language.NORWEGIAN_BOKMAL, "SE": Language.SWEDISH}
+
+_ASCII = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "Æ": "ae", "Ø": "o", "Å": "a"})
+
+
+def _mail_part(name: str) -> str:
+    name = name.translate(_ASCII).replace("ł", "l").replace("Ł", "l")
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "".join(c for c in plain.lower() if c.isalnum() or c == "-")
+
+
+# --------------------------------------------------------------------------
+# Identity numbers
+# --------------------------------------------------------------------------
+
+_NO_K1_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+_NO_K2_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def _no_individual_numbers(year: int) -> Sequence[int]:
+    """Individual numbers that give this birth year (pre-2032 allocation)."""
+    if year >= 2000:
+        return range(500, 1000)
+    if year % 100 >= 40:
+        return [*range(0, 500), *range(900, 1000)]
+    return range(0, 500)
+
+
+def synthetic_norwegian_number(
+    birth_date: datetime.date, rng: random.Random, used: set[str]
+) -> str | None:
+    """A Test-Norge fødselsnummer (month + 80) for the date, not in `used`.
+
+    The individual number fits the century, and both check digits follow the classic
+    rule (k1 with remainder 0, as before 2032). None when every number is taken.
+    """
+    prefix = f"{birth_date.day:02d}{birth_date.month + 80:02d}{birth_date.year % 100:02d}"
+    prefix_digits = [int(c) for c in prefix]
+    k1_base = sum(w * d for w, d in zip(_NO_K1_WEIGHTS, prefix_digits, strict=False))
+    k2_base = sum(w * d for w, d in zip(_NO_K2_WEIGHTS, prefix_digits, strict=False))
+    candidates = _no_individual_numbers(birth_date.year)
+    start = rng.randrange(len(candidates))
+    for step in range(len(candidates)):
+        individual = candidates[(start + step) % len(candidates)]
+        i1, i2, i3 = individual // 100, individual // 10 % 10, individual % 10
+        k1 = (11 - (k1_base + 4 * i1 + 5 * i2 + 2 * i3) % 11) % 11
+        if k1 == 10:
+            continue
+        k2 = (11 - (k2_base + 5 * i1 + 4 * i2 + 3 * i3 + 2 * k1) % 11) % 11
+        if k2 == 10:
+            continue
+        value = f"{prefix}{individual:03d}{k1}{k2}"
+        if value not in used:
+            used.add(value)
+            return value
+    return None
+
+
+# Swedish personnummer have no synthetic marker: any valid number may belong to someone.
+# The demo uses the serial numbers 980-999 only. Before 1990 the first two serial digits
+# told the county of birth and 93-99 meant "born abroad"; since 1990 serials are not
+# tied to a place, so these are merely an uncommon, not a reserved, range. Skatteverket
+# publishes lists of official test personnummer, which a production-like test installation
+# should use instead. The demo people are born after 1995.
+_SE_SERIALS = range(980, 1000)
+
+
+def _luhn_digit(digits: str) -> int:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2 == 0:  # the rightmost payload digit is doubled
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return (10 - total % 10) % 10
+
+
+def swedish_number(birth_date: datetime.date, rng: random.Random, used: set[str]) -> str | None:
+    """A personnummer (12 digits, YYYYMMDDNNNC) for the date, serial 980-999, not in `used`."""
+    short_date = f"{birth_date.year % 100:02d}{birth_date.month:02d}{birth_date.day:02d}"
+    start = rng.randrange(len(_SE_SERIALS))
+    for step in range(len(_SE_SERIALS)):
+        serial = _SE_SERIALS[(start + step) % len(_SE_SERIALS)]
+        check = _luhn_digit(f"{short_date}{serial:03d}")
+        value = f"{birth_date.year:04d}{birth_date.month:02d}{birth_date.day:02d}{serial}{check}"
+        if value not in used:
+            used.add(value)
+            return value
+    return None
+
+
+# --------------------------------------------------------------------------
+# The people (pure: no database)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoGuardian:
+    name: str
+    relation: str
+    phone: str
+    email: str
+    address: str
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    organisation: str  # key into ORGANISATION_BY_KEY
+    teams: tuple[str, ...]
+    first_name: str
+    last_name: str
+    birth_date: datetime.date
+    id_number: str  # normalised, or "" (never stored like this: see _person_row)
+    phone: str
+    email: str
+    address: str
+    postal_code: str
+    city: str
+    municipality: str
+    country: str
+    preferred_language: str
+    registered_on: datetime.date
+    guardians: tuple[DemoGuardian, ...]
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def organisation_counts(count: int) -> dict[str, int]:
+    """How many young people each organisation gets.
+
+    About 45 % Demo kommune, 15 % NAV Demo, 15 % PitStop Demo, 20 % Demo kommun and
+    5 % Utenfor AS (at least one there). From 20 people on, Demo kommune gets at least
+    12, so that Ungteam follows at least 10.
+    """
+    if count <= 0:
+        return {org.key: 0 for org in ORGANISATIONS}
+    counts = {
+        "nav": round(count * 0.15),
+        "pitstop": round(count * 0.15),
+        "kommun": round(count * 0.20),
+        "utenfor": max(1, round(count * 0.05)) if count >= 2 else 0,
+    }
+    counts["kommune"] = count - sum(counts.values())
+    minimum = min(count, 12) if count >= 20 else 0
+    while counts["kommune"] < minimum:
+        largest = max(("kommun", "nav", "pitstop"), key=lambda key: counts[key])
+        counts[largest] -= 1
+        counts["kommune"] += 1
+    return {org.key: counts[org.key] for org in ORGANISATIONS}
+
+
+def _kommune_teams(count: int) -> list[tuple[str, ...]]:
+    """Who follows each Demo kommune person: mostly Ungteam, some Oppfølgingsteam, a few both."""
+    both = round(count * 0.08)
+    other_only = round(count * 0.17)
+    if count >= 10:  # Ungteam follows at least 10 (everyone but the "other only" ones)
+        other_only = min(other_only, count - 10)
+    other_only = max(0, min(other_only, count - both))
+    ung_only = count - both - other_only
+    return (
+        [("Ungteam",)] * ung_only
+        + [("Oppfølgingsteam",)] * other_only
+        + [("Ungteam", "Oppfølgingsteam")] * both
+    )
+
+
+def _phone(rng: random.Random, country: str) -> str:
+    if country == "SE":
+        return (
+            f"+46 7{rng.choice('0023')}{rng.randrange(10)} {rng.randrange(100):02d} "
+            f"{rng.randrange(100):02d} {rng.randrange(100):02d}"
+        )
+    return (
+        f"+47 {rng.choice('49')}{rng.randrange(100):02d} {rng.randrange(100):02d} "
+        f"{rng.randrange(1000):03d}"
+    )
+
+
+def _street_address(rng: random.Random, country: str) -> str:
+    street = rng.choice(SE_STREETS if country == "SE" else NO_STREETS).replace("_", " ")
+    number = rng.randrange(1, 120)
+    letter = rng.choice("AB") if rng.random() < 0.1 else ""
+    return f"{street} {number}{letter}"
+
+
+def _name_group(rng: random.Random, country: str) -> NameGroup:
+    roll = rng.random()
+    for group, share in IMMIGRANT_GROUPS:
+        if roll < share:
+            return group
+        roll -= share
+    return SWEDISH if country == "SE" else NORWEGIAN
+
+
+def _language(rng: random.Random, group: NameGroup, country: str) -> str:
+    home = HOME_LANGUAGE[country]
+    roll = rng.random()
+    if group is NORWEGIAN:
+        return Language.NORWEGIAN_NYNORSK if roll < 0.08 else home
+    if group is SWEDISH:
+        return Language.ENGLISH if roll < 0.03 else home
+    if roll < 0.55:
+        return home
+    if roll < 0.9:
+        return group.language
+    return Language.ENGLISH
+
+
+def _guardians(
+    rng: random.Random,
+    group: NameGroup,
+    last_name: str,
+    country: str,
+    address: str,
+) -> tuple[DemoGuardian, ...]:
+    two = rng.random() < 0.55
+    if two:
+        relations = (
+            (Guardian.Relation.MOTHER, Guardian.Relation.FATHER)
+            if rng.random() < 0.85
+            else (Guardian.Relation.PARENT, Guardian.Relation.PARENT)
+        )
+    else:
+        roll = rng.random()
+        relations = (
+            (Guardian.Relation.MOTHER,)
+            if roll < 0.6
+            else (Guardian.Relation.FATHER,)
+            if roll < 0.85
+            else (Guardian.Relation.PARENT,)
+        )
+    guardians = []
+    for relation in relations:
+        if relation == Guardian.Relation.MOTHER:
+            first = rng.choice(group.female)
+        elif relation == Guardian.Relation.FATHER:
+            first = rng.choice(group.male)
+        else:
+            first = rng.choice(group.female + group.male)
+        last = last_name if rng.random() < 0.8 else rng.choice(group.last)
+        email = ""
+        if rng.random() < 0.6:
+            number = rng.randrange(10, 100)
+            email = f"{_mail_part(first)}.{_mail_part(last)}{number}@{MAIL_DOMAIN[country]}"
+        guardians.append(
+            DemoGuardian(
+                name=f"{first} {last}",
+                relation=relation,
+                phone=_phone(rng, country),
+                email=email,
+                address=address if rng.random() < 0.85 else _street_address(rng, country),
+            )
+        )
+    return tuple(guardians)
+
+
+def generate_people(
+    count: int, seed: int = DEFAULT_SEED, today: datetime.date | None = None
+) -> Iterator[DemoPerson]:
+    """The demo's young people, in order. Deterministic for (count, seed, today)."""
+    today = today or timezone.localdate()
+    rng = random.Random(seed)
+    counts = organisation_counts(count)
+    organisations = [key for key, n in counts.items() for _ in range(n)]
+    rng.shuffle(organisations)
+    kommune_teams = _kommune_teams(counts["kommune"])
+    rng.shuffle(kommune_teams)
+    kommune_teams.reverse()  # popped from the end: the shuffled order
+
+    oldest = _years_before(today, 29)
+    youngest = _years_before(today, 15)
+    birth_span = (youngest - oldest).days
+    used_numbers: set[str] = set()
+
+    for index, key in enumerate(organisations, start=1):
+        demo_org = ORGANISATION_BY_KEY[key]
+        country = demo_org.country
+        teams = kommune_teams.pop() if key == "kommune" else demo_org.teams
+        group = _name_group(rng, country)
+        female = rng.random() < 0.5
+        first_name = rng.choice(group.female if female else group.male)
+        last_name = rng.choice(group.last)
+        birth_date = oldest + datetime.timedelta(days=rng.randrange(birth_span + 1))
+        id_number = ""
+        if rng.random() < 0.85:
+            make = swedish_number if country == "SE" else synthetic_norwegian_number
+            id_number = make(birth_date, rng, used_numbers) or ""
+        postal_code, city = rng.choice(SE_PLACES if country == "SE" else NO_PLACES)
+        address = _street_address(rng, country) if rng.random() < 0.9 else ""
+        if not address:
+            postal_code = city = ""
+        municipality = (
+            HOME_MUNICIPALITY[country] if rng.random() < 0.9 else NEIGHBOUR_MUNICIPALITY[country]
+        )
+        phone = _phone(rng, country) if rng.random() < 0.9 else ""
+        email = ""
+        if rng.random() < 0.75:
+            email = (
+                f"{_mail_part(first_name)}.{_mail_part(last_name)}{index}@{MAIL_DOMAIN[country]}"
+            )
+        language = _language(rng, group, country)
+        registered_on = today - datetime.timedelta(days=rng.randrange(1, 3 * 365))
+        guardians: tuple[DemoGuardian, ...] = ()
+        if age_on(birth_date, today) < 18:
+            guardians = _guardians(rng, group, last_name, country, address)
+        yield DemoPerson(
+            organisation=key,
+            teams=teams,
+            first_name=first_name,
+            last_name=last_name,
+            birth_date=birth_date,
+            id_number=id_number,
+            phone=phone,
+            email=email,
+            address=address,
+            postal_code=postal_code,
+            city=city,
+            municipality=municipality,
+            country=country,
+            preferred_language=language,
+            registered_on=registered_on,
+            guardians=guardians,
+        )
+
+
+# --------------------------------------------------------------------------
+# Writing it
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    people: int
+    with_identity_number: int
+    guardians: int
+    follows: int
+    seconds: float
+    per_organisation: dict[str, int]
+
+
+def demo_organisations() -> list[Organisation]:
+    """The demo organisations present in the database (matched by country and number)."""
+    condition = Q(pk__in=[])
+    for demo in ORGANISATIONS:
+        condition |= Q(country=demo.country, org_number=organisation_number(demo))
+    return list(Organisation.objects.filter(condition))
+
+
+def existing_demo_data() -> str:
+    """What of the demo world is already there, in words ("" when nothing is)."""
+    if Organisation.objects.filter(name=MARKER_ORGANISATION).exists():
+        return f"the organisation {MARKER_ORGANISATION!r} exists"
+    # Leftovers of a demo world without its marker organisation would make the load fail.
+    found = [f"the organisation {org.name!r}" for org in demo_organisations()]
+    emails = User.objects.filter(email__in=[user.email for user in USERS])
+    found += [f"the user {email}" for email in emails.values_list("email", flat=True)]
+    return ", ".join(found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
+
+
+def delete_demo_world() -> None:
+    """Remove the demo world: its people, teams, users, organisations and their audit rows.
+
+    The demo organisations are found by their organisation numbers (and "Demo kommune"
+    by name), the users by the demo e-mail addresses. Call inside a transaction.
+    """
+    organisations = demo_organisations()
+    organisations += Organisation.objects.filter(name=MARKER_ORGANISATION).exclude(
+        pk__in=[org.pk for org in organisations]
+    )
+    org_ids = [org.pk for org in organisations]
+    team_ids = list(Team.objects.filter(organisation_id__in=org_ids).values_list("pk", flat=True))
+    AccessLog.objects.filter(
+        Q(organisation_id__in=org_ids)
+        | Q(team_id__in=team_ids)
+        | Q(person_organisation_id__in=org_ids)
+    ).delete()
+    ChangeLog.objects.filter(organisation_id__in=org_ids).delete()
+    # Followers and guardians first: then deleting the people has nothing left to cascade.
+    Follow.objects.filter(organisation_id__in=org_ids).delete()
+    Guardian.objects.filter(organisation_id__in=org_ids).delete()
+    Person.objects.filter(organisation_id__in=org_ids).delete()
+    Membership.objects.filter(organisation_id__in=org_ids).delete()
+    User.objects.filter(email__in=[user.email for user in USERS]).delete()
+    Team.objects.filter(pk__in=team_ids).delete()
+    Organisation.objects.filter(pk__in=org_ids).delete()
+
+
+def _create_structure() -> tuple[dict[str, Organisation], dict[tuple[str, str], Team]]:
+    organisations: dict[str, Organisation] = {}
+    teams: dict[tuple[str, str], Team] = {}
+    for demo in ORGANISATIONS:
+        organisation = Organisation(
+            name=demo.name,
+            kind=demo.kind,
+            country=demo.country,
+            org_number=organisation_number(demo),
+        )
+        organisation.full_clean()
+        organisation.save()
+        organisations[demo.key] = organisation
+        for name in demo.teams:
+            teams[demo.key, name] = Team.objects.create(organisation=organisation, name=name)
+    password = make_password(PASSWORD)  # hashed once, shared by every demo user
+    for spec in USERS:
+        user = User.objects.create(
+            email=spec.email, full_name=spec.full_name, is_staff=spec.is_staff, password=password
+        )
+        Membership.objects.create(
+            user=user,
+            organisation=organisations[spec.organisation],
+            team=teams[spec.organisation, spec.team] if spec.team else None,
+            role=spec.role,
+        )
+    return organisations, teams
+
+
+def _chunks(items: Iterator[DemoPerson], size: int) -> Iterator[list[DemoPerson]]:
+    chunk: list[DemoPerson] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+_ID_KIND = {"NO": str(IdKind.FODSELSNUMMER), "SE": str(IdKind.PERSONNUMMER)}
+
+
+def _registered_at(day: datetime.date, rng: random.Random) -> datetime.datetime:
+    moment = datetime.time(rng.randrange(8, 16), rng.randrange(60), rng.randrange(60))
+    return timezone.make_aware(datetime.datetime.combine(day, moment))
+
+
+def load_demo_world(
+    youths: int,
+    *,
+    seed: int = DEFAULT_SEED,
+    reset: bool = False,
+    today: datetime.date | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> DemoSummary:
+    """Create the demo world with `youths` young people, in one transaction.
+
+    Raises DemoWorldExists when it is already there (unless `reset`, which deletes it
+    first), and DemoNotAllowed in an installation without synthetic identity numbers
+    or without an identity-number key.
+    """
+    if not settings.LOSEN_ALLOW_SYNTHETIC_IDS:
+        raise DemoNotAllowed(
+            "The demo world has users with the password 'demo' and synthetic identity "
+            "numbers: it is only loaded where LOSEN_ALLOW_SYNTHETIC_IDS=1 (never in "
+            "production)."
+        )
+    if not crypto.key_is_usable():
+        raise DemoNotAllowed(
+            "LOSEN_ID_KEY is missing or invalid: identity numbers cannot be encrypted."
+        )
+    if youths < 0:
+        raise ValueError("The number of young people cannot be negative.")
+    say = progress or (lambda message: None)
+    started = time.monotonic()
+    today = today or timezone.localdate()
+    # A second generator for what only the database needs (times of day), so that the
+    # people themselves depend on the seed alone.
+    clock = random.Random(f"{seed}-clock")
+
+    with transaction.atomic():
+        if reset:
+            say("Removing the previous demo world ...")
+            delete_demo_world()
+        else:
+            found = existing_demo_data()
+            if found:
+                raise DemoWorldExists(
+                    f"The demo data is already loaded ({found}). Nothing was changed. "
+                    "Run with --reset to delete it and load it again."
+                )
+        organisations, teams = _create_structure()
+        org_ids = {key: org.pk for key, org in organisations.items()}
+        team_ids = {key: team.pk for key, team in teams.items()}
+
+        people_total = numbered = guardian_total = follow_total = 0
+        per_organisation = dict.fromkeys(org_ids, 0)
+        step = max(CHUNK_SIZE, youths // 10)
+        next_report = step
+        for chunk in _chunks(generate_people(youths, seed, today), CHUNK_SIZE):
+            rows = []
+            for demo in chunk:
+                created = _registered_at(demo.registered_on, clock)
+                rows.append(
+                    Person(
+                        organisation_id=org_ids[demo.organisation],
+                        first_name=demo.first_name,
+                        last_name=demo.last_name,
+                        birth_date=demo.birth_date,
+                        phone=demo.phone,
+                        email=demo.email,
+                        address=demo.address,
+                        postal_code=demo.postal_code,
+                        city=demo.city,
+                        municipality=demo.municipality,
+                        country=demo.country,
+                        preferred_language=demo.preferred_language,
+                        created_at=created,
+                        updated_at=created,
+                        **_identity_columns(demo),
+                    )
+                )
+            Person.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+            follows = []
+            guardians = []
+            for demo, person in zip(chunk, rows, strict=True):
+                organisation_id = org_ids[demo.organisation]
+                per_organisation[demo.organisation] += 1
+                numbered += bool(demo.id_number)
+                for position, team in enumerate(demo.teams):
+                    since = demo.registered_on
+                    if position:  # the second team came in later
+                        since += datetime.timedelta(days=clock.randrange((today - since).days + 1))
+                    follows.append(
+                        Follow(
+                            person_id=person.pk,
+                            team_id=team_ids[demo.organisation, team],
+                            organisation_id=organisation_id,
+                            since=since,
+                        )
+                    )
+                for guardian in demo.guardians:
+                    guardians.append(
+                        Guardian(
+                            person_id=person.pk,
+                            organisation_id=organisation_id,
+                            name=guardian.name,
+                            relation=guardian.relation,
+                            phone=guardian.phone,
+                            email=guardian.email,
+                            address=guardian.address,
+                            created_at=person.created_at,
+                        )
+                    )
+            Follow.objects.bulk_create(follows, batch_size=BATCH_SIZE)
+            Guardian.objects.bulk_create(guardians, batch_size=BATCH_SIZE)
+            people_total += len(rows)
+            follow_total += len(follows)
+            guardian_total += len(guardians)
+            if people_total >= next_report and people_total < youths:
+                say(f"  {people_total:,} / {youths:,} young people".replace(",", " "))
+                next_report += step
+
+        do_log_change(
+            None,
+            action="demo.loaded",
+            obj=organisations["kommune"],
+            organisation_id=org_ids["kommune"],
+            changed_fields=[],
+        )
+
+    return DemoSummary(
+        people=people_total,
+        with_identity_number=numbered,
+        guardians=guardian_total,
+        follows=follow_total,
+        seconds=time.monotonic() - started,
+        per_organisation={
+            ORGANISATION_BY_KEY[key].name: count for key, count in per_organisation.items()
+        },
+    )
+
+
+def _identity_columns(demo: DemoPerson) -> dict[str, str]:
+    """The stored form of the identity number, as losen.people.actions stores it."""
+    if not demo.id_number:
+        return {}
+    return {
+        "id_number_encrypted": crypto.encrypt(demo.id_number),
+        "id_number_hash": crypto.lookup_hash(demo.id_number),
+        "id_number_kind": _ID_KIND[demo.country],
+        "id_number_masked": mask_identity_number(demo.id_number),
+    }
+
+
+def describe_logins() -> list[str]:
+    """Lines listing the demo logins, for the command's output."""
+    width = max(len(email) for email, _ in DEMO_USERS)
+    lines = [f"Logins (password for all: {PASSWORD}):"]
+    lines += [f"  {email:<{width}}  {description}" for email, description in DEMO_USERS]
+    return lines
