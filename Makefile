@@ -181,7 +181,7 @@ test-pg: $(DEV_STAMP) messages-compile system-packages
 # Runs every part even when one fails, then fails if any did.
 test: $(DEV_STAMP) messages-compile
 	@failed=(); summary=(); sys_ok=1; \
-	for part in lint check-migrations test-fast system-packages test-browser test-pg; do \
+	for part in lint check-migrations system-packages test-fast test-browser test-pg; do \
 		printf '\n\033[1m━━━ make %s ━━━\033[0m\n' "$$part"; \
 		start=$$SECONDS; \
 		if [[ $$part == test-browser || $$part == test-pg ]] && (( ! sys_ok )); then \

@@ -8,7 +8,7 @@
 # says what to install. It never lets a test suite be skipped for a missing part.
 set -euo pipefail
 
-PACKAGES=(postgresql chromium chromium-driver fonts-dejavu-core)
+PACKAGES=(postgresql chromium chromium-driver fonts-dejavu-core gettext)
 CHROMIUM=/usr/bin/chromium
 
 missing_parts() {
@@ -16,6 +16,7 @@ missing_parts() {
     [[ -x $CHROMIUM ]] || missing+=("Chromium ($CHROMIUM)")
     compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null \
         || missing+=("PostgreSQL server (/usr/lib/postgresql/*/bin/initdb)")
+    command -v xgettext >/dev/null || missing+=("GNU gettext (xgettext, for the catalogue test)")
     compgen -G '/usr/share/fonts/truetype/dejavu/DejaVuSans*.ttf' >/dev/null \
         || missing+=("DejaVu fonts (/usr/share/fonts/truetype/dejavu)")
     if ((${#missing[@]})); then
@@ -25,7 +26,7 @@ missing_parts() {
 
 missing=$(missing_parts)
 if [[ -z $missing ]]; then
-    echo "System packages: Chromium and PostgreSQL server are installed."
+    echo "System packages: Chromium, PostgreSQL server and gettext are installed."
     exit 0
 fi
 

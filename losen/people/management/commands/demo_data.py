@@ -43,7 +43,10 @@ class Command(BaseCommand):
             raise CommandError("--youths cannot be negative.")
         try:
             summary = demo.load_demo_world(
-                youths, seed=seed, reset=reset, progress=self.stdout.write
+                youths,
+                seed=seed,
+                reset=reset,
+                progress=self.stdout.write if options["verbosity"] >= 1 else None,
             )
         except demo.DemoWorldExists as exc:
             raise CommandError(str(exc), returncode=ALREADY_LOADED) from None
