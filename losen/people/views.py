@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from losen.accounts.scope import scope_of
@@ -34,6 +35,7 @@ def _require_casework(request: HttpRequest) -> None:
         raise Http404("No access to individual records.")
 
 
+@sensitive_post_parameters("q")
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_list(request: HttpRequest) -> HttpResponse:
@@ -82,6 +84,7 @@ def _page_size() -> int:
     return settings.LOSEN_PAGE_SIZE
 
 
+@sensitive_post_parameters("identity_number")
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_new(request: HttpRequest) -> HttpResponse:
@@ -176,6 +179,7 @@ def person_identity_number(request: HttpRequest, person_id: int) -> HttpResponse
     return render(request, "people/identity_number.html", context)
 
 
+@sensitive_post_parameters("identity_number")
 @login_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:

@@ -1,6 +1,65 @@
-"""`losen demo-data`: Django finds commands by module file name, so this alias gives the
-hyphenated name (import_module accepts "...commands.demo-data"). See demo_data.py."""
+"""`losen demo-data --youths N [--seed S] [--reset]`: load the made-up demo world.
 
-from losen.people.management.commands.demo_data import Command
+The work is done in losen/people/demo.py. Django names commands after their module
+files; it finds and imports this hyphenated one too (importlib accepts the name).
+"""
 
-__all__ = ["Command"]
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from losen.people import demo
+
+# Exit status when the demo world is already there (the Makefile treats it as "done").
+ALREADY_LOADED = 3
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo world: five organisations, their teams, ten users (password "
+        "'demo') and N made-up young people with synthetic identity numbers. "
+        f"Exits with status {ALREADY_LOADED} when it is already loaded (see --reset)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--youths", type=int, default=300, help="how many young people (default 300)"
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=demo.DEFAULT_SEED,
+            help="the same seed gives the same people (default %(default)s)",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="delete the previous demo world (organisations, people, users, log rows) first",
+        )
+
+    def handle(self, *args, youths: int, seed: int, reset: bool, **options) -> None:
+        if youths < 0:
+            raise CommandError("--youths cannot be negative.")
+        try:
+            summary = demo.load_demo_world(
+                youths,
+                seed=seed,
+                reset=reset,
+                progress=self.stdout.write if options["verbosity"] >= 1 else None,
+            )
+        except demo.DemoWorldExists as exc:
+            raise CommandError(str(exc), returncode=ALREADY_LOADED) from None
+        except demo.DemoNotAllowed as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {summary.people} young people ({summary.with_identity_number} with "
+                f"an identity number, {summary.guardians} guardians, {summary.follows} "
+                f"team followings) in {summary.seconds:.1f} s."
+            )
+        )
+        for name, count in summary.per_organisation.items():
+            self.stdout.write(f"  {name}: {count}")
+        self.stdout.write("")
+        for line in demo.describe_logins():
+            self.stdout.write(line)
