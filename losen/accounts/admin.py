@@ -142,7 +142,8 @@ class TeamAdmin(OrganisationScopedAdmin):
     search_fields = ["name"]
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.StackedInline):
+    # Stacked, not tabular: a tabular inline leaves its fields without labels (WCAG 1.3.1).
     model = Membership
     extra = 1
     fields = ["organisation", "team", "role"]
