@@ -273,6 +273,18 @@ def do_remove_guardian(actor: User, guardian: Guardian) -> None:
     )
 
 
+def can_manage_follows(actor: User, person: Person) -> bool:
+    """The organisation's administrator, or a team lead of a team that follows the person."""
+    scope = scope_of(actor)
+    if person.organisation_id in scope.admin_org_ids:
+        return True
+    return Follow.objects.filter(person=person, team_id__in=scope.lead_team_ids).exists()
+
+
+class LastFollowingTeam(Exception):
+    """A person must stay followed by at least one team."""
+
+
 @transaction.atomic
 def do_follow_person(actor: User | None, person: Person, team: Team) -> Follow:
     if team.organisation_id != person.organisation_id:
@@ -290,3 +302,24 @@ def do_follow_person(actor: User | None, person: Person, team: Team) -> Follow:
             changed_fields=["team"],
         )
     return follow
+
+
+@transaction.atomic
+def do_unfollow_person(actor: User, person: Person, team: Team) -> None:
+    follows = Follow.objects.select_for_update().filter(person=person)
+    follow = follows.filter(team=team).first()
+    if follow is None:
+        return
+    if follows.count() <= 1:
+        raise LastFollowingTeam()
+    pk = follow.pk
+    follow.delete()
+    follow.pk = pk
+    do_log_change(
+        actor,
+        action="person.unfollowed",
+        obj=follow,
+        organisation_id=person.organisation_id,
+        person_id=person.pk,
+        changed_fields=["team"],
+    )

@@ -212,3 +212,13 @@ class PersonFilterForm(forms.Form):
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
+
+
+class FollowForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(
+            organisation_id=person.organisation_id
+        ).exclude(follows__person=person)

@@ -9,6 +9,8 @@ urlpatterns = [
     path("<int:person_id>/", views.person_detail, name="detail"),
     path("<int:person_id>/edit/", views.person_edit, name="edit"),
     path("<int:person_id>/identity-number/", views.person_identity_number, name="identity_number"),
+    path("<int:person_id>/teams/", views.person_follow, name="follow"),
+    path("<int:person_id>/teams/<int:team_id>/remove/", views.person_unfollow, name="unfollow"),
     path("<int:person_id>/guardians/new/", views.guardian_new, name="guardian_new"),
     path(
         "<int:person_id>/guardians/<int:guardian_id>/remove/",

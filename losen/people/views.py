@@ -14,13 +14,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from losen.accounts.models import Team
 from losen.accounts.scope import scope_of
 from losen.audit.exporters import AccessLogExporter
 from losen.audit.models import Purpose
 from losen.audit.queries import access_log_of
 from losen.lib.exporters import csv_response, pdf_response
 from losen.people import actions
-from losen.people.forms import EditPersonForm, GuardianForm, PersonFilterForm, RegisterPersonForm
+from losen.people.forms import (
+    EditPersonForm,
+    FollowForm,
+    GuardianForm,
+    PersonFilterForm,
+    RegisterPersonForm,
+)
 from losen.people.models import Guardian, Person
 from losen.people.queries import (
     get_person_for,
@@ -157,6 +164,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for(request.user, person_id, Purpose.FOLLOW_UP)
+    can_manage_follows = actions.can_manage_follows(request.user, person)
     return render(
         request,
         "people/detail.html",
@@ -165,8 +173,62 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "guardians": list(person.guardians.all()),
             "teams": list(person.teams.select_related("organisation")),
             "can_show_identity_number": scope_of(request.user).can_show_identity_numbers(),
+            "can_manage_follows": can_manage_follows,
+            "follow_form": FollowForm(person=person) if can_manage_follows else None,
         },
     )
+
+
+def _require_follow_manager(request: HttpRequest, person: Person) -> None:
+    if not actions.can_manage_follows(request.user, person):
+        raise Http404("Only the team lead or the administrator changes who follows a person.")
+
+
+@login_required
+@require_POST
+def person_follow(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_person_for(request.user, person_id, Purpose.REGISTRATION)
+    _require_follow_manager(request, person)
+    form = FollowForm(request.POST, person=person)
+    if form.is_valid():
+        team = form.cleaned_data["team"]
+        actions.do_follow_person(request.user, person, team)
+        messages.success(
+            request,
+            _("%(team)s now follows %(name)s.") % {"team": team.name, "name": person.full_name},
+        )
+    else:
+        messages.error(
+            request, _("Choose a team of the organisation that does not follow the person already.")
+        )
+    return redirect("people:detail", person_id=person.pk)
+
+
+@login_required
+@require_POST
+def person_unfollow(request: HttpRequest, person_id: int, team_id: int) -> HttpResponse:
+    person = get_person_for(request.user, person_id, Purpose.REGISTRATION)
+    _require_follow_manager(request, person)
+    team = get_object_or_404(Team, pk=team_id, organisation_id=person.organisation_id)
+    try:
+        actions.do_unfollow_person(request.user, person, team)
+    except actions.LastFollowingTeam:
+        messages.error(
+            request,
+            _(
+                "A young person must be followed by at least one team: "
+                "add the new team before removing this one."
+            ),
+        )
+    else:
+        messages.success(
+            request,
+            _("%(team)s no longer follows %(name)s.")
+            % {"team": team.name, "name": person.full_name},
+        )
+    if visible_to(request.user).filter(pk=person.pk).exists():
+        return redirect("people:detail", person_id=person.pk)
+    return redirect("people:list")
 
 
 @login_required
