@@ -24,6 +24,17 @@ def _admin_orgs(request) -> frozenset[int] | None:
     return scope_of(request.user).admin_org_ids
 
 
+def _limit_choices(db_field, request, kwargs) -> None:
+    """Offer an organisation's administrator only their own organisations and teams."""
+    orgs = _admin_orgs(request)
+    if orgs is None:
+        return
+    if db_field.name == "organisation":
+        kwargs["queryset"] = Organisation.objects.filter(pk__in=orgs)
+    elif db_field.name == "team":
+        kwargs["queryset"] = Team.objects.filter(organisation__in=orgs)
+
+
 def _organisation_id(obj) -> int | None:
     if isinstance(obj, Organisation):
         return obj.pk
@@ -115,12 +126,7 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
         return self._filter(request, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        orgs = _admin_orgs(request)
-        if orgs is not None:
-            if db_field.name == "organisation":
-                kwargs["queryset"] = Organisation.objects.filter(pk__in=orgs)
-            elif db_field.name == "team":
-                kwargs["queryset"] = Team.objects.filter(organisation__in=orgs)
+        _limit_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -154,12 +160,7 @@ class MembershipInline(admin.StackedInline):
         return queryset if orgs is None else queryset.filter(organisation__in=orgs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        orgs = _admin_orgs(request)
-        if orgs is not None:
-            if db_field.name == "organisation":
-                kwargs["queryset"] = Organisation.objects.filter(pk__in=orgs)
-            elif db_field.name == "team":
-                kwargs["queryset"] = Team.objects.filter(organisation__in=orgs)
+        _limit_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request, obj=None):
