@@ -189,3 +189,21 @@ def person(register, person_number):
 @pytest.fixture
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+@pytest.fixture
+def case(coordinator, person, team):
+    """An open case for `person` in Ungteam, referred a week ago, coordinator as contact."""
+    import datetime as dt
+
+    from losen.cases.actions.core import do_assign_contact_person, do_open_case, do_record_event
+    from losen.cases.models import EventKind
+
+    week_ago = timezone.localdate() - dt.timedelta(days=7)
+    opened = do_open_case(coordinator, person, team, opened_on=week_ago)
+    do_record_event(
+        coordinator, opened, EventKind.REFERRED, effective_on=week_ago, data={"source": "nav"}
+    )
+    do_assign_contact_person(coordinator, opened, coordinator)
+    opened.refresh_from_db()
+    return opened

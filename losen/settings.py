@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "losen.accounts",
     "losen.audit",
     "losen.people",
+    "losen.cases",
+    "losen.programs",
+    "losen.outcomes",
 ]
 
 MIDDLEWARE = [

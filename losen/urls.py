@@ -8,6 +8,11 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("accounts/", include("losen.accounts.urls")),
     path("people/", include("losen.people.urls")),
+    path("cases/", include("losen.cases.urls")),
+    path("referrals/", include("losen.cases.referral_urls")),
+    path("meetings/", include("losen.cases.meeting_urls")),
+    path("", include("losen.programs.urls")),
+    path("", include("losen.outcomes.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,52 @@
+"""Referrals, consent, applications, team meetings, cases, journal and case events."""
+
+from losen.cases.models.case import TRANSITIONS, Case, CaseEvent, CaseState, EventKind
+from losen.cases.models.intake import (
+    Application,
+    Consent,
+    ConsentPurpose,
+    ConsentRecipient,
+    Referral,
+    ReferralSource,
+)
+from losen.cases.models.meetings import AgendaItem, Decision, MeetingAttendee, TeamMeeting
+from losen.cases.models.plan import (
+    ActionPlan,
+    Category,
+    CategoryAssessment,
+    Goal,
+    JournalNote,
+    Mapping,
+    MappingAspect,
+    MappingDomain,
+    MappingScore,
+    PlanStep,
+)
+
+__all__ = [
+    "TRANSITIONS",
+    "ActionPlan",
+    "AgendaItem",
+    "Application",
+    "Case",
+    "CaseEvent",
+    "CaseState",
+    "Category",
+    "CategoryAssessment",
+    "Consent",
+    "ConsentPurpose",
+    "ConsentRecipient",
+    "Decision",
+    "EventKind",
+    "Goal",
+    "JournalNote",
+    "Mapping",
+    "MappingAspect",
+    "MappingDomain",
+    "MappingScore",
+    "MeetingAttendee",
+    "PlanStep",
+    "Referral",
+    "ReferralSource",
+    "TeamMeeting",
+]

@@ -1,0 +1,164 @@
+"""Referral, application and consent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from losen.accounts.models import Organisation, Team
+from losen.cases.models.case import Case
+from losen.people.models import Person
+
+
+class ReferralSource(models.TextChoices):
+    NAV = "nav", _("NAV")
+    SCHOOL = "school", _("School")
+    CHILD_WELFARE = "child_welfare", _("Child welfare")
+    HEALTH = "health", _("Health services")
+    SOCIAL_SERVICES = "social_services", _("Social services")
+    COUNTY = "county", _("County (follow-up service)")
+    RELATIVE = "relative", _("Relative")
+    SELF = "self", _("The young person themself")
+    OUTREACH = "outreach", _("Outreach")
+    OTHER = "other", _("Other")
+
+
+class Referral(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("team")
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    source = models.CharField(_("source"), max_length=20, choices=ReferralSource.choices)
+    referrer_name = models.CharField(_("referrer's name"), max_length=200, blank=True)
+    referrer_organisation = models.CharField(
+        _("referrer's organisation"), max_length=200, blank=True
+    )
+    referrer_contact = models.CharField(_("referrer's phone or e-mail"), max_length=200, blank=True)
+    reason = models.TextField(_("reason for the referral"))
+    referred_on = models.DateField(_("referral date"), default=timezone.localdate)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-referred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.referred_on}"
+
+
+class Application(models.Model):
+    """The young person's signed application; under 18 a guardian signs too."""
+
+    class Method(models.TextChoices):
+        ON_SCREEN = "on_screen", _("Signed on screen in the person's presence")
+        PAPER = "paper", _("Signed on paper (uploaded)")
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="application")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(
+        _("how it was signed"), max_length=20, choices=Method.choices, blank=True
+    )
+    youth_signed_name = models.CharField(
+        _("signed by the young person"), max_length=200, blank=True
+    )
+    youth_signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    guardian_signed_name = models.CharField(_("signed by the guardian"), max_length=200, blank=True)
+    guardian_signed_at = models.DateTimeField(_("guardian signed at"), null=True, blank=True)
+    witnessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("witnessed by"),
+    )
+    paper = models.FileField(_("signed paper"), upload_to="applications/%Y/", blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+
+    def __str__(self) -> str:
+        return f"application {self.case_id}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.youth_signed_at is not None
+
+
+class ConsentPurpose(models.TextChoices):
+    FOLLOW_UP = "follow_up", _("Follow-up and coordination of measures")
+    TEAM_MEETING = "team_meeting", _("Discussion in the team meeting")
+    INFORMATION_SHARING = "information_sharing", _("Sharing of information")
+
+
+class ConsentRecipient(models.TextChoices):
+    NAV = "nav", _("NAV")
+    SCHOOL = "school", _("The school")
+    HEALTH = "health", _("Health services")
+    ORGANISATION = "organisation", _("A named organisation")
+    MEETING_MEMBERS = "meeting_members", _("The team meeting's members from other organisations")
+
+
+class Consent(models.Model):
+    """Consent is data: scope (purpose, recipient), given when and by whom, withdrawn when."""
+
+    class GivenBy(models.TextChoices):
+        YOUTH = "youth", _("The young person")
+        GUARDIAN = "guardian", _("The guardian")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="consents")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    recipient = models.CharField(_("recipient"), max_length=30, choices=ConsentRecipient.choices)
+    recipient_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("named organisation"),
+    )
+    given_on = models.DateField(_("given"), default=timezone.localdate)
+    given_by = models.CharField(_("given by"), max_length=20, choices=GivenBy.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(recipient="organisation")
+                | models.Q(recipient_organisation__isnull=False),
+                name="consent_named_organisation_required",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} → {self.get_recipient_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

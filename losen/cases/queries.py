@@ -1,0 +1,84 @@
+"""The door to cases: `cases_visible_to(actor)` and `get_case_for(actor, id, purpose)`.
+
+A case is personal data about its young person, so it follows the people rules
+(losen/people/queries.py): a coordinator or team lead sees the cases of their teams, an
+organisation administrator every case of the organisation, nobody else any. Opening a
+case writes an access-log row about its person. Anything else answers 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from losen.accounts.models import User
+from losen.accounts.scope import scope_of
+from losen.audit.actions import do_log_access
+from losen.audit.models import Purpose
+from losen.cases.models import Case, CaseEvent
+
+
+def cases_visible_to(actor: User) -> QuerySet[Case]:
+    scope = scope_of(actor)
+    if not scope.can_read_people:
+        return Case.objects.none()
+    return Case.objects.filter(
+        Q(team_id__in=scope.casework_team_ids) | Q(organisation_id__in=scope.admin_org_ids)
+    )
+
+
+def get_case_for(
+    actor: User,
+    case_id: int | str,
+    purpose: Purpose | str = Purpose.FOLLOW_UP,
+    *,
+    what: str = "case",
+) -> Case:
+    """The case, if the actor may see it; logs the read of its person. 404 otherwise."""
+    try:
+        case = (
+            cases_visible_to(actor)
+            .select_related("person", "team", "organisation", "contact_person")
+            .get(pk=int(case_id))
+        )
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such case.") from None
+    scope = scope_of(actor)
+    team = case.team if case.team_id in scope.casework_team_ids else None
+    do_log_access(
+        actor,
+        person_id=case.person_id,
+        person_organisation_id=case.organisation_id,
+        purpose=purpose,
+        team=team,
+        organisation=team.organisation if team else case.organisation,
+        what=what,
+    )
+    return case
+
+
+def is_team_lead_of(actor: User, case: Case) -> bool:
+    scope = scope_of(actor)
+    return case.team_id in scope.lead_team_ids or case.organisation_id in scope.admin_org_ids
+
+
+def timeline(case: Case) -> QuerySet[CaseEvent]:
+    """The case's events in the order they took effect (back-dated ones in their place)."""
+    return case.events.select_related("recorded_by", "corrects").order_by(
+        "effective_on", "recorded_at", "id"
+    )
+
+
+def team_members(case: Case) -> QuerySet[User]:
+    """Who can be the case's contact person: coordinators and team leads of its team."""
+    from losen.accounts.models import CASEWORK_ROLES
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__team_id=case.team_id,
+            memberships__role__in=[r.value for r in CASEWORK_ROLES],
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )

@@ -1,0 +1,4 @@
+"""A case's exit and its follow-ups."""
+
+app_name = "outcomes"
+urlpatterns: list = []

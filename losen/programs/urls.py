@@ -1,0 +1,4 @@
+"""/measures/… and a case's enrolments."""
+
+app_name = "programs"
+urlpatterns: list = []
