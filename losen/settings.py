@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "losen.cases",
     "losen.programs",
     "losen.outcomes",
+    "losen.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Names, streets and places for the demo world (losen/people/demo.py): common names,
+"""Names, streets and places for the demo world (losen/demo/world.py): common names,
 made-up places."""
 
 from __future__ import annotations

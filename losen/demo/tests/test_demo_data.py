@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from losen.accounts.models import Membership, Organisation, Role, Team, User
 from losen.audit.models import AccessLog, ChangeLog, Purpose
+from losen.demo import world as demo
 from losen.lib import crypto
 from losen.lib.idnumbers import parse_identity_number
 from losen.lib.orgnumbers import normalize_organisation_number
-from losen.people import demo
 from losen.people.models import Follow, Guardian, Person, age_on
 from losen.people.queries import get_person_for, visible_to
 

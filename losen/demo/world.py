@@ -35,10 +35,8 @@ from django.utils import timezone
 from losen.accounts.models import Membership, Organisation, Role, Team, User
 from losen.audit.actions import do_log_change
 from losen.audit.models import AccessLog, ChangeLog
-from losen.lib import crypto
-from losen.lib.idnumbers import IdKind, mask_identity_number
-from losen.lib.orgnumbers import InvalidOrganisationNumber, normalize_organisation_number
-from losen.people.demo_names import (
+from losen.demo.chain import ChainSummary, delete_chain, load_chain
+from losen.demo.names import (
     HOME_LANGUAGE,
     HOME_MUNICIPALITY,
     IMMIGRANT_GROUPS,
@@ -52,6 +50,9 @@ from losen.people.demo_names import (
     SWEDISH,
     NameGroup,
 )
+from losen.lib import crypto
+from losen.lib.idnumbers import IdKind, mask_identity_number
+from losen.lib.orgnumbers import InvalidOrganisationNumber, normalize_organisation_number
 from losen.people.models import Follow, Guardian, Language, Person, age_on
 
 PASSWORD = "demo"  # noqa: S105 - the demo's published password, by design
@@ -573,6 +574,7 @@ class DemoSummary:
     follows: int
     seconds: float
     per_organisation: dict[str, int]
+    chain: ChainSummary | None = None
 
 
 def demo_organisations() -> list[Organisation]:
@@ -605,6 +607,7 @@ def delete_demo_world() -> None:
         pk__in=[org.pk for org in organisations]
     )
     org_ids = [org.pk for org in organisations]
+    delete_chain(org_ids)
     team_ids = list(Team.objects.filter(organisation_id__in=org_ids).values_list("pk", flat=True))
     AccessLog.objects.filter(
         Q(organisation_id__in=org_ids)
@@ -786,6 +789,8 @@ def load_demo_world(
                 say(f"  {people_total:,} / {youths:,} young people".replace(",", " "))
                 next_report += step
 
+        say("The follow-up chain: measures, cases, meetings, exits ...")
+        chain = load_chain(seed=seed, today=today, organisations=organisations, teams=teams)
         do_log_change(
             None,
             action="demo.loaded",
@@ -803,6 +808,7 @@ def load_demo_world(
         per_organisation={
             ORGANISATION_BY_KEY[key].name: count for key, count in per_organisation.items()
         },
+        chain=chain,
     )
 
 

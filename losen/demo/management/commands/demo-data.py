@@ -1,14 +1,15 @@
 """`losen demo-data --youths N [--seed S] [--reset]`: load the made-up demo world.
 
-The work is done in losen/people/demo.py. Django names commands after their module
-files; it finds and imports this hyphenated one too (importlib accepts the name).
+The work is done in losen/demo/world.py (and chain.py for the follow-up chain).
+Django names commands after their module files; it finds and imports this hyphenated
+one too (importlib accepts the name).
 """
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from losen.people import demo
+from losen.demo import world as demo
 
 # Exit status when the demo world is already there (the Makefile treats it as "done").
 ALREADY_LOADED = 3
@@ -60,6 +61,14 @@ class Command(BaseCommand):
         )
         for name, count in summary.per_organisation.items():
             self.stdout.write(f"  {name}: {count}")
+        if summary.chain is not None:
+            states = ", ".join(
+                f"{state} {n}" for state, n in sorted(summary.chain.by_state.items())
+            )
+            self.stdout.write(
+                f"Cases: {summary.chain.cases} ({states}); {summary.chain.events} case events, "
+                f"{summary.chain.exits} exits."
+            )
         self.stdout.write("")
         for line in demo.describe_logins():
             self.stdout.write(line)

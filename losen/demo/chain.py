@@ -1,0 +1,796 @@
+"""The follow-up chain in the demo world: measures, cases and their whole history.
+
+For most of the young people a team follows, a case runs through the chain as the
+source documents describe it: a referral (mostly from NAV and the municipality), a
+signed application and consent, a decision in the weekly team meeting (most accepted,
+some on the waiting list, some redirected), a contact person, a category, enrolments
+in the team's staircase, and for those who started long enough ago an exit, spread
+roughly as PitStop reports (43 % work, 31 % education, 18 % other activity) after
+6–12 months, with follow-ups at 6 and 12 months. Every step is written as the case
+event it would have produced, with the date it took effect, so results read from
+events see a believable history.
+
+Written with bulk_create for speed; the same seed gives the same history.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils import timezone
+
+from losen.accounts.models import Organisation, Team, User
+from losen.cases.models import (
+    ActionPlan,
+    AgendaItem,
+    Application,
+    Case,
+    CaseEvent,
+    CaseState,
+    CategoryAssessment,
+    Consent,
+    ConsentPurpose,
+    ConsentRecipient,
+    Decision,
+    EventKind,
+    Goal,
+    JournalNote,
+    Mapping,
+    MappingAspect,
+    MappingDomain,
+    MappingScore,
+    MeetingAttendee,
+    PlanStep,
+    Referral,
+    ReferralSource,
+    TeamMeeting,
+)
+from losen.lib.dates import add_months
+from losen.outcomes import codes
+from losen.outcomes.models import ExitOutcome, FollowUp
+from losen.people.models import Follow, Person, age_on
+from losen.programs.models import Attendance, Enrolment, Measure, Session, Staircase
+
+BATCH = 2000
+CASE_SHARE = 0.62  # of the people a team follows, how many have a case
+DETAILED_CASES = 3000  # open cases that also get mappings, plans and notes
+
+# (measure name, kind, weeks, capacity, monthly cost, step, adults per group)
+PITSTOP_STAIRS = (
+    ("Brobygger", Measure.Kind.OUTREACH, None, None, 4500, 1, "2.0"),
+    ("Hangout", Measure.Kind.MEETING_PLACE, None, None, 4500, 2, "3.0"),
+    ("Restart", Measure.Kind.CLARIFICATION, 13, 12, 4500, 3, "2.0"),
+    ("Klar-Ferdig-Gå", Measure.Kind.QUALIFICATION, 26, 15, 4500, 4, "2.0"),
+    ("Spisevenn", Measure.Kind.WORK_TRAINING, None, None, 4500, 5, "3.0"),
+    ("Eldrevenn", Measure.Kind.WORK_TRAINING, None, None, 4500, 6, "3.0"),
+)
+UNGTEAM_STAIRS = (
+    ("Klart jeg kan", Measure.Kind.COURSE, 8, 16, 6000, 1, "2.0"),
+    ("Individuell oppfølging", Measure.Kind.INDIVIDUAL_FOLLOW_UP, None, None, 9000, 2, "1.0"),
+    ("Arbeidstrening", Measure.Kind.WORK_TRAINING, 26, None, 12000, 3, "1.0"),
+)
+SINGLE_MEASURE = {
+    "nav": ("Ungdomsoppfølging", Measure.Kind.INDIVIDUAL_FOLLOW_UP, 17000),
+    "kommun": ("Individuell insats", Measure.Kind.INDIVIDUAL_FOLLOW_UP, 8000),
+    "utenfor": ("Jobbtrening", Measure.Kind.WORK_TRAINING, 11000),
+}
+# The eight sessions of "Klart jeg kan" (Drammen), twice a week, and the follow-up.
+KLART_JEG_KAN_SESSIONS = (
+    "Bevisstgjøring – hvem er jeg?",
+    "Egne valg – hvordan?",
+    "Ressursavklaring",
+    "Selvfølelse og selvtillit",
+    "Endringsprosesser",
+    "Motivasjon",
+    "Nettverk",
+    "Veien videre",
+    "Oppfølgingssamling",
+)
+
+SOURCES = (
+    (ReferralSource.NAV, 34),
+    (ReferralSource.SCHOOL, 14),
+    (ReferralSource.SOCIAL_SERVICES, 10),
+    (ReferralSource.CHILD_WELFARE, 6),
+    (ReferralSource.HEALTH, 6),
+    (ReferralSource.COUNTY, 10),
+    (ReferralSource.RELATIVE, 8),
+    (ReferralSource.SELF, 8),
+    (ReferralSource.OUTREACH, 4),
+)
+EXIT_CODES = (
+    ("work.full_time", 20),
+    ("work.part_time", 16),
+    ("work.supported", 7),
+    ("education.upper_secondary", 17),
+    ("education.apprenticeship", 7),
+    ("education.adult_education", 4),
+    ("education.folk_high_school", 3),
+    ("other_activity.nav_measure", 9),
+    ("other_activity.work_training", 5),
+    ("other_activity.organised_activity", 4),
+    ("no_activity", 5),
+    ("unknown.moved", 2),
+    ("unknown.not_reached", 1),
+)
+REASONS = (
+    "Har falt ut av videregående og ønsker hjelp til å komme i gang igjen.",
+    "Mottar økonomisk sosialhjelp og trenger avklaring av arbeidsevne.",
+    "Isolert hjemme det siste året; familien ber om kontakt.",
+    "Ønsker arbeid, men mangler erfaring og nettverk.",
+    "Avbrutt læretid; trenger hjelp til ny plan.",
+    "Lite struktur i hverdagen og usikker på veien videre.",
+)
+GOALS = (
+    ("outcome", "Være i jobb eller skole innen et år"),
+    ("outcome", "Fullføre videregående opplæring"),
+    ("development", "Fast døgnrytme med oppmøte fire dager i uka"),
+    ("development", "Bygge nettverk gjennom faste aktiviteter"),
+)
+STEPS = (
+    ("youth", "Møte på Klart jeg kan hver tirsdag og torsdag"),
+    ("coordinator", "Avtale møte med skolen om gjenværende rettigheter"),
+    ("other", "Vurdere arbeidstrening i praksisbedrift"),
+    ("youth", "Lage CV sammen med koordinator"),
+)
+
+
+def _weighted(rng: random.Random, options):
+    values, weights = zip(*options, strict=True)
+    return rng.choices(values, weights=weights, k=1)[0]
+
+
+def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+@dataclass
+class ChainSummary:
+    cases: int = 0
+    events: int = 0
+    exits: int = 0
+    by_state: dict[str, int] = field(default_factory=dict)
+
+
+class _Writer:
+    """Collects rows and writes them in batches, in an order that respects foreign keys."""
+
+    def __init__(self):
+        self.rows: dict[type, list] = defaultdict(list)
+
+    def add(self, obj):
+        self.rows[type(obj)].append(obj)
+        return obj
+
+    def flush(self, *models):
+        for model in models:
+            rows = self.rows.pop(model, [])
+            if rows:
+                model.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _create_measures(organisations: dict[str, Organisation], teams) -> dict[str, list[Measure]]:
+    """The staircases: PitStop's six steps, Drammen's course and follow-up, one elsewhere."""
+    by_key: dict[str, list[Measure]] = {}
+    for key, name, stairs in (
+        ("pitstop", "PitStop-trappen", PITSTOP_STAIRS),
+        ("kommune", "Ungteamets trapp", UNGTEAM_STAIRS),
+    ):
+        staircase = Staircase.objects.create(
+            organisation=organisations[key],
+            name=name,
+            description="Trinnene fra kontakt til skole eller arbeid.",
+        )
+        by_key[key] = [
+            Measure.objects.create(
+                organisation=organisations[key],
+                name=measure_name,
+                kind=kind,
+                planned_weeks=weeks,
+                capacity=capacity,
+                monthly_cost=Decimal(cost),
+                staircase=staircase,
+                step=step,
+                adults=Decimal(adults),
+                description=f"{measure_name} ({staircase.name}, trinn {step}).",
+            )
+            for measure_name, kind, weeks, capacity, cost, step, adults in stairs
+        ]
+    for key, (measure_name, kind, cost) in SINGLE_MEASURE.items():
+        by_key[key] = [
+            Measure.objects.create(
+                organisation=organisations[key],
+                name=measure_name,
+                kind=kind,
+                monthly_cost=Decimal(cost),
+                adults=Decimal("1.0"),
+            )
+        ]
+    return by_key
+
+
+def _klart_jeg_kan_sessions(measure: Measure, today: datetime.date) -> list[Session]:
+    """A run that started two weeks ago: Tuesdays and Thursdays, then a month later."""
+    start = today - datetime.timedelta(days=today.weekday() + 14 - 1)  # a Tuesday
+    days = []
+    for week in range(4):
+        days += [
+            start + datetime.timedelta(weeks=week),
+            start + datetime.timedelta(weeks=week, days=2),
+        ]
+    days.append(days[-1] + datetime.timedelta(days=28))
+    return Session.objects.bulk_create(
+        Session(measure=measure, number=n, title=title, starts_at=_at(day, 13))
+        for n, (title, day) in enumerate(zip(KLART_JEG_KAN_SESSIONS, days, strict=True), 1)
+    )
+
+
+def load_chain(
+    *,
+    seed: int,
+    today: datetime.date,
+    organisations: dict[str, Organisation],
+    teams: dict[tuple[str, str], Team],
+) -> ChainSummary:
+    rng = random.Random(f"{seed}-chain")
+    measures = _create_measures(organisations, teams)
+    key_of_org = {org.pk: key for key, org in organisations.items()}
+    workers: dict[int, list[User]] = defaultdict(list)
+    for user in User.objects.filter(
+        memberships__team__in=list(teams.values()),
+        memberships__role__in=["coordinator", "team_lead"],
+    ).distinct():
+        for membership in user.memberships.all():
+            if membership.team_id:
+                workers[membership.team_id].append(user)
+    for users in workers.values():
+        users.sort(key=lambda u: u.email)
+    recorder = {team_id: users[0] for team_id, users in workers.items()}
+
+    # Weekly meetings (Tuesdays) per team: created when first needed.
+    meetings: dict[tuple[int, datetime.date], TeamMeeting] = {}
+    writer = _Writer()
+    summary = ChainSummary()
+    state_count: dict[str, int] = defaultdict(int)
+    collected = _Collected()
+
+    follows = (
+        Follow.objects.filter(organisation_id__in=key_of_org)
+        .order_by("person_id", "id")
+        .values_list("person_id", "team_id", "organisation_id")
+    )
+    people = dict(
+        Person.objects.filter(organisation_id__in=key_of_org).values_list("pk", "birth_date")
+    )
+    seen: set[int] = set()
+    pending_cases: list[tuple[Case, dict]] = []
+
+    def meeting_on(team_id: int, organisation_id: int, day: datetime.date) -> TeamMeeting:
+        tuesday = day + datetime.timedelta(days=(1 - day.weekday()) % 7)
+        key = (team_id, tuesday)
+        if key not in meetings:
+            meetings[key] = TeamMeeting(
+                organisation_id=organisation_id,
+                team_id=team_id,
+                starts_at=_at(tuesday, 9),
+                location="Møterom 2",
+                closed_at=_at(tuesday, 11) if tuesday < today else None,
+                created_by=recorder.get(team_id),
+            )
+        return meetings[key]
+
+    for person_id, team_id, organisation_id in follows:
+        if person_id in seen:
+            continue  # one case per person, in the first team that follows them
+        seen.add(person_id)
+        if team_id not in recorder or rng.random() > CASE_SHARE:
+            continue
+        org_key = key_of_org[organisation_id]
+        team_users = workers[team_id]
+        actor = recorder[team_id]
+        # Two years of history, and a steady trickle of new referrals in the last weeks.
+        recent = rng.random() < 0.08
+        referred_on = today - datetime.timedelta(
+            days=rng.randint(0, 20) if recent else rng.randint(21, 730)
+        )
+        birth_date = people[person_id]
+        plan = {
+            "actor": actor,
+            "team_id": team_id,
+            "org_key": org_key,
+            "referred_on": referred_on,
+            "minor": age_on(birth_date, referred_on) < 18,
+        }
+        case = Case(
+            organisation_id=organisation_id,
+            team_id=team_id,
+            person_id=person_id,
+            opened_on=referred_on,
+            created_at=_at(referred_on),
+        )
+        events: list[tuple] = [(EventKind.REFERRED, referred_on, {"source": ""})]
+        source = _weighted(rng, SOURCES)
+        events[0][2]["source"] = source
+        plan["source"] = source
+        state = CaseState.REFERRED
+        signed_on = referred_on + datetime.timedelta(days=rng.randint(2, 12))
+        if signed_on <= today:
+            plan["signed_on"] = signed_on
+            events.append((EventKind.APPLICATION_SIGNED, signed_on, {}))
+            events.append((EventKind.CONSENT_GIVEN, signed_on, {"purpose": "team_meeting"}))
+            events.append((EventKind.STATE_CHANGED, signed_on, {"from": state, "to": "assessment"}))
+            state = CaseState.ASSESSMENT
+            meeting = meeting_on(team_id, organisation_id, signed_on + datetime.timedelta(days=1))
+            plan["meeting"] = meeting
+            decided_on = meeting.starts_at.date()
+            if decided_on < today:
+                decision = _weighted(
+                    rng,
+                    (
+                        (Decision.ACCEPT, 80),
+                        (Decision.WAITING_LIST, 8),
+                        (Decision.REDIRECT, 8),
+                        (Decision.MORE_INFORMATION, 4),
+                    ),
+                )
+                plan["decision"] = decision
+                events.append((EventKind.DECISION, decided_on, {"decision": decision}))
+                new_state = {
+                    Decision.ACCEPT: CaseState.ACCEPTED,
+                    Decision.WAITING_LIST: CaseState.WAITING_LIST,
+                    Decision.REDIRECT: CaseState.REDIRECTED,
+                }.get(decision)
+                if new_state:
+                    events.append(
+                        (EventKind.STATE_CHANGED, decided_on, {"from": state, "to": new_state})
+                    )
+                    state = new_state
+                if decision == Decision.ACCEPT:
+                    contact = rng.choice(team_users)
+                    case.contact_person = contact
+                    events.append(
+                        (
+                            EventKind.CONTACT_PERSON_ASSIGNED,
+                            decided_on,
+                            {"from": None, "to": contact.pk, "to_name": contact.full_name},
+                        )
+                    )
+                    category = _weighted(rng, ((1, 30), (2, 20), (3, 35), (4, 15)))
+                    category_on = min(
+                        today, decided_on + datetime.timedelta(days=rng.randint(0, 14))
+                    )
+                    plan["category"] = (category, category_on)
+                    events.append((EventKind.CATEGORY_SET, category_on, {"category": category}))
+                    start = decided_on + datetime.timedelta(days=rng.randint(3, 21))
+                    if start <= today:
+                        state = _enrol(rng, plan, events, measures[org_key], start, today, state)
+        case.state = state
+        if state == CaseState.ENDED:
+            case.ended_on = plan["exit"][1]
+        state_count[state] += 1
+        writer.add(case)
+        pending_cases.append((case, {"events": events, **plan}))
+        if len(pending_cases) >= BATCH:
+            summary.events += _write_cases(pending_cases, writer, collected)
+            pending_cases = []
+    summary.events += _write_cases(pending_cases, writer, collected)
+
+    _write_meetings(meetings, workers, today, collected)
+    _write_details(rng, today, collected)
+    _write_sessions_and_attendance(measures, today)
+    summary.cases = sum(state_count.values())
+    summary.exits = state_count.get(CaseState.ENDED, 0)
+    summary.by_state = dict(state_count)
+    return summary
+
+
+def _enrol(rng, plan, events, measures, start, today, state) -> str:
+    """Enrolments from `start`: first step, maybe a move up, maybe an exit."""
+    first = measures[0] if len(measures) == 1 else rng.choice(measures[: max(1, len(measures) - 1)])
+    stay = rng.randint(180, 365)  # time from first start to exit
+    exit_on = start + datetime.timedelta(days=stay)
+    enrolments = []
+    second_start = None
+    if len(measures) > 1 and rng.random() < 0.5:
+        later = [m for m in measures if (m.step or 0) > (first.step or 0)]
+        if later:
+            second_start = start + datetime.timedelta(days=rng.randint(30, max(31, stay - 30)))
+            enrolments.append([first, start, second_start, Enrolment.EndReason.MOVED_UP])
+            enrolments.append([rng.choice(later), second_start, None, ""])
+    if not enrolments:
+        enrolments.append([first, start, None, ""])
+    plan["enrolments"] = []
+    events.append((EventKind.ENROLMENT_STARTED, start, {"measure": first.name}))
+    events.append((EventKind.STATE_CHANGED, start, {"from": state, "to": "active"}))
+    state = CaseState.ACTIVE
+    for measure, begin, end, reason in enrolments:
+        if begin > today:
+            continue
+        if begin != start:
+            events.append((EventKind.ENROLMENT_STARTED, begin, {"measure": measure.name}))
+        if end is not None and end <= today:
+            events.append(
+                (EventKind.ENROLMENT_ENDED, end, {"measure": measure.name, "reason": reason})
+            )
+        else:
+            end, reason = None, ""
+        plan["enrolments"].append((measure, begin, end, reason))
+    if exit_on <= today:
+        code = _weighted(rng, EXIT_CODES)
+        for item in plan["enrolments"]:
+            if item[2] is None:
+                measure, begin, _end, _reason = item
+                plan["enrolments"][plan["enrolments"].index(item)] = (
+                    measure,
+                    begin,
+                    exit_on,
+                    Enrolment.EndReason.CASE_ENDED,
+                )
+                events.append(
+                    (
+                        EventKind.ENROLMENT_ENDED,
+                        exit_on,
+                        {"measure": measure.name, "reason": "case_ended"},
+                    )
+                )
+        plan["exit"] = (code, exit_on)
+        outcome = codes.get(code)
+        events.append(
+            (
+                EventKind.EXIT,
+                exit_on,
+                {
+                    "code": code,
+                    "top_code": outcome.top,
+                    "version": codes.CODE_LIST_VERSION,
+                    "ot_code": outcome.ot_code,
+                },
+            )
+        )
+        events.append((EventKind.STATE_CHANGED, exit_on, {"from": state, "to": "ended"}))
+        state = CaseState.ENDED
+        plan["follow_ups"] = []
+        for months in (6, 12):
+            due = add_months(exit_on, months)
+            registered = None
+            if due <= today and rng.random() < 0.85:
+                reached = rng.random() < 0.8
+                later_code = ""
+                if reached:
+                    later_code = code if rng.random() < 0.75 else _weighted(rng, EXIT_CODES)
+                registered = (
+                    min(today, due + datetime.timedelta(days=rng.randint(0, 20))),
+                    reached,
+                    later_code,
+                )
+                events.append(
+                    (
+                        EventKind.FOLLOW_UP_REGISTERED,
+                        registered[0],
+                        {"months": months, "reached": reached, "code": later_code},
+                    )
+                )
+            plan["follow_ups"].append((months, due, registered))
+    return state
+
+
+def _write_cases(pending: list[tuple[Case, dict]], writer: _Writer, collected: _Collected) -> int:
+    if not pending:
+        return 0
+    writer.flush(Case)
+    count = 0
+    for case, plan in pending:
+        actor = plan["actor"]
+        writer.add(
+            Referral(
+                organisation_id=case.organisation_id,
+                team_id=case.team_id,
+                person_id=case.person_id,
+                case=case,
+                source=plan["source"],
+                referrer_name="" if plan["source"] == ReferralSource.SELF else "Veileder",
+                referrer_organisation={
+                    ReferralSource.NAV: "NAV Demo",
+                    ReferralSource.SCHOOL: "Demo videregående skole",
+                }.get(plan["source"], ""),
+                reason=REASONS[case.person_id % len(REASONS)],
+                referred_on=plan["referred_on"],
+                created_by=actor,
+                created_at=_at(plan["referred_on"], 12),
+            )
+        )
+        signed_on = plan.get("signed_on")
+        writer.add(
+            Application(
+                case=case,
+                organisation_id=case.organisation_id,
+                method=Application.Method.ON_SCREEN if signed_on else "",
+                youth_signed_name="Signert" if signed_on else "",
+                youth_signed_at=_at(signed_on, 11) if signed_on else None,
+                guardian_signed_name="Foresatt" if signed_on and plan["minor"] else "",
+                guardian_signed_at=_at(signed_on, 11) if signed_on and plan["minor"] else None,
+                witnessed_by=actor if signed_on else None,
+                created_at=_at(plan["referred_on"], 12),
+            )
+        )
+        if signed_on:
+            for purpose in (ConsentPurpose.FOLLOW_UP, ConsentPurpose.TEAM_MEETING):
+                writer.add(
+                    Consent(
+                        organisation_id=case.organisation_id,
+                        case=case,
+                        person_id=case.person_id,
+                        purpose=purpose,
+                        recipient=ConsentRecipient.MEETING_MEMBERS,
+                        given_on=signed_on,
+                        given_by="guardian" if plan["minor"] else "youth",
+                        recorded_by=actor,
+                    )
+                )
+        if "category" in plan:
+            category, set_on = plan["category"]
+            writer.add(
+                CategoryAssessment(case=case, category=category, set_on=set_on, set_by=actor)
+            )
+        meeting = plan.get("meeting")
+        if meeting is not None:
+            plan["agenda"] = (meeting, case, plan.get("decision", ""))
+        for measure, begin, end, reason in plan.get("enrolments", []):
+            writer.add(
+                Enrolment(
+                    organisation_id=case.organisation_id,
+                    case=case,
+                    measure=measure,
+                    status=Enrolment.Status.ENDED if end else Enrolment.Status.ACTIVE,
+                    start_on=begin,
+                    planned_end_on=(
+                        begin + datetime.timedelta(weeks=measure.planned_weeks)
+                        if measure.planned_weeks
+                        else None
+                    ),
+                    end_on=end,
+                    end_reason=reason,
+                    created_by=actor,
+                )
+            )
+        for kind, effective_on, data in plan["events"]:
+            writer.add(
+                CaseEvent(
+                    organisation_id=case.organisation_id,
+                    case=case,
+                    person_id=case.person_id,
+                    kind=kind,
+                    effective_on=effective_on,
+                    recorded_at=_at(effective_on, 15),
+                    recorded_by=actor,
+                    data=data,
+                )
+            )
+            count += 1
+        collected.agenda.append(plan.get("agenda"))
+        if "exit" in plan:
+            code, exit_on = plan["exit"]
+            collected.exits.append((case, code, exit_on, actor, plan["follow_ups"]))
+        if case.state in (CaseState.ACCEPTED, CaseState.ACTIVE):
+            collected.details.append((case, actor))
+    writer.flush(Referral, Application, Consent, CategoryAssessment, Enrolment)
+    # CaseEvent.save refuses updates; bulk_create inserts only.
+    writer.flush(CaseEvent)
+    _flush_exits(collected)
+    return count
+
+
+@dataclass
+class _Collected:
+    """What is written after all cases exist: agenda items, exits, detailed work."""
+
+    agenda: list = field(default_factory=list)
+    exits: list = field(default_factory=list)
+    details: list = field(default_factory=list)
+
+
+def _flush_exits(collected: _Collected) -> None:
+    exits = []
+    for case, code, exit_on, actor, _follow_ups in collected.exits:
+        outcome = codes.get(code)
+        exits.append(
+            ExitOutcome(
+                organisation_id=case.organisation_id,
+                case=case,
+                exited_on=exit_on,
+                code=code,
+                top_code=outcome.top,
+                recorded_by=actor,
+                recorded_at=_at(exit_on, 15),
+            )
+        )
+    ExitOutcome.objects.bulk_create(exits, batch_size=BATCH)
+    follow_ups = []
+    for exit_row, (case, _code, _exit_on, actor, planned) in zip(
+        exits, collected.exits, strict=True
+    ):
+        for months, due, registered in planned:
+            row = FollowUp(
+                organisation_id=case.organisation_id,
+                case=case,
+                exit=exit_row,
+                months=months,
+                due_on=due,
+            )
+            if registered:
+                row.registered_on, row.reached, later = registered
+                if later:
+                    row.code = later
+                    row.top_code = codes.get(later).top
+                    row.code_list_version = codes.CODE_LIST_VERSION
+                row.registered_by = actor
+            follow_ups.append(row)
+    FollowUp.objects.bulk_create(follow_ups, batch_size=BATCH)
+    collected.exits.clear()
+
+
+def _write_meetings(meetings, workers, today, collected: _Collected) -> None:
+    rows = list(meetings.values())
+    # And next week's meeting for every team, so the work list has one to show.
+    next_tuesday = today + datetime.timedelta(days=(1 - today.weekday()) % 7 or 7)
+    planned_teams = {meeting.team_id for meeting in rows}
+    for team in Team.objects.filter(pk__in=planned_teams):
+        rows.append(
+            TeamMeeting(
+                organisation_id=team.organisation_id,
+                team=team,
+                starts_at=_at(next_tuesday, 9),
+                location="Møterom 2",
+                created_by=workers[team.pk][0] if workers[team.pk] else None,
+            )
+        )
+    TeamMeeting.objects.bulk_create(rows, batch_size=BATCH)
+    attendees = []
+    for meeting in rows:
+        for user in workers.get(meeting.team_id, []):
+            attendees.append(
+                MeetingAttendee(meeting=meeting, user=user, organisation_id=meeting.organisation_id)
+            )
+    MeetingAttendee.objects.bulk_create(attendees, batch_size=BATCH)
+    items = []
+    positions: dict[int, int] = defaultdict(int)
+    for entry in collected.agenda:
+        if entry is None:
+            continue
+        meeting, case, decision = entry
+        positions[meeting.pk] += 1
+        items.append(
+            AgendaItem(
+                meeting=meeting,
+                case=case,
+                reason=AgendaItem.Reason.NEW_APPLICATION,
+                position=positions[meeting.pk],
+                decision=decision,
+                contact_person=case.contact_person if decision == Decision.ACCEPT else None,
+                redirect_to="Helsetjenesten" if decision == Decision.REDIRECT else "",
+                redirect_reason=(
+                    "Behovet er først og fremst helsehjelp."
+                    if decision == Decision.REDIRECT
+                    else ""
+                ),
+                decided_at=meeting.starts_at if decision else None,
+                decided_by=meeting.created_by if decision else None,
+            )
+        )
+    AgendaItem.objects.bulk_create(items, batch_size=BATCH)
+
+
+def _write_details(rng: random.Random, today: datetime.date, collected: _Collected) -> None:
+    """Mappings, plans and journal notes for the most recent open cases."""
+    chosen = sorted(collected.details, key=lambda item: item[0].opened_on, reverse=True)[
+        :DETAILED_CASES
+    ]
+    mappings, plans = [], []
+    for case, actor in chosen:
+        first = min(today, case.opened_on + datetime.timedelta(days=rng.randint(10, 30)))
+        mappings.append(Mapping(case=case, mapped_on=first, recorded_by=actor))
+        second = first + datetime.timedelta(days=rng.randint(60, 120))
+        if second <= today:
+            mappings.append(Mapping(case=case, mapped_on=second, recorded_by=actor))
+        plans.append(ActionPlan(case=case, updated_by=actor, updated_at=_at(first, 14)))
+    Mapping.objects.bulk_create(mappings, batch_size=BATCH)
+    ActionPlan.objects.bulk_create(plans, batch_size=BATCH)
+    scores = []
+    base: dict[int, int] = {}
+    for mapping in mappings:
+        lift = 1 if mapping.case_id in base else 0
+        base.setdefault(mapping.case_id, rng.randint(1, 3))
+        for domain in MappingDomain.values:
+            for aspect in MappingAspect.values:
+                youth = min(5, base[mapping.case_id] + lift + rng.randint(0, 1))
+                scores.append(
+                    MappingScore(
+                        mapping=mapping,
+                        domain=domain,
+                        aspect=aspect,
+                        youth_score=youth,
+                        coordinator_score=max(1, min(5, youth + rng.choice((-1, 0, 0, 1)))),
+                    )
+                )
+    MappingScore.objects.bulk_create(scores, batch_size=BATCH)
+    goals, steps, notes = [], [], []
+    for plan, (case, actor) in zip(plans, chosen, strict=True):
+        for position, (kind, text) in enumerate(rng.sample(GOALS, 2)):
+            goals.append(Goal(plan=plan, kind=kind, text=text, position=position))
+        for position, (owner, text) in enumerate(rng.sample(STEPS, 2)):
+            steps.append(
+                PlanStep(
+                    plan=plan,
+                    text=text,
+                    owner=owner,
+                    owner_name="Praksisbedrift" if owner == "other" else "",
+                    deadline=today + datetime.timedelta(days=rng.randint(-10, 40)),
+                    status=rng.choice(("planned", "in_progress", "done")),
+                    position=position,
+                )
+            )
+        notes.append(
+            JournalNote(
+                organisation_id=case.organisation_id,
+                case=case,
+                author=actor,
+                written_on=min(today, case.opened_on + datetime.timedelta(days=20)),
+                text="Samtale om mål og hverdag. Avtalt nytt møte om to uker.",
+            )
+        )
+    Goal.objects.bulk_create(goals, batch_size=BATCH)
+    PlanStep.objects.bulk_create(steps, batch_size=BATCH)
+    JournalNote.objects.bulk_create(notes, batch_size=BATCH)
+
+
+def _write_sessions_and_attendance(measures: dict[str, list[Measure]], today) -> None:
+    course = next(m for m in measures["kommune"] if m.name == "Klart jeg kan")
+    sessions = _klart_jeg_kan_sessions(course, today)
+    taking_part = list(
+        Enrolment.objects.filter(measure=course, status=Enrolment.Status.ACTIVE).order_by(
+            "start_on", "id"
+        )[: course.capacity or 16]
+    )
+    rows = [
+        Attendance(
+            session=session, enrolment=enrolment, present=(session.pk + enrolment.pk) % 5 != 0
+        )
+        for session in sessions
+        if session.starts_at.date() <= today
+        for enrolment in taking_part
+    ]
+    Attendance.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def delete_chain(org_ids: list[int]) -> None:
+    """Remove the chain's rows of these organisations, children before parents."""
+    cases = Case.objects.filter(organisation_id__in=org_ids)
+    Attendance.objects.filter(enrolment__organisation_id__in=org_ids).delete()
+    Session.objects.filter(measure__organisation_id__in=org_ids).delete()
+    FollowUp.objects.filter(organisation_id__in=org_ids).delete()
+    ExitOutcome.objects.filter(organisation_id__in=org_ids).delete()
+    Enrolment.objects.filter(organisation_id__in=org_ids).delete()
+    Measure.objects.filter(organisation_id__in=org_ids).delete()
+    Staircase.objects.filter(organisation_id__in=org_ids).delete()
+    AgendaItem.objects.filter(meeting__organisation_id__in=org_ids).delete()
+    AgendaItem.objects.filter(case__in=cases).delete()
+    MeetingAttendee.objects.filter(meeting__organisation_id__in=org_ids).delete()
+    TeamMeeting.objects.filter(organisation_id__in=org_ids).delete()
+    JournalNote.objects.filter(organisation_id__in=org_ids).delete()
+    PlanStep.objects.filter(plan__case__in=cases).delete()
+    Goal.objects.filter(plan__case__in=cases).delete()
+    ActionPlan.objects.filter(case__in=cases).delete()
+    MappingScore.objects.filter(mapping__case__in=cases).delete()
+    Mapping.objects.filter(case__in=cases).delete()
+    CategoryAssessment.objects.filter(case__in=cases).delete()
+    Consent.objects.filter(organisation_id__in=org_ids).delete()
+    Application.objects.filter(organisation_id__in=org_ids).delete()
+    Referral.objects.filter(organisation_id__in=org_ids).delete()
+    # Case events are append-only for the application; a retention rule (here: removing
+    # the demo world) deletes them with a queryset delete, which bypasses Model.delete.
+    CaseEvent.objects.filter(organisation_id__in=org_ids).order_by().delete()
+    cases.delete()

@@ -1,0 +1,98 @@
+"""The demo's follow-up chain is believable: the shares and times the documents report."""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+
+import pytest
+from django.core.management import call_command
+
+from losen.cases.models import Case, CaseEvent, CaseState, EventKind
+from losen.outcomes.models import ExitOutcome, FollowUp
+from losen.programs.models import Enrolment, Measure
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def chain(django_db_setup, django_db_blocker):
+    from django.db import transaction
+
+    from losen.demo.world import delete_demo_world
+
+    # Loaded once for the module (it takes a few seconds), removed again afterwards so
+    # the other tests start from an empty database.
+    with django_db_blocker.unblock():
+        call_command("demo-data", youths=1500, seed=3, verbosity=0)
+        yield
+        with transaction.atomic():
+            delete_demo_world()
+
+
+def test_most_referrals_are_accepted_some_wait_and_some_are_redirected(chain):
+    decided = Case.objects.exclude(state__in=[CaseState.REFERRED, CaseState.ASSESSMENT])
+    accepted = decided.filter(
+        state__in=[CaseState.ACCEPTED, CaseState.ACTIVE, CaseState.ENDED]
+    ).count()
+    assert accepted / decided.count() > 0.7
+    assert decided.filter(state=CaseState.WAITING_LIST).exists()
+    assert decided.filter(state=CaseState.REDIRECTED).exists()
+
+
+def test_exits_are_spread_as_pitstop_reports(chain):
+    exits = ExitOutcome.objects.all()
+    total = exits.count()
+    assert total > 200
+    share = {
+        top: exits.filter(top_code=top).count() / total
+        for top in ("work", "education", "other_activity")
+    }
+    assert 0.33 <= share["work"] <= 0.53
+    assert 0.21 <= share["education"] <= 0.41
+    assert 0.10 <= share["other_activity"] <= 0.26
+
+
+def test_time_from_first_start_to_exit_is_six_to_twelve_months(chain):
+    days = []
+    for exit_row in ExitOutcome.objects.select_related("case")[:300]:
+        first = Enrolment.objects.filter(case=exit_row.case).order_by("start_on").first().start_on
+        days.append((exit_row.exited_on - first).days)
+    assert min(days) >= 180
+    assert max(days) <= 366
+    assert 200 < statistics.median(days) < 330
+
+
+def test_every_state_is_backed_by_its_events(chain):
+    for case in Case.objects.filter(state=CaseState.ENDED)[:100]:
+        kinds = list(case.events.values_list("kind", flat=True))
+        assert kinds[0] == EventKind.REFERRED
+        assert EventKind.EXIT in kinds
+        assert kinds.count(EventKind.STATE_CHANGED) >= 3
+        assert case.events.filter(kind=EventKind.EXIT).get().effective_on == case.ended_on
+    assert not CaseEvent.objects.filter(effective_on__gt=datetime.date.today()).exists()
+
+
+def test_follow_ups_are_due_six_and_twelve_months_after_exit(chain):
+    follow_up = FollowUp.objects.select_related("exit").filter(months=6).first()
+    delta = follow_up.due_on - follow_up.exit.exited_on
+    assert 180 <= delta.days <= 185
+    assert FollowUp.objects.filter(registered_on__isnull=False, reached=True).exists()
+
+
+def test_the_staircases_of_pitstop_and_drammen_are_there(chain):
+    pitstop = list(
+        Measure.objects.filter(staircase__name="PitStop-trappen")
+        .order_by("step")
+        .values_list("name", flat=True)
+    )
+    assert pitstop == [
+        "Brobygger",
+        "Hangout",
+        "Restart",
+        "Klar-Ferdig-Gå",
+        "Spisevenn",
+        "Eldrevenn",
+    ]
+    course = Measure.objects.get(name="Klart jeg kan")
+    assert course.sessions.count() == 9
