@@ -14,16 +14,35 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return {"nav_items": []}
     scope = scope_of(user)
     items = []
+    if scope.casework_team_ids:
+        items.append({"url": reverse("home"), "label": _("Work list"), "key": "home"})
     if scope.can_read_people:
         items.append({"url": reverse("people:list"), "label": _("Young people"), "key": "people"})
-    if scope.can_register_people:
-        items.append({"url": reverse("people:new"), "label": _("Register"), "key": "people_new"})
+        items.append({"url": reverse("cases:list"), "label": _("Cases"), "key": "cases"})
+    if scope.casework_team_ids:
+        items.append(
+            {"url": reverse("referrals:queue"), "label": _("Referrals"), "key": "referrals"}
+        )
+        items.append(
+            {"url": reverse("meetings:list"), "label": _("Team meetings"), "key": "meetings"}
+        )
+    if scope.casework_team_ids or scope.admin_org_ids or scope.aggregate_org_ids:
+        items.append(
+            {"url": reverse("programs:measures"), "label": _("Measures"), "key": "measures"}
+        )
+    if scope.volunteer_team_ids:
+        items.append(
+            {"url": reverse("programs:sessions"), "label": _("Sessions"), "key": "sessions"}
+        )
     if user.is_staff:
         items.append({"url": reverse("admin:index"), "label": _("Administration"), "key": "admin"})
+    # The current section: the longest menu address the page's address starts with.
     current = request.path
-    new_url = reverse("people:new")
+    best = max(
+        (item for item in items if current.startswith(item["url"]) and item["url"] != "/"),
+        key=lambda item: len(item["url"]),
+        default=None,
+    )
     for item in items:
-        item["current"] = current == item["url"] or (
-            item["key"] == "people" and current.startswith(item["url"]) and current != new_url
-        )
+        item["current"] = item is best or (item["url"] == "/" and current == "/")
     return {"nav_items": items, "nav_scope": scope}

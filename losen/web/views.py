@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from losen.accounts.scope import scope_of
+from losen.web.worklist import work_list_for
 
 
 @never_cache
@@ -26,7 +27,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """Coordinators and team leads start at their work list; the others as before."""
     scope = scope_of(request.user)
+    if scope.casework_team_ids:
+        return render(
+            request, "web/worklist.html", {"work": work_list_for(request.user), "scope": scope}
+        )
     if scope.can_read_people:
         return redirect("people:list")
     return render(request, "web/home.html", {"scope": scope})

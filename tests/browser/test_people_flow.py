@@ -34,6 +34,7 @@ def test_a_coordinator_finds_edits_and_sees_the_access_log(live_server, page: Pa
     base = live_server.url
     person = world["person"]
     log_in(page, base, "koordinator@test.no")
+    page.get_by_role("link", name="Unge", exact=True).click()
     expect(page).to_have_url(re.compile(r"/people/$"))
     expect(page.get_by_role("heading", name="Unge")).to_be_visible()
     check(page)
@@ -83,6 +84,7 @@ def test_registering_a_person_shows_clear_errors_and_then_the_new_record(
     live_server, page: Page, check, world
 ):
     log_in(page, live_server.url, "koordinator@test.no")
+    page.goto(live_server.url + "/people/")
     page.get_by_role("link", name="Registrer en ung person").click()
     check(page)
     page.get_by_label("Fornavn").fill("Ingrid")
@@ -125,6 +127,7 @@ def test_the_other_pages_are_accessible(live_server, page: Page, check, world, m
 
 def test_the_interface_switches_to_swedish(live_server, page: Page, check, world):
     log_in(page, live_server.url, "koordinator@test.no")
+    page.goto(live_server.url + "/people/")
     page.get_by_label("Språk").select_option("sv")
     page.get_by_role("button", name="Bytt").click()
     expect(page.get_by_role("heading", name="Unga")).to_be_visible()

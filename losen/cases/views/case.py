@@ -1,5 +1,235 @@
-"""The case page (/cases/<id>/) and the work inside it."""
+"""The case page (/cases/<id>/) and the work inside it.
+
+Every view opens the case through `get_case_for` (404 for anyone who may not see it,
+an access-log row for everyone else) and writes only through actions. The work itself
+is split over the `case_*` modules beside this one; their URLs are all here.
+"""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from losen.accounts.models import Team
+from losen.accounts.scope import scope_of
+from losen.audit.models import Purpose
+from losen.cases.actions import work
+from losen.cases.actions.core import (
+    NotAContactPerson,
+    do_assign_contact_person,
+    do_flag_for_meeting,
+)
+from losen.cases.forms.work import (
+    CaseFilterForm,
+    CategoryForm,
+    ContactPersonForm,
+    FlagForm,
+    SchoolRightsForm,
+)
+from losen.cases.queries import get_case_for
+from losen.cases.queries_work import filtered_cases
+from losen.cases.views import (
+    case_handover,
+    case_journal,
+    case_mapping,
+    case_plan,
+    case_timeline,
+)
+from losen.cases.views.case_sections import page_context, respond
+
+
+def _require_casework(request: HttpRequest) -> None:
+    if not scope_of(request.user).can_read_people:
+        raise Http404("No access to individual records.")
+
+
+def _list_teams(request: HttpRequest) -> list[Team]:
+    scope = scope_of(request.user)
+    teams = {team.pk: team for team in scope.casework_teams()}
+    for team in Team.objects.filter(organisation_id__in=scope.admin_org_ids):
+        teams.setdefault(team.pk, team)
+    return sorted(teams.values(), key=lambda team: team.name)
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    """My cases (I am the contact person) and my teams' cases, by state and team."""
+    _require_casework(request)
+    teams = _list_teams(request)
+    form = CaseFilterForm(request.GET or None, teams=teams)
+    state, team_id = "", None
+    if form.is_valid():
+        state = form.cleaned_data["state"]
+        team_id = form.cleaned_data["team"].pk if form.cleaned_data["team"] else None
+    cases = filtered_cases(request.user, state=state, team_id=team_id)
+    mine = list(cases.filter(contact_person=request.user))
+    paginator = Paginator(cases, _page_size())
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "mine": mine,
+        "page": page,
+        "query": query.urlencode(),
+        "can_hand_over": bool(work.hand_over_team_ids(request.user)),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "cases/_list_results.html", context)
+    return render(request, "cases/list.html", context)
+
+
+def _page_size() -> int:
+    from django.conf import settings
+
+    return settings.LOSEN_PAGE_SIZE
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP)
+    return render(request, "cases/case_detail.html", page_context(request, case))
+
+
+@login_required
+@require_POST
+def case_contact_person(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP)
+    if not work.can_change_contact_person(request.user, case):
+        raise Http404("Only the team lead or the contact person changes the contact person.")
+    form = ContactPersonForm(request.POST, case=case)
+    saved = False
+    message = ""
+    if form.is_valid():
+        chosen = form.cleaned_data["contact_person"]
+        try:
+            event = do_assign_contact_person(
+                request.user, case, chosen, note=form.cleaned_data["note"]
+            )
+        except NotAContactPerson:
+            form.add_error("contact_person", _("Choose someone who works in the case's team."))
+        else:
+            saved = True
+            message = (
+                _("%(name)s is now the contact person.") % {"name": chosen.get_full_name()}
+                if event
+                else _("%(name)s already is the contact person.") % {"name": chosen.get_full_name()}
+            )
+    return respond(
+        request,
+        case,
+        "contact",
+        form_name="contact_form",
+        form=form,
+        saved=saved,
+        message=message,
+        also=("header", "timeline"),
+    )
+
+
+@login_required
+@require_POST
+def case_flag(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP)
+    if not work.can_work_on(request.user, case):
+        raise Http404("Only the case's team flags it for the meeting.")
+    form = FlagForm(request.POST)
+    saved = form.is_valid()
+    if saved:
+        do_flag_for_meeting(request.user, case, reason=form.cleaned_data["reason"])
+    return respond(
+        request,
+        case,
+        "flag",
+        form_name="flag_form",
+        form=form,
+        saved=saved,
+        message=_("The case is flagged for the next team meeting."),
+        also=("header",),
+    )
+
+
+@login_required
+@require_POST
+def case_category(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP)
+    if not work.can_work_on(request.user, case):
+        raise Http404("Only the case's team sets its category.")
+    form = CategoryForm(request.POST)
+    saved = form.is_valid()
+    if saved:
+        work.do_set_category(
+            request.user,
+            case,
+            category=form.cleaned_data["category"],
+            set_on=form.cleaned_data["set_on"],
+            note=form.cleaned_data["note"],
+        )
+    return respond(
+        request,
+        case,
+        "category",
+        form_name="category_form",
+        form=form,
+        saved=saved,
+        message=_("The category is set."),
+    )
+
+
+@login_required
+@require_POST
+def case_school_rights(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP)
+    if not work.can_work_on(request.user, case):
+        raise Http404("Only the case's team records school rights.")
+    if not work.shows_school_rights(case):
+        raise Http404("School rights are recorded for Norwegian cases only.")
+    form = SchoolRightsForm(request.POST, case=case)
+    saved = form.is_valid()
+    if saved:
+        work.do_record_school_rights(
+            request.user,
+            case,
+            years_used=form.cleaned_data["years_used"],
+            years_left=form.cleaned_data["years_left"],
+            recorded_on=form.cleaned_data["recorded_on"],
+            note=form.cleaned_data["note"],
+        )
+    return respond(
+        request,
+        case,
+        "school",
+        form_name="school_form",
+        form=form,
+        saved=saved,
+        message=_("The remaining school rights are recorded."),
+    )
+
+
+urlpatterns = [
+    path("", case_list, name="list"),
+    path("handover/", case_handover.handover, name="handover"),
+    path("<int:case_id>/", case_detail, name="detail"),
+    path("<int:case_id>/contact-person/", case_contact_person, name="contact_person"),
+    path("<int:case_id>/flag/", case_flag, name="flag"),
+    path("<int:case_id>/category/", case_category, name="category"),
+    path("<int:case_id>/school-rights/", case_school_rights, name="school_rights"),
+    path("<int:case_id>/mappings/", case_mapping.mapping_history, name="mappings"),
+    path("<int:case_id>/mappings/new/", case_mapping.mapping_new, name="mapping_new"),
+    path("<int:case_id>/plan/", case_plan.plan_edit, name="plan_edit"),
+    path("<int:case_id>/plan.pdf", case_plan.plan_pdf, name="plan_pdf"),
+    path("<int:case_id>/notes/", case_journal.note_new, name="note_new"),
+    path("<int:case_id>/notes/<int:note_id>/edit/", case_journal.note_edit, name="note_edit"),
+    path(
+        "<int:case_id>/events/<int:event_id>/correct/",
+        case_timeline.event_correct,
+        name="event_correct",
+    ),
+]

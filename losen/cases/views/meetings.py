@@ -1,6 +1,331 @@
-"""Team meetings: agenda, attendees and guests, decisions, minutes."""
+"""Team meetings: agenda, attendees and guests, decisions, minutes.
+
+Every page opens the meeting through `get_meeting_for` (404 for anyone who may not see
+it) and the agenda through `agenda_for`, which masks the young people a guest's
+organisation has no consent for and writes the access log for everyone shown.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from losen.audit.models import Purpose
+from losen.cases.actions import meetings as actions
+from losen.cases.actions.core import NotAContactPerson
+from losen.cases.forms.meetings import DecisionForm, MeetingForm, TeamChoiceForm
+from losen.cases.models import AgendaItem, Decision, TeamMeeting
+from losen.cases.queries_meetings import (
+    AgendaEntry,
+    Viewer,
+    agenda_for,
+    decisions_started,
+    get_item_for,
+    get_meeting_for,
+    invited_meeting_ids,
+    teams_for_new_meeting,
+    upcoming_and_past,
+    viewer_of,
+)
+from losen.lib.exporters import Exporter, pdf_response
+
+
+@login_required
+@require_GET
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    """The actor's teams' meetings, upcoming and past, and the meetings they are invited to."""
+    upcoming, past = upcoming_and_past(request.user)
+    upcoming = list(upcoming.annotate(item_count=Count("items")))
+    page = Paginator(past.annotate(item_count=Count("items")), settings.LOSEN_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "cases/meetings/list.html",
+        {
+            "upcoming": upcoming,
+            "page": page,
+            "invited_ids": invited_meeting_ids(request.user, [*upcoming, *page.object_list]),
+            "can_create": bool(teams_for_new_meeting(request.user)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    teams = teams_for_new_meeting(request.user)
+    if not teams:
+        raise Http404("Only coordinators and team leads call team meetings.")
+    chosen = request.POST if request.method == "POST" else request.GET
+    team_form = TeamChoiceForm(chosen if "team" in chosen else None, teams=teams)
+    if team_form.is_bound and not team_form.is_valid():
+        raise Http404("Not one of your teams.")
+    team = team_form.cleaned_data["team"] if team_form.is_bound else teams[0]
+    team_form = TeamChoiceForm(initial={"team": team.pk}, teams=teams)
+    form = MeetingForm(request.POST or None, team=team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = actions.do_create_meeting(
+                request.user,
+                team=team,
+                starts_at=form.cleaned_data["starts_at"],
+                location=form.cleaned_data["location"],
+                members=form.chosen_members(),
+                guests=form.cleaned_data["guests"],
+            )
+        except actions.NotAGuest:
+            form.add_error("guests", _("A guest must work in another organisation than the team."))
+        else:
+            count = meeting.items.count()
+            messages.success(
+                request,
+                ngettext(
+                    "The meeting is created with %(count)s item on the agenda.",
+                    "The meeting is created with %(count)s items on the agenda.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+    return render(
+        request,
+        "cases/meetings/new.html",
+        {"form": form, "team": team, "teams": teams, "team_form": team_form},
+    )
+
+
+def _item_context(entry: AgendaEntry, form: DecisionForm | None = None) -> dict[str, Any]:
+    item = entry.item
+    if form is None and entry.viewer.can_run_meeting and not item.decision:
+        form = DecisionForm(item=item)
+    return {"entry": entry, "item": item, "form": form, "viewer": entry.viewer}
+
+
+def _detail(
+    request: HttpRequest,
+    meeting: TeamMeeting,
+    *,
+    bound: DecisionForm | None = None,
+) -> HttpResponse:
+    viewer = viewer_of(request.user, meeting)
+    entries = agenda_for(request.user, meeting)
+    rows = [
+        _item_context(entry, bound if bound and bound.item.pk == entry.item.pk else None)
+        for entry in entries
+    ]
+    return render(
+        request,
+        "cases/meetings/detail.html",
+        {
+            "meeting": meeting,
+            "viewer": viewer,
+            "rows": rows,
+            "attendees": meeting.attendees.select_related("user", "organisation").order_by(
+                "is_guest", "user__full_name", "user__email"
+            ),
+            "decisions_started": decisions_started(meeting),
+            "masked_count": sum(1 for entry in entries if entry.is_masked),
+        },
+    )
+
+
+@login_required
+@require_GET
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for(request.user, meeting_id)
+    return _detail(request, meeting)
+
+
+def _require_runner(request: HttpRequest, meeting: TeamMeeting) -> Viewer:
+    viewer = viewer_of(request.user, meeting)
+    if not viewer.can_run_meeting:
+        raise Http404("Only coordinators and team leads of the team run the meeting.")
+    return viewer
+
+
+@login_required
+@require_POST
+def meeting_refresh(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for(request.user, meeting_id)
+    _require_runner(request, meeting)
+    try:
+        added, removed = actions.do_refresh_agenda(request.user, meeting)
+    except actions.AgendaLocked:
+        messages.error(
+            request,
+            _("The team has started deciding: the agenda is no longer rebuilt."),
+        )
+    else:
+        messages.success(
+            request,
+            _("The agenda is refreshed: %(added)s added, %(removed)s taken off.")
+            % {"added": added, "removed": removed},
+        )
+    return redirect("meetings:detail", meeting_id=meeting.pk)
+
+
+def _decide(request: HttpRequest, item: AgendaItem, form: DecisionForm) -> str | None:
+    """Carry out a valid decision form; returns an error for the whole item, if any."""
+    data = form.cleaned_data
+    try:
+        actions.do_decide(
+            request.user,
+            item,
+            data["decision"],
+            contact_person=data["contact_person"],
+            redirect_to=data["redirect_to"],
+            redirect_reason=data["redirect_reason"],
+            note=data["note"],
+        )
+    except actions.AlreadyDecided:
+        return _("This item has been decided already; the second decision is not saved.")
+    except NotAContactPerson:
+        form.add_error("contact_person", _("The contact person must work in the team."))
+    except actions.CaseCannotMove:
+        form.add_error(
+            "decision",
+            _("The case is %(state)s and cannot be given this decision.")
+            % {"state": item.case.get_state_display().lower()},
+        )
+    except actions.ContactPersonRequired:
+        form.add_error("contact_person", form.error_messages["contact_person_required"])
+    except actions.RedirectDetailsRequired:
+        form.add_error("redirect_to", form.error_messages["redirect_to_required"])
+    return None
+
+
+@login_required
+@require_POST
+def meeting_decide(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+    meeting = get_meeting_for(request.user, meeting_id)
+    _require_runner(request, meeting)
+    item = get_item_for(request.user, meeting, item_id)
+    form = DecisionForm(request.POST, item=item)
+    refused: str | None = None
+    if form.is_valid():
+        refused = _decide(request, item, form)
+    decided = form.is_valid() and not form.errors and refused is None
+    if request.htmx:
+        item = get_item_for(request.user, meeting, item_id)
+        entry = agenda_for(request.user, meeting, items=[item])[0]
+        context = _item_context(entry, None if decided or refused else form)
+        context.update(
+            {
+                "refused": refused,
+                "just_decided": decided,
+                "meeting": meeting,
+                "decisions_started": decisions_started(meeting),
+            }
+        )
+        return render(request, "cases/meetings/_item_response.html", context)
+    if decided:
+        messages.success(request, _("The decision is saved."))
+    elif refused:
+        messages.error(request, refused)
+    else:
+        return _detail(request, meeting, bound=form)
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"#item-{item.pk}")
+
+
+class MinutesExporter(Exporter):
+    """The minutes: one row per agenda item, masked as the downloading viewer must see it."""
+
+    filename = "minutes"
+
+    def __init__(self, meeting: TeamMeeting, entries: Iterable[AgendaEntry]):
+        self.meeting = meeting
+        self.entries = list(entries)
+        when = formats.date_format(timezone.localtime(meeting.starts_at), "d.m.Y H:i")
+        self.title = _("Minutes of the team meeting, %(team)s, %(when)s") % {
+            "team": meeting.team.name,
+            "when": when,
+        }
+        self.filename = f"minutes-{meeting.pk}"
+
+    def header(self) -> list[str]:
+        return [
+            _("Item"),
+            _("Young person"),
+            _("Birth date"),
+            _("Why on the agenda"),
+            _("Decision"),
+            _("Details"),
+        ]
+
+    def rows(self) -> Iterable[list[Any]]:
+        for entry in self.entries:
+            item = entry.item
+            decision = item.get_decision_display() if item.decision else _("Not decided")
+            if entry.is_masked:
+                yield [
+                    entry.number,
+                    _("No consent for your organisation"),
+                    "",
+                    item.get_reason_display(),
+                    decision,
+                    "",
+                ]
+                continue
+            person = item.case.person
+            yield [
+                entry.number,
+                person.full_name,
+                person.birth_date.strftime("%d.%m.%Y"),
+                item.get_reason_display(),
+                decision,
+                _details(item),
+            ]
+
+
+def _details(item: AgendaItem) -> str:
+    parts = []
+    if item.decision == Decision.ACCEPT and item.contact_person:
+        parts.append(_("Contact person: %(name)s") % {"name": item.contact_person.get_full_name()})
+    if item.decision == Decision.REDIRECT:
+        parts.append(
+            _("Redirected to %(service)s: %(reason)s")
+            % {"service": item.redirect_to, "reason": item.redirect_reason}
+        )
+    if item.note:
+        parts.append(item.note)
+    return " · ".join(parts)
+
+
+@login_required
+@require_GET
+def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = get_meeting_for(request.user, meeting_id)
+    entries = agenda_for(request.user, meeting, purpose=Purpose.EXPORT, what="meeting_minutes")
+    attendees = meeting.attendees.select_related("user", "organisation").order_by(
+        "is_guest", "user__full_name", "user__email"
+    )
+    return pdf_response(
+        MinutesExporter(meeting, entries),
+        template="cases/meetings/minutes.pdf.html",
+        context={"meeting": meeting, "attendees": attendees},
+    )
+
+
 # Under /meetings/ (namespace "meetings").
-urlpatterns: list = []
+urlpatterns = [
+    path("", meeting_list, name="list"),
+    path("new/", meeting_new, name="new"),
+    path("<int:meeting_id>/", meeting_detail, name="detail"),
+    path("<int:meeting_id>/refresh/", meeting_refresh, name="refresh"),
+    path("<int:meeting_id>/items/<int:item_id>/decide/", meeting_decide, name="decide"),
+    path("<int:meeting_id>/minutes.pdf", minutes_pdf, name="minutes_pdf"),
+]

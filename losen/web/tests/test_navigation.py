@@ -4,8 +4,16 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_a_coordinator_lands_on_the_people_list(client, coordinator):
+def test_a_coordinator_lands_on_the_work_list(client, coordinator):
     client.force_login(coordinator)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "web/worklist.html"
+    assert 'id="my-cases"' in response.content.decode()
+
+
+def test_an_administrator_without_a_team_lands_on_the_people_list(client, org_admin):
+    client.force_login(org_admin)
     response = client.get(reverse("home"))
     assert response["Location"] == reverse("people:list")
 

@@ -1,0 +1,467 @@
+"""Intake: referral, application and signing, consent and its withdrawal.
+
+Every action writes its case event and its change-log row. Signing and withdrawal
+are guarded against a form posted twice: the second attempt is refused, never
+recorded a second time.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from losen.accounts.models import Organisation, Team, User
+from losen.accounts.scope import scope_of
+from losen.audit.actions import do_log_change
+from losen.cases.actions.core import do_open_case, do_record_event, do_transition_case
+from losen.cases.models import (
+    Application,
+    Case,
+    CaseState,
+    Consent,
+    ConsentPurpose,
+    ConsentRecipient,
+    EventKind,
+    Referral,
+    ReferralSource,
+)
+from losen.cases.models.case import OPEN_STATES
+from losen.cases.queries_intake import application_is_complete, is_minor_on
+from losen.lib.idnumbers import IdentityNumber
+from losen.people import actions as people_actions
+from losen.people.actions import PersonData
+from losen.people.models import Person
+
+
+class NotAllowed(Exception):
+    """The actor may not do this (not in the team, or another organisation's person)."""
+
+
+class AlreadySigned(Exception):
+    """The signer has signed this application already (a form posted twice, or a race)."""
+
+    def __init__(self, signer: str, signed_at: datetime.datetime | None):
+        super().__init__(f"already signed by the {signer}")
+        self.signer = signer
+        self.signed_at = signed_at
+
+
+class PaperAlreadyUploaded(Exception):
+    """The application has its signed paper already."""
+
+
+class GuardianConsentRequired(Exception):
+    """Under 18, the guardian gives the consent."""
+
+
+class ConsentAlreadyGiven(Exception):
+    """An active consent with the same scope exists."""
+
+    def __init__(self, existing: Consent):
+        super().__init__("consent already given")
+        self.existing = existing
+
+
+class AlreadyWithdrawn(Exception):
+    """The consent was withdrawn before (a form posted twice, or a race)."""
+
+
+@dataclass(frozen=True)
+class RegisteredReferral:
+    referral: Referral
+    person_created: bool  # a new person was registered with the referral
+    person_joined: bool  # the identity number belonged to someone already registered
+    case_opened: bool  # False: the referral joined the person's open case in the team
+
+
+# --- referral ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_register_referral(
+    actor: User,
+    *,
+    team: Team,
+    source: ReferralSource | str,
+    reason: str,
+    person: Person | None = None,
+    person_data: PersonData | None = None,
+    identity_number: IdentityNumber | None = None,
+    guardian: dict[str, str] | None = None,
+    referred_on: datetime.date | None = None,
+    referrer_name: str = "",
+    referrer_organisation: str = "",
+    referrer_contact: str = "",
+) -> RegisteredReferral:
+    """Register a referral to `team` for a registered `person`, or for a new one.
+
+    With `person_data` (and optionally `identity_number`, `guardian`) the person is
+    registered through people's do_register_person, unless the identity number is
+    already registered in the organisation: then the referral joins that person (never
+    a duplicate). The team follows the person from now on. The referral joins the
+    person's open case in the team, or opens a new one; it writes a `referred` event
+    with the referral date (which may be back-dated) and the case's unsigned application.
+    """
+    if team.pk not in scope_of(actor).casework_team_ids:
+        raise NotAllowed("The actor does not work in this team.")
+    if (person is None) == (person_data is None):
+        raise ValueError("Give either a registered person or the data of a new one.")
+    referred_on = referred_on or timezone.localdate()
+    if referred_on > timezone.localdate():
+        raise ValueError("A referral cannot be dated in the future.")
+
+    person_created = person_joined = False
+    if person is None:
+        assert person_data is not None
+        existing = (
+            people_actions.find_by_identity_number(team.organisation_id, identity_number)
+            if identity_number is not None
+            else None
+        )
+        if existing is None:
+            try:
+                person = people_actions.do_register_person(
+                    actor,
+                    team=team,
+                    data=person_data,
+                    identity_number=identity_number,
+                    guardian=guardian,
+                )
+                person_created = True
+            except people_actions.DuplicateIdentityNumber as exc:  # registered meanwhile
+                existing = exc.existing
+        if existing is not None:
+            person = Person.objects.get(pk=existing.pk)
+            person_joined = True
+    assert person is not None
+    if person.organisation_id != team.organisation_id:
+        raise NotAllowed("A team takes referrals only for people of its own organisation.")
+    people_actions.do_follow_person(actor, person, team)
+
+    case = (
+        Case.objects.select_for_update()
+        .filter(person=person, team=team, state__in=OPEN_STATES)
+        .order_by("-opened_on", "-id")
+        .first()
+    )
+    case_opened = case is None
+    if case is None:
+        case = do_open_case(actor, person, team, opened_on=referred_on)
+
+    referral = Referral.objects.create(
+        organisation_id=team.organisation_id,
+        team=team,
+        person=person,
+        case=case,
+        source=source,
+        referrer_name=referrer_name,
+        referrer_organisation=referrer_organisation,
+        referrer_contact=referrer_contact,
+        reason=reason,
+        referred_on=referred_on,
+        created_by=actor,
+    )
+    do_record_event(
+        actor,
+        case,
+        EventKind.REFERRED,
+        effective_on=referred_on,
+        data={"source": str(source), "referral_id": referral.pk, "new_case": case_opened},
+    )
+    do_log_change(
+        actor,
+        action="referral.registered",
+        obj=referral,
+        organisation_id=referral.organisation_id,
+        person_id=person.pk,
+        changed_fields=[
+            "source",
+            "referrer_name",
+            "referrer_organisation",
+            "referrer_contact",
+            "reason",
+            "referred_on",
+        ],
+    )
+    _ensure_application(actor, case)
+    return RegisteredReferral(
+        referral=referral,
+        person_created=person_created,
+        person_joined=person_joined,
+        case_opened=case_opened,
+    )
+
+
+def _ensure_application(actor: User | None, case: Case) -> Application:
+    application, created = Application.objects.get_or_create(
+        case=case, defaults={"organisation_id": case.organisation_id}
+    )
+    if created:
+        do_log_change(
+            actor,
+            action="application.created",
+            obj=application,
+            organisation_id=case.organisation_id,
+            person_id=case.person_id,
+        )
+    return application
+
+
+# --- application -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_sign_application(
+    actor: User,
+    case: Case,
+    *,
+    youth_name: str = "",
+    guardian_name: str = "",
+) -> Application:
+    """Signing on screen, in the presence of the logged-in user (the witness), now.
+
+    Either signer may sign first; the application is complete when the young person
+    has signed, and under 18 the guardian too. Completion writes `application_signed`
+    and moves a referred case to assessment (onto the next team meeting's agenda).
+    Raises AlreadySigned when a signer signs a second time.
+    """
+    return _sign(
+        actor,
+        case,
+        method=Application.Method.ON_SCREEN,
+        youth_name=youth_name,
+        guardian_name=guardian_name,
+        signed_at=timezone.now(),
+    )
+
+
+ALLOWED_PAPER_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
+
+
+@transaction.atomic
+def do_upload_signed_application(
+    actor: User,
+    case: Case,
+    *,
+    paper: UploadedFile,
+    signed_on: datetime.date,
+    youth_name: str = "",
+    guardian_name: str = "",
+) -> Application:
+    """The application signed on paper, scanned and uploaded; signed on `signed_on`.
+
+    The file (already checked by the form: type, extension, size) is stored under a
+    name of Losen's own, so nothing of the original file name reaches the disk.
+    """
+    if signed_on > timezone.localdate():
+        raise ValueError("A signature cannot be dated in the future.")
+    extension = PurePath(paper.name or "").suffix.lower()
+    if extension not in ALLOWED_PAPER_EXTENSIONS:
+        raise ValueError("Only PDF, JPEG and PNG files.")
+    if signed_on == timezone.localdate():
+        signed_at = timezone.now()
+    else:
+        signed_at = timezone.make_aware(datetime.datetime.combine(signed_on, datetime.time.min))
+    return _sign(
+        actor,
+        case,
+        method=Application.Method.PAPER,
+        youth_name=youth_name,
+        guardian_name=guardian_name,
+        signed_at=signed_at,
+        paper=paper,
+        paper_name=f"application-{case.pk}-{uuid.uuid4().hex}{extension}",
+    )
+
+
+def _sign(
+    actor: User,
+    case: Case,
+    *,
+    method: str,
+    youth_name: str,
+    guardian_name: str,
+    signed_at: datetime.datetime,
+    paper: UploadedFile | None = None,
+    paper_name: str = "",
+) -> Application:
+    youth_name, guardian_name = youth_name.strip(), guardian_name.strip()
+    if not (youth_name or guardian_name):
+        raise ValueError("Nobody signs.")
+    _ensure_application(actor, case)
+    # The row lock (and the checks after it) make a second posting of the same form
+    # wait for the first and then find the signature in place.
+    application = Application.objects.select_for_update().get(case=case)
+    if youth_name and application.youth_signed_at is not None:
+        raise AlreadySigned("youth", application.youth_signed_at)
+    if guardian_name and application.guardian_signed_at is not None:
+        raise AlreadySigned("guardian", application.guardian_signed_at)
+    if paper is not None and application.paper:
+        raise PaperAlreadyUploaded()
+    was_complete = application_is_complete(application, case.person)
+
+    changed = ["method", "witnessed_by"]
+    if youth_name:
+        application.youth_signed_name = youth_name
+        application.youth_signed_at = signed_at
+        changed += ["youth_signed_name", "youth_signed_at"]
+    if guardian_name:
+        application.guardian_signed_name = guardian_name
+        application.guardian_signed_at = signed_at
+        changed += ["guardian_signed_name", "guardian_signed_at"]
+    if paper is not None:
+        application.paper.save(paper_name, paper, save=False)
+        changed.append("paper")
+    # A paper, once there, is what the application is signed on.
+    application.method = Application.Method.PAPER if application.paper else method
+    application.witnessed_by = actor
+    application.save(update_fields=changed)
+    do_log_change(
+        actor,
+        action="application.signed",
+        obj=application,
+        organisation_id=case.organisation_id,
+        person_id=case.person_id,
+        changed_fields=changed,
+    )
+
+    if not was_complete and application_is_complete(application, case.person):
+        effective_on = timezone.localtime(signed_at).date()
+        do_record_event(
+            actor,
+            case,
+            EventKind.APPLICATION_SIGNED,
+            effective_on=effective_on,
+            data={
+                "application_id": application.pk,
+                "method": application.method,
+                "guardian_signed": application.guardian_signed_at is not None,
+            },
+        )
+        case.refresh_from_db(fields=["state", "version"])
+        if case.state == CaseState.REFERRED:
+            do_transition_case(
+                actor,
+                case,
+                CaseState.ASSESSMENT,
+                effective_on=effective_on,
+                extra={"because": "application_signed"},
+            )
+    return application
+
+
+# --- consent -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_give_consent(
+    actor: User,
+    case: Case,
+    *,
+    purpose: ConsentPurpose | str,
+    recipient: ConsentRecipient | str,
+    given_by: Consent.GivenBy | str,
+    given_on: datetime.date | None = None,
+    recipient_organisation: Organisation | None = None,
+) -> Consent:
+    """Record a consent's scope, when and by whom it was given, with its event.
+
+    Under 18 (on the day it is given) the guardian gives it. A named organisation is
+    required for recipient=organisation, and ignored for the other recipients.
+    """
+    given_on = given_on or timezone.localdate()
+    if given_on > timezone.localdate():
+        raise ValueError("A consent cannot be dated in the future.")
+    if recipient == ConsentRecipient.ORGANISATION:
+        if recipient_organisation is None:
+            raise ValueError("Name the organisation.")
+    else:
+        recipient_organisation = None
+    if is_minor_on(case.person, given_on) and given_by != Consent.GivenBy.GUARDIAN:
+        raise GuardianConsentRequired()
+    Case.objects.select_for_update().filter(pk=case.pk).first()  # one consent at a time
+    existing = Consent.objects.filter(
+        case=case,
+        purpose=purpose,
+        recipient=recipient,
+        recipient_organisation=recipient_organisation,
+        withdrawn_at__isnull=True,
+    ).first()
+    if existing is not None:
+        raise ConsentAlreadyGiven(existing)
+    consent = Consent.objects.create(
+        organisation_id=case.organisation_id,
+        case=case,
+        person_id=case.person_id,
+        purpose=purpose,
+        recipient=recipient,
+        recipient_organisation=recipient_organisation,
+        given_on=given_on,
+        given_by=given_by,
+        recorded_by=actor,
+    )
+    do_record_event(
+        actor,
+        case,
+        EventKind.CONSENT_GIVEN,
+        effective_on=given_on,
+        data={
+            "consent_id": consent.pk,
+            "purpose": str(purpose),
+            "recipient": str(recipient),
+            "recipient_organisation_id": recipient_organisation.pk
+            if recipient_organisation
+            else None,
+            "given_by": str(given_by),
+        },
+    )
+    do_log_change(
+        actor,
+        action="consent.given",
+        obj=consent,
+        organisation_id=case.organisation_id,
+        person_id=case.person_id,
+        changed_fields=["purpose", "recipient", "recipient_organisation", "given_on", "given_by"],
+    )
+    return consent
+
+
+@transaction.atomic
+def do_withdraw_consent(actor: User, consent: Consent, *, note: str = "") -> Consent:
+    """Withdraw the consent: it stops covering anything at once. Nothing is deleted."""
+    now = timezone.now()
+    updated = Consent.objects.filter(pk=consent.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=now, withdrawn_by=actor
+    )
+    if updated == 0:
+        raise AlreadyWithdrawn()
+    consent.refresh_from_db(fields=["withdrawn_at", "withdrawn_by"])
+    case = Case.objects.get(pk=consent.case_id)
+    do_record_event(
+        actor,
+        case,
+        EventKind.CONSENT_WITHDRAWN,
+        effective_on=timezone.localdate(),
+        data={
+            "consent_id": consent.pk,
+            "purpose": consent.purpose,
+            "recipient": consent.recipient,
+            "recipient_organisation_id": consent.recipient_organisation_id,
+        },
+        note=note,
+    )
+    do_log_change(
+        actor,
+        action="consent.withdrawn",
+        obj=consent,
+        organisation_id=consent.organisation_id,
+        person_id=consent.person_id,
+        changed_fields=["withdrawn_at", "withdrawn_by"],
+    )
+    return consent

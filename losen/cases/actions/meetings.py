@@ -1,0 +1,311 @@
+"""The team meeting: calling it, building its agenda, and deciding each item.
+
+Every write here writes its change-log row; a decision also writes its case event, moves
+the case through the state machine (losen/cases/actions/core.py) and, on acceptance,
+gives the case its contact person.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from losen.accounts.models import Team, User
+from losen.accounts.scope import scope_of
+from losen.audit.actions import do_log_change
+from losen.cases.actions.core import (
+    NotAContactPerson,
+    do_assign_contact_person,
+    do_record_event,
+    do_transition_case,
+)
+from losen.cases.models import (
+    AgendaItem,
+    Case,
+    CaseState,
+    Decision,
+    EventKind,
+    MeetingAttendee,
+    TeamMeeting,
+)
+from losen.cases.queries import team_members
+from losen.cases.queries_meetings import (
+    agenda_candidates,
+    guest_organisation,
+    meeting_members,
+)
+
+# The state a decision moves the case to; "more information" is handled apart.
+DECISION_STATES = {
+    Decision.ACCEPT: CaseState.ACCEPTED,
+    Decision.WAITING_LIST: CaseState.WAITING_LIST,
+    Decision.REDIRECT: CaseState.REDIRECTED,
+}
+
+
+class MeetingError(Exception):
+    """A meeting write the rules do not allow; `code` says which rule."""
+
+    code = "not_allowed"
+
+
+class NotAllowed(MeetingError):
+    code = "not_allowed"
+
+
+class NotAMember(MeetingError):
+    """An attendee picked as member does not work in the team."""
+
+    code = "not_a_member"
+
+
+class NotAGuest(MeetingError):
+    """A guest must come from another organisation than the team's."""
+
+    code = "not_a_guest"
+
+
+class AgendaLocked(MeetingError):
+    """Decisions have started: the agenda is no longer rebuilt."""
+
+    code = "agenda_locked"
+
+
+class AlreadyDecided(MeetingError):
+    """The item has its decision; a second one is refused."""
+
+    code = "already_decided"
+
+
+class ContactPersonRequired(MeetingError):
+    code = "contact_person_required"
+
+
+class RedirectDetailsRequired(MeetingError):
+    code = "redirect_details_required"
+
+
+class CaseCannotMove(MeetingError):
+    """The case's state does not allow the decision (an active case cannot be accepted)."""
+
+    code = "case_cannot_move"
+
+
+def _require_team_member(actor: User, team_id: int) -> None:
+    if team_id not in scope_of(actor).casework_team_ids:
+        raise NotAllowed("Only coordinators and team leads of the team run its meetings.")
+
+
+@transaction.atomic
+def do_create_meeting(
+    actor: User,
+    *,
+    team: Team,
+    starts_at: datetime.datetime,
+    location: str = "",
+    members: Iterable[User] = (),
+    guests: Iterable[User] = (),
+) -> TeamMeeting:
+    """Call a meeting of the team, with its members and guests, and build its agenda."""
+    _require_team_member(actor, team.pk)
+    member_ids = set(meeting_members(team).values_list("pk", flat=True))
+    attendees: list[MeetingAttendee] = []
+    seen: set[int] = set()
+    for user in members:
+        if user.pk not in member_ids:
+            raise NotAMember(user)
+        if user.pk not in seen:
+            seen.add(user.pk)
+            attendees.append(
+                MeetingAttendee(user=user, organisation_id=team.organisation_id, is_guest=False)
+            )
+    for user in guests:
+        organisation = guest_organisation(user, team)
+        if organisation is None:
+            raise NotAGuest(user)
+        if user.pk not in seen:
+            seen.add(user.pk)
+            attendees.append(MeetingAttendee(user=user, organisation=organisation, is_guest=True))
+    meeting = TeamMeeting.objects.create(
+        organisation_id=team.organisation_id,
+        team=team,
+        starts_at=starts_at,
+        location=location,
+        created_by=actor,
+    )
+    for attendee in attendees:
+        attendee.meeting = meeting
+    MeetingAttendee.objects.bulk_create(attendees)
+    do_log_change(
+        actor,
+        action="meeting.created",
+        obj=meeting,
+        organisation_id=meeting.organisation_id,
+        changed_fields=["team", "starts_at", "location", "attendees"],
+    )
+    _build_agenda(actor, meeting)
+    return meeting
+
+
+@transaction.atomic
+def do_refresh_agenda(actor: User, meeting: TeamMeeting) -> tuple[int, int]:
+    """Rebuild the agenda with the cases that came up since; refused once decisions start.
+
+    Returns (added, removed): new cases are appended, items whose case no longer belongs
+    on the agenda (decided in another meeting, ended) are taken off.
+    """
+    _require_team_member(actor, meeting.team_id)
+    TeamMeeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    if meeting.items.exclude(decision="").exists():
+        raise AgendaLocked()
+    return _build_agenda(actor, meeting)
+
+
+def _build_agenda(actor: User, meeting: TeamMeeting) -> tuple[int, int]:
+    candidates = agenda_candidates(meeting.team)
+    wanted = {case.pk for case, _reason in candidates}
+    existing = list(meeting.items.select_related("case").order_by("position", "id"))
+    removed = [item for item in existing if item.case_id not in wanted]
+    kept = [item for item in existing if item.case_id in wanted]
+    for item in removed:
+        pk, case = item.pk, item.case
+        item.delete()
+        item.pk = pk
+        do_log_change(
+            actor,
+            action="meeting.item_removed",
+            obj=item,
+            organisation_id=meeting.organisation_id,
+            person_id=case.person_id,
+            changed_fields=["case"],
+        )
+    on_agenda = {item.case_id for item in kept}
+    added: list[AgendaItem] = []
+    for case, reason in candidates:
+        if case.pk in on_agenda:
+            continue
+        added.append(AgendaItem.objects.create(meeting=meeting, case=case, reason=reason))
+        do_log_change(
+            actor,
+            action="meeting.item_added",
+            obj=added[-1],
+            organisation_id=meeting.organisation_id,
+            person_id=case.person_id,
+            changed_fields=["case", "reason", "position"],
+        )
+    items = kept + added
+    for position, item in enumerate(items, start=1):
+        item.position = position
+    AgendaItem.objects.bulk_update(items, ["position"])
+    return len(added), len(removed)
+
+
+@transaction.atomic
+def do_decide(
+    actor: User,
+    item: AgendaItem,
+    decision: Decision | str,
+    *,
+    contact_person: User | None = None,
+    redirect_to: str = "",
+    redirect_reason: str = "",
+    note: str = "",
+) -> AgendaItem:
+    """The team's decision on one item: stored on the item, written as a case event, and
+    carried out on the case (state, contact person, flag cleared).
+
+    accept            → accepted, with the contact person (required, from the team)
+    waiting list      → waiting_list
+    redirect          → redirected (which service and why are both required)
+    more information  → stays where it is (a referral moves on to assessment)
+
+    An item is decided once: a second decision is refused (AlreadyDecided).
+    """
+    decision = Decision(decision)
+    redirect_to, redirect_reason, note = redirect_to.strip(), redirect_reason.strip(), note.strip()
+    locked = (
+        AgendaItem.objects.select_for_update().select_related("meeting", "case").get(pk=item.pk)
+    )
+    meeting, case = locked.meeting, locked.case
+    _require_team_member(actor, meeting.team_id)
+    if locked.decision:
+        raise AlreadyDecided(locked)
+    if decision == Decision.ACCEPT:
+        if contact_person is None:
+            raise ContactPersonRequired()
+        if not team_members(case).filter(pk=contact_person.pk).exists():
+            raise NotAContactPerson()
+    if decision == Decision.REDIRECT and not (redirect_to and redirect_reason):
+        raise RedirectDetailsRequired()
+
+    target = DECISION_STATES.get(decision)
+    if decision == Decision.MORE_INFORMATION and case.state == CaseState.REFERRED:
+        target = CaseState.ASSESSMENT
+    if target is not None and target != case.state and not case.can_move_to(target):
+        raise CaseCannotMove(case)
+
+    now = timezone.now()
+    # Recorded after the meeting, it takes effect on the meeting's day; never in the future.
+    effective_on = min(timezone.localdate(meeting.starts_at), timezone.localdate(now))
+    locked.decision = decision
+    locked.contact_person = contact_person if decision == Decision.ACCEPT else None
+    locked.redirect_to = redirect_to if decision == Decision.REDIRECT else ""
+    locked.redirect_reason = redirect_reason if decision == Decision.REDIRECT else ""
+    locked.note = note
+    locked.decided_at = now
+    locked.decided_by = actor
+    changed = ["decision", "contact_person", "redirect_to", "redirect_reason", "note"]
+    locked.save(update_fields=[*changed, "decided_at", "decided_by"])
+    do_log_change(
+        actor,
+        action="meeting.decided",
+        obj=locked,
+        organisation_id=meeting.organisation_id,
+        person_id=case.person_id,
+        changed_fields=changed,
+    )
+    do_record_event(
+        actor,
+        case,
+        EventKind.DECISION,
+        effective_on=effective_on,
+        data={
+            "decision": str(decision),
+            "meeting": meeting.pk,
+            "item": locked.pk,
+            "contact_person": contact_person.pk
+            if contact_person and decision == Decision.ACCEPT
+            else None,
+            "redirect_to": locked.redirect_to,
+        },
+        note="\n\n".join(part for part in (locked.redirect_reason, note) if part),
+    )
+    if target is not None and target != case.state:
+        do_transition_case(
+            actor,
+            case,
+            target,
+            effective_on=effective_on,
+            extra={"decision": str(decision), "meeting": meeting.pk},
+        )
+    if decision == Decision.ACCEPT:
+        assert contact_person is not None
+        do_assign_contact_person(actor, case, contact_person, effective_on=effective_on)
+    if case.flagged_for_meeting:
+        Case.objects.filter(pk=case.pk).update(
+            flagged_for_meeting=False, flag_reason="", version=F("version") + 1
+        )
+        do_log_change(
+            actor,
+            action="case.unflagged",
+            obj=case,
+            organisation_id=case.organisation_id,
+            person_id=case.person_id,
+            changed_fields=["flagged_for_meeting", "flag_reason"],
+        )
+    item.refresh_from_db()
+    return item

@@ -1,0 +1,150 @@
+"""Forms for the team meeting: calling a meeting, and the decision on an agenda item."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from losen.accounts.models import Team, User
+from losen.cases.models import AgendaItem, Decision
+from losen.cases.queries import team_members
+from losen.cases.queries_meetings import meeting_members, possible_guests
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class TeamChoiceForm(forms.Form):
+    """Which team the new meeting is for (shown only to those in several teams)."""
+
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), empty_label=None)
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
+
+
+class GuestChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        organisations = sorted({m.organisation.name for m in obj.memberships.all()})
+        return f"{obj.get_full_name()} ({', '.join(organisations)})"
+
+
+class MeetingForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=DATETIME_INPUT,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+    )
+    location = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        required=False,
+        help_text=_("A meeting room, an address, or a video link."),
+    )
+    guests = GuestChoiceField(
+        label=_("Guests from other organisations"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_(
+            "Guests see a young person's name only when the person has consented to their "
+            "organisation taking part. Hold Ctrl (or Cmd) to choose more than one."
+        ),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args, team: Team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team = team
+        # One checkbox per member of the team, each with its own label; all ticked at first.
+        self.members = list(meeting_members(team))
+        for user in self.members:
+            self.fields[self.member_field(user)] = forms.BooleanField(
+                label=user.get_full_name(), required=False, initial=True
+            )
+        self.fields["guests"].queryset = possible_guests(team).prefetch_related(
+            "memberships__organisation"
+        )
+
+    @staticmethod
+    def member_field(user: User) -> str:
+        return f"member_{user.pk}"
+
+    def member_fields(self) -> list[forms.BoundField]:
+        return [self[self.member_field(user)] for user in self.members]
+
+    def chosen_members(self) -> list[User]:
+        return [user for user in self.members if self.cleaned_data.get(self.member_field(user))]
+
+
+class DecisionForm(forms.Form):
+    error_messages = {
+        "contact_person_required": _("Choose the contact person when the case is accepted."),
+        "redirect_to_required": _("Say which service the young person is redirected to."),
+        "redirect_reason_required": _("Say why the young person is redirected."),
+    }
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("", _("Choose a decision")), *Decision.choices],
+    )
+    contact_person = forms.ModelChoiceField(
+        label=_("Contact person"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Choose a contact person"),
+        help_text=_("Required when the case is accepted."),
+    )
+    redirect_to = forms.CharField(
+        label=_("Redirected to"),
+        max_length=200,
+        required=False,
+        help_text=_("Required when redirecting: which service takes over."),
+    )
+    redirect_reason = forms.CharField(
+        label=_("Why redirected"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when redirecting."),
+    )
+    note = forms.CharField(
+        label=_("Note for the minutes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For more information: what the team needs to know, and from whom."),
+    )
+
+    def __init__(self, *args, item: AgendaItem, **kwargs):
+        kwargs.setdefault("prefix", f"item-{item.pk}")
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.fields["contact_person"].queryset = team_members(item.case)
+        if not self.is_bound and item.case.contact_person_id:
+            self.initial.setdefault("contact_person", item.case.contact_person_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision == Decision.ACCEPT and not cleaned.get("contact_person"):
+            self.add_error(
+                "contact_person",
+                forms.ValidationError(
+                    self.error_messages["contact_person_required"], code="contact_person_required"
+                ),
+            )
+        if decision == Decision.REDIRECT:
+            if not cleaned.get("redirect_to", "").strip():
+                self.add_error(
+                    "redirect_to",
+                    forms.ValidationError(
+                        self.error_messages["redirect_to_required"], code="redirect_to_required"
+                    ),
+                )
+            if not cleaned.get("redirect_reason", "").strip():
+                self.add_error(
+                    "redirect_reason",
+                    forms.ValidationError(
+                        self.error_messages["redirect_reason_required"],
+                        code="redirect_reason_required",
+                    ),
+                )
+        return cleaned

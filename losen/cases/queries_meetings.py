@@ -1,0 +1,263 @@
+"""The door to team meetings: who sees a meeting, and what each viewer sees of its agenda.
+
+A meeting is seen by the coordinators and team leads of its team, by the administrator
+of its organisation, and by its attendees, among them guests from other organisations
+(a NAV veileder, say). `get_meeting_for(actor, id)` answers 404 to everyone else.
+
+Members of the team and the administrator see every item in full. A guest sees a young
+person's name and birth date only when the person's consent for the team meeting covers
+the guest's organisation; otherwise the item is shown as "Item 3 (no consent for your
+organisation)" with only the reason it is on the agenda. Every item shown with a person
+writes an access-log row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from losen.accounts.models import CASEWORK_ROLES, Organisation, Team, User
+from losen.accounts.scope import scope_of
+from losen.audit.actions import do_log_access
+from losen.audit.models import Purpose
+from losen.cases.models import (
+    AgendaItem,
+    Case,
+    CaseState,
+    ConsentPurpose,
+    Decision,
+    MeetingAttendee,
+    TeamMeeting,
+)
+from losen.cases.models.case import OPEN_STATES
+from losen.cases.queries_intake import consent_covers
+
+# Decisions that settle a case; "more information" brings it back to the next meeting.
+FINAL_DECISIONS = (Decision.ACCEPT, Decision.WAITING_LIST, Decision.REDIRECT)
+# A case in these states has a new application (or referral) waiting for the team.
+NEW_APPLICATION_STATES = (CaseState.REFERRED, CaseState.ASSESSMENT)
+
+
+def meetings_visible_to(actor: User) -> QuerySet[TeamMeeting]:
+    """Meetings of the actor's teams and organisations, and meetings they attend."""
+    scope = scope_of(actor)
+    if scope.user_id is None:
+        return TeamMeeting.objects.none()
+    invited = MeetingAttendee.objects.filter(meeting_id=OuterRef("pk"), user_id=scope.user_id)
+    return TeamMeeting.objects.filter(
+        Q(team_id__in=scope.casework_team_ids)
+        | Q(organisation_id__in=scope.admin_org_ids)
+        | Exists(invited)
+    )
+
+
+def get_meeting_for(actor: User, meeting_id: int | str) -> TeamMeeting:
+    """The meeting, if the actor may see it; 404 otherwise (as if it did not exist)."""
+    try:
+        return (
+            meetings_visible_to(actor)
+            .select_related("team", "organisation", "created_by")
+            .get(pk=int(meeting_id))
+        )
+    except (TeamMeeting.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such meeting.") from None
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """How an actor takes part in a meeting: as a team member, administrator or guest."""
+
+    kind: str  # "member", "admin" or "guest"
+    organisation: Organisation
+    team: Team | None = None
+
+    @property
+    def is_guest(self) -> bool:
+        return self.kind == "guest"
+
+    @property
+    def can_run_meeting(self) -> bool:
+        """Coordinators and team leads of the team build the agenda and decide."""
+        return self.kind == "member"
+
+
+def viewer_of(actor: User, meeting: TeamMeeting) -> Viewer:
+    scope = scope_of(actor)
+    if meeting.team_id in scope.casework_team_ids:
+        return Viewer("member", meeting.team.organisation, meeting.team)
+    if meeting.organisation_id in scope.admin_org_ids:
+        return Viewer("admin", meeting.organisation)
+    attendee = (
+        MeetingAttendee.objects.filter(meeting=meeting, user_id=scope.user_id)
+        .select_related("organisation")
+        .first()
+    )
+    if attendee is None:
+        raise Http404("No such meeting.")
+    return Viewer("guest", attendee.organisation)
+
+
+def can_create_meetings(actor: User) -> bool:
+    return bool(scope_of(actor).casework_team_ids)
+
+
+def teams_for_new_meeting(actor: User) -> list[Team]:
+    """The teams in which the actor may call a meeting (coordinator or team lead)."""
+    teams = {team.pk: team for team in scope_of(actor).casework_teams()}
+    return sorted(teams.values(), key=lambda team: (team.organisation.name, team.name))
+
+
+def meeting_members(team: Team) -> QuerySet[User]:
+    """Who attends as a member: the team's coordinators and team leads."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__team=team,
+            memberships__role__in=[role.value for role in CASEWORK_ROLES],
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def possible_guests(team: Team) -> QuerySet[User]:
+    """Losen users of other organisations, who may be invited as guests."""
+    return (
+        User.objects.filter(is_active=True, memberships__isnull=False)
+        .exclude(memberships__organisation_id=team.organisation_id)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def guest_organisation(user: User, team: Team) -> Organisation | None:
+    """The organisation a guest attends for: their first one other than the team's."""
+    membership = (
+        user.memberships.exclude(organisation_id=team.organisation_id)
+        .select_related("organisation")
+        .order_by("organisation__name", "id")
+        .first()
+    )
+    return membership.organisation if membership else None
+
+
+def upcoming_and_past(actor: User) -> tuple[QuerySet[TeamMeeting], QuerySet[TeamMeeting]]:
+    """The actor's meetings from today on (soonest first), and earlier ones (latest first)."""
+    start_of_today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    meetings = meetings_visible_to(actor).select_related("team", "team__organisation")
+    return (
+        meetings.filter(starts_at__gte=start_of_today).order_by("starts_at", "id"),
+        meetings.filter(starts_at__lt=start_of_today).order_by("-starts_at", "-id"),
+    )
+
+
+def invited_meeting_ids(actor: User, meetings: Iterable[TeamMeeting]) -> set[int]:
+    return set(
+        MeetingAttendee.objects.filter(
+            user=actor, is_guest=True, meeting__in=[meeting.pk for meeting in meetings]
+        ).values_list("meeting_id", flat=True)
+    )
+
+
+# --- the agenda -----------------------------------------------------------------------
+
+
+def agenda_candidates(team: Team) -> list[tuple[Case, str]]:
+    """The cases that belong on the team's next agenda, with why, in agenda order.
+
+    First the cases with a new application or referral (state `referred` or
+    `assessment`) that no earlier meeting has settled, oldest first; then the cases
+    flagged for the meeting. Ended and redirected cases never come up.
+    """
+    settled = AgendaItem.objects.filter(case_id=OuterRef("pk"), decision__in=FINAL_DECISIONS)
+    new = list(
+        Case.objects.filter(team=team, state__in=NEW_APPLICATION_STATES)
+        .exclude(Exists(settled))
+        .order_by("opened_on", "id")
+    )
+    seen = {case.pk for case in new}
+    flagged = [
+        case
+        for case in Case.objects.filter(
+            team=team, flagged_for_meeting=True, state__in=OPEN_STATES
+        ).order_by("opened_on", "id")
+        if case.pk not in seen
+    ]
+    return [(case, AgendaItem.Reason.NEW_APPLICATION) for case in new] + [
+        (case, AgendaItem.Reason.FLAGGED) for case in flagged
+    ]
+
+
+def agenda_items(meeting: TeamMeeting) -> QuerySet[AgendaItem]:
+    return meeting.items.select_related(
+        "case", "case__person", "case__contact_person", "contact_person", "decided_by"
+    ).order_by("position", "id")
+
+
+def decisions_started(meeting: TeamMeeting) -> bool:
+    return meeting.items.exclude(decision="").exists()
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    """One agenda item as one viewer sees it."""
+
+    item: AgendaItem
+    shows_person: bool
+    viewer: Viewer
+
+    @property
+    def number(self) -> int:
+        return self.item.position
+
+    @property
+    def case(self) -> Case | None:
+        return self.item.case if self.shows_person else None
+
+    @property
+    def is_masked(self) -> bool:
+        return not self.shows_person
+
+
+def agenda_for(
+    actor: User,
+    meeting: TeamMeeting,
+    *,
+    items: Sequence[AgendaItem] | None = None,
+    purpose: Purpose | str = Purpose.FOLLOW_UP,
+    what: str = "meeting_item",
+) -> list[AgendaEntry]:
+    """The agenda as the actor may see it; every person shown is written in the access log.
+
+    `items` narrows it to some items (an htmx partial); by default, the whole agenda.
+    """
+    viewer = viewer_of(actor, meeting)
+    entries = []
+    for item in agenda_items(meeting) if items is None else items:
+        shows_person = not viewer.is_guest or consent_covers(
+            item.case, viewer.organisation, purpose=ConsentPurpose.TEAM_MEETING
+        )
+        if shows_person:
+            do_log_access(
+                actor,
+                person_id=item.case.person_id,
+                person_organisation_id=item.case.organisation_id,
+                purpose=purpose,
+                team=viewer.team,
+                organisation=viewer.organisation,
+                what=what,
+            )
+        entries.append(AgendaEntry(item=item, shows_person=shows_person, viewer=viewer))
+    return entries
+
+
+def get_item_for(actor: User, meeting: TeamMeeting, item_id: int | str) -> AgendaItem:
+    """An item of a meeting the actor has already opened through get_meeting_for."""
+    try:
+        return agenda_items(meeting).get(pk=int(item_id))
+    except (AgendaItem.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such agenda item.") from None

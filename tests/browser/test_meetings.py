@@ -1,0 +1,118 @@
+"""The team meeting in a real browser: the team lead calls it with a NAV guest and decides an
+item; the guest sees that item without the young person's identity. axe-core on every page.
+
+The meeting pages' strings are English msgids until they are translated, so elements are
+found by id, name and role rather than by their (Norwegian) text.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from conftest import PASSWORD
+from losen.accounts.models import Organisation, Role, Team
+from losen.cases.models import AgendaItem, CaseState, TeamMeeting
+
+
+def log_in(page: Page, base: str, email: str) -> None:
+    page.context.clear_cookies()
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("E-postadresse").fill(email)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
+
+
+@pytest.fixture
+def nav_guest(make_user):
+    nav_office = Organisation.objects.create(
+        name="NAV Testby", kind=Organisation.Kind.NAV_OFFICE, country="NO", org_number="889640782"
+    )
+    nav_team = Team.objects.create(organisation=nav_office, name="Ungdomsteamet")
+    return make_user(
+        "veileder@nav.test", Role.COORDINATOR, team=nav_team, full_name="Vera Veileder"
+    )
+
+
+def test_the_team_lead_runs_a_meeting_and_the_guest_sees_the_item_masked(
+    live_server, page: Page, check, team_lead, coordinator, case, nav_guest
+):
+    base = live_server.url
+    log_in(page, base, "leder@test.no")
+
+    page.goto(base + "/meetings/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    check(page)
+    page.locator('a[href="/meetings/new/"]').first.click()
+    expect(page.locator("#id_starts_at")).to_be_visible()
+    check(page)
+
+    # Sent without a time: the error summary, then the form again.
+    page.locator("form.form button[type=submit]").click()
+    expect(page.locator("#error-summary")).to_be_visible()
+    check(page)
+
+    page.locator("#id_starts_at").fill("2030-01-07T09:00")
+    page.locator("#id_location").fill("Rådhuset, møterom 3")
+    expect(page.locator(f"#id_member_{coordinator.pk}")).to_be_checked()
+    page.locator("#id_guests").select_option(str(nav_guest.pk))
+    page.locator("form.form button[type=submit]").click()
+
+    expect(page).to_have_url(re.compile(r"/meetings/\d+/$"))
+    meeting = TeamMeeting.objects.get()
+    item = AgendaItem.objects.get(meeting=meeting)
+    section = page.locator(f"#item-{item.pk}")
+    expect(section.get_by_role("heading", level=3)).to_contain_text("Nora Hansen")
+    expect(page.locator("main")).to_contain_text("Vera Veileder")
+    check(page)
+
+    # Accept without a contact person: refused, the errors shown in the item (htmx).
+    page.locator(f"#id_item-{item.pk}-decision").select_option("accept")
+    page.locator(f"#id_item-{item.pk}-contact_person").select_option("")
+    section.locator("button[type=submit]").click()
+    expect(section.locator("#error-summary")).to_be_visible()
+    check(page)
+
+    page.locator(f"#id_item-{item.pk}-contact_person").select_option(str(coordinator.pk))
+    section.locator("button[type=submit]").click()
+    expect(section.locator("[role=status]")).to_be_visible()
+    expect(page.locator(f"#id_item-{item.pk}-decision")).to_have_count(0)
+    expect(section).to_contain_text("Kari Koordinator")
+    check(page)
+    case.refresh_from_db()
+    assert case.state == CaseState.ACCEPTED
+    assert case.contact_person == coordinator
+
+    # The guest from NAV: Nora has given no consent for NAV, so the item has no identity.
+    log_in(page, base, "veileder@nav.test")
+    page.goto(base + "/meetings/")
+    page.locator(f'a[href="/meetings/{meeting.pk}/"]').click()
+    expect(page).to_have_url(re.compile(rf"/meetings/{meeting.pk}/$"))
+    guest_section = page.locator(f"#item-{item.pk}")
+    expect(guest_section.get_by_role("heading", level=3)).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text("Nora")
+    expect(page.locator("main")).not_to_contain_text("Hansen")
+    expect(page.locator("main")).not_to_contain_text("17.05.2003")
+    expect(guest_section.locator("form")).to_have_count(0)
+    expect(guest_section.locator("a")).to_have_count(0)
+    check(page)
+
+    response = page.request.get(base + f"/meetings/{meeting.pk}/minutes.pdf")
+    assert response.status == 200
+    assert response.body().startswith(b"%PDF")
+
+
+def test_an_outsider_who_is_not_invited_gets_not_found(
+    live_server, page: Page, team_lead, case, outsider
+):
+    from losen.cases.tests.test_meetings import create_meeting
+
+    meeting = create_meeting(team_lead, case.team)
+    log_in(page, live_server.url, "utenfor@test.no")
+    response = page.goto(live_server.url + f"/meetings/{meeting.pk}/")
+    assert response is not None
+    assert response.status == 404
+    expect(page.get_by_text("Nora")).to_have_count(0)
