@@ -790,7 +790,7 @@ def delete_chain(org_ids: list[int]) -> None:
     Consent.objects.filter(organisation_id__in=org_ids).delete()
     Application.objects.filter(organisation_id__in=org_ids).delete()
     Referral.objects.filter(organisation_id__in=org_ids).delete()
-    # Case events are append-only for the application; a retention rule (here: removing
-    # the demo world) deletes them with a queryset delete, which bypasses Model.delete.
-    CaseEvent.objects.filter(organisation_id__in=org_ids).order_by().delete()
+    # Case events are append-only; a retention rule (here: removing the demo world) is
+    # the one thing that may purge them.
+    CaseEvent.objects.filter(organisation_id__in=org_ids).order_by().purge()
     cases.delete()

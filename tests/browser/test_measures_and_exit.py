@@ -17,7 +17,7 @@ from conftest import PASSWORD
 from losen.accounts.models import Role
 from losen.cases.actions.core import do_assign_contact_person, do_open_case, do_transition_case
 from losen.cases.models import CaseState
-from losen.outcomes.actions import add_months
+from losen.lib.dates import add_months
 from losen.outcomes.models import ExitOutcome, FollowUp
 from losen.programs.actions import do_create_measure, do_enrol, do_plan_sessions
 from losen.programs.models import Enrolment, Measure

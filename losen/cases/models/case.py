@@ -124,6 +124,22 @@ class EventKind(models.TextChoices):
     CORRECTION = "correction", _("Correction")
 
 
+class CaseEventQuerySet(models.QuerySet):
+    """No bulk rewriting of history: `update()` and `delete()` refuse.
+
+    Only a retention rule removes events, and it says so by calling `purge()`.
+    """
+
+    def update(self, **kwargs):
+        raise ValueError("Case events are append-only: record a correction instead.")
+
+    def delete(self):
+        raise ValueError("Case events are append-only: only a retention rule may purge them.")
+
+    def purge(self):
+        return super().delete()
+
+
 class CaseEvent(models.Model):
     """Append-only: what happened in a case, when it took effect, and who recorded it.
 
@@ -157,6 +173,8 @@ class CaseEvent(models.Model):
         related_name="corrections",
         verbose_name=_("corrects"),
     )
+
+    objects = CaseEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case event")

@@ -181,3 +181,16 @@ def test_a_correction_is_a_new_event_and_leaves_the_original_as_it_was(coordinat
     assert correction.data["corrected_kind"] == EventKind.CATEGORY_SET
     assert original.data == {"category": 1}
     assert original.kind == EventKind.CATEGORY_SET
+
+
+def test_case_events_cannot_be_rewritten_in_bulk(case):
+    from losen.cases.models import CaseEvent
+
+    events = CaseEvent.objects.filter(case=case)
+    count = events.count()
+    with pytest.raises(ValueError):
+        events.update(note="rewritten")
+    with pytest.raises(ValueError):
+        events.delete()
+    assert CaseEvent.objects.filter(case=case, note="rewritten").count() == 0
+    assert CaseEvent.objects.filter(case=case).count() == count
