@@ -105,7 +105,7 @@ def line_chart(
     ident = escape(chart_id, quote=True)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" style="max-width:100%;height:auto" role="img" '
+        f'width="{width}" height="{height}" class="chart" role="img" '
         f'aria-label="{escape(title, quote=True)}" '
         f'aria-describedby="{ident}-desc" font-family="system-ui, sans-serif" font-size="13">',
         f'<title id="{ident}-title">{escape(title)}</title>',
