@@ -207,3 +207,17 @@ def case(coordinator, person, team):
     do_assign_contact_person(coordinator, opened, coordinator)
     opened.refresh_from_db()
     return opened
+
+
+def shown(msgid: str, **params) -> str:
+    """The text a Norwegian user sees for a msgid (the interface's default language).
+
+    Tests assert on this, not on the English msgid, so they check the real page and
+    fail if a string is left untranslated.
+    """
+    from django.utils.html import escape
+    from django.utils.translation import gettext, override
+
+    with override("nb"):
+        text = gettext(msgid)
+    return escape(text % params if params else text)

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from conftest import shown
 from losen.accounts.models import Organisation, Role, Team
 from losen.audit.models import AccessLog, Purpose
 from losen.cases.actions.core import do_assign_contact_person, do_open_case, do_transition_case
@@ -183,7 +184,7 @@ def test_with_htmx_the_contact_section_comes_back_with_the_header_and_timeline_o
     assert page.startswith('<section id="section-contact"')
     assert '<div id="case-header" hx-swap-oob="true">' in page
     assert 'id="section-timeline" aria-labelledby="timeline-heading" hx-swap-oob="true"' in page
-    assert "Lise Leder is now the contact person." in page
+    assert shown("%(name)s is now the contact person.", name="Lise Leder") in page
     assert "<html" not in page
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.http import Http404
 from django.urls import reverse
 
+from conftest import shown
 from losen.accounts.models import Role
 from losen.audit.models import AccessLog, ChangeLog
 from losen.cases.actions.core import do_open_case
@@ -72,7 +73,7 @@ def test_the_case_page_shows_the_notes_the_reader_may_read(
     client.force_login(org_admin)
     page = client.get(url).content.decode()
     assert "Came to the meeting on time." not in page
-    assert "The journal is read only by the case's team." in page
+    assert shown("The journal is read only by the case's team.") in page
 
 
 def test_opening_a_note_writes_an_access_log_row(coordinator, case, notes, team):
@@ -128,7 +129,14 @@ def test_racing_edits_of_a_note_are_refused_and_the_first_is_kept(client, coordi
     assert note.text == "Came on time, in good spirits."
     assert note.version == 2
     page = second.content.decode()
-    assert "Your changes are not saved" in page
+    assert (
+        shown(
+            "The note was saved again while you were editing it (in another window, "
+            "perhaps). Your changes are not saved. Compare with the saved note below, "
+            "then make your changes again on top of it."
+        )
+        in page
+    )
     assert 'id="saved-note"' in page
     assert "Came on time, in good spirits." in page
     assert "Came late." in page

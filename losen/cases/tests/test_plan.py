@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import shown
 from losen.audit.models import AccessLog, ChangeLog, Purpose
 from losen.cases.actions.work import (
     GoalData,
@@ -94,7 +95,13 @@ def test_a_second_concurrent_edit_of_a_plan_is_refused_and_the_first_one_is_kept
     assert list(plan.goals.values_list("text", flat=True)) == ["Start at the electrician course"]
     assert list(plan.steps.values_list("text", flat=True)) == ["Call the school"]
     page = second.content.decode()
-    assert "Someone else saved the plan while you were editing it" in page
+    assert (
+        shown(
+            "Someone else saved the plan while you were editing it. Your changes are not "
+            "saved. Compare with the saved plan, then make your changes again on top of it."
+        )
+        in page
+    )
     # The saved plan is shown beside the refused input, which is still in the form.
     assert 'id="saved-plan"' in page
     start = page.index('id="saved-plan"')
@@ -190,7 +197,7 @@ def test_a_step_by_another_actor_needs_the_actors_name(client, coordinator, case
         plan_post(0, [goal("School")], [step("Meet the counsellor", "other")]),
     )
     assert response.status_code == 200
-    assert "Name the other actor who does this step." in response.content.decode()
+    assert shown("Name the other actor who does this step.") in response.content.decode()
     assert not ActionPlan.objects.exists()
 
 
