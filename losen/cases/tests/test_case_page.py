@@ -421,3 +421,17 @@ def test_the_case_page_reads_a_long_history_in_a_fixed_number_of_queries(client,
     with CaptureQueriesContext(connection) as long:
         client.get(url)
     assert len(long.captured_queries) == len(short.captured_queries)
+
+
+def test_my_cases_are_paged_too(client, coordinator, register, team, settings):
+    from losen.cases.actions.core import do_assign_contact_person, do_open_case
+
+    settings.LOSEN_PAGE_SIZE = 2
+    for i in range(5):
+        someone = register(first_name=f"P{i}", last_name=f"Etternavn{i}")
+        do_assign_contact_person(coordinator, do_open_case(coordinator, someone, team), coordinator)
+    client.force_login(coordinator)
+    response = client.get(reverse("cases:list"), {"mine_page": 3})
+    assert response.context["mine"].paginator.count == 5
+    assert len(response.context["mine"].object_list) == 1
+    assert "mine_page=2" in response.content.decode()

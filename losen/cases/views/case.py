@@ -68,11 +68,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
         state = form.cleaned_data["state"]
         team_id = form.cleaned_data["team"].pk if form.cleaned_data["team"] else None
     cases = filtered_cases(request.user, state=state, team_id=team_id)
-    mine = list(cases.filter(contact_person=request.user))
-    paginator = Paginator(cases, _page_size())
-    page = paginator.get_page(request.GET.get("page"))
+    # Both lists are paged: a contact person can have hundreds of cases.
+    mine = Paginator(cases.filter(contact_person=request.user), _page_size()).get_page(
+        request.GET.get("mine_page")
+    )
+    page = Paginator(cases, _page_size()).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("mine_page", None)
     context = {
         "form": form,
         "mine": mine,
