@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "losen.cases",
     "losen.programs",
     "losen.outcomes",
+    "losen.reports",
+    "losen.imports",
     "losen.demo",
 ]
 
@@ -204,6 +206,10 @@ MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 # Lists
 LOSEN_PAGE_SIZE = env_int("LOSEN_PAGE_SIZE", 25)
+
+# Figures that leave the team hide counts from 1 to this threshold (and what would
+# reveal them).
+LOSEN_SMALL_COUNT_THRESHOLD = env_int("LOSEN_SMALL_COUNT_THRESHOLD", 4)
 
 LOGGING = {
     "version": 1,
