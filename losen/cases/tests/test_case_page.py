@@ -435,3 +435,10 @@ def test_my_cases_are_paged_too(client, coordinator, register, team, settings):
     assert response.context["mine"].paginator.count == 5
     assert len(response.context["mine"].object_list) == 1
     assert "mine_page=2" in response.content.decode()
+
+
+def test_the_persons_page_lists_their_cases_and_offers_a_referral(client, coordinator, case):
+    client.force_login(coordinator)
+    page = client.get(reverse("people:detail", args=[case.person_id])).content.decode()
+    assert reverse("cases:detail", args=[case.pk]) in page
+    assert f"{reverse('referrals:new')}?person={case.person_id}" in page
