@@ -3,12 +3,19 @@
 CSV is semicolon-separated UTF-8 with a byte-order mark, so Norwegian and Swedish Excel
 open it with the right letters and columns. A cell that starts with = + - or @ is
 prefixed with an apostrophe so a spreadsheet does not run it as a formula.
+
+XLSX is written by openpyxl in write-only mode, so memory does not grow with the rows.
+Numbers stay numbers and dates stay dates; text gets the same apostrophe rule as CSV
+and is stored explicitly as a string, never as a formula. The header row is bold.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
+import decimal
+import io
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -16,6 +23,10 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -94,4 +105,55 @@ def pdf_bytes(
 def pdf_response(exporter: Exporter, **kwargs: Any) -> HttpResponse:
     response = HttpResponse(pdf_bytes(exporter, **kwargs), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{exporter.filename}.pdf"'
+    return response
+
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_BOLD = Font(bold=True)
+_XLSX_NATIVE = (bool, int, float, decimal.Decimal, datetime.date)  # datetime is a date
+# Control characters that XML (and so XLSX) cannot hold; openpyxl refuses them.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def sheet_title(title: str) -> str:
+    """A worksheet name Excel accepts: no []:*?/\\, no edge apostrophes, 31 characters."""
+    cleaned = " ".join(_SHEET_TITLE_FORBIDDEN.sub(" ", title).split()).strip("'").strip()
+    return cleaned[:31].rstrip() or "Rapport"
+
+
+def _xlsx_cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
+    """A number, date or None as is (openpyxl types them); text as a string cell."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.make_naive(timezone.localtime(value))  # Excel has no time zones
+    if not bold and (value is None or isinstance(value, _XLSX_NATIVE)):
+        return value
+    if value is None or isinstance(value, _XLSX_NATIVE):
+        cell = WriteOnlyCell(sheet, value=value)
+    else:
+        cell = WriteOnlyCell(sheet, value=_XML_ILLEGAL.sub("", escape_cell(value)))
+        cell.data_type = "s"  # never a formula, whatever the text looks like
+    if bold:
+        cell.font = _BOLD
+    return cell
+
+
+def xlsx_bytes(exporter: Exporter) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title(exporter.title))
+    header = exporter.header()
+    for index, name in enumerate(header, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, len(str(name)) + 2)
+    sheet.freeze_panes = "A2"
+    sheet.append([_xlsx_cell(sheet, name, bold=True) for name in header])
+    for row in exporter.rows():
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(exporter: Exporter) -> HttpResponse:
+    response = HttpResponse(xlsx_bytes(exporter), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{exporter.filename}.xlsx"'
     return response

@@ -26,6 +26,7 @@ from losen.accounts.scope import scope_of
 from losen.audit.models import Purpose
 from losen.cases.models import Case
 from losen.cases.queries import cases_visible_to, get_case_for
+from losen.lib import suppression
 from losen.programs.models import Enrolment, Measure, Session, Staircase
 
 # Who reads an organisation's measures, who defines them, who sees what they cost.
@@ -35,7 +36,6 @@ COST_ROLES = (Role.TEAM_LEAD, Role.ADMIN, Role.MANAGER)
 # Who sees an organisation's sessions (the volunteers too).
 SESSION_ROLES = (*READER_ROLES, Role.VOLUNTEER)
 # Counts below this are shown as a range to those who see only aggregates.
-SMALL_COUNT = 5
 
 
 def _org_ids(actor: User, roles: tuple[Role, ...]) -> frozenset[int]:
@@ -150,11 +150,16 @@ def places_of(measures: list[Measure]) -> dict[int, Places]:
 
 
 def shown_count(count: int | None, *, aggregates_only: bool) -> str:
-    """A count as shown: 1–4 hidden as a range for those who see aggregates only."""
+    """A count as shown: small counts hidden for those who see aggregates only.
+
+    A single figure with no published total beside it needs no secondary suppression.
+    """
     if count is None:
-        return "–"
-    if aggregates_only and 0 < count < SMALL_COUNT:
-        return f"1–{SMALL_COUNT - 1}"
+        return suppression.display(None)
+    if aggregates_only and suppression.is_small(
+        count, threshold=suppression.configured_threshold()
+    ):
+        return suppression.display(None)
     return str(count)
 
 

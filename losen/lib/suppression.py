@@ -1,0 +1,323 @@
+"""Small-count suppression: hide counts that could single out a young person.
+
+Every figure shown to managers and funders, and every export, hides counts from 1 to
+`threshold` (settings.LOSEN_SMALL_COUNT_THRESHOLD, 4 by default). Zero is published: it
+names nobody. A hidden value is `HIDDEN` (None) and reads as `display(None)`, "–".
+We do not print a range such as "1–4": a cell hidden to protect another one (secondary
+suppression, below) may hold any number, and a range would lie about it.
+
+The algorithm, for a table of true counts with its row and column totals:
+
+1. Totals are computed from the true cells; the grand total is shown whenever row or
+   column totals are.
+2. Primary suppression hides every cell and every total from 1 to `threshold`.
+3. Secondary suppression. Each published line is an equation: a row's cells sum to its
+   row total, a column's to its column total, the row totals (and the column totals) to
+   the grand total. A line with exactly one hidden member (a cell, or its own total)
+   gives that member away by subtraction. While such a line exists (rows first, then
+   columns, top to bottom and left to right), hide the smallest non-zero published
+   member of that line; ties go to a cell before a total, then to the first position.
+   One refinement over "smallest": a member whose crossing line already holds a
+   hidden value goes first, since hiding it pairs up both lines at once; otherwise a
+   single small count can cascade into hiding most of the table.
+4. Equations can also be combined: two rows minus a column can reveal a cell even when
+   every line holds two hidden members. Seen as a graph (rows and columns are nodes,
+   hidden values are edges, lines without a published equation merge into one free
+   node), a hidden value can be worked out exactly when its edge is a bridge, that is,
+   it lies on no cycle. While a bridge exists, hide the smallest non-zero published
+   value that closes a cycle through it (one that joins the two sides the bridge
+   separates); failing that, the smallest one in a line through either end of the
+   bridge, failing that, the smallest one touching the bridge's component; repeat.
+   Hiding every non-zero value is always safe, so this ends.
+5. Go back to 3 until nothing changes.
+
+Guarantee: no hidden value can be computed exactly from the published figures by
+linear algebra. Not covered: bounds. Because counts are not negative, a reader can
+still bound a hidden value (for instance "at most 7"); narrowing such intervals needs
+linear programming, which we do not attempt.
+
+Shares (`share`) are hidden when either count is hidden or small.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+HIDDEN = None
+"""A hidden count. Plain None so templates and `display` treat it uniformly."""
+
+PLACEHOLDER = "–"
+"""How a hidden count reads in pages and exports (an en dash, not a hyphen, so CSV and
+XLSX do not take it for a minus sign or a formula)."""
+
+Pos = tuple[int, int]  # (row, column) in the table with totals: row m, column n
+_FREE = -1  # the node that stands for every line without a published total
+
+
+@dataclass(frozen=True)
+class SuppressedTable:
+    """A table fit for publication. `None` marks a hidden value.
+
+    `row_totals` and `column_totals` are empty lists when they were not asked for;
+    `grand_total` is None when it is hidden or when no totals were asked for.
+    `hidden` holds the (row, column) positions of the hidden cells, not the totals.
+    """
+
+    rows: list[list[int | None]]
+    row_totals: list[int | None]
+    column_totals: list[int | None]
+    grand_total: int | None
+    hidden: frozenset[tuple[int, int]]
+
+
+def is_small(value: int | None, *, threshold: int) -> bool:
+    """Whether a count must be hidden on its own (primary suppression)."""
+    return value is not None and 0 < value <= threshold
+
+
+def suppress_series(
+    values: list[int], *, threshold: int, total: int | None = None
+) -> list[int | None]:
+    """Suppress one row or column. `total` is the line's published total, or None.
+
+    When a total is published (it must equal the sum, and is not itself small), a line
+    with a single hidden value also hides its smallest other non-zero value.
+    """
+    _check_counts(values)
+    hidden = {k for k, v in enumerate(values) if is_small(v, threshold=threshold)}
+    if total is not None:
+        if total != sum(values):
+            raise ValueError(f"total {total} is not the sum of the values ({sum(values)})")
+        if not is_small(total, threshold=threshold):
+            while len(hidden) == 1:
+                candidates = [(v, k) for k, v in enumerate(values) if v > 0 and k not in hidden]
+                hidden.add(min(candidates)[1])
+    return [HIDDEN if k in hidden else v for k, v in enumerate(values)]
+
+
+def suppress_table(
+    cells: list[list[int]],
+    *,
+    threshold: int,
+    row_totals: bool = True,
+    column_totals: bool = True,
+) -> SuppressedTable:
+    """Suppress a table of counts and its totals; see the module docstring."""
+    m = len(cells)
+    n = len(cells[0]) if m else 0
+    if any(len(row) != n for row in cells):
+        raise ValueError("every row must have as many cells as the first")
+    for row in cells:
+        _check_counts(row)
+    has_grand = row_totals or column_totals
+
+    # The augmented table: row m holds the column totals, column n the row totals.
+    values: dict[tuple[int, int], int] = {(i, j): cells[i][j] for i in range(m) for j in range(n)}
+    if row_totals:
+        for i in range(m):
+            values[i, n] = sum(cells[i])
+    if column_totals:
+        for j in range(n):
+            values[m, j] = sum(cells[i][j] for i in range(m))
+    if has_grand:
+        values[m, n] = sum(sum(row) for row in cells)
+
+    # A line has an equation when its total is published (before suppression).
+    def row_has_equation(i: int) -> bool:
+        return row_totals if i < m else column_totals
+
+    def column_has_equation(j: int) -> bool:
+        return column_totals if j < n else row_totals
+
+    def node_of_row(i: int) -> int:
+        return i if row_has_equation(i) else _FREE
+
+    def node_of_column(j: int) -> int:
+        return m + 1 + j if column_has_equation(j) else _FREE
+
+    def ends(pos: tuple[int, int]) -> tuple[int, int]:
+        return node_of_row(pos[0]), node_of_column(pos[1])
+
+    members: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pos in values:
+        for node in ends(pos):
+            if node != _FREE:
+                members[node].append(pos)
+
+    hidden = {pos for pos, v in values.items() if is_small(v, threshold=threshold)}
+
+    def order(pos: Pos) -> tuple[int, bool, int, int]:
+        is_total = pos[0] == m or pos[1] == n
+        return (values[pos], is_total, pos[0], pos[1])
+
+    def smallest(candidates: Iterable[Pos], prefer: Any = lambda p: False) -> Pos | None:
+        published = [p for p in candidates if p not in hidden and values[p] > 0]
+        return min(published, key=lambda p: (prefer(p), *order(p))) if published else None
+
+    def _opens_a_line(pos: Pos, line: int) -> bool:
+        """Whether hiding `pos` leaves its other line with a single hidden value."""
+        a, b = ends(pos)
+        other = b if a == line else a
+        return other != _FREE and not any(p in hidden for p in members[other])
+
+    line_order = [node_of_row(i) for i in range(m + 1)] + [node_of_column(j) for j in range(n + 1)]
+    while True:
+        # Step 3: lines with exactly one hidden member.
+        lonely = next(
+            (
+                node
+                for node in line_order
+                if node != _FREE and sum(p in hidden for p in members[node]) == 1
+            ),
+            None,
+        )
+        if lonely is not None:
+            pick = smallest(members[lonely], prefer=lambda p, line=lonely: _opens_a_line(p, line))
+            if pick is None:  # cannot happen for non-negative counts; fail safe
+                raise AssertionError("a line with one hidden value has nothing else to hide")
+            hidden.add(pick)
+            continue
+        # Step 4: hidden values that combinations of lines give away.
+        bridge = _first_bridge(sorted(hidden), ends)
+        if bridge is None:
+            break
+        hidden.add(_closing_pick(bridge, hidden, values, ends, members, smallest))
+
+    def shown(pos: tuple[int, int]) -> int | None:
+        return HIDDEN if pos in hidden else values[pos]
+
+    return SuppressedTable(
+        rows=[[shown((i, j)) for j in range(n)] for i in range(m)],
+        row_totals=[shown((i, n)) for i in range(m)] if row_totals else [],
+        column_totals=[shown((m, j)) for j in range(n)] if column_totals else [],
+        grand_total=shown((m, n)) if has_grand else None,
+        hidden=frozenset(p for p in hidden if p[0] < m and p[1] < n),
+    )
+
+
+def share(part: int | None, whole: int | None, *, threshold: int) -> float | None:
+    """`part / whole` as a fraction (0.25 for a quarter), or None when it would reveal
+    a hidden or small count, or when `whole` is zero."""
+    if part is None or whole is None or whole == 0:
+        return None
+    if is_small(part, threshold=threshold) or is_small(whole, threshold=threshold):
+        return None
+    return part / whole
+
+
+def display(value: Any, *, placeholder: str = PLACEHOLDER) -> str:
+    """A published value as text: hidden values read as the placeholder ("–")."""
+    if value is HIDDEN:
+        return placeholder
+    return str(value)
+
+
+def configured_threshold() -> int:
+    """The threshold from settings.LOSEN_SMALL_COUNT_THRESHOLD (4 when unset)."""
+    from django.conf import settings
+
+    return int(getattr(settings, "LOSEN_SMALL_COUNT_THRESHOLD", 4))
+
+
+def suppress_table_configured(cells: list[list[int]], **kwargs: Any) -> SuppressedTable:
+    """`suppress_table` with the threshold from settings."""
+    return suppress_table(cells, threshold=configured_threshold(), **kwargs)
+
+
+def _check_counts(values: Iterable[int]) -> None:
+    for v in values:
+        if v < 0:
+            raise ValueError(f"counts cannot be negative: {v}")
+
+
+def _first_bridge(edges: list[Pos], ends: Any) -> Pos | None:
+    """The first hidden value (in `edges` order) that lies on no cycle, or None.
+
+    Tarjan's bridge finding on a multigraph, iterative so big tables do not hit the
+    recursion limit. Parallel edges and self-loops are never bridges.
+    """
+    adjacency: dict[int, list[tuple[int, int]]] = defaultdict(list)  # node -> (other, edge)
+    for k, pos in enumerate(edges):
+        a, b = ends(pos)
+        adjacency[a].append((b, k))
+        if a != b:
+            adjacency[b].append((a, k))
+    discovered: dict[int, int] = {}
+    low: dict[int, int] = {}
+    bridges: set[int] = set()
+    for root in sorted(adjacency):
+        if root in discovered:
+            continue
+        discovered[root] = low[root] = len(discovered)
+        stack = [(root, -1, iter(adjacency[root]))]
+        while stack:
+            node, via, neighbours = stack[-1]
+            advanced = False
+            for other, k in neighbours:
+                if k == via:
+                    continue
+                if other in discovered:
+                    low[node] = min(low[node], discovered[other])
+                else:
+                    discovered[other] = low[other] = len(discovered)
+                    stack.append((other, k, iter(adjacency[other])))
+                    advanced = True
+                    break
+            if advanced:
+                continue
+            stack.pop()
+            if stack:
+                parent = stack[-1][0]
+                low[parent] = min(low[parent], low[node])
+                if low[node] > discovered[parent]:
+                    bridges.add(via)
+    return edges[min(bridges)] if bridges else None
+
+
+def _closing_pick(
+    bridge: Pos,
+    hidden: set[Pos],
+    values: dict[Pos, int],
+    ends: Any,
+    members: dict[int, list[Pos]],
+    smallest: Any,
+) -> Pos:
+    """The value to hide so that `bridge` is no longer a bridge (or closer to it)."""
+    adjacency: dict[int, list[int]] = defaultdict(list)
+    for pos in hidden:
+        if pos == bridge:
+            continue
+        a, b = ends(pos)
+        adjacency[a].append(b)
+        adjacency[b].append(a)
+
+    def side(start: int) -> set[int]:
+        seen = {start}
+        todo = [start]
+        while todo:
+            for other in adjacency[todo.pop()]:
+                if other not in seen:
+                    seen.add(other)
+                    todo.append(other)
+        return seen
+
+    a, b = ends(bridge)
+    side_a, side_b = side(a), side(b)
+    joining = [
+        p
+        for p in values
+        if (ends(p)[0] in side_a and ends(p)[1] in side_b)
+        or (ends(p)[0] in side_b and ends(p)[1] in side_a)
+    ]
+    for candidates in (
+        joining,
+        [p for node in (a, b) if node != _FREE for p in members[node]],
+        [p for p in values if ends(p)[0] in side_a | side_b or ends(p)[1] in side_a | side_b],
+    ):
+        pick = smallest(candidates)
+        if pick is not None:
+            return pick
+    raise AssertionError("nothing left to hide next to a bridge")  # all non-zero hidden
