@@ -1,0 +1,102 @@
+"""`losen report results --organisation ORG --from YYYY-MM --to YYYY-MM --format csv`.
+
+Prints the results month by month (losen/reports/results.py) as plain comma-separated
+CSV on standard output: a header row with the column names, then one row per month.
+`--team NAME` narrows to one team; `--suppress` hides counts from 1 to
+LOSEN_SMALL_COUNT_THRESHOLD, with secondary suppression of the exit breakdown against
+`exited`, and prints hidden cells empty.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+
+from losen.accounts.models import Organisation, Team
+from losen.reports.results import COLUMNS, COUNTS, monthly_results, suppress_results
+
+REPORTS = ("results",)
+FORMATS = ("csv",)
+
+
+def parse_month(value: str) -> datetime.date:
+    """'2025-03' -> 2025-03-01."""
+    try:
+        return datetime.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        raise CommandError(f"{value!r} is not a month; write it as YYYY-MM.") from None
+
+
+def find_organisation(value: str) -> Organisation:
+    """The organisation with this name (any case) or organisation number (spaces allowed)."""
+    number = value.replace(" ", "")
+    matches = list(
+        Organisation.objects.filter(Q(name__iexact=value.strip()) | Q(org_number=number))
+    )
+    if not matches:
+        raise CommandError(f"No organisation is named or numbered {value!r}.")
+    if len(matches) > 1:
+        numbers = ", ".join(f"{org.name} ({org.org_number or 'no number'})" for org in matches)
+        raise CommandError(
+            f"{value!r} matches several organisations: {numbers}. Give the organisation number."
+        )
+    return matches[0]
+
+
+def find_team(organisation: Organisation, name: str) -> Team:
+    try:
+        return Team.objects.get(organisation=organisation, name__iexact=name.strip())
+    except Team.DoesNotExist:
+        raise CommandError(f"{organisation.name} has no team named {name!r}.") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Print a report. 'results': referred, started, active, exited by outcome and "
+        "running totals, one row per month, read from the case events."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("report", choices=REPORTS, help="which report")
+        parser.add_argument(
+            "--organisation", required=True, help="the organisation's name or number"
+        )
+        parser.add_argument("--from", dest="start", required=True, help="first month, YYYY-MM")
+        parser.add_argument("--to", dest="end", required=True, help="last month, YYYY-MM")
+        parser.add_argument("--format", choices=FORMATS, default="csv", help="output format")
+        parser.add_argument("--team", help="only this team's cases (the team's name)")
+        parser.add_argument(
+            "--suppress",
+            action="store_true",
+            help="hide small counts (1 to LOSEN_SMALL_COUNT_THRESHOLD), as for figures "
+            "that leave the team",
+        )
+
+    def handle(self, *args, **options):
+        start = parse_month(options["start"])
+        end = parse_month(options["end"])
+        if end < start:
+            raise CommandError("--to is before --from.")
+        organisation = find_organisation(options["organisation"])
+        team = find_team(organisation, options["team"]) if options["team"] else None
+        rows = monthly_results(
+            organisation_id=organisation.pk,
+            start=start,
+            end=end,
+            team_id=team.pk if team else None,
+        )
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        if options["suppress"]:
+            counts = suppress_results(rows, threshold=settings.LOSEN_SMALL_COUNT_THRESHOLD)
+        else:
+            counts = [[getattr(row, column) for column in COUNTS] for row in rows]
+        for row, cells in zip(rows, counts, strict=True):
+            writer.writerow([row.month.strftime("%Y-%m"), *("" if c is None else c for c in cells)])
+        self.stdout.write(out.getvalue(), ending="")
