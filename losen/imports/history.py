@@ -1,0 +1,481 @@
+"""Importing a programme's history: one row per case, all or nothing.
+
+The columns (header row, any order; see rows.py for reading and checking):
+
+``person_ref``       the programme's own id for the young person (unique in the file)
+``birth_date``       YYYY-MM-DD; the person must be 10–40 years old on the referral date
+``referral_date``    YYYY-MM-DD
+``referral_source``  nav, municipality, county, relative, self, outreach, other
+                     (municipality → social services, see rows.SOURCES)
+``measure``          the name of one of the organisation's measures (needed with a start)
+``start_date``       the enrolment's start; empty if the person never started
+``exit_date``        empty while the case is still open
+``exit_outcome``     a code of the exit code list; a top-level code alone (``work``) is
+                     stored as a documented default sub-code (rows.TOP_CODE_DEFAULTS) and
+                     the outcome's note says what the file said
+``followup_6m``, ``followup_12m``  (optional) a code, ``not_reached``, or empty
+
+What each row becomes, mirroring the demo's chain (losen/demo/chain.py):
+
+* a Person. The files carry no names, so the person is registered as first name
+  "(importert)" and last name the ``person_ref``: visible in every list as imported, and
+  easy to find and correct. No identity number.
+* a Follow by the team (since the referral date), a Case of the team, a Referral whose
+  reason names the file and line;
+* the case's state: ended with an exit date, active with a start date, else accepted.
+  There is no application or team-meeting decision in the files, so the case goes
+  straight from referred to accepted on the referral date;
+* case events with the day they took effect and the import as the moment they were
+  recorded: REFERRED, STATE_CHANGED (referred → accepted), ENROLMENT_STARTED and
+  STATE_CHANGED (→ active) at the start, ENROLMENT_ENDED (case_ended), EXIT and
+  STATE_CHANGED (→ ended) at the exit, FOLLOW_UP_REGISTERED for each registered
+  follow-up. Each event's note names the file and line;
+* an Enrolment in the measure (ended at the exit with reason case_ended);
+* an ExitOutcome, and FollowUps at 6 and 12 months (both always, as the chain does;
+  registered on the due day when the file has a value: ``not_reached`` → not reached,
+  a code → reached with that status);
+* an ImportedCase row (the organisation and ``person_ref``) and a change-log entry.
+
+A ``person_ref`` imported before is not imported again: it is counted as unchanged, or,
+when the file's values for it differ from those imported, reported as changed and left
+as it is (the import never overwrites what coordinators may have edited since).
+
+The outcome and events need someone who recorded them: a user of the organisation given
+with ``recorded_by``, or else the shared inactive user "Historisk import"
+(``IMPORT_USER_EMAIL``), who cannot log in.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from losen.accounts.models import Organisation, Team, User
+from losen.audit.models import ChangeLog
+from losen.cases.models import Case, CaseEvent, CaseState, EventKind, Referral
+from losen.imports.models import ImportedCase
+from losen.imports.rows import FileProblem, HistoryRow, Outcome, RowError, check_rows, read_rows
+from losen.lib.dates import add_months
+from losen.outcomes import codes
+from losen.outcomes.models import FOLLOW_UP_MONTHS, ExitOutcome, FollowUp
+from losen.people.models import Follow, Person
+from losen.programs.models import Enrolment, Measure
+
+BATCH = 2000
+IMPORTED_FIRST_NAME = "(importert)"
+IMPORT_USER_EMAIL = "historisk-import@losen.invalid"
+IMPORT_USER_NAME = "Historisk import"
+# A measure made by --create-measures: kind and cost are for someone to fill in later.
+CREATED_MEASURE_KIND = Measure.Kind.INDIVIDUAL_FOLLOW_UP
+
+__all__ = ["FileProblem", "ImportRefused", "ImportSummary", "do_import_history"]
+
+
+class ImportRefused(Exception):
+    """Nothing was imported: the file or its rows have problems (all of them listed)."""
+
+    def __init__(self, message: str, errors: list[RowError] | None = None):
+        super().__init__(message)
+        self.errors = errors or []
+
+
+@dataclass
+class ImportSummary:
+    rows: int = 0
+    people_created: int = 0
+    cases_created: int = 0
+    events_created: int = 0
+    exits_created: int = 0
+    unchanged: int = 0
+    # (line, person_ref) of rows imported before whose values now differ: not applied.
+    changed: list[tuple[int, str]] = field(default_factory=list)
+    measures_created: list[str] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        return self.unchanged + len(self.changed)
+
+
+def find_organisation(text: str) -> Organisation:
+    """By organisation number (digits, spaces and hyphens allowed) or by exact name."""
+    digits = "".join(c for c in text if c.isdigit())
+    query = Q(name__iexact=text.strip())
+    if digits and len(digits) == len(text.replace(" ", "").replace("-", "")):
+        query |= Q(org_number=digits) | Q(org_number=digits[2:], country="SE")
+    found = list(Organisation.objects.filter(query)[:2])
+    if not found:
+        raise ImportRefused(f"No organisation is called or numbered {text!r}.")
+    if len(found) > 1:
+        raise ImportRefused(
+            f"More than one organisation matches {text!r}: give the organisation number."
+        )
+    return found[0]
+
+
+def find_team(organisation: Organisation, name: str | None) -> Team:
+    teams = list(organisation.teams.order_by("name"))
+    if name:
+        for team in teams:
+            if team.name.casefold() == name.strip().casefold():
+                return team
+        raise ImportRefused(
+            f"{organisation.name} has no team called {name!r} "
+            f"(its teams: {', '.join(t.name for t in teams) or 'none'})."
+        )
+    if len(teams) == 1:
+        return teams[0]
+    if not teams:
+        raise ImportRefused(f"{organisation.name} has no team: create one first.")
+    raise ImportRefused(
+        f"{organisation.name} has {len(teams)} teams: choose one with --team "
+        f"({', '.join(t.name for t in teams)})."
+    )
+
+
+def find_recorder(organisation: Organisation, email: str | None) -> User:
+    if email:
+        user = User.objects.filter(
+            email__iexact=email.strip(), is_active=True, memberships__organisation=organisation
+        ).first()
+        if user is None:
+            raise ImportRefused(f"No active user {email!r} works in {organisation.name}.")
+        return user
+    user, created = User.objects.get_or_create(
+        email=IMPORT_USER_EMAIL, defaults={"full_name": IMPORT_USER_NAME, "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def do_import_history(
+    actor: User,
+    path: Path,
+    *,
+    organisation: Organisation,
+    team: Team,
+    create_measures: bool = False,
+    today: datetime.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Check every row, then write all new cases in one transaction, or nothing."""
+    today = today or timezone.localdate()
+    try:
+        raw_rows = list(read_rows(path))
+    except FileProblem as problem:
+        raise ImportRefused(f"{path.name}: {problem}.") from None
+    measures = {m.name.casefold(): m for m in Measure.objects.filter(organisation=organisation)}
+    allowed = set(measures)
+    wanted: dict[str, str] = {}
+    if create_measures:
+        for _line, values in raw_rows:
+            name = values.get("measure", "")
+            if name and name.casefold() not in measures:
+                wanted.setdefault(name.casefold(), name)
+        allowed |= set(wanted)
+    rows, errors = check_rows(raw_rows, today=today, measures=allowed)
+    if errors:
+        raise ImportRefused(
+            f"{path.name}: {len(errors)} of {len(raw_rows)} rows have problems; "
+            "nothing was imported.",
+            errors,
+        )
+
+    summary = ImportSummary(rows=len(rows))
+    known = dict(
+        ImportedCase.objects.filter(organisation=organisation).values_list(
+            "person_ref", "row_digest"
+        )
+    )
+    new_rows = []
+    for row in rows:
+        if row.person_ref not in known:
+            new_rows.append(row)
+        elif known[row.person_ref] == row.digest:
+            summary.unchanged += 1
+        else:
+            summary.changed.append((row.line, row.person_ref))
+
+    with transaction.atomic():
+        # Only the measures the new rows use are created.
+        used = {row.measure.casefold() for row in new_rows if row.measure}
+        for key, name in wanted.items():
+            if key in used:
+                measures[key] = Measure.objects.create(
+                    organisation=organisation,
+                    name=name,
+                    kind=CREATED_MEASURE_KIND,
+                    description=f"Opprettet av historikkimporten ({path.name}).",
+                )
+                summary.measures_created.append(name)
+        writer = _Writer(actor, organisation, team, measures, path.name, summary)
+        step = max(1, len(new_rows) // 10)
+        next_report = step
+        for start in range(0, len(new_rows), BATCH):
+            writer.write(new_rows[start : start + BATCH])
+            done = min(start + BATCH, len(new_rows))
+            if progress and (done >= next_report or done == len(new_rows)):
+                progress(done, len(new_rows))
+                next_report = (done // step + 1) * step
+    return summary
+
+
+class _Writer:
+    """Writes a batch of checked rows with bulk_create, parents before children."""
+
+    def __init__(self, actor, organisation, team, measures, file_name, summary):
+        self.actor = actor
+        self.organisation = organisation
+        self.team = team
+        self.measures = measures
+        self.file_name = file_name
+        self.summary = summary
+        self.now = timezone.now()
+
+    def _where(self, row: HistoryRow) -> str:
+        return f"Importert fra {self.file_name}, linje {row.line}."
+
+    def write(self, rows: list[HistoryRow]) -> None:
+        org = self.organisation
+        people = Person.objects.bulk_create(
+            [
+                Person(
+                    organisation=org,
+                    first_name=IMPORTED_FIRST_NAME,
+                    last_name=row.person_ref,
+                    birth_date=row.birth_date,
+                    country=org.country,
+                    preferred_language="sv" if org.country == "SE" else "nb",
+                )
+                for row in rows
+            ],
+            batch_size=BATCH,
+        )
+        cases = Case.objects.bulk_create(
+            [
+                Case(
+                    organisation=org,
+                    team=self.team,
+                    person=person,
+                    state=_state(row),
+                    opened_on=row.referral_date,
+                    ended_on=row.exit_date,
+                )
+                for row, person in zip(rows, people, strict=True)
+            ],
+            batch_size=BATCH,
+        )
+        follows, referrals, enrolments, events, exits = [], [], [], [], []
+        for row, case in zip(rows, cases, strict=True):
+            follows.append(
+                Follow(
+                    person=case.person, team=self.team, organisation=org, since=row.referral_date
+                )
+            )
+            referrals.append(
+                Referral(
+                    organisation=org,
+                    team=self.team,
+                    person=case.person,
+                    case=case,
+                    source=row.source,
+                    reason=self._where(row),
+                    referred_on=row.referral_date,
+                    created_by=self.actor,
+                )
+            )
+            measure = self.measures.get(row.measure.casefold()) if row.measure else None
+            if row.start_date and measure is not None:
+                enrolments.append(
+                    Enrolment(
+                        organisation=org,
+                        case=case,
+                        measure=measure,
+                        status=Enrolment.Status.ENDED if row.exit_date else Enrolment.Status.ACTIVE,
+                        start_on=row.start_date,
+                        planned_end_on=(
+                            row.start_date + datetime.timedelta(weeks=measure.planned_weeks)
+                            if measure.planned_weeks
+                            else None
+                        ),
+                        end_on=row.exit_date,
+                        end_reason=Enrolment.EndReason.CASE_ENDED if row.exit_date else "",
+                        created_by=self.actor,
+                    )
+                )
+            events += [
+                CaseEvent(
+                    organisation=org,
+                    case=case,
+                    person=case.person,
+                    kind=kind,
+                    effective_on=day,
+                    recorded_at=self.now,
+                    recorded_by=self.actor,
+                    data=data,
+                    note=self._where(row),
+                )
+                for kind, day, data in _events(row, measure.name if measure else row.measure)
+            ]
+            if row.exit_date and row.exit_outcome:
+                exits.append(
+                    ExitOutcome(
+                        organisation=org,
+                        case=case,
+                        exited_on=row.exit_date,
+                        code=row.exit_outcome.code,
+                        top_code=codes.get(row.exit_outcome.code).top,
+                        note=_default_note(row.exit_outcome),
+                        recorded_by=self.actor,
+                    )
+                )
+        Follow.objects.bulk_create(follows, batch_size=BATCH)
+        Referral.objects.bulk_create(referrals, batch_size=BATCH)
+        Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
+        # CaseEvent.save refuses updates; bulk_create inserts only.
+        CaseEvent.objects.bulk_create(events, batch_size=BATCH)
+        ExitOutcome.objects.bulk_create(exits, batch_size=BATCH)
+        FollowUp.objects.bulk_create(self._follow_ups(rows, cases, exits), batch_size=BATCH)
+        ImportedCase.objects.bulk_create(
+            [
+                ImportedCase(
+                    organisation=org,
+                    person_ref=row.person_ref,
+                    person=case.person,
+                    case=case,
+                    row_digest=row.digest,
+                    source_file_name=self.file_name[:255],
+                    source_line=row.line,
+                    imported_at=self.now,
+                )
+                for row, case in zip(rows, cases, strict=True)
+            ],
+            batch_size=BATCH,
+        )
+        ChangeLog.objects.bulk_create(
+            [
+                ChangeLog(
+                    at=self.now,
+                    actor=self.actor,
+                    actor_name=self.actor.full_name or self.actor.email,
+                    organisation=org,
+                    action="import_history_case",
+                    object_type=Case._meta.label_lower,
+                    object_id=case.pk,
+                    person_id=case.person_id,
+                )
+                for case in cases
+            ],
+            batch_size=BATCH,
+        )
+        self.summary.people_created += len(people)
+        self.summary.cases_created += len(cases)
+        self.summary.events_created += len(events)
+        self.summary.exits_created += len(exits)
+
+    def _follow_ups(self, rows, cases, exits) -> list[FollowUp]:
+        exit_of_case = {exit_row.case_id: exit_row for exit_row in exits}
+        follow_ups = []
+        for row, case in zip(rows, cases, strict=True):
+            exit_row = exit_of_case.get(case.pk)
+            if exit_row is None:
+                continue
+            given = {value.months: value for value in row.follow_ups}
+            for months in FOLLOW_UP_MONTHS:
+                follow_up = FollowUp(
+                    organisation=self.organisation,
+                    case=case,
+                    exit=exit_row,
+                    months=months,
+                    due_on=add_months(exit_row.exited_on, months),
+                )
+                value = given.get(months)
+                if value is not None:
+                    follow_up.registered_on = value.due_on
+                    follow_up.reached = value.reached
+                    follow_up.registered_by = self.actor
+                    if value.outcome:
+                        follow_up.code = value.outcome.code
+                        follow_up.top_code = codes.get(value.outcome.code).top
+                        follow_up.code_list_version = codes.CODE_LIST_VERSION
+                        follow_up.note = _default_note(value.outcome)
+                follow_ups.append(follow_up)
+        return follow_ups
+
+
+def _state(row: HistoryRow) -> str:
+    if row.exit_date:
+        return CaseState.ENDED
+    if row.start_date:
+        return CaseState.ACTIVE
+    return CaseState.ACCEPTED
+
+
+def _events(row: HistoryRow, measure_name: str) -> list[tuple[str, datetime.date, dict]]:
+    """The case events of one row, as the demo's chain writes them."""
+    state = CaseState.ACCEPTED
+    events: list[tuple[str, datetime.date, dict]] = [
+        (EventKind.REFERRED, row.referral_date, {"source": row.source}),
+        (
+            EventKind.STATE_CHANGED,
+            row.referral_date,
+            {"from": CaseState.REFERRED, "to": CaseState.ACCEPTED},
+        ),
+    ]
+    if row.start_date:
+        events.append((EventKind.ENROLMENT_STARTED, row.start_date, {"measure": measure_name}))
+        events.append(
+            (EventKind.STATE_CHANGED, row.start_date, {"from": state, "to": CaseState.ACTIVE})
+        )
+        state = CaseState.ACTIVE
+    if row.exit_date and row.exit_outcome:
+        if row.start_date:
+            events.append(
+                (
+                    EventKind.ENROLMENT_ENDED,
+                    row.exit_date,
+                    {"measure": measure_name, "reason": Enrolment.EndReason.CASE_ENDED},
+                )
+            )
+        outcome = codes.get(row.exit_outcome.code)
+        events.append(
+            (
+                EventKind.EXIT,
+                row.exit_date,
+                {
+                    "code": outcome.code,
+                    "top_code": outcome.top,
+                    "version": codes.CODE_LIST_VERSION,
+                    "ot_code": outcome.ot_code,
+                },
+            )
+        )
+        events.append(
+            (EventKind.STATE_CHANGED, row.exit_date, {"from": state, "to": CaseState.ENDED})
+        )
+        for value in row.follow_ups:
+            events.append(
+                (
+                    EventKind.FOLLOW_UP_REGISTERED,
+                    value.due_on,
+                    {
+                        "months": value.months,
+                        "reached": value.reached,
+                        "code": value.outcome.code if value.outcome else "",
+                    },
+                )
+            )
+    return events
+
+
+def _default_note(outcome: Outcome) -> str:
+    if not outcome.defaulted:
+        return ""
+    return f"Filen oppga bare «{outcome.given}»; lagret som {outcome.code} ved importen."

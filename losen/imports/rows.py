@@ -1,0 +1,337 @@
+"""Reading a history file (CSV or XLSX) and checking every row before anything is written.
+
+The file has a header row and one row per case; see losen/imports/history.py for the
+columns and what each becomes. `read_rows` yields (line number, {column: text}); the
+line number is the file's own (the header is line 1), so an error report points at the
+line a person sees in a text editor or spreadsheet. `check_rows` turns them into
+`HistoryRow`s and collects every problem, never stopping at the first.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from losen.cases.models import ReferralSource
+from losen.lib.dates import add_months
+from losen.outcomes import codes
+
+REQUIRED_COLUMNS = (
+    "person_ref",
+    "birth_date",
+    "referral_date",
+    "referral_source",
+    "measure",
+    "start_date",
+    "exit_date",
+    "exit_outcome",
+)
+OPTIONAL_COLUMNS = ("followup_6m", "followup_12m")
+FOLLOW_UP_COLUMNS = {6: "followup_6m", 12: "followup_12m"}
+
+# The file's referral sources and the closest of Losen's. The spreadsheets know only
+# "municipality"; in the source documents a municipal referral comes from the social
+# services (NAV's municipal part or the municipality's own), so that is where it goes.
+SOURCES = {
+    "nav": ReferralSource.NAV,
+    "municipality": ReferralSource.SOCIAL_SERVICES,
+    "county": ReferralSource.COUNTY,
+    "relative": ReferralSource.RELATIVE,
+    "self": ReferralSource.SELF,
+    "outreach": ReferralSource.OUTREACH,
+    "other": ReferralSource.OTHER,
+}
+
+# A top-level code alone is stored as this sub-code (the code list has no bare "work"),
+# and the outcome's note says so. The defaults are the list's broadest sub-code with the
+# same OT code where there is one: ordinary work (OTAR for all work), upper secondary
+# (OTEV), other organised activity, and "not reached" (OTUK, unknown activity).
+TOP_CODE_DEFAULTS = {
+    "work": "work.full_time",
+    "education": "education.upper_secondary",
+    "other_activity": "other_activity.organised_activity",
+    "no_activity": "no_activity",
+    "unknown": "unknown.not_reached",
+}
+NOT_REACHED = "not_reached"
+
+# Who the programmes follow: young people, so an age outside this on the referral date
+# is taken to be a typing error in the birth date.
+MIN_AGE, MAX_AGE = 10, 40
+MAX_REF_LENGTH = 100
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read (format, encoding, header)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: str  # a code of the list, e.g. "work.full_time"
+    given: str  # what the file said, e.g. "work"
+
+    @property
+    def defaulted(self) -> bool:
+        return self.code != self.given
+
+
+@dataclass(frozen=True)
+class FollowUpValue:
+    months: int
+    due_on: datetime.date
+    reached: bool
+    outcome: Outcome | None
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    line: int
+    person_ref: str
+    birth_date: datetime.date
+    referral_date: datetime.date
+    source: str
+    measure: str
+    start_date: datetime.date | None
+    exit_date: datetime.date | None
+    exit_outcome: Outcome | None
+    follow_ups: tuple[FollowUpValue, ...]
+    digest: str
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+# Reading -------------------------------------------------------------------------------
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        yield from _read_xlsx(path)
+    else:
+        yield from _read_csv(path)
+
+
+def _header(cells: list[str]) -> list[str]:
+    names = [str(c or "").strip().lstrip("\ufeff").lower() for c in cells]
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        raise FileProblem(f"the header row lacks the column(s): {', '.join(missing)}")
+    return names
+
+
+def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileProblem(f"the file is not UTF-8 text (byte {exc.start})") from None
+    first_line = text.split("\n", 1)[0]
+    # The header decides: it has no quotes or dates to confuse a sniffer.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = _header(next(reader))
+    except StopIteration:
+        raise FileProblem("the file is empty") from None
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        yield reader.line_num, _as_dict(header, cells)
+
+
+def _read_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise FileProblem(f"the file cannot be read as XLSX ({exc})") from None
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = None
+        for number, values in enumerate(rows, 1):
+            cells = ["" if v is None else _cell_text(v) for v in values]
+            if not any(c.strip() for c in cells):
+                continue
+            if header is None:
+                header = _header(cells)
+                continue
+            yield number, _as_dict(header, cells)
+        if header is None:
+            raise FileProblem("the file is empty")
+    finally:
+        workbook.close()
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a person_ref typed as a number
+    return str(value)
+
+
+def _as_dict(header: list[str], cells: list[str]) -> dict[str, str]:
+    values = dict.fromkeys(header, "")
+    for name, cell in zip(header, cells, strict=False):
+        if name:
+            values[name] = cell.strip()
+    return values
+
+
+# Checking ------------------------------------------------------------------------------
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class _RowProblem(Exception):
+    pass
+
+
+def _date(values: dict[str, str], column: str, *, required: bool) -> datetime.date | None:
+    text = values.get(column, "")
+    if not text:
+        if required:
+            raise _RowProblem(f"{column} is empty")
+        return None
+    try:
+        # A spreadsheet saved as CSV may add a time: "2024-03-01 00:00:00".
+        if len(text) > 10 and text[10] in " T":
+            text = text[:10]
+        if not _ISO_DATE.fullmatch(text):
+            raise ValueError(text)
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise _RowProblem(f"{column} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _outcome(column: str, text: str) -> Outcome:
+    given = text.lower()
+    if given in codes.BY_CODE:
+        return Outcome(given, given)
+    if given in TOP_CODE_DEFAULTS:
+        return Outcome(TOP_CODE_DEFAULTS[given], given)
+    raise _RowProblem(f"{column} {text!r} is not a code of the exit code list")
+
+
+def _check(line: int, values: dict[str, str], today: datetime.date, measures) -> HistoryRow:
+    person_ref = values["person_ref"]
+    if not person_ref:
+        raise _RowProblem("person_ref is empty")
+    if len(person_ref) > MAX_REF_LENGTH:
+        raise _RowProblem(f"person_ref is longer than {MAX_REF_LENGTH} characters")
+    birth_date = _date(values, "birth_date", required=True)
+    referral_date = _date(values, "referral_date", required=True)
+    start_date = _date(values, "start_date", required=False)
+    exit_date = _date(values, "exit_date", required=False)
+    assert birth_date and referral_date
+    for column, day in (
+        ("referral_date", referral_date),
+        ("start_date", start_date),
+        ("exit_date", exit_date),
+    ):
+        if day and day > today:
+            raise _RowProblem(f"{column} {day} is in the future")
+    age = referral_date.year - birth_date.year
+    age -= (referral_date.month, referral_date.day) < (birth_date.month, birth_date.day)
+    if not MIN_AGE <= age <= MAX_AGE:
+        raise _RowProblem(
+            f"birth_date {birth_date} makes the person {age} years old on the referral date "
+            f"(expected {MIN_AGE}–{MAX_AGE})"
+        )
+    source = SOURCES.get(values["referral_source"].lower())
+    if source is None:
+        raise _RowProblem(
+            f"referral_source {values['referral_source']!r} is not one of {', '.join(SOURCES)}"
+        )
+    measure = values["measure"]
+    if start_date and not measure:
+        raise _RowProblem("measure is empty, but the row has a start_date")
+    if measure and measure.casefold() not in measures:
+        raise _RowProblem(f"measure {measure!r} is not a measure of the organisation")
+    if start_date and start_date < referral_date:
+        raise _RowProblem(f"start_date {start_date} is before referral_date {referral_date}")
+    if exit_date and exit_date < (start_date or referral_date):
+        before = "start_date" if start_date else "referral_date"
+        raise _RowProblem(f"exit_date {exit_date} is before {before} {start_date or referral_date}")
+    outcome_text = values["exit_outcome"]
+    if exit_date and not outcome_text:
+        raise _RowProblem("exit_outcome is empty, but the row has an exit_date")
+    if outcome_text and not exit_date:
+        raise _RowProblem("exit_outcome is given, but exit_date is empty")
+    exit_outcome = _outcome("exit_outcome", outcome_text) if outcome_text else None
+    follow_ups = []
+    for months, column in FOLLOW_UP_COLUMNS.items():
+        text = values.get(column, "")
+        if not text:
+            continue
+        if not exit_date:
+            raise _RowProblem(f"{column} is given, but exit_date is empty")
+        due_on = add_months(exit_date, months)
+        if due_on > today:
+            raise _RowProblem(f"{column} is given, but the follow-up is not due until {due_on}")
+        if text.lower() in (NOT_REACHED, "unknown.not_reached"):
+            follow_ups.append(FollowUpValue(months, due_on, reached=False, outcome=None))
+        else:
+            outcome = _outcome(column, text)
+            follow_ups.append(FollowUpValue(months, due_on, reached=True, outcome=outcome))
+    canonical = "\x1f".join(
+        values.get(c, "").casefold() for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+    )
+    return HistoryRow(
+        line=line,
+        person_ref=person_ref,
+        birth_date=birth_date,
+        referral_date=referral_date,
+        source=source,
+        measure=measure,
+        start_date=start_date,
+        exit_date=exit_date,
+        exit_outcome=exit_outcome,
+        follow_ups=tuple(follow_ups),
+        digest=hashlib.sha256(canonical.encode()).hexdigest(),
+    )
+
+
+def check_rows(
+    rows, *, today: datetime.date, measures: set[str]
+) -> tuple[list[HistoryRow], list[RowError]]:
+    """Every row checked; `measures` are the organisation's names, casefolded.
+
+    A measure not in `measures` is an error, so the caller passes the names the file
+    may create as well when it is allowed to create them.
+    """
+    good: list[HistoryRow] = []
+    errors: list[RowError] = []
+    first_line: dict[str, int] = {}
+    for line, values in rows:
+        try:
+            row = _check(line, values, today, measures)
+        except _RowProblem as problem:
+            errors.append(RowError(line, str(problem)))
+            continue
+        key = row.person_ref
+        if key in first_line:
+            errors.append(
+                RowError(
+                    line, f"person_ref {row.person_ref!r} is already on line {first_line[key]}"
+                )
+            )
+            continue
+        first_line[key] = line
+        good.append(row)
+    return good, errors
