@@ -49,6 +49,7 @@ from losen.cases.models import (
     ReferralSource,
     TeamMeeting,
 )
+from losen.imports.models import ImportedCase
 from losen.lib.dates import add_months
 from losen.outcomes import codes
 from losen.outcomes.models import ExitOutcome, FollowUp
@@ -769,6 +770,7 @@ def _write_sessions_and_attendance(measures: dict[str, list[Measure]], today) ->
 def delete_chain(org_ids: list[int]) -> None:
     """Remove the chain's rows of these organisations, children before parents."""
     cases = Case.objects.filter(organisation_id__in=org_ids)
+    ImportedCase.objects.filter(organisation_id__in=org_ids).delete()
     Attendance.objects.filter(enrolment__organisation_id__in=org_ids).delete()
     Session.objects.filter(measure__organisation_id__in=org_ids).delete()
     FollowUp.objects.filter(organisation_id__in=org_ids).delete()
