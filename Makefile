@@ -16,6 +16,7 @@ MAKEFLAGS += --no-builtin-rules
 
 PORT ?= 8000
 YOUTHS ?= 300
+BENCH_YOUTHS ?= 100000
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 DEMO_DATABASE_URL ?= sqlite:///$(CURDIR)/var/demo.sqlite3
@@ -40,7 +41,7 @@ PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --all
 	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
 .PHONY: help demo test test-fast test-browser test-pg lint fmt check-migrations \
-	messages-compile system-packages install install-dev lock clean distclean
+	messages-compile system-packages install install-dev lock clean distclean bench
 
 help:
 	@echo "make demo              run the demo: http://127.0.0.1:$(PORT)/ (PORT=, YOUTHS=)"
@@ -194,6 +195,13 @@ test: $(DEV_STAMP) messages-compile
 	printf '\n\033[1m━━━ make test: summary ━━━\033[0m\n'; printf '  %s\n' "$${summary[@]}"; \
 	if (( $${#failed[@]} )); then echo "make test: FAILED ($${failed[*]})" >&2; exit 1; fi; \
 	echo "make test: all passed"
+
+# --- benchmarks ------------------------------------------------------------------------
+
+# Results report and history import, Losen beside bare SQL, on SQLite (demo database kept
+# in var/bench/) and on a throwaway PostgreSQL cluster. BENCH_YOUTHS= sets the size.
+bench: $(RUNTIME_STAMP) messages-compile system-packages
+	BENCH_YOUTHS='$(BENCH_YOUTHS)' $(VPY) scripts/bench.py --youths '$(BENCH_YOUTHS)'
 
 # --- maintenance -----------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("meetings/", include("losen.cases.meeting_urls")),
     path("", include("losen.programs.urls")),
     path("", include("losen.outcomes.urls")),
+    path("results/", include("losen.reports.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -30,6 +30,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(
             {"url": reverse("programs:measures"), "label": _("Measures"), "key": "measures"}
         )
+    if scope.casework_team_ids or scope.admin_org_ids or scope.aggregate_org_ids:
+        items.append({"url": reverse("reports:dashboard"), "label": _("Results"), "key": "results"})
     if scope.volunteer_team_ids:
         items.append(
             {"url": reverse("programs:sessions"), "label": _("Sessions"), "key": "sessions"}

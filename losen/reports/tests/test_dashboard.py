@@ -1,0 +1,315 @@
+"""The results dashboard at /results/ and its exports (losen/reports/views.py)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from losen.accounts.models import Role
+from losen.cases.actions.core import do_open_case, do_record_event
+from losen.cases.models import EventKind
+from losen.outcomes.models import ExitOutcome, FollowUp
+from losen.programs.models import Enrolment, Measure
+from losen.reports.dashboard import _participant_months
+from losen.reports.results import COLUMNS
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+PERIOD = {"start": "2025-01", "end": "2025-06"}
+
+
+@pytest.fixture
+def make_case(register, team):
+    """A case with a referral, optionally a start and an exit, as dated events."""
+    made = []
+
+    def make(
+        referred_on, started_on=None, exited_on=None, top_code="work", *, in_team=None, actor=None
+    ):
+        in_team = in_team or team
+        person = register(first_name=f"Ung{len(made)}", in_team=in_team, actor=actor)
+        case = do_open_case(None, person, in_team, opened_on=referred_on)
+        do_record_event(None, case, EventKind.REFERRED, effective_on=referred_on)
+        if started_on:
+            do_record_event(None, case, EventKind.ENROLMENT_STARTED, effective_on=started_on)
+        if exited_on:
+            do_record_event(
+                None,
+                case,
+                EventKind.EXIT,
+                effective_on=exited_on,
+                data={"code": f"{top_code}.x", "top_code": top_code},
+            )
+        made.append(case)
+        return case
+
+    return make
+
+
+def log_in(client, user):
+    client.force_login(user)
+
+
+def get(client, name="reports:dashboard", **params):
+    return client.get(reverse(name), {**PERIOD, **params})
+
+
+def test_a_coordinator_sees_the_exact_figures_of_their_own_team(client, coordinator, make_case):
+    make_case(D(2025, 2, 3))
+    make_case(D(2025, 2, 10), started_on=D(2025, 3, 1))
+    log_in(client, coordinator)
+    response = get(client)
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert not board.suppressed
+    assert [row.referred for row in board.rows] == [0, 2, 0, 0, 0, 0]
+    assert board.column("active_end_of_month") == [0, 0, 1, 1, 1, 1]
+    content = response.content.decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in content
+    assert 'role="img"' in content
+    assert '<th scope="row">' in content
+    assert "Ung0" not in content  # no names on the page
+
+
+def test_a_coordinator_cannot_choose_a_team_of_the_municipality_they_do_not_work_in(
+    client, coordinator, other_team
+):
+    log_in(client, coordinator)
+    response = get(client, team=other_team.pk)
+    assert response.status_code == 400
+    assert response.context["board"] is None
+
+
+def test_an_outsider_sees_only_their_own_empty_organisation(
+    client, outsider, make_case, municipality, team
+):
+    make_case(D(2025, 2, 3), started_on=D(2025, 2, 5))
+    log_in(client, outsider)
+    response = get(client)
+    assert response.status_code == 200
+    assert response.context["form"].organisation_id != municipality.pk
+    assert all(v == 0 for cells in response.context["board"].cells for v in cells)
+    assert get(client, organisation=municipality.pk).status_code == 400
+    assert get(client, team=team.pk).status_code == 400
+    assert get(client, "reports:flow_csv", organisation=municipality.pk).status_code == 400
+
+
+def test_someone_without_a_role_that_sees_results_gets_404(client, make_user, team):
+    volunteer = make_user("frivillig@test.no", Role.VOLUNTEER, team=team)
+    log_in(client, volunteer)
+    assert get(client).status_code == 404
+    assert get(client, "reports:flow_csv").status_code == 404
+
+
+def test_the_menu_links_to_the_results_for_a_manager(client, manager):
+    log_in(client, manager)
+    response = get(client)
+    assert any(item["key"] == "results" for item in response.context["nav_items"])
+
+
+def test_a_manager_sees_a_month_with_two_referrals_as_hidden(client, manager, make_case):
+    for day in (3, 4):
+        make_case(D(2025, 2, day))
+    for day in range(1, 8):
+        make_case(D(2025, 3, day))
+    log_in(client, manager)
+    response = get(client)
+    assert response.status_code == 200
+    board = response.context["board"]
+    assert board.suppressed
+    assert board.column("referred") == [0, None, 7, 0, 0, 0]
+    table = response.context["table"]
+    assert table[1][1][0] == "–"
+    assert table[2][1][0] == "7"
+
+    csv = b"".join(get(client, "reports:flow_csv").streaming_content).decode("utf-8")
+    lines = csv.split("\r\n")
+    assert lines[2].split(";")[:2] == ["2025-02-01", "–"]
+    assert lines[3].split(";")[:2] == ["2025-03-01", "7"]
+
+
+def test_an_org_admin_sees_the_whole_organisation_suppressed(
+    client, org_admin, make_case, other_team, colleague
+):
+    make_case(D(2025, 2, 3))
+    make_case(D(2025, 2, 4), in_team=other_team, actor=colleague)
+    log_in(client, org_admin)
+    board = get(client).context["board"]
+    assert board.suppressed
+    assert board.column("referred")[1] is None
+    assert sum(row.referred for row in board.rows) == 2  # both teams are counted
+
+
+def test_exit_outcomes_have_counts_and_shares_and_the_share_in_work_or_education(
+    client, team_lead, make_case
+):
+    make_case(D(2025, 1, 2), D(2025, 1, 3), D(2025, 2, 1), "work")
+    make_case(D(2025, 1, 2), D(2025, 1, 3), D(2025, 3, 1), "education")
+    make_case(D(2025, 1, 2), D(2025, 1, 3), D(2025, 3, 1), "no_activity")
+    make_case(D(2025, 1, 2), D(2025, 1, 3), D(2025, 4, 1), "work")
+    log_in(client, team_lead)
+    response = get(client)
+    board = response.context["board"]
+    assert board.exited == 4
+    assert board.exits["work"].count == 2
+    assert board.exits["work"].share == 0.5
+    assert board.work_or_education.count == 3
+    assert response.context["work_or_education"] == "75 %"
+
+
+def test_durability_counts_the_reached_and_those_still_in_work_or_education(
+    client, team_lead, case, coordinator, municipality
+):
+    exit_ = ExitOutcome.objects.create(
+        organisation=municipality,
+        case=case,
+        exited_on=D(2025, 3, 1),
+        code="work.full_time",
+        top_code="work",
+        recorded_by=coordinator,
+    )
+    FollowUp.objects.create(
+        organisation=municipality,
+        case=case,
+        exit=exit_,
+        months=6,
+        due_on=D(2025, 9, 1),
+        registered_on=D(2025, 9, 2),
+        reached=True,
+        code="education.x",
+        top_code="education",
+    )
+    FollowUp.objects.create(
+        organisation=municipality,
+        case=case,
+        exit=exit_,
+        months=12,
+        due_on=D(2026, 3, 1),
+        registered_on=D(2026, 3, 2),
+        reached=False,
+    )
+    log_in(client, team_lead)
+    six, twelve = get(client).context["board"].follow_ups
+    assert (six.months, six.reached, six.in_work_or_education, six.share) == (6, 1, 1, 1.0)
+    assert (twelve.months, twelve.reached, twelve.share) == (12, 0, None)
+
+
+def test_participant_months_are_days_in_the_period_over_30_44():
+    assert _participant_months(D(2025, 1, 1), D(2025, 1, 31), D(2025, 1, 1), D(2025, 6, 30)) == (
+        Decimal(31) / Decimal("30.44")
+    )
+    assert _participant_months(D(2024, 1, 1), None, D(2025, 6, 1), D(2025, 6, 30)) == Decimal(
+        30
+    ) / Decimal("30.44")
+    assert _participant_months(D(2024, 1, 1), D(2024, 2, 1), D(2025, 6, 1), D(2025, 6, 30)) == 0
+
+
+def test_the_cost_table_multiplies_participant_months_by_the_measures_monthly_cost(
+    client, team_lead, case, municipality
+):
+    measure = Measure.objects.create(
+        organisation=municipality, name="Arbeidstrening", kind="work_training", monthly_cost=3044
+    )
+    Enrolment.objects.create(
+        organisation=municipality,
+        case=case,
+        measure=measure,
+        status="ended",
+        start_on=D(2024, 12, 1),
+        end_on=D(2025, 1, 30),
+    )
+    log_in(client, team_lead)
+    board = get(client).context["board"]
+    (row,) = board.costs
+    assert row.participants == 1
+    assert row.cost == Decimal(3000)  # 30 days of January
+    assert board.total_cost_per_participant == Decimal(3000)
+
+
+def test_a_coordinator_does_not_see_costs(client, coordinator):
+    log_in(client, coordinator)
+    response = get(client)
+    assert response.context["with_costs"] is False
+    assert 'id="cost-table"' not in response.content.decode()
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_cases(
+    client, team_lead, make_case, municipality
+):
+    measure = Measure.objects.create(
+        organisation=municipality, name="Kurs", kind="course", monthly_cost=1000
+    )
+
+    def add_cases(count):
+        for n in range(count):
+            case = make_case(D(2025, 1, 1 + n % 28), D(2025, 2, 1), D(2025, 4, 1), "work")
+            Enrolment.objects.create(
+                organisation=municipality,
+                case=case,
+                measure=measure,
+                status="active",
+                start_on=D(2025, 2, 1),
+            )
+
+    log_in(client, team_lead)
+    add_cases(5)
+    get(client)  # warm up the session and caches
+    with CaptureQueriesContext(connection) as few:
+        assert get(client).status_code == 200
+    add_cases(35)
+    with CaptureQueriesContext(connection) as many:
+        response = get(client)
+    assert sum(r.referred for r in response.context["board"].rows) == 40
+    assert len(many) == len(few)
+
+
+def test_the_csv_has_the_byte_order_mark_and_the_exact_header(client, coordinator):
+    log_in(client, coordinator)
+    response = get(client, "reports:flow_csv")
+    assert response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")
+    lines = body.decode("utf-8-sig").split("\r\n")
+    assert lines[0] == ";".join(COLUMNS)
+    assert len([line for line in lines if line]) == 1 + 6
+
+
+def test_the_xlsx_loads_with_openpyxl_and_has_the_months(client, coordinator):
+    log_in(client, coordinator)
+    response = get(client, "reports:flow_xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == list(COLUMNS)
+    assert len(rows) == 7
+    assert rows[1][1] == 0
+
+
+def test_the_pdf_is_a_pdf(client, team_lead, make_case):
+    make_case(D(2025, 2, 3), started_on=D(2025, 2, 5))
+    log_in(client, team_lead)
+    response = get(client, "reports:dashboard_pdf")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+
+
+def test_the_period_defaults_to_the_last_twelve_months(client, coordinator):
+    log_in(client, coordinator)
+    response = client.get(reverse("reports:dashboard"))
+    rows = response.context["board"].rows
+    assert len(rows) == 12
+    assert rows[-1].month == datetime.date.today().replace(day=1)
+
+
+def test_a_period_that_ends_before_it_starts_is_an_error(client, coordinator):
+    log_in(client, coordinator)
+    response = client.get(reverse("reports:dashboard"), {"start": "2025-06", "end": "2025-01"})
+    assert response.status_code == 400
+    assert response.context["form"].errors
