@@ -221,3 +221,18 @@ def shown(msgid: str, **params) -> str:
     with override("nb"):
         text = gettext(msgid)
     return escape(text % params if params else text)
+
+
+@pytest.fixture(autouse=True)
+def _interface_language_reset():
+    """Each test starts in the default language, whatever an earlier request activated.
+
+    Django keeps the language a request activated in the thread afterwards, so without
+    this a test's messages would depend on which test ran before it on the same worker.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
