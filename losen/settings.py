@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "losen.outcomes",
     "losen.reports",
     "losen.imports",
+    "losen.jobs",
+    "losen.grants",
+    "losen.outreach",
     "losen.demo",
 ]
 

@@ -14,6 +14,9 @@ urlpatterns = [
     path("", include("losen.programs.urls")),
     path("", include("losen.outcomes.urls")),
     path("results/", include("losen.reports.urls")),
+    path("grants/", include("losen.grants.urls")),
+    path("jobs/", include("losen.jobs.urls")),
+    path("outreach/", include("losen.outreach.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

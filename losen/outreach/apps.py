@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutreachConfig(AppConfig):
+    """Finding the young people: target lists (KAA, OT), the contact ladder, registers."""
+
+    name = "losen.outreach"
+    verbose_name = _("Outreach")
