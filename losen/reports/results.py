@@ -1,19 +1,14 @@
 """Results month by month: referred, started, active, exited by outcome, and running totals.
 
 Read from the case events (DESIGN: results are read from events, never reconstructed
-from current state). For each case:
+from current state), through the cases' milestones (losen.reports.milestones): each
+case's referral date (the earliest `referred` event), first start (the earliest
+`enrolment_started`) and exit (the date and top code of its latest recorded `exit`),
+with corrections applied.
 
-- referral date: the `referred` event's date (the earliest, if there are several);
-- first start: the earliest `enrolment_started` date;
-- exit: the date and top code of the case's latest recorded `exit` event.
-
-An event's date is its `effective_on`, unless it has been corrected: then the latest
-correction's `effective_on` wins (a correction carries the corrected date as its own).
-
-The work is done in the database in one grouped query, whatever the number of cases:
-each case's three dates come from correlated subqueries, and the cases are counted per
-(referral month, start month, exit month, exit top code). The handful of rows that come
-back (at most a few per combination of months) are folded into the month rows here.
+The milestones come back already counted per (referral month, start month, exit month,
+exit top code), a handful of rows whatever the number of cases, and are folded into the
+month rows here.
 """
 
 from __future__ import annotations
@@ -22,23 +17,9 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, fields
 
-from django.db.models import (
-    CharField,
-    Count,
-    DateField,
-    Exists,
-    F,
-    OuterRef,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce, TruncMonth
-
-from losen.cases.models import Case, CaseEvent, EventKind
 from losen.lib.dates import add_months
 from losen.lib.suppression import suppress_series
-from losen.programs.models import Enrolment
+from losen.reports.milestones import Milestones, case_milestones
 
 # The outcome list's top codes, in the order of the report's columns.
 EXIT_TOP_CODES = ("work", "education", "other_activity", "no_activity", "unknown")
@@ -99,58 +80,6 @@ def months_between(start: datetime.date, end: datetime.date) -> list[datetime.da
     return months
 
 
-def _dated(kind: str) -> QuerySet[CaseEvent]:
-    """The outer case's events of a kind, each with `date`: its date after corrections."""
-    latest_correction = CaseEvent.objects.filter(corrects=OuterRef("pk")).order_by(
-        "-recorded_at", "-id"
-    )
-    return CaseEvent.objects.filter(case=OuterRef("pk"), kind=kind, corrects__isnull=True).annotate(
-        date=Coalesce(
-            Subquery(latest_correction.values("effective_on")[:1]),
-            F("effective_on"),
-            output_field=DateField(),
-        )
-    )
-
-
-def _first_date(kind: str) -> Subquery:
-    return Subquery(
-        _dated(kind).order_by("date", "id").values("date")[:1], output_field=DateField()
-    )
-
-
-def _month_counts(
-    *, organisation_id: int, team_id: int | None, measure_id: int | None
-) -> list[dict]:
-    """Cases counted per (referral month, start month, exit month, exit top code)."""
-    cases = Case.objects.filter(organisation_id=organisation_id)
-    if team_id is not None:
-        cases = cases.filter(team_id=team_id)
-    if measure_id is not None:
-        cases = cases.filter(
-            Exists(Enrolment.objects.filter(case=OuterRef("pk"), measure_id=measure_id))
-        )
-    exit_event = _dated(EventKind.EXIT).order_by("-recorded_at", "-id")
-    return list(
-        cases.alias(
-            referred_on=_first_date(EventKind.REFERRED),
-            started_on=_first_date(EventKind.ENROLMENT_STARTED),
-            exited_on=Subquery(exit_event.values("date")[:1], output_field=DateField()),
-        )
-        .values(
-            referred_month=TruncMonth("referred_on", output_field=DateField()),
-            started_month=TruncMonth("started_on", output_field=DateField()),
-            exited_month=TruncMonth("exited_on", output_field=DateField()),
-            exit_top_code=Subquery(
-                exit_event.annotate(top=KeyTextTransform("top_code", "data")).values("top")[:1],
-                output_field=CharField(),
-            ),
-        )
-        .annotate(cases=Count("pk"))
-        .order_by()
-    )
-
-
 def monthly_results(
     *,
     organisation_id: int,
@@ -158,6 +87,7 @@ def monthly_results(
     end: datetime.date,
     team_id: int | None = None,
     measure_id: int | None = None,
+    milestones: Milestones | None = None,
 ) -> list[MonthRow]:
     """One row per month from `start`'s month to `end`'s month; totals count from `start`.
 
@@ -165,7 +95,17 @@ def monthly_results(
     active at the end of a month if it started on or before the month's last day and
     has no exit on or before it. `team_id` and `measure_id` (cases with an enrolment in
     the measure) narrow the cases. An exit without a known top code counts as unknown.
+    `milestones`, when given, are the cases' milestones already read (with the same
+    organisation, team, measure and period).
     """
+    if milestones is None:
+        milestones = case_milestones(
+            organisation_id=organisation_id,
+            start=start,
+            end=end,
+            team_id=team_id,
+            measure_id=measure_id,
+        )
     months = months_between(start, end)
     in_range = set(months)
     referred: Counter[datetime.date] = Counter()
@@ -173,21 +113,12 @@ def monthly_results(
     exited: Counter[datetime.date] = Counter()
     exits: Counter[tuple[datetime.date, str]] = Counter()
     active: Counter[datetime.date] = Counter()
-    for row in _month_counts(
-        organisation_id=organisation_id, team_id=team_id, measure_id=measure_id
-    ):
-        n = row["cases"]
-        referred_month, started_month, exited_month = (
-            row["referred_month"],
-            row["started_month"],
-            row["exited_month"],
-        )
+    for (referred_month, started_month, exited_month, top), n in milestones.flow.items():
         if referred_month in in_range:
             referred[referred_month] += n
         if started_month in in_range:
             started[started_month] += n
         if exited_month in in_range:
-            top = row["exit_top_code"]
             exited[exited_month] += n
             exits[exited_month, top if top in EXIT_TOP_CODES else "unknown"] += n
         if started_month is None:
