@@ -22,7 +22,7 @@ Enrolments that never started are not counted.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -35,6 +35,8 @@ from losen.lib import suppression
 from losen.lib.dates import add_months
 from losen.outcomes.models import FollowUp
 from losen.programs.models import Enrolment, Measure
+from losen.reports.costs import Participation, participation
+from losen.reports.milestones import TIMED, Milestones, case_milestones
 from losen.reports.results import (
     COUNTS,
     EXIT_BREAKDOWN,
@@ -112,6 +114,42 @@ class CostRow:
     participant_months: Decimal
     cost: Decimal | None
     cost_per_participant: Decimal | None
+    adults: Decimal | None = None
+    adults_per_six: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class CostMonth:
+    """One month of cost; the "so far" figures count from the period's first month."""
+
+    month: datetime.date
+    participants: int | None
+    participant_months: Decimal
+    cost: Decimal
+    cost_per_participant_month: Decimal | None
+    adults_per_six: Decimal | None
+    cost_so_far: Decimal
+    participants_so_far: int | None
+    cost_per_participant_so_far: Decimal | None
+    exits_to_work_or_education_so_far: int | None
+    cost_per_exit_so_far: Decimal | None
+
+
+@dataclass(frozen=True)
+class Spread:
+    """Days from referral to a milestone: how many cases, median and quartiles."""
+
+    cases: int | None
+    median: float | None = None
+    lower_quartile: float | None = None
+    upper_quartile: float | None = None
+
+
+@dataclass(frozen=True)
+class TimeMonth:
+    month: datetime.date
+    in_month: dict[str, Spread]
+    so_far: dict[str, Spread]
 
 
 @dataclass
@@ -132,6 +170,14 @@ class Dashboard:
     total_cost: Decimal | None = None
     total_participants: int | None = None
     total_cost_per_participant: Decimal | None = None
+    total_participant_months: Decimal | None = None
+    total_cost_per_participant_month: Decimal | None = None
+    total_cost_per_exit: Decimal | None = None
+    total_adults_per_six: Decimal | None = None
+    cost_months: list[CostMonth] = field(default_factory=list)
+    # Days from referral to first contact, start and exit: per month and so far.
+    times: list[TimeMonth] = field(default_factory=list)
+    times_total: dict[str, Spread] = field(default_factory=dict)
 
     def column(self, name: str) -> list[int | None]:
         index = COUNTS.index(name)
@@ -156,12 +202,20 @@ def build_dashboard(
     """Every figure of the dashboard; `start` and `end` are the first days of months."""
     threshold = suppression.configured_threshold()
     last_day = period_end(end)
+    milestones = case_milestones(
+        organisation_id=organisation_id,
+        start=start,
+        end=last_day,
+        team_id=team_id,
+        measure_id=measure_id,
+    )
     rows = monthly_results(
         organisation_id=organisation_id,
         start=start,
         end=last_day,
         team_id=team_id,
         measure_id=measure_id,
+        milestones=milestones,
     )
     if suppressed:
         cells = suppress_results(rows, threshold=threshold)
@@ -176,6 +230,7 @@ def build_dashboard(
         cells=cells,
     )
     _exit_outcomes(board, threshold)
+    _times(board, threshold, milestones)
     _durability(
         board,
         threshold,
@@ -265,18 +320,81 @@ def _durability(
             board.follow_ups.append(FollowUpFigures(months, reached, still_in, share))
 
 
-def _participant_months(
-    start_on: datetime.date, end_on: datetime.date | None, first: datetime.date, last: datetime.date
-) -> Decimal:
-    begin = max(start_on, first)
-    finish = min(end_on or last, last)
-    if finish < begin:
-        return Decimal(0)
-    return Decimal((finish - begin).days + 1) / DAYS_PER_MONTH
+def _quantile(histogram: list[tuple[int, int]], total: int, q: float) -> float:
+    """The q-quantile of the values counted in `histogram` (sorted (value, count) pairs).
+
+    Linear between the two nearest values, as `statistics.quantiles(method="inclusive")`.
+    """
+    position = q * (total - 1)
+    below = int(position)
+    fraction = position - below
+    seen = 0
+    low = high = None
+    for value, count in histogram:
+        if low is None and below < seen + count:
+            low = value
+        if below + 1 < seen + count or (fraction == 0 and low is not None):
+            high = value
+            break
+        seen += count
+    if high is None:
+        high = histogram[-1][0]
+    assert low is not None
+    return low + (high - low) * fraction
+
+
+def _spread(days: Counter, *, suppressed: bool, threshold: int) -> Spread:
+    total = sum(days.values())
+    if suppressed and suppression.is_small(total, threshold=threshold):
+        return Spread(None)
+    if not total:
+        return Spread(0)
+    histogram = sorted(days.items())
+    return Spread(
+        total,
+        _quantile(histogram, total, 0.5),
+        _quantile(histogram, total, 0.25),
+        _quantile(histogram, total, 0.75),
+    )
+
+
+def _times(board: Dashboard, threshold: int, milestones: Milestones) -> None:
+    """Days from referral to each timed milestone, per month and so far.
+
+    A median of fewer than `threshold` + 1 cases is hidden outside the team, with its
+    count: a median of one or two cases is those cases' own figures.
+    """
+    per_month: dict[tuple[str, datetime.date], Counter] = defaultdict(Counter)
+    for (milestone, month, days), count in milestones.times.items():
+        per_month[milestone, month][days] += count
+    so_far: dict[str, Counter] = {milestone: Counter() for milestone in TIMED}
+    for row in board.rows:
+        in_month = {}
+        for milestone in TIMED:
+            days = per_month.get((milestone, row.month), Counter())
+            so_far[milestone].update(days)
+            in_month[milestone] = _spread(days, suppressed=board.suppressed, threshold=threshold)
+        board.times.append(
+            TimeMonth(
+                month=row.month,
+                in_month=in_month,
+                so_far={
+                    m: _spread(so_far[m], suppressed=board.suppressed, threshold=threshold)
+                    for m in TIMED
+                },
+            )
+        )
+    board.times_total = board.times[-1].so_far if board.times else {}
 
 
 def _money(value: Decimal) -> Decimal:
     return value.quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+def _divide(amount: Decimal | None, by: Decimal | int | None) -> Decimal | None:
+    if amount is None or not by:
+        return None
+    return _money(amount / by)
 
 
 def _costs(
@@ -287,50 +405,62 @@ def _costs(
     team_id: int | None,
     measure_id: int | None,
 ) -> None:
-    """Participant-months and cost per measure over the period (see the module docstring)."""
-    first = board.start
-    last = min(board.end, datetime.date.today())
-    enrolments = Enrolment.objects.filter(
+    """Participant-months and cost per measure and per month (losen.reports.costs).
+
+    Adults per six young people: a staffed measure's adults times six, divided by its
+    mean number of participants (participant-days over the days counted); per month,
+    over the staffed measures with participants that month.
+    """
+    found = participation(
         organisation_id=organisation_id,
-        start_on__isnull=False,
-        start_on__lte=last,
-    ).filter(Q(end_on__isnull=True) | Q(end_on__gte=first))
-    if team_id is not None:
-        enrolments = enrolments.filter(case__team_id=team_id)
-    if measure_id is not None:
-        enrolments = enrolments.filter(measure_id=measure_id)
-    months: dict[int, Decimal] = defaultdict(Decimal)
-    people: dict[int, set[int]] = defaultdict(set)
-    everyone: set[int] = set()
-    for measure, case, start_on, end_on in enrolments.values_list(
-        "measure_id", "case_id", "start_on", "end_on"
-    ).iterator():
-        counted = _participant_months(start_on, end_on, first, last)
-        if counted:
-            months[measure] += counted
-            people[measure].add(case)
-            everyone.add(case)
-    measures = Measure.objects.filter(pk__in=months.keys()).order_by("name")
-    counts = [len(people[m.pk]) for m in measures]
-    total_people = len(everyone)
+        start=board.start,
+        end=board.end,
+        today=datetime.date.today(),
+        team_id=team_id,
+        measure_id=measure_id,
+    )
+    measures = list(Measure.objects.filter(pk__in=found.measure_ids()).order_by("name"))
+    _cost_per_measure(board, threshold, found, measures)
+    _cost_per_month(board, threshold, found, {m.pk: m for m in measures})
+
+
+def _small(board: Dashboard, value: int, threshold: int) -> int | None:
+    if board.suppressed and suppression.is_small(value, threshold=threshold):
+        return None
+    return value
+
+
+def _cost_per_measure(
+    board: Dashboard, threshold: int, found: Participation, measures: list[Measure]
+) -> None:
+    days_counted = sum(found.days_in.values())
+    measure_days = found.measure_days()
+    counts = [found.people_in_measure[m.pk] for m in measures]
     if board.suppressed:
         # People in several measures make the per-measure counts add up to more than the
         # total, so the total is no equation for them: suppress each count on its own.
         shown = suppression.suppress_series(counts, threshold=threshold)
-        shown_total = (
-            None if suppression.is_small(total_people, threshold=threshold) else total_people
-        )
     else:
-        shown, shown_total = list(counts), total_people
+        shown = list(counts)
     total_cost = Decimal(0)
     costed_months = Decimal(0)
+    staffed_adults = Decimal(0)
+    staffed_mean = Decimal(0)
     for measure, participants in zip(measures, shown, strict=True):
-        participant_months = months[measure.pk]
+        days = measure_days.get(measure.pk, 0)
+        participant_months = Decimal(days) / DAYS_PER_MONTH
         cost = None
         if measure.monthly_cost is not None:
             cost = participant_months * measure.monthly_cost
             total_cost += cost
             costed_months += participant_months
+        adults_per_six = None
+        if measure.adults is not None and days:
+            mean = Decimal(days) / days_counted
+            staffed_adults += measure.adults
+            staffed_mean += mean
+            if participants is not None:
+                adults_per_six = (measure.adults * 6 / mean).quantize(Decimal("0.1"))
         board.costs.append(
             CostRow(
                 measure=measure.name,
@@ -338,11 +468,71 @@ def _costs(
                 participants=participants,
                 participant_months=participant_months.quantize(Decimal("0.1")),
                 cost=None if cost is None else _money(cost),
-                cost_per_participant=None
-                if cost is None or not participants
-                else _money(cost / participants),
+                cost_per_participant=None if cost is None else _divide(cost, participants),
+                adults=measure.adults,
+                adults_per_six=adults_per_six,
             )
         )
+    total_people = found.people_so_far.get(found.months[-1], 0) if found.months else 0
+    shown_total = _small(board, total_people, threshold)
     board.total_cost = _money(total_cost)
     board.total_participants = shown_total
-    board.total_cost_per_participant = _money(total_cost / shown_total) if shown_total else None
+    board.total_cost_per_participant = _divide(total_cost, shown_total)
+    board.total_participant_months = sum(
+        (row.participant_months for row in board.costs), Decimal(0)
+    )
+    board.total_cost_per_participant_month = _divide(total_cost, costed_months)
+    board.total_cost_per_exit = _divide(total_cost, board.exits_to_work_or_education)
+    if staffed_mean and shown_total is not None:
+        board.total_adults_per_six = (staffed_adults * 6 / staffed_mean).quantize(Decimal("0.1"))
+
+
+def _cost_per_month(
+    board: Dashboard, threshold: int, found: Participation, measures: dict[int, Measure]
+) -> None:
+    by_month: dict[datetime.date, list[tuple[int, int]]] = defaultdict(list)
+    for (month, measure), days in found.days.items():
+        by_month[month].append((measure, days))
+    exits_so_far = {
+        row.month: row.cumulative_exit_work + row.cumulative_exit_education for row in board.rows
+    }
+    cost_so_far = Decimal(0)
+    for month in found.months:
+        days_in = found.days_in[month]
+        cost = Decimal(0)
+        costed = Decimal(0)
+        participant_months = Decimal(0)
+        staffed_adults = Decimal(0)
+        staffed_mean = Decimal(0)
+        for measure_id, days in by_month.get(month, []):
+            measure = measures[measure_id]
+            months = Decimal(days) / DAYS_PER_MONTH
+            participant_months += months
+            if measure.monthly_cost is not None:
+                cost += months * measure.monthly_cost
+                costed += months
+            if measure.adults is not None and days:
+                staffed_adults += measure.adults
+                staffed_mean += Decimal(days) / days_in
+        cost_so_far += cost
+        participants = _small(board, found.people_in_month.get(month, 0), threshold)
+        so_far = _small(board, found.people_so_far.get(month, 0), threshold)
+        exits = _small(board, exits_so_far.get(month, 0), threshold)
+        adults_per_six = None
+        if staffed_mean and participants is not None:
+            adults_per_six = (staffed_adults * 6 / staffed_mean).quantize(Decimal("0.1"))
+        board.cost_months.append(
+            CostMonth(
+                month=month,
+                participants=participants,
+                participant_months=participant_months.quantize(Decimal("0.1")),
+                cost=_money(cost),
+                cost_per_participant_month=_divide(cost, costed),
+                adults_per_six=adults_per_six,
+                cost_so_far=_money(cost_so_far),
+                participants_so_far=so_far,
+                cost_per_participant_so_far=_divide(cost_so_far, so_far),
+                exits_to_work_or_education_so_far=exits,
+                cost_per_exit_so_far=_divide(cost_so_far, exits),
+            )
+        )

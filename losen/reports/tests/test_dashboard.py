@@ -12,12 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from conftest import shown
 from losen.accounts.models import Role
 from losen.cases.actions.core import do_open_case, do_record_event
 from losen.cases.models import EventKind
 from losen.outcomes.models import ExitOutcome, FollowUp
 from losen.programs.models import Enrolment, Measure
-from losen.reports.dashboard import _participant_months
+from losen.reports.costs import participation
 from losen.reports.results import COLUMNS
 
 pytestmark = pytest.mark.django_db
@@ -126,9 +127,9 @@ def test_a_manager_sees_a_month_with_two_referrals_as_hidden(client, manager, ma
     board = response.context["board"]
     assert board.suppressed
     assert board.column("referred") == [0, None, 7, 0, 0, 0]
-    table = response.context["table"]
-    assert table[1][1][0] == "–"
-    assert table[2][1][0] == "7"
+    rows = response.context["tables"]["flow"]["rows"]
+    assert rows[1][:2] == ["februar 2025", "–"]
+    assert rows[2][:2] == ["mars 2025", "7"]
 
     csv = b"".join(get(client, "reports:flow_csv").streaming_content).decode("utf-8")
     lines = csv.split("\r\n")
@@ -162,7 +163,8 @@ def test_exit_outcomes_have_counts_and_shares_and_the_share_in_work_or_education
     assert board.exits["work"].count == 2
     assert board.exits["work"].share == 0.5
     assert board.work_or_education.count == 3
-    assert response.context["work_or_education"] == "75 %"
+    footer = response.context["tables"]["exits"]["footer"]
+    assert footer[1] == [shown("In work or education"), "3", "75 %"]
 
 
 def test_durability_counts_the_reached_and_those_still_in_work_or_education(
@@ -202,14 +204,40 @@ def test_durability_counts_the_reached_and_those_still_in_work_or_education(
     assert (twelve.months, twelve.reached, twelve.share) == (12, 0, None)
 
 
-def test_participant_months_are_days_in_the_period_over_30_44():
-    assert _participant_months(D(2025, 1, 1), D(2025, 1, 31), D(2025, 1, 1), D(2025, 6, 30)) == (
-        Decimal(31) / Decimal("30.44")
+def test_participant_days_are_counted_per_month_from_start_to_end_both_included(
+    register, team, municipality
+):
+    measure = Measure.objects.create(organisation=municipality, name="Kurs", kind="course")
+
+    def enrol(start_on, end_on):
+        person = register(first_name=f"Deltaker{start_on:%Y%m%d}")
+        case = do_open_case(None, person, team, opened_on=start_on)
+        Enrolment.objects.create(
+            organisation=municipality,
+            case=case,
+            measure=measure,
+            status="active" if end_on is None else "ended",
+            start_on=start_on,
+            end_on=end_on,
+        )
+
+    enrol(D(2025, 1, 1), D(2025, 1, 31))  # all of January
+    enrol(D(2024, 1, 1), None)  # every day of the period
+    enrol(D(2024, 1, 1), D(2024, 2, 1))  # before the period: not counted
+    found = participation(
+        organisation_id=municipality.pk,
+        start=D(2025, 1, 1),
+        end=D(2025, 6, 30),
+        today=D(2025, 6, 15),
     )
-    assert _participant_months(D(2024, 1, 1), None, D(2025, 6, 1), D(2025, 6, 30)) == Decimal(
-        30
-    ) / Decimal("30.44")
-    assert _participant_months(D(2024, 1, 1), D(2024, 2, 1), D(2025, 6, 1), D(2025, 6, 30)) == 0
+    assert found.months == [D(2025, m, 1) for m in range(1, 7)]
+    assert found.days[D(2025, 1, 1), measure.pk] == 31 + 31
+    assert found.days[D(2025, 2, 1), measure.pk] == 28
+    assert found.days[D(2025, 6, 1), measure.pk] == 15  # up to today
+    assert found.people_in_month[D(2025, 1, 1)] == 2
+    assert found.people_in_month[D(2025, 2, 1)] == 1
+    assert found.people_so_far[D(2025, 6, 1)] == 2
+    assert found.people_in_measure == {measure.pk: 2}
 
 
 def test_the_cost_table_multiplies_participant_months_by_the_measures_monthly_cost(
@@ -238,7 +266,12 @@ def test_a_coordinator_does_not_see_costs(client, coordinator):
     log_in(client, coordinator)
     response = get(client)
     assert response.context["with_costs"] is False
-    assert 'id="cost-table"' not in response.content.decode()
+    page = response.content.decode()
+    assert 'id="flow-table"' in page
+    assert 'id="cost-measures-table"' not in page
+    assert 'id="cost-months-table"' not in page
+    url = reverse("reports:table_export", args=["cost-measures", "csv"])
+    assert client.get(url, PERIOD).status_code == 404
 
 
 def test_the_number_of_queries_does_not_grow_with_the_number_of_cases(

@@ -1,0 +1,322 @@
+"""The dashboard's tables, defined once: the page, the PDF and the CSV/XLSX exports read them.
+
+A table is a caption, column labels and rows of cells. A cell is a plain value (text,
+a month as a date, a count, an amount) or one of:
+
+- `None`: a hidden count (shown as "–");
+- `Pct(fraction)`: a share, shown as "43 %", exported as the number 43.0;
+- `Days(number)`: a number of days, shown without needless decimals.
+
+Exports keep numbers as numbers (XLSX) and write a hidden cell as "–".
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from losen.lib.exporters import Exporter
+from losen.lib.suppression import PLACEHOLDER
+from losen.outcomes.codes import TOP_LEVEL
+from losen.reports.dashboard import Dashboard, Spread
+from losen.reports.milestones import CONTACT, EXIT, START, TIMED
+from losen.reports.results import COUNTS
+
+
+@dataclass(frozen=True)
+class Pct:
+    fraction: float | None
+
+
+@dataclass(frozen=True)
+class Days:
+    value: float | None
+
+
+COLUMN_LABELS = {
+    "referred": gettext_lazy("Referred"),
+    "started": gettext_lazy("Started"),
+    "active_end_of_month": gettext_lazy("Active at the end of the month"),
+    "exited": gettext_lazy("Exited"),
+    "exit_work": gettext_lazy("Exited to work"),
+    "exit_education": gettext_lazy("Exited to education"),
+    "exit_other_activity": gettext_lazy("Exited to other activity"),
+    "exit_no_activity": gettext_lazy("Exited to no activity"),
+    "exit_unknown": gettext_lazy("Exited, outcome unknown"),
+    "cumulative_referred": gettext_lazy("Referred so far"),
+    "cumulative_started": gettext_lazy("Started so far"),
+    "cumulative_exited": gettext_lazy("Exited so far"),
+    "cumulative_exit_work": gettext_lazy("Exited to work so far"),
+    "cumulative_exit_education": gettext_lazy("Exited to education so far"),
+}
+MILESTONE_LABELS = {
+    CONTACT: gettext_lazy("Referral to first contact"),
+    START: gettext_lazy("Referral to start"),
+    EXIT: gettext_lazy("Referral to exit"),
+}
+
+
+@dataclass
+class Table:
+    key: str  # the table's id on the page and its name in export addresses
+    caption: str
+    header: list[str]
+    rows: list[list[Any]]
+    footer: list[list[Any]] = field(default_factory=list)
+    empty: str = ""
+
+
+def _spread_cells(spread: Spread | None) -> list[Any]:
+    if spread is None:
+        return [None, Days(None), Days(None), Days(None)]
+    return [
+        spread.cases,
+        Days(spread.median),
+        Days(spread.lower_quartile),
+        Days(spread.upper_quartile),
+    ]
+
+
+def flow_table(board: Dashboard) -> Table:
+    return Table(
+        key="flow",
+        caption=_("Results month by month"),
+        header=[_("Month"), *(str(COLUMN_LABELS[name]) for name in COUNTS)],
+        rows=[[row.month, *cells] for row, cells in zip(board.rows, board.cells, strict=True)],
+    )
+
+
+def exits_table(board: Dashboard) -> Table:
+    rows: list[list[Any]] = [
+        [str(TOP_LEVEL[top]), figures.count, Pct(figures.share)]
+        for top, figures in board.exits.items()
+    ]
+    wore = board.work_or_education
+    return Table(
+        key="exits",
+        caption=_("Exits in the period by outcome, with shares"),
+        header=[_("Outcome"), _("Exits"), _("Share")],
+        rows=rows,
+        footer=[
+            [_("All exits"), board.exited, ""],
+            [_("In work or education"), wore.count if wore else None, Pct(wore and wore.share)],
+        ],
+    )
+
+
+def durability_table(board: Dashboard) -> Table:
+    return Table(
+        key="durability",
+        caption=_("Follow-ups after exits to work or education"),
+        header=[
+            _("Follow-up"),
+            _("Reached"),
+            _("Still in work or education"),
+            _("Share of those reached"),
+        ],
+        rows=[
+            [
+                _("After %(months)s months") % {"months": f.months},
+                f.reached,
+                f.in_work_or_education,
+                Pct(f.share),
+            ]
+            for f in board.follow_ups
+        ],
+    )
+
+
+def times_header() -> list[str]:
+    header = [_("Month")]
+    for milestone in TIMED:
+        label = MILESTONE_LABELS[milestone]
+        header += [
+            _("%(what)s: cases") % {"what": label},
+            _("%(what)s: median days") % {"what": label},
+            _("%(what)s: lower quartile") % {"what": label},
+            _("%(what)s: upper quartile") % {"what": label},
+        ]
+    return header
+
+
+def times_table(board: Dashboard, *, so_far: bool = False) -> Table:
+    rows = []
+    for month in board.times:
+        spreads = month.so_far if so_far else month.in_month
+        cells: list[Any] = [month.month]
+        for milestone in TIMED:
+            cells += _spread_cells(spreads.get(milestone))
+        rows.append(cells)
+    if so_far:
+        return Table(
+            key="times-so-far",
+            caption=_("Days from referral, so far in the period (median and quartiles)"),
+            header=times_header(),
+            rows=rows,
+        )
+    total: list[Any] = [_("Whole period")]
+    for milestone in TIMED:
+        total += _spread_cells(board.times_total.get(milestone))
+    return Table(
+        key="times",
+        caption=_("Days from referral, month by month (median and quartiles)"),
+        header=times_header(),
+        rows=rows,
+        footer=[total],
+    )
+
+
+def cost_measures_table(board: Dashboard) -> Table:
+    return Table(
+        key="cost-measures",
+        caption=_("Cost per measure in the period"),
+        header=[
+            _("Measure"),
+            _("Cost per participant per month"),
+            _("Participants"),
+            _("Participant-months"),
+            _("Cost"),
+            _("Cost per participant"),
+            _("Adults"),
+            _("Adults per six young people"),
+        ],
+        rows=[
+            [
+                row.measure,
+                row.monthly_cost,
+                row.participants,
+                row.participant_months,
+                row.cost,
+                row.cost_per_participant,
+                row.adults,
+                row.adults_per_six,
+            ]
+            for row in board.costs
+        ],
+        footer=[
+            [
+                _("Total"),
+                board.total_cost_per_participant_month,
+                board.total_participants,
+                board.total_participant_months,
+                board.total_cost,
+                board.total_cost_per_participant,
+                "",
+                board.total_adults_per_six,
+            ]
+        ],
+        empty=_("No participants in measures in the period."),
+    )
+
+
+def cost_months_table(board: Dashboard) -> Table:
+    return Table(
+        key="cost-months",
+        caption=_("Cost month by month"),
+        header=[
+            _("Month"),
+            _("Participants"),
+            _("Participant-months"),
+            _("Cost"),
+            _("Cost per participant per month"),
+            _("Adults per six young people"),
+            _("Cost so far"),
+            _("Participants so far"),
+            _("Cost per participant so far"),
+            _("Exits to work or education so far"),
+            _("Cost per exit to work or education so far"),
+        ],
+        rows=[
+            [
+                m.month,
+                m.participants,
+                m.participant_months,
+                m.cost,
+                m.cost_per_participant_month,
+                m.adults_per_six,
+                m.cost_so_far,
+                m.participants_so_far,
+                m.cost_per_participant_so_far,
+                m.exits_to_work_or_education_so_far,
+                m.cost_per_exit_so_far,
+            ]
+            for m in board.cost_months
+        ],
+    )
+
+
+TABLES: dict[str, Callable[[Dashboard], Table]] = {
+    "flow": flow_table,
+    "exits": exits_table,
+    "durability": durability_table,
+    "times": times_table,
+    "times-so-far": lambda board: times_table(board, so_far=True),
+    "cost-measures": cost_measures_table,
+    "cost-months": cost_months_table,
+}
+COST_TABLES = ("cost-measures", "cost-months")
+
+
+def tables_for(board: Dashboard) -> dict[str, Table]:
+    return {
+        key: build(board)
+        for key, build in TABLES.items()
+        if board.with_costs or key not in COST_TABLES
+    }
+
+
+# --- showing and exporting cells ------------------------------------------------------
+
+
+def _days(value: float) -> str:
+    text = number_format(round(value, 1), decimal_pos=1 if value % 1 else 0, use_l10n=True)
+    return text
+
+
+def display_cell(value: Any) -> str:
+    """A cell as the page and the PDF show it."""
+    if value is None:
+        return PLACEHOLDER
+    if isinstance(value, Pct):
+        return PLACEHOLDER if value.fraction is None else f"{round(value.fraction * 100)} %"
+    if isinstance(value, Days):
+        return PLACEHOLDER if value.value is None else _days(value.value)
+    if isinstance(value, datetime.date):
+        return date_format(value, "F Y")
+    if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        return number_format(value, use_l10n=True, force_grouping=True)
+    return str(value)
+
+
+def export_cell(value: Any) -> Any:
+    """A cell as CSV and XLSX get it: numbers as numbers, hidden as "–"."""
+    if isinstance(value, Pct):
+        value = None if value.fraction is None else round(value.fraction * 100, 1)
+    elif isinstance(value, Days):
+        value = value.value
+    return PLACEHOLDER if value is None else value
+
+
+class TableExporter(Exporter):
+    def __init__(self, table: Table, board: Dashboard) -> None:
+        self.table = table
+        self.title = table.caption
+        self.filename = f"{table.key}-{board.start:%Y-%m}-{board.end:%Y-%m}"
+
+    def header(self) -> list[str]:
+        return self.table.header
+
+    def rows(self) -> Iterable[list[Any]]:
+        for row in [*self.table.rows, *self.table.footer]:
+            yield [export_cell(value) for value in row]
+
+
+def displayed(rows: Iterable[list[Any]]) -> list[list[str]]:
+    return [[display_cell(value) for value in row] for row in rows]
