@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from losen.accounts.scope import scope_of
+from losen.imports.queries import can_import
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -32,10 +33,13 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         )
     if scope.casework_team_ids or scope.admin_org_ids or scope.aggregate_org_ids:
         items.append({"url": reverse("reports:dashboard"), "label": _("Results"), "key": "results"})
+        items.append({"url": reverse("grants:list"), "label": _("Grant reports"), "key": "grants"})
     if scope.volunteer_team_ids:
         items.append(
             {"url": reverse("programs:sessions"), "label": _("Sessions"), "key": "sessions"}
         )
+    if can_import(user):
+        items.append({"url": reverse("imports:history"), "label": _("Import"), "key": "imports"})
     if user.is_staff:
         items.append({"url": reverse("admin:index"), "label": _("Administration"), "key": "admin"})
     # The current section: the longest menu address the page's address starts with.
