@@ -7,3 +7,6 @@ class OutreachConfig(AppConfig):
 
     name = "losen.outreach"
     verbose_name = _("Outreach")
+
+    def ready(self) -> None:
+        from losen.outreach import checks  # noqa: F401 - registers the system checks

@@ -1,0 +1,408 @@
+"""Importing a target list: all or nothing, in bulk.
+
+`do_import_list` reads and checks every row first (listfile.py); if any is wrong nothing
+is written and every bad row is reported with its line. Then, in one transaction:
+
+* people are matched on identity number through the keyed look-up hash (one query per
+  chunk of numbers); a number not registered in the organisation registers a new person
+  (name, identity number, contact details from the list; the birth date from the number);
+  a registered person is joined, their record left as it is;
+* the team follows everyone on the list;
+* each row is new (a new time in the target group), still there, or outside the group on
+  the day the list was received (too old, or a status the rules exclude: see rules.py);
+* a person in the group before who is not on this list has left it: because of age (on
+  the day the age rule took them out, for KAA their 20th birthday), or for a reason not
+  yet known, which a coordinator records later (national programme, moved, other);
+* a new time in the group starts with the scheme's first status (OTUK, unknown).
+
+The same list (same rows, same day) imported again writes nothing. A list dated before
+the last one imported for the organisation and scheme is refused.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.db import transaction
+from django.utils import timezone
+
+from losen.accounts.models import Organisation, Team, User
+from losen.audit.actions import do_log_change
+from losen.audit.models import ChangeLog
+from losen.lib import crypto
+from losen.outreach import listfile, rules, statuses
+from losen.outreach.models import (
+    LeaveReason,
+    ListImport,
+    ListMembership,
+    MembershipChange,
+    StatusChange,
+    TargetEntry,
+)
+from losen.people.models import Follow, Person
+
+CHUNK = 2000
+LIST_IMPORT_USER_EMAIL = "listeimport@losen.invalid"
+LIST_IMPORT_USER_NAME = "Listeimport"
+
+
+class ImportRefused(Exception):
+    """Nothing was imported: the file or its rows have problems (all of them listed)."""
+
+    def __init__(self, message: str, errors: list[listfile.RowError] | None = None):
+        super().__init__(message)
+        self.errors = errors or []
+
+
+@dataclass
+class ListSummary:
+    rows: int = 0
+    new: int = 0
+    stayed: int = 0
+    left: int = 0
+    excluded: int = 0
+    people_created: int = 0
+    already_imported: bool = False
+    list_import_id: int | None = None
+    left_reasons: Counter = field(default_factory=Counter)
+    excluded_reasons: Counter = field(default_factory=Counter)
+
+
+def list_import_user() -> User:
+    user, created = User.objects.get_or_create(
+        email=LIST_IMPORT_USER_EMAIL,
+        defaults={"full_name": LIST_IMPORT_USER_NAME, "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def check_file(
+    name: str, stream: IO[bytes], *, scheme: str, today: datetime.date
+) -> list[listfile.ListRow]:
+    try:
+        raw = list(listfile.read_rows(name, stream))
+    except listfile.FileProblem as problem:
+        raise ImportRefused(f"{name}: {problem}.") from None
+    rows, errors = listfile.check_rows(raw, scheme=scheme, today=today)
+    if errors:
+        raise ImportRefused(
+            f"{name}: {len(errors)} of {len(raw)} rows have problems; nothing was imported.",
+            errors,
+        )
+    if not rows:
+        raise ImportRefused(f"{name}: the list has no rows.")
+    return rows
+
+
+def do_import_list(
+    actor: User,
+    name: str,
+    stream: IO[bytes],
+    *,
+    organisation: Organisation,
+    team: Team,
+    scheme: str,
+    received_on: datetime.date,
+    progress: Callable[[int, int], None] | None = None,
+) -> ListSummary:
+    today = timezone.localdate()
+    if received_on > today:
+        raise ImportRefused("The date the list was received cannot be in the future.")
+    if team.organisation_id != organisation.pk:
+        raise ImportRefused(f"{team.name} is not a team of {organisation.name}.")
+    if listfile.SCHEME_COUNTRY[scheme] != organisation.country:
+        raise ImportRefused(
+            f"{organisation.name} is not in {listfile.SCHEME_COUNTRY[scheme]}: "
+            f"a {scheme.upper()} list does not belong there."
+        )
+    try:
+        rules.rule_on(scheme, received_on)
+    except rules.RuleError as error:
+        raise ImportRefused(str(error)) from None
+    rows = check_file(name, stream, scheme=scheme, today=today)
+    summary = ListSummary(rows=len(rows))
+    list_digest = listfile.digest(rows)
+    same = ListImport.objects.filter(
+        organisation=organisation, scheme=scheme, received_on=received_on, digest=list_digest
+    ).first()
+    if same is not None:
+        summary.already_imported = True
+        summary.list_import_id = same.pk
+        return summary
+    later = (
+        ListImport.objects.filter(organisation=organisation, scheme=scheme)
+        .order_by("-received_on")
+        .values_list("received_on", flat=True)
+        .first()
+    )
+    if later is not None and later > received_on:
+        raise ImportRefused(
+            f"A list received on {later} has been imported already; "
+            "an earlier list cannot be imported after it."
+        )
+    with transaction.atomic():
+        writer = _Writer(actor, organisation, team, scheme, received_on, summary)
+        writer.write(name, rows, list_digest, progress)
+    return summary
+
+
+class _Writer:
+    def __init__(self, actor, organisation, team, scheme, received_on, summary):
+        self.actor = actor
+        self.organisation = organisation
+        self.team = team
+        self.scheme = scheme
+        self.day = received_on
+        self.summary = summary
+        self.now = timezone.now()
+        self.rule = rules.rule_on(scheme, received_on)
+
+    def write(self, name, rows, list_digest, progress) -> None:
+        org = self.organisation
+        list_import = ListImport.objects.create(
+            organisation=org,
+            team=self.team,
+            scheme=self.scheme,
+            received_on=self.day,
+            file_name=name[:255],
+            digest=list_digest,
+            rows=len(rows),
+            imported_by=self.actor,
+            imported_at=self.now,
+        )
+        self.summary.list_import_id = list_import.pk
+        open_entries = {
+            person_id: (entry_id, listed_on)
+            for person_id, entry_id, listed_on in TargetEntry.objects.filter(
+                organisation=org, scheme=self.scheme, left_on__isnull=True
+            ).values_list("person_id", "id", "listed_on")
+        }
+        seen: set[int] = set()
+        total = len(rows)
+        for start in range(0, total, CHUNK):
+            chunk = rows[start : start + CHUNK]
+            seen |= self._write_chunk(list_import, chunk, open_entries)
+            if progress:
+                progress(min(start + CHUNK, total), total)
+        self._leave_absent(list_import, open_entries, seen)
+        for attribute in ("new", "stayed", "left", "excluded", "people_created"):
+            setattr(list_import, attribute, getattr(self.summary, attribute))
+        list_import.save(update_fields=["new", "stayed", "left", "excluded", "people_created"])
+        do_log_change(
+            self.actor,
+            action="outreach.list_imported",
+            obj=list_import,
+            organisation_id=org.pk,
+            changed_fields=["rows", "new", "stayed", "left", "excluded"],
+        )
+
+    def _write_chunk(self, list_import, chunk, open_entries) -> set[int]:
+        org = self.organisation
+        hashes = [crypto.lookup_hash(row.number.value) for row in chunk]
+        known = dict(
+            Person.objects.filter(organisation=org, id_number_hash__in=hashes).values_list(
+                "id_number_hash", "id"
+            )
+        )
+        new_people = [
+            self._person(row, digest)
+            for row, digest in zip(chunk, hashes, strict=True)
+            if digest not in known
+        ]
+        if new_people:
+            for person in Person.objects.bulk_create(new_people, batch_size=CHUNK):
+                known[person.id_number_hash] = person.pk
+            self.summary.people_created += len(new_people)
+            ChangeLog.objects.bulk_create(
+                [
+                    ChangeLog(
+                        at=self.now,
+                        actor=self.actor,
+                        actor_name=self.actor.full_name or self.actor.email,
+                        organisation=org,
+                        action="person.registered_from_list",
+                        object_type=Person._meta.label_lower,
+                        object_id=person.pk,
+                        person_id=person.pk,
+                        changed_fields=["identity_number", "name", "contact_details"],
+                    )
+                    for person in new_people
+                ],
+                batch_size=CHUNK,
+            )
+        Follow.objects.bulk_create(
+            [
+                Follow(person_id=known[h], team=self.team, organisation=org, since=self.day)
+                for h in hashes
+            ],
+            batch_size=CHUNK,
+            ignore_conflicts=True,
+        )
+        entries: list[TargetEntry] = []
+        members: list[ListMembership] = []
+        leaving: list[tuple[int, int, datetime.date, str]] = []
+        for row, digest in zip(chunk, hashes, strict=True):
+            person_id = known[digest]
+            reason = rules.ineligibility_reason(
+                self.scheme, row.birth_date, self.day, row.school_status
+            )
+            current = open_entries.get(person_id)
+            if reason:
+                self.summary.excluded += 1
+                self.summary.excluded_reasons[reason] += 1
+                if current is not None:
+                    leaving.append((person_id, current[0], self._left_on(row, current[1]), reason))
+                else:
+                    members.append(
+                        self._member(list_import, None, person_id, "excluded", reason, row)
+                    )
+                continue
+            if current is not None:
+                self.summary.stayed += 1
+                members.append(
+                    self._member(
+                        list_import, current[0], person_id, MembershipChange.STAYED, "", row
+                    )
+                )
+                continue
+            self.summary.new += 1
+            entries.append(
+                TargetEntry(
+                    organisation=org,
+                    team=self.team,
+                    scheme=self.scheme,
+                    person_id=person_id,
+                    school_status=row.school_status,
+                    listed_on=self.day,
+                    list_import=list_import,
+                    created_at=self.now,
+                )
+            )
+            members.append(
+                self._member(list_import, None, person_id, MembershipChange.NEW, "", row)
+            )
+        created = TargetEntry.objects.bulk_create(entries, batch_size=CHUNK)
+        entry_of = {entry.person_id: entry.pk for entry in created}
+        for member in members:
+            if member.change == MembershipChange.NEW:
+                member.entry_id = entry_of[member.person_id]
+        initial = statuses.INITIAL[self.scheme]
+        StatusChange.objects.bulk_create(
+            [
+                StatusChange(
+                    organisation=org,
+                    entry_id=entry.pk,
+                    scheme=self.scheme,
+                    code=initial,
+                    code_list_version=statuses.STATUS_LIST_VERSION,
+                    effective_on=self.day,
+                    recorded_at=self.now,
+                    recorded_by=self.actor,
+                )
+                for entry in created
+            ],
+            batch_size=CHUNK,
+        )
+        for person_id, entry_id, left_on, reason in leaving:
+            self._leave(entry_id, left_on, reason)
+            members.append(
+                ListMembership(
+                    list_import=list_import,
+                    entry_id=entry_id,
+                    person_id=person_id,
+                    change=MembershipChange.LEFT,
+                    reason=reason,
+                )
+            )
+        ListMembership.objects.bulk_create(members, batch_size=CHUNK)
+        return {known[h] for h in hashes}
+
+    def _person(self, row: listfile.ListRow, digest: str) -> Person:
+        org = self.organisation
+        return Person(
+            organisation=org,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            birth_date=row.birth_date,
+            id_number_encrypted=crypto.encrypt(row.number.value),
+            id_number_hash=digest,
+            id_number_kind=str(row.number.kind),
+            id_number_masked=row.number.masked(),
+            phone=row.phone,
+            email=row.email,
+            address=row.address,
+            postal_code=row.postal_code,
+            city=row.city,
+            municipality=org.name if org.kind == Organisation.Kind.MUNICIPALITY else "",
+            country=org.country,
+            preferred_language="sv" if org.country == "SE" else "nb",
+            created_at=self.now,
+            updated_at=self.now,
+        )
+
+    def _member(self, list_import, entry_id, person_id, change, reason, row) -> ListMembership:
+        return ListMembership(
+            list_import=list_import,
+            entry_id=entry_id,
+            person_id=person_id,
+            change=change,
+            reason=reason,
+            line=row.line,
+        )
+
+    def _left_on(self, row: listfile.ListRow, listed_on: datetime.date) -> datetime.date:
+        ended = rules.age_window_ended_on(self.scheme, row.birth_date, listed_on, self.day)
+        return ended or self.day
+
+    def _leave(self, entry_id: int, left_on: datetime.date, reason: str) -> None:
+        self.summary.left += 1
+        self.summary.left_reasons[reason] += 1
+        TargetEntry.objects.filter(pk=entry_id, left_on__isnull=True).update(
+            left_on=left_on, left_reason=reason, left_recorded_at=self.now
+        )
+
+    def _leave_absent(self, list_import, open_entries, seen: set[int]) -> None:
+        absent = [person_id for person_id in open_entries if person_id not in seen]
+        if not absent:
+            return
+        births = {}
+        for start in range(0, len(absent), CHUNK):
+            births.update(
+                Person.objects.filter(pk__in=absent[start : start + CHUNK]).values_list(
+                    "id", "birth_date"
+                )
+            )
+        members = []
+        by_outcome: dict[tuple[datetime.date, str], list[int]] = {}
+        for person_id in absent:
+            entry_id, listed_on = open_entries[person_id]
+            ended = rules.age_window_ended_on(self.scheme, births[person_id], listed_on, self.day)
+            if ended is not None:
+                left_on, reason = ended, rules.rule_on(self.scheme, ended).age_leave_reason
+            else:
+                left_on, reason = self.day, LeaveReason.NOT_ON_LIST
+            by_outcome.setdefault((left_on, reason), []).append(entry_id)
+            members.append(
+                ListMembership(
+                    list_import=list_import,
+                    entry_id=entry_id,
+                    person_id=person_id,
+                    change=MembershipChange.LEFT,
+                    reason=reason,
+                )
+            )
+            self.summary.left += 1
+            self.summary.left_reasons[reason] += 1
+        for (left_on, reason), entry_ids in by_outcome.items():
+            for start in range(0, len(entry_ids), CHUNK):
+                TargetEntry.objects.filter(
+                    pk__in=entry_ids[start : start + CHUNK], left_on__isnull=True
+                ).update(left_on=left_on, left_reason=reason, left_recorded_at=self.now)
+        ListMembership.objects.bulk_create(members, batch_size=CHUNK)

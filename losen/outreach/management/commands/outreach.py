@@ -1,0 +1,67 @@
+"""`losen outreach queue --organisation ORG --date YYYY-MM-DD --format csv [--team NAME]`.
+
+Prints the daily work queue: everyone in a target group on the day who has not been
+reached and whose next ladder step is due, as CSV with the columns
+person_id,name,step,due_date,overdue (step: phone, sms, letter, home_visit; overdue:
+yes when the promise of contact within 14 days of appearing on the list is broken).
+No identity numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from losen.imports.history import ImportRefused as LookupRefused
+from losen.imports.history import find_organisation, find_team
+from losen.outreach.ladder import queue
+from losen.outreach.models import TargetEntry
+
+QUEUE_COLUMNS = ("person_id", "name", "step", "due_date", "overdue")
+
+
+class Command(BaseCommand):
+    help = "Outreach reports: `queue` prints the daily work queue."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="report", required=True)
+        q = sub.add_parser("queue", help="the work queue on a day")
+        q.add_argument("--organisation", required=True, help="name or number")
+        q.add_argument("--date", help="the day (default: today)")
+        q.add_argument("--format", choices=["csv"], default="csv")
+        q.add_argument("--team", help="only this team's lists")
+
+    def handle(self, *args, **options) -> None:
+        try:
+            organisation = find_organisation(options["organisation"])
+            team = find_team(organisation, options["team"]) if options["team"] else None
+        except LookupRefused as refused:
+            raise CommandError(str(refused)) from None
+        try:
+            day = (
+                datetime.date.fromisoformat(options["date"])
+                if options["date"]
+                else timezone.localdate()
+            )
+        except ValueError:
+            raise CommandError(f"--date {options['date']!r} is not a date (YYYY-MM-DD).") from None
+        entries = TargetEntry.objects.filter(organisation=organisation)
+        if team is not None:
+            entries = entries.filter(team=team)
+        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer.writerow(QUEUE_COLUMNS)
+        for row in queue(entries, day=day):
+            writer.writerow(
+                [
+                    row.entry.person_id,
+                    row.person.full_name,
+                    row.step,
+                    row.due_on.isoformat(),
+                    "yes" if row.overdue else "no",
+                ]
+            )
+        sys.stdout.flush()

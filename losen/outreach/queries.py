@@ -1,0 +1,87 @@
+"""Reads of outreach, scoped to the actor.
+
+The people on a team's lists are the team's to work with: `entries_visible_to(actor)`
+holds the entries of the actor's casework teams whose person the actor may see
+(people.queries.visible_to); `get_entry_for` opens one, through people's getter, so the
+read is logged and anything else answers 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from losen.accounts.models import User
+from losen.accounts.scope import scope_of
+from losen.audit.models import Purpose
+from losen.outreach.models import ListImport, ListMembership, StatusChange, TargetEntry
+from losen.people.queries import get_person_for, visible_to
+
+
+def entries_visible_to(actor: User) -> QuerySet[TargetEntry]:
+    scope = scope_of(actor)
+    if not scope.casework_team_ids:
+        return TargetEntry.objects.none()
+    return TargetEntry.objects.filter(
+        team_id__in=scope.casework_team_ids, person__in=visible_to(actor)
+    )
+
+
+def get_entry_for(
+    actor: User, entry_id: int | str, purpose: Purpose | str = Purpose.FOLLOW_UP
+) -> TargetEntry:
+    try:
+        entry = (
+            entries_visible_to(actor)
+            .select_related("team", "assigned_to", "organisation", "case")
+            .get(pk=int(entry_id))
+        )
+    except (TargetEntry.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such entry.") from None
+    entry.person = get_person_for(actor, entry.person_id, purpose, what="outreach")
+    return entry
+
+
+def lists_visible_to(actor: User) -> QuerySet[ListImport]:
+    scope = scope_of(actor)
+    return ListImport.objects.filter(team_id__in=scope.casework_team_ids).select_related(
+        "team", "imported_by"
+    )
+
+
+def get_list_for(actor: User, list_id: int | str) -> ListImport:
+    try:
+        return lists_visible_to(actor).get(pk=int(list_id))
+    except (ListImport.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such list.") from None
+
+
+def members_of(actor: User, list_import: ListImport, change: str) -> QuerySet[ListMembership]:
+    return (
+        ListMembership.objects.filter(
+            list_import=list_import, change=change, person__in=visible_to(actor)
+        )
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "id")
+    )
+
+
+def status_history(entry: TargetEntry) -> QuerySet[StatusChange]:
+    return entry.statuses.select_related("recorded_by").order_by("effective_on", "recorded_at")
+
+
+def statuses_on(
+    entry_ids, day: datetime.date, *, known_at: datetime.datetime | None = None
+) -> dict[int, str]:
+    """Each entry's status on `day`, as recorded by `known_at` (now when None)."""
+    changes = StatusChange.objects.filter(entry_id__in=entry_ids, effective_on__lte=day)
+    if known_at is not None:
+        changes = changes.filter(recorded_at__lte=known_at)
+    found: dict[int, str] = {}
+    for entry_id, code in changes.order_by(
+        "entry_id", "effective_on", "recorded_at", "id"
+    ).values_list("entry_id", "code"):
+        found[entry_id] = code
+    return found

@@ -1,0 +1,146 @@
+"""The KAA register holds only what förordning 2006:39 § 4 allows; measures keep history."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import models
+
+from losen.outreach import kaa_actions
+from losen.outreach.checks import kaa_register_holds_only_paragraph_4
+from losen.outreach.models import (
+    KaaMeasure,
+    KaaMeasureVersion,
+    KaaRecord,
+    StatusChange,
+    TargetEntry,
+)
+from losen.outreach.models.kaa import PARAGRAPH_4, NotAllowedInKaaRegister, unlisted_fields
+from losen.outreach.tests.conftest import swedish_pnr
+
+
+@pytest.fixture
+def kaa_entry(import_kaa):
+    import_kaa(
+        [
+            {
+                "identity_number": swedish_pnr(datetime.date(2008, 3, 3), 9),
+                "first_name": "Alva",
+                "last_name": "Lund",
+            }
+        ],
+        received_on=datetime.date(2026, 9, 1),
+    )
+    return TargetEntry.objects.get(scheme="kaa")
+
+
+def fields_of(model) -> set[str]:
+    return {f.name for f in model._meta.get_fields() if f.concrete}
+
+
+def test_the_kaa_models_have_exactly_the_fields_paragraph_4_lists():
+    for model in (KaaRecord, KaaMeasure, KaaMeasureVersion, StatusChange):
+        assert fields_of(model) == set(PARAGRAPH_4[model.__name__]), model.__name__
+    assert kaa_register_holds_only_paragraph_4() == []
+
+
+def test_a_measure_records_plan_goal_responsibilities_dates_end_reason_and_follow_ups():
+    assert {
+        "plan",
+        "goal",
+        "youth_responsibility",
+        "municipality_responsibility",
+        "other_actor_responsibility",
+        "start_on",
+        "end_on",
+        "end_reason",
+        "follow_up_dates",
+    } <= fields_of(KaaMeasure)
+
+
+def test_a_field_outside_paragraph_4_cannot_be_stored_in_the_kaa_part(kaa_entry, kaa_coordinator):
+    with pytest.raises(NotAllowedInKaaRegister):
+        kaa_actions.do_save_planned_occupation(
+            kaa_coordinator, kaa_entry, planned_occupation="studies", diagnosis="ADHD"
+        )
+    record = kaa_actions.do_save_planned_occupation(
+        kaa_coordinator, kaa_entry, planned_occupation="studies"
+    )
+    record.health_note = "something the register may not hold"
+    with pytest.raises(NotAllowedInKaaRegister):
+        record.save()
+    with pytest.raises(NotAllowedInKaaRegister):
+        kaa_actions.do_add_kaa_measure(
+            kaa_coordinator,
+            kaa_entry,
+            plan="p",
+            goal="g",
+            start_on=datetime.date(2026, 9, 2),
+            religion="x",
+        )
+    with pytest.raises(TypeError):
+        KaaMeasure(family_situation="x")
+    with pytest.raises(NotAllowedInKaaRegister):
+        KaaMeasureVersion(values={"plan": "p", "health": "x"}).save()
+    assert not KaaRecord.objects.exclude(planned_occupation="studies").exists()
+
+
+def test_a_model_with_an_unlisted_field_fails_the_system_check():
+    class KaaRecord(models.Model):  # noqa: DJ008 - same name, one field too many
+        organisation_id = models.IntegerField()
+        ethnicity = models.CharField(max_length=10)
+
+        class Meta:
+            app_label = "outreach_whitelist_probe"
+
+    assert "ethnicity" in unlisted_fields(KaaRecord)
+
+
+def test_changes_to_a_measure_keep_their_history(kaa_entry, kaa_coordinator):
+    measure = kaa_actions.do_add_kaa_measure(
+        kaa_coordinator,
+        kaa_entry,
+        plan="Praktik två dagar i veckan",
+        goal="Börja på ett nationellt program i augusti",
+        youth_responsibility="Komma i tid",
+        municipality_responsibility="Ordna praktikplats",
+        start_on=datetime.date(2026, 9, 7),
+        follow_up_dates=[datetime.date(2026, 10, 5)],
+    )
+    changed = kaa_actions.do_update_kaa_measure(
+        kaa_coordinator,
+        measure,
+        expected_version=1,
+        end_on=datetime.date(2026, 11, 1),
+        end_reason="studies",
+    )
+    assert changed == ["end_on", "end_reason"]
+    measure.refresh_from_db()
+    assert measure.version == 2
+    before = measure.versions.get()
+    assert before.version == 1 and before.values["end_on"] is None
+    assert before.values["follow_up_dates"] == ["2026-10-05"]
+    with pytest.raises(kaa_actions.ConcurrentEdit):
+        kaa_actions.do_update_kaa_measure(kaa_coordinator, measure, expected_version=1, goal="x")
+
+
+def test_ot_entries_have_no_kaa_register(import_list, fnr, coordinator):
+    import_list(
+        [
+            {
+                "identity_number": fnr(datetime.date(2008, 1, 1), 2),
+                "first_name": "A",
+                "last_name": "B",
+            }
+        ],
+        received_on=datetime.date(2026, 9, 1),
+    )
+    with pytest.raises(ValueError):
+        kaa_actions.do_add_kaa_measure(
+            coordinator,
+            TargetEntry.objects.get(),
+            plan="p",
+            goal="g",
+            start_on=datetime.date(2026, 9, 2),
+        )
