@@ -8,7 +8,7 @@
 # says what to install. It never lets a test suite be skipped for a missing part.
 set -euo pipefail
 
-PACKAGES=(postgresql chromium chromium-driver fonts-dejavu-core gettext)
+PACKAGES=(postgresql chromium chromium-driver fonts-dejavu-core gettext poppler-utils)
 CHROMIUM=/usr/bin/chromium
 
 missing_parts() {
@@ -17,6 +17,7 @@ missing_parts() {
     compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null \
         || missing+=("PostgreSQL server (/usr/lib/postgresql/*/bin/initdb)")
     command -v xgettext >/dev/null || missing+=("GNU gettext (xgettext, for the catalogue test)")
+    command -v pdftotext >/dev/null || missing+=("Poppler (pdftotext, for the PDF tests)")
     compgen -G '/usr/share/fonts/truetype/dejavu/DejaVuSans*.ttf' >/dev/null \
         || missing+=("DejaVu fonts (/usr/share/fonts/truetype/dejavu)")
     if ((${#missing[@]})); then
