@@ -6,7 +6,7 @@ Grant reports are an organisation's, like its measures, and hold no personal dat
   write them (create, save answers);
 - team leads and administrators submit them to the funder, and reopen them;
 - managers read them all;
-- funders of the organisation read the submitted ones;
+- funders of the organisation read the submitted ones (not their earlier versions);
 - everyone else gets 404, exactly as if the report did not exist.
 """
 
@@ -48,6 +48,11 @@ def can_write(actor: User, report: GrantReport) -> bool:
     return report.organisation_id in writer_org_ids(actor)
 
 
+def can_see_history(actor: User, report: GrantReport) -> bool:
+    """Earlier versions are the organisation's; a funder reads the submitted report only."""
+    return report.organisation_id in _org_ids(actor, READER_ROLES)
+
+
 def can_submit(actor: User, report: GrantReport) -> bool:
     """Submit a draft, or reopen a submitted report: team leads and administrators."""
     return report.organisation_id in _org_ids(actor, SUBMITTER_ROLES)
@@ -83,6 +88,14 @@ def get_report_to_write(actor: User, report_id: int | str) -> GrantReport:
     report = get_report_for(actor, report_id)
     if report.organisation_id not in writer_org_ids(actor):
         raise Http404("Only the organisation's teams and administrators write grant reports.")
+    return report
+
+
+def get_report_with_history(actor: User, report_id: int | str) -> GrantReport:
+    """The report, if the actor may read its earlier versions. 404 otherwise."""
+    report = get_report_for(actor, report_id)
+    if not can_see_history(actor, report):
+        raise Http404("A funder reads the submitted report, not its drafts.")
     return report
 
 

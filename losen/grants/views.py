@@ -133,9 +133,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
-    measures = queries.measures_to_report_on(request.user)
     if not queries.can_create(request.user):
         raise Http404("Only the organisation's teams and administrators write grant reports.")
+    measures = queries.measures_to_report_on(request.user)
     initial = {}
     if request.GET.get("measure", "").isdigit():
         initial["measure"] = int(request.GET["measure"])
@@ -153,14 +153,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
             existing = exc.report
             form.add_error(None, _("The measure already has this report for the year."))
         else:
-            if report.started_from is not None:
-                messages.info(
-                    request,
-                    _(
-                        "The report starts from last year's answers. Read each one and "
-                        "update it before you save."
-                    ),
-                )
+            # The form says so when it starts from last year's answers.
             return redirect("grants:edit", report_id=report.pk)
     return render(request, "grants/new.html", {"form": form, "existing": existing})
 
@@ -196,6 +189,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     context.update(
         can_write=queries.can_write(request.user, report),
         can_submit=queries.can_submit(request.user, report),
+        can_see_history=queries.can_see_history(request.user, report),
         missing=missing(version.answers) if version and not report.is_submitted else [],
     )
     return render(request, "grants/detail.html", context)
@@ -309,7 +303,7 @@ def report_reopen(request: HttpRequest, report_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def report_history(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = queries.get_report_for(request.user, report_id)
+    report = queries.get_report_with_history(request.user, report_id)
     versions = list(report.versions.select_related("saved_by").order_by("-number"))
     return render(request, "grants/history.html", {"report": report, "versions": versions})
 
@@ -317,7 +311,7 @@ def report_history(request: HttpRequest, report_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def report_version(request: HttpRequest, report_id: int, number: int) -> HttpResponse:
-    report = queries.get_report_for(request.user, report_id)
+    report = queries.get_report_with_history(request.user, report_id)
     version = queries.get_version(report, number)
     context = _report_context(request, report, version)
     context["is_latest"] = version.number == report.version

@@ -66,6 +66,9 @@ def test_a_funder_reads_only_submitted_reports(
     assert client.get(reverse("grants:json", args=[report.pk])).status_code == 200
     assert client.get(reverse("grants:edit", args=[report.pk])).status_code == 404
     assert client.post(reverse("grants:reopen", args=[report.pk])).status_code == 404
+    # The submitted report, not the drafts before it.
+    assert client.get(reverse("grants:history", args=[report.pk])).status_code == 404
+    assert client.get(reverse("grants:version", args=[report.pk, 1])).status_code == 404
 
 
 def test_a_volunteer_has_no_grant_reports(client, make_user, team, report):
