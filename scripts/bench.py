@@ -11,7 +11,11 @@ RU_MAXRSS of that child, is its own; it includes Django's start-up, about 60-80 
    process (best of 3 after one warm-up) beside one hand-written SQL statement that
    computes referred/started/exited per month from the case events; their figures are
    compared ("same figures").
-2. The history import of a generated N-row CSV into a fresh organisation
+2. The organisation dashboard for "Demo kommune" over the last 12 months, suppressed
+   and with costs (build_dashboard(): every figure of the page), beside the same SQL
+   statements run bare through the database driver (the database's share of the time;
+   the difference is Django and the figures' assembly in Python).
+3. The history import of a generated N-row CSV into a fresh organisation
    (create-organisation, then import-history --create-measures) beside bare SQL inserting
    the same N rows, one per case, into a temporary table with the CSV's columns
    (executemany, one transaction).
@@ -53,6 +57,7 @@ LOSEN = VENV_BIN / "losen"
 PG_CLUSTER = ROOT / "scripts" / "pg_test_cluster.py"
 ORGANISATION = "Demo kommune"
 MONTHS = 24
+DASHBOARD_MONTHS = 12
 DEMO_SEED = 1
 COMPARED = ("referred", "started", "exited")
 CSV_COLUMNS = (
@@ -309,9 +314,63 @@ def step_import_sql(args) -> dict:
     return {"seconds": read + inserted, "read_seconds": read, "rows": count}
 
 
+def _dashboard_once(org_id: int, start, end) -> None:
+    from losen.reports.dashboard import build_dashboard
+
+    build_dashboard(organisation_id=org_id, start=start, end=end, suppressed=True, with_costs=True)
+
+
+def _dashboard_period():
+    from losen.lib.dates import add_months
+
+    _start, end = _report_months()
+    return add_months(end, -(DASHBOARD_MONTHS - 1)), end
+
+
+def step_dashboard_orm(args) -> dict:
+    """The organisation dashboard's figures (build_dashboard), as the page computes them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    org_id = _demo_organisation_id()
+    start, end = _dashboard_period()
+    times = []
+    for _ in range(4):  # one warm-up, then best of 3
+        t0 = time.perf_counter()
+        _dashboard_once(org_id, start, end)
+        times.append(time.perf_counter() - t0)
+    with CaptureQueriesContext(connection) as queries:
+        _dashboard_once(org_id, start, end)
+    return {"seconds": min(times[1:]), "queries": len(queries)}
+
+
+def step_dashboard_sql(args) -> dict:
+    """The same SQL statements the dashboard sends, run bare: the database's share."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    org_id = _demo_organisation_id()
+    start, end = _dashboard_period()
+    with CaptureQueriesContext(connection) as queries:
+        _dashboard_once(org_id, start, end)
+    statements = [q["sql"] for q in queries.captured_queries]
+    times = []
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the driver's own cursor: no Django in between
+        for _ in range(4):
+            t0 = time.perf_counter()
+            for sql in statements:
+                raw.execute(sql)
+                raw.fetchall()
+            times.append(time.perf_counter() - t0)
+    return {"seconds": min(times[1:]), "queries": len(statements)}
+
+
 STEPS = {
     "results-orm": step_results_orm,
     "results-sql": step_results_sql,
+    "dashboard-orm": step_dashboard_orm,
+    "dashboard-sql": step_dashboard_sql,
     "import-orm": step_import_orm,
     "import-sql": step_import_sql,
 }
@@ -394,6 +453,12 @@ def prepare_sqlite(keys, youths: int) -> tuple[str, str, str]:
     kept = BENCH_DIR / f"demo-{youths}.sqlite3"
     if kept.exists() and sqlite_people(kept) == youths:
         say(f"SQLite: reusing {kept.relative_to(ROOT)} ({youths} young people)")
+        # Tables added since it was built (no demo data in them).
+        run_child(
+            [str(LOSEN), "migrate", "--noinput", "-v0"],
+            child_env(keys, f"sqlite:///{kept}"),
+            capture=False,
+        )
         built = "reused"
     else:
         partial = kept.with_name(kept.name + ".partial")
@@ -425,7 +490,7 @@ def measure(keys, results_url: str, import_url: str, youths: int, csv_path: Path
     me = [sys.executable, str(Path(__file__).resolve())]
     out = {}
     for step in STEPS:
-        url = results_url if step.startswith("results") else import_url
+        url = import_url if step.startswith("import") else results_url
         say(f"  {step} ...")
         cmd = [*me, "--step", step, "--youths", str(youths), "--csv", str(csv_path)]
         stdout, _wall, rss = run_child(cmd, child_env(keys, url), capture=True)
@@ -467,7 +532,12 @@ def print_table(title: str, built: str, r: dict, youths: int) -> None:
     total = [sum(v[i] for v in orm["figures"].values()) for i in range(3)]
     print(f"  totals over the months: referred {total[0]}, started {total[1]}, exited {total[2]}")
     print(f"  (import SQL baseline: reading the CSV {ins['read_seconds']:.3f} s of it)")
-    print("  dashboard: not yet benchmarked")  # TODO(lead): time the dashboard view here
+    dash, dash_sql = r["dashboard-orm"], r["dashboard-sql"]
+    line(f"dashboard, {ORGANISATION}, {DASHBOARD_MONTHS} months", dash, dash_sql)
+    print(
+        f"  (dashboard: {dash['queries']} SQL statements; its bare SQL runs the same "
+        "statements through the driver, without Django or Python around them)"
+    )
     sys.stdout.flush()
 
 

@@ -118,7 +118,8 @@ WITH scoped AS (
       AND e.corrects_id IS NULL{narrowing}
       AND e.case_id NOT IN (
           SELECT t.case_id FROM {events} c JOIN {events} t ON t.id = c.corrects_id
-          WHERE c.organisation_id = %(org)s AND t.kind IN ({kinds})
+          WHERE c.corrects_id IS NOT NULL AND t.organisation_id = %(org)s
+            AND t.kind IN ({kinds})
       )
 ),
 per_case AS (

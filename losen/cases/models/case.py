@@ -185,6 +185,13 @@ class CaseEvent(models.Model):
             models.Index(
                 fields=["organisation", "kind", "effective_on"], name="caseevent_org_kind"
             ),
+            # Results read each case's milestones from this index alone (no table rows):
+            # losen.reports.milestones.
+            models.Index(
+                fields=["organisation", "kind", "case", "effective_on", "recorded_at"],
+                condition=models.Q(corrects__isnull=True),
+                name="caseevent_milestones",
+            ),
         ]
 
     def __str__(self) -> str:
