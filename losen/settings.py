@@ -214,6 +214,18 @@ LOSEN_PAGE_SIZE = env_int("LOSEN_PAGE_SIZE", 25)
 # reveal them).
 LOSEN_SMALL_COUNT_THRESHOLD = env_int("LOSEN_SMALL_COUNT_THRESHOLD", 4)
 
+# Background jobs (large exports, the history import). LOSEN_JOB_RUNNER says where they
+# run: "thread" in a small thread pool of the web process (the demo, one machine),
+# "worker" in `losen run-jobs` processes on the same database queue (production),
+# "inline" within the request that starts them (the tests). Their files are kept in
+# LOSEN_JOB_DIR, a private folder never served as media, for LOSEN_JOB_RETENTION_DAYS.
+# An export of more than LOSEN_EXPORT_DIRECT_ROWS rows becomes a job.
+LOSEN_JOB_RUNNER = env_str("LOSEN_JOB_RUNNER", "thread")
+LOSEN_JOB_THREADS = env_int("LOSEN_JOB_THREADS", 2)
+LOSEN_JOB_DIR = Path(env_str("LOSEN_JOB_DIR") or BASE_DIR / "var" / "jobs")
+LOSEN_JOB_RETENTION_DAYS = env_int("LOSEN_JOB_RETENTION_DAYS", 7)
+LOSEN_EXPORT_DIRECT_ROWS = env_int("LOSEN_EXPORT_DIRECT_ROWS", 2000)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

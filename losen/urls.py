@@ -16,6 +16,7 @@ urlpatterns = [
     path("results/", include("losen.reports.urls")),
     path("grants/", include("losen.grants.urls")),
     path("jobs/", include("losen.jobs.urls")),
+    path("imports/", include("losen.imports.urls")),
     path("outreach/", include("losen.outreach.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

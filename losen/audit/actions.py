@@ -57,3 +57,32 @@ def do_log_change(
         person_id=person_id,
         changed_fields=sorted(changed_fields),
     )
+
+
+def do_log_accesses(
+    actor: User,
+    people: Iterable[tuple[int, int, int | None]],
+    *,
+    purpose: Purpose | str,
+    what: str = "person",
+) -> int:
+    """One access-log row per (person id, person's organisation id, reading team id).
+
+    For reads of many people at once (an export), written in batches. The reader reads
+    from the person's organisation (through the team, when they read as one of its team).
+    """
+    entries = [
+        AccessLog(
+            actor=actor,
+            actor_name=_actor_name(actor),
+            organisation_id=person_organisation_id,
+            team_id=team_id,
+            person_id=person_id,
+            person_organisation_id=person_organisation_id,
+            purpose=purpose,
+            what=what,
+        )
+        for person_id, person_organisation_id, team_id in people
+    ]
+    AccessLog.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)

@@ -55,6 +55,8 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from losen.accounts.models import Organisation, Team, User
 from losen.audit.models import ChangeLog
@@ -170,7 +172,9 @@ def do_import_history(
     try:
         raw_rows = list(read_rows(path))
     except FileProblem as problem:
-        raise ImportRefused(f"{path.name}: {problem}.") from None
+        raise ImportRefused(
+            _("%(file)s: %(problem)s.") % {"file": path.name, "problem": problem}
+        ) from None
     measures = {m.name.casefold(): m for m in Measure.objects.filter(organisation=organisation)}
     allowed = set(measures)
     wanted: dict[str, str] = {}
@@ -183,8 +187,12 @@ def do_import_history(
     rows, errors = check_rows(raw_rows, today=today, measures=allowed)
     if errors:
         raise ImportRefused(
-            f"{path.name}: {len(errors)} of {len(raw_rows)} rows have problems; "
-            "nothing was imported.",
+            ngettext(
+                "%(file)s: %(errors)s of %(rows)s row has problems; nothing was imported.",
+                "%(file)s: %(errors)s of %(rows)s rows have problems; nothing was imported.",
+                len(raw_rows),
+            )
+            % {"file": path.name, "errors": len(errors), "rows": len(raw_rows)},
             errors,
         )
 

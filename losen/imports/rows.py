@@ -5,6 +5,9 @@ columns and what each becomes. `read_rows` yields (line number, {column: text});
 line number is the file's own (the header is line 1), so an error report points at the
 line a person sees in a text editor or spreadsheet. `check_rows` turns them into
 `HistoryRow`s and collects every problem, never stopping at the first.
+
+Problems are told in the active language (the web import's owner's); the command
+`losen import-history` runs without translations, so it says them in English.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from django.utils.translation import gettext as _
 
 from losen.cases.models import ReferralSource
 from losen.lib.dates import add_months
@@ -127,7 +132,9 @@ def _header(cells: list[str]) -> list[str]:
     names = [str(c or "").strip().lstrip("\ufeff").lower() for c in cells]
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
-        raise FileProblem(f"the header row lacks the column(s): {', '.join(missing)}")
+        raise FileProblem(
+            _("the header row lacks the column(s): %(columns)s") % {"columns": ", ".join(missing)}
+        )
     return names
 
 
@@ -135,7 +142,9 @@ def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise FileProblem(f"the file is not UTF-8 text (byte {exc.start})") from None
+        raise FileProblem(
+            _("the file is not UTF-8 text (byte %(byte)s)") % {"byte": exc.start}
+        ) from None
     first_line = text.split("\n", 1)[0]
     # The header decides: it has no quotes or dates to confuse a sniffer.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -143,7 +152,7 @@ def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         header = _header(next(reader))
     except StopIteration:
-        raise FileProblem("the file is empty") from None
+        raise FileProblem(_("the file is empty")) from None
     for cells in reader:
         if not any(c.strip() for c in cells):
             continue
@@ -156,7 +165,9 @@ def _read_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise FileProblem(f"the file cannot be read as XLSX ({exc})") from None
+        raise FileProblem(
+            _("the file cannot be read as XLSX (%(error)s)") % {"error": exc}
+        ) from None
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = None
@@ -169,7 +180,7 @@ def _read_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
                 continue
             yield number, _as_dict(header, cells)
         if header is None:
-            raise FileProblem("the file is empty")
+            raise FileProblem(_("the file is empty"))
     finally:
         workbook.close()
 
@@ -206,7 +217,7 @@ def _date(values: dict[str, str], column: str, *, required: bool) -> datetime.da
     text = values.get(column, "")
     if not text:
         if required:
-            raise _RowProblem(f"{column} is empty")
+            raise _RowProblem(_("%(column)s is empty") % {"column": column})
         return None
     try:
         # A spreadsheet saved as CSV may add a time: "2024-03-01 00:00:00".
@@ -216,7 +227,9 @@ def _date(values: dict[str, str], column: str, *, required: bool) -> datetime.da
             raise ValueError(text)
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise _RowProblem(f"{column} {text!r} is not a date (YYYY-MM-DD)") from None
+        raise _RowProblem(
+            _("%(column)s %(value)r is not a date (YYYY-MM-DD)") % {"column": column, "value": text}
+        ) from None
 
 
 def _outcome(column: str, text: str) -> Outcome:
@@ -225,15 +238,20 @@ def _outcome(column: str, text: str) -> Outcome:
         return Outcome(given, given)
     if given in TOP_CODE_DEFAULTS:
         return Outcome(TOP_CODE_DEFAULTS[given], given)
-    raise _RowProblem(f"{column} {text!r} is not a code of the exit code list")
+    raise _RowProblem(
+        _("%(column)s %(value)r is not a code of the exit code list")
+        % {"column": column, "value": text}
+    )
 
 
 def _check(line: int, values: dict[str, str], today: datetime.date, measures) -> HistoryRow:
     person_ref = values["person_ref"]
     if not person_ref:
-        raise _RowProblem("person_ref is empty")
+        raise _RowProblem(_("person_ref is empty"))
     if len(person_ref) > MAX_REF_LENGTH:
-        raise _RowProblem(f"person_ref is longer than {MAX_REF_LENGTH} characters")
+        raise _RowProblem(
+            _("person_ref is longer than %(length)s characters") % {"length": MAX_REF_LENGTH}
+        )
     birth_date = _date(values, "birth_date", required=True)
     referral_date = _date(values, "referral_date", required=True)
     start_date = _date(values, "start_date", required=False)
@@ -245,34 +263,48 @@ def _check(line: int, values: dict[str, str], today: datetime.date, measures) ->
         ("exit_date", exit_date),
     ):
         if day and day > today:
-            raise _RowProblem(f"{column} {day} is in the future")
+            raise _RowProblem(
+                _("%(column)s %(date)s is in the future") % {"column": column, "date": day}
+            )
     age = referral_date.year - birth_date.year
     age -= (referral_date.month, referral_date.day) < (birth_date.month, birth_date.day)
     if not MIN_AGE <= age <= MAX_AGE:
         raise _RowProblem(
-            f"birth_date {birth_date} makes the person {age} years old on the referral date "
-            f"(expected {MIN_AGE}–{MAX_AGE})"
+            _(
+                "birth_date %(date)s makes the person %(age)s years old on the referral date "
+                "(expected %(min)s–%(max)s)"
+            )
+            % {"date": birth_date, "age": age, "min": MIN_AGE, "max": MAX_AGE}
         )
     source = SOURCES.get(values["referral_source"].lower())
     if source is None:
         raise _RowProblem(
-            f"referral_source {values['referral_source']!r} is not one of {', '.join(SOURCES)}"
+            _("referral_source %(value)r is not one of %(sources)s")
+            % {"value": values["referral_source"], "sources": ", ".join(SOURCES)}
         )
     measure = values["measure"]
     if start_date and not measure:
-        raise _RowProblem("measure is empty, but the row has a start_date")
+        raise _RowProblem(_("measure is empty, but the row has a start_date"))
     if measure and measure.casefold() not in measures:
-        raise _RowProblem(f"measure {measure!r} is not a measure of the organisation")
+        raise _RowProblem(
+            _("measure %(value)r is not a measure of the organisation") % {"value": measure}
+        )
     if start_date and start_date < referral_date:
-        raise _RowProblem(f"start_date {start_date} is before referral_date {referral_date}")
+        raise _RowProblem(
+            _("start_date %(start)s is before referral_date %(referral)s")
+            % {"start": start_date, "referral": referral_date}
+        )
     if exit_date and exit_date < (start_date or referral_date):
         before = "start_date" if start_date else "referral_date"
-        raise _RowProblem(f"exit_date {exit_date} is before {before} {start_date or referral_date}")
+        raise _RowProblem(
+            _("exit_date %(exit)s is before %(column)s %(date)s")
+            % {"exit": exit_date, "column": before, "date": start_date or referral_date}
+        )
     outcome_text = values["exit_outcome"]
     if exit_date and not outcome_text:
-        raise _RowProblem("exit_outcome is empty, but the row has an exit_date")
+        raise _RowProblem(_("exit_outcome is empty, but the row has an exit_date"))
     if outcome_text and not exit_date:
-        raise _RowProblem("exit_outcome is given, but exit_date is empty")
+        raise _RowProblem(_("exit_outcome is given, but exit_date is empty"))
     exit_outcome = _outcome("exit_outcome", outcome_text) if outcome_text else None
     follow_ups = []
     for months, column in FOLLOW_UP_COLUMNS.items():
@@ -280,10 +312,13 @@ def _check(line: int, values: dict[str, str], today: datetime.date, measures) ->
         if not text:
             continue
         if not exit_date:
-            raise _RowProblem(f"{column} is given, but exit_date is empty")
+            raise _RowProblem(_("%(column)s is given, but exit_date is empty") % {"column": column})
         due_on = add_months(exit_date, months)
         if due_on > today:
-            raise _RowProblem(f"{column} is given, but the follow-up is not due until {due_on}")
+            raise _RowProblem(
+                _("%(column)s is given, but the follow-up is not due until %(date)s")
+                % {"column": column, "date": due_on}
+            )
         if text.lower() in (NOT_REACHED, "unknown.not_reached"):
             follow_ups.append(FollowUpValue(months, due_on, reached=False, outcome=None))
         else:
@@ -328,7 +363,9 @@ def check_rows(
         if key in first_line:
             errors.append(
                 RowError(
-                    line, f"person_ref {row.person_ref!r} is already on line {first_line[key]}"
+                    line,
+                    _("person_ref %(value)r is already on line %(line)s")
+                    % {"value": row.person_ref, "line": first_line[key]},
                 )
             )
             continue

@@ -3,7 +3,19 @@ from django.utils.translation import gettext_lazy as _
 
 
 class JobsConfig(AppConfig):
-    """Long-running work (large exports, imports) in the background, with progress."""
+    """Long-running work (large exports, imports) in the background, with progress.
+
+    In the app order (DESIGN.md) jobs sits right after `audit`: its models and runner use
+    only `accounts`, `audit` and `lib`. The later apps register their kinds of job in a
+    `jobs.py` and their table exports in an `exports.py`, imported here at start-up.
+    """
 
     name = "losen.jobs"
     verbose_name = _("Background jobs")
+
+    def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        from losen.jobs import checks  # noqa: F401 - registers the system checks
+
+        autodiscover_modules("exports", "jobs")

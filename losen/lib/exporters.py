@@ -15,9 +15,10 @@ import csv
 import datetime
 import decimal
 import io
+import os
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import IO, Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
@@ -68,6 +69,12 @@ def csv_lines(exporter: Exporter) -> Iterator[str]:
     yield writer.writerow([escape_cell(h) for h in exporter.header()])
     for row in exporter.rows():
         yield writer.writerow([escape_cell(cell) for cell in row])
+
+
+def write_csv(exporter: Exporter, target: IO[bytes]) -> None:
+    """The exporter as CSV into a binary file, line by line."""
+    for line in csv_lines(exporter):
+        target.write(line.encode("utf-8"))
 
 
 def csv_response(exporter: Exporter) -> StreamingHttpResponse:
@@ -138,7 +145,8 @@ def _xlsx_cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
     return cell
 
 
-def xlsx_bytes(exporter: Exporter) -> bytes:
+def write_xlsx(exporter: Exporter, target: str | os.PathLike | IO[bytes]) -> None:
+    """The exporter as XLSX into a file or path; rows go to disk as they come."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title(exporter.title))
     header = exporter.header()
@@ -148,8 +156,12 @@ def xlsx_bytes(exporter: Exporter) -> bytes:
     sheet.append([_xlsx_cell(sheet, name, bold=True) for name in header])
     for row in exporter.rows():
         sheet.append([_xlsx_cell(sheet, value) for value in row])
+    workbook.save(target)
+
+
+def xlsx_bytes(exporter: Exporter) -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(exporter, buffer)
     return buffer.getvalue()
 
 

@@ -6,6 +6,7 @@ app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("new/", views.person_new, name="new"),
+    path("export.<str:fmt>", views.person_list_export, name="export"),
     path("<int:person_id>/", views.person_detail, name="detail"),
     path("<int:person_id>/edit/", views.person_edit, name="edit"),
     path("<int:person_id>/identity-number/", views.person_identity_number, name="identity_number"),
@@ -23,6 +24,12 @@ urlpatterns = [
         views.access_log_export,
         {"fmt": "csv"},
         name="access_log_csv",
+    ),
+    path(
+        "<int:person_id>/access-log.xlsx",
+        views.access_log_export,
+        {"fmt": "xlsx"},
+        name="access_log_xlsx",
     ),
     path(
         "<int:person_id>/access-log.pdf",

@@ -19,8 +19,10 @@ from losen.accounts.scope import scope_of
 from losen.audit.exporters import AccessLogExporter
 from losen.audit.models import Purpose
 from losen.audit.queries import access_log_of
-from losen.lib.exporters import csv_response, pdf_response
+from losen.jobs.exports import export_response
+from losen.lib.exporters import pdf_response
 from losen.people import actions
+from losen.people.exports import AccessLogTableExport, PeopleExport, people_filter_params
 from losen.people.forms import (
     EditPersonForm,
     FollowForm,
@@ -351,12 +353,14 @@ def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def access_log_export(request: HttpRequest, person_id: int, fmt: str) -> HttpResponse:
+    if fmt in ("csv", "xlsx"):
+        # Through the export rule: logged per export, a job when the log is long.
+        export = AccessLogTableExport(request.user, {"person": person_id})
+        return export_response(request, export, fmt)
     person = get_person_for(request.user, person_id, Purpose.EXPORT)
     exporter = AccessLogExporter(
         access_log_of(person.pk), person_label=person.full_name, person_id=person.pk
     )
-    if fmt == "csv":
-        return csv_response(exporter)
     return pdf_response(
         exporter,
         context={
@@ -364,3 +368,15 @@ def access_log_export(request: HttpRequest, person_id: int, fmt: str) -> HttpRes
             "back_url": reverse("people:access_log", args=[person.pk]),
         },
     )
+
+
+@sensitive_post_parameters("q")
+@login_required
+@require_POST
+def person_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The list as filtered, as CSV or XLSX (a POST, like the search it carries)."""
+    _require_casework(request)
+    form = PersonFilterForm(request.POST, teams=scope_of(request.user).casework_teams())
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    export = PeopleExport(request.user, people_filter_params(cleaned))
+    return export_response(request, export, fmt)

@@ -8,6 +8,19 @@ app_name = "programs"
 urlpatterns = [
     path("measures/", views.measure_list, name="measures"),
     path("measures/new/", views.measure_new, name="measure_new"),
+    path("measures/export.<str:fmt>", views.measures_export, name="measures_export"),
+    path(
+        "measures/<int:measure_id>/participants.<str:fmt>",
+        views.measures_export,
+        {"table": "participants"},
+        name="participants_export",
+    ),
+    path(
+        "measures/<int:measure_id>/attendance.<str:fmt>",
+        views.measures_export,
+        {"table": "attendance"},
+        name="attendance_export",
+    ),
     path("measures/staircases/new/", views.staircase_new, name="staircase_new"),
     path(
         "measures/staircases/<int:staircase_id>/edit/",

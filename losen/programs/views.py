@@ -14,9 +14,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from losen.accounts.models import Organisation
+from losen.accounts.scope import scope_of
 from losen.audit.models import Purpose
 from losen.cases.queries import get_case_for
+from losen.jobs.exports import export_response
 from losen.programs import actions, queries
+from losen.programs.exports import AttendanceExport, MeasureListExport, ParticipantsExport
 from losen.programs.forms import (
     AttendanceForm,
     EndEnrolmentForm,
@@ -158,6 +161,7 @@ def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
             "other_participants": sum(1 for e in active if e.case_id not in visible),
             "can_manage": can_manage,
             "can_start_next": can_manage and bool(waiting) and not places.is_full,
+            "can_export_people": scope_of(request.user).can_read_people,
         },
     )
 
@@ -495,3 +499,18 @@ def session_detail(request: HttpRequest, measure_id: int, session_id: int) -> Ht
             "can_register": True,
         },
     )
+
+
+# Exports
+
+_MEASURE_EXPORTS = {"participants": ParticipantsExport, "attendance": AttendanceExport}
+
+
+@login_required
+@require_GET
+def measures_export(request: HttpRequest, fmt: str, measure_id: int | None = None, table: str = ""):
+    """The measures list, or a measure's participants or attendance, as CSV or XLSX."""
+    if measure_id is None:
+        return export_response(request, MeasureListExport(request.user), fmt)
+    export = _MEASURE_EXPORTS[table](request.user, {"measure": measure_id})
+    return export_response(request, export, fmt)

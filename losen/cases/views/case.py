@@ -24,6 +24,7 @@ from losen.cases.actions.core import (
     do_assign_contact_person,
     do_flag_for_meeting,
 )
+from losen.cases.exports import CaseListExport
 from losen.cases.forms.work import (
     CaseFilterForm,
     CategoryForm,
@@ -41,6 +42,7 @@ from losen.cases.views import (
     case_timeline,
 )
 from losen.cases.views.case_sections import page_context, respond
+from losen.jobs.exports import export_response
 
 
 def _require_casework(request: HttpRequest) -> None:
@@ -86,6 +88,20 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:
         return render(request, "cases/_list_results.html", context)
     return render(request, "cases/list.html", context)
+
+
+@login_required
+@require_GET
+def case_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The team's cases as filtered on the list, as CSV or XLSX."""
+    _require_casework(request)
+    form = CaseFilterForm(request.GET or None, teams=_list_teams(request))
+    state, team_id = "", None
+    if form.is_valid():
+        state = form.cleaned_data["state"]
+        team_id = form.cleaned_data["team"].pk if form.cleaned_data["team"] else None
+    export = CaseListExport(request.user, {"state": state, "team": team_id})
+    return export_response(request, export, fmt)
 
 
 def _page_size() -> int:
@@ -218,6 +234,7 @@ def case_school_rights(request: HttpRequest, case_id: int) -> HttpResponse:
 
 urlpatterns = [
     path("", case_list, name="list"),
+    path("export.<str:fmt>", case_list_export, name="export"),
     path("handover/", case_handover.handover, name="handover"),
     path("<int:case_id>/", case_detail, name="detail"),
     path("<int:case_id>/contact-person/", case_contact_person, name="contact_person"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from losen.imports import history
 
@@ -44,6 +44,7 @@ class Command(BaseCommand):
             ),
         )
 
+    @no_translations  # its messages in English, as written (the web import translates)
     def handle(self, *args, **options) -> None:
         path = Path(options["file"])
         if not path.is_file():
