@@ -31,6 +31,7 @@ gone by on that value's day. Reached, on track, behind, or not reached by the de
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -50,8 +51,10 @@ from losen.reports.models import ReferenceFigure, Target, TargetReading
 from losen.reports.results import MonthRow, monthly_results
 
 HUNDRED = Decimal(100)
-# A chart with more points than this shows every third month (the table too).
-MAX_MONTHLY_POINTS = 36
+# A target over more months than this shows every third month (chart and table).
+MAX_MONTHLY_POINTS = 60
+# At most about this many labels under a chart's x axis.
+MAX_TICKS = 12
 
 
 class Unit(StrEnum):
@@ -297,7 +300,7 @@ def plain_number(value: Decimal, places: int = 0) -> str:
 
 
 # Places shown per unit: whole kroner, people and percent (as the dashboard's tables).
-PLACES = {Unit.MONTHS: 1, Unit.ADULTS: 1, Unit.NUMBER: 2}
+PLACES = {Unit.MONTHS: 1, Unit.ADULTS: 1}
 
 
 def formatted(value: Decimal | None, unit: Unit, *, places: int | None = None) -> str:
@@ -341,6 +344,12 @@ def years(figure: ReferenceFigure) -> str:
 # Reference figures beside ours
 
 
+def in_metric_order(figures: Sequence[ReferenceFigure]) -> list[ReferenceFigure]:
+    """The figures in the order of METRICS, then by whose figure they are."""
+    order = {key: index for index, key in enumerate(METRICS)}
+    return sorted(figures, key=lambda f: (order.get(f.metric, len(order)), f.label))
+
+
 @dataclass(frozen=True)
 class Comparison:
     figure: ReferenceFigure
@@ -355,7 +364,7 @@ class Comparison:
 def comparisons(figures: Sequence[ReferenceFigure], board: Dashboard) -> list[Comparison]:
     """Each reference figure beside the dashboard's figure of the same metric."""
     rows = []
-    for figure in figures:
+    for figure in in_metric_order(figures):
         found = METRICS.get(figure.metric)
         if found is None or found.ours is None:
             continue
@@ -404,7 +413,8 @@ STATUS_LABELS = {
 @dataclass(frozen=True)
 class Point:
     on: datetime.date  # the day the value holds for
-    label: str
+    label: str  # in the table
+    tick: str  # under the chart
     ours: Decimal | None
     planned: Decimal  # on the straight line from the baseline to the target
 
@@ -434,7 +444,9 @@ class Progress:
         return str(STATUS_LABELS[self.status])
 
     def shown(self, value: Decimal | None) -> str:
-        return formatted(value, self.metric.unit)
+        # Readings are shown as entered; our counts and shares as the dashboard shows them.
+        entered = self.metric.over_time == OverTime.READINGS
+        return formatted(value, self.metric.unit, places=2 if entered else None)
 
     @property
     def baseline(self) -> str:
@@ -450,7 +462,10 @@ class Progress:
 
     @property
     def table(self) -> list[tuple[str, str, str]]:
-        return [(p.label, self.shown(p.ours), self.shown(p.planned)) for p in self.points]
+        return [
+            (p.label, self.shown(p.ours), formatted(p.planned, self.metric.unit))
+            for p in self.points
+        ]
 
 
 def counting_start(baseline_on: datetime.date) -> datetime.date:
@@ -576,6 +591,7 @@ def progress(
         Point(
             on=target.baseline_on,
             label=date_format(target.baseline_on, "SHORT_DATE_FORMAT"),
+            tick=date_format(target.baseline_on, "j.n.y"),
             ours=target.baseline_value,
             planned=target.baseline_value,
         )
@@ -589,10 +605,27 @@ def progress(
             if month == months[-1]
             else date_format(month, "M Y")
         )
-        points.append(Point(on=on, label=label, ours=value, planned=_planned(target, on)))
+        tick = (
+            date_format(target.deadline, "j.n.y")
+            if month == months[-1]
+            else date_format(month, "M y")
+        )
+        points.append(
+            Point(on=on, label=label, tick=tick, ours=value, planned=_planned(target, on))
+        )
     shown.points = _thinned(points)
     _judge(shown, points[len(known)] if known else None, today)
     return shown
+
+
+def _ticks(labels: list[str]) -> list[str]:
+    """Every n-th label (and the first and last), so they do not run into each other."""
+    every = max(1, math.ceil(len(labels) / MAX_TICKS))
+    last = len(labels) - 1
+    return [
+        label if i in (0, last) or (i % every == 0 and last - i >= every / 2) else ""
+        for i, label in enumerate(labels)
+    ]
 
 
 def _thinned(points: list[Point]) -> list[Point]:
@@ -661,14 +694,14 @@ def chart(shown: Progress, chart_id: str) -> str:
     return line_chart(
         title=target.description,
         description=description,
-        x_labels=[p.label for p in points],
+        x_labels=_ticks([p.tick for p in points]),
         series=[
             Series(label, [None if v is None else float(v) for v in one])
             for label, one in columns.items()
         ],
         y_min=0,
         y_max=top,
-        width=max(560, 64 * len(points)),
+        width=min(1100, max(560, 64 * len(points))),
         height=320,
         chart_id=chart_id,
     )

@@ -65,7 +65,9 @@ def comparison_list(request: HttpRequest) -> HttpResponse:
     organisations = _organisations(
         queries.reader_org_ids(user), "Team leads, administrators and managers only."
     )
-    figures = list(queries.references_visible_to(user).select_related("created_by", "updated_by"))
+    figures = comparisons.in_metric_order(
+        queries.references_visible_to(user).select_related("created_by", "updated_by")
+    )
     targets = list(queries.targets_visible_to(user).select_related("team", "measure"))
     sections = []
     for organisation in organisations:

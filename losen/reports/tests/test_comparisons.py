@@ -578,3 +578,23 @@ def test_every_metric_has_a_key_a_label_and_a_use():
         assert found.key == key
         assert str(found.label)
         assert found.for_reference or found.for_target
+
+
+def test_the_demo_loads_pitstops_and_navs_figures_and_a_target_per_organisation(
+    municipality, team, outside_organisation, outside_team
+):
+    from losen.demo.comparisons import load_comparisons
+
+    made = load_comparisons(
+        organisations={"kommune": municipality, "utenfor": outside_organisation},
+        teams={("kommune", team.name): team, ("utenfor", outside_team.name): outside_team},
+        today=D(2025, 6, 15),
+    )
+    assert made == (5, 2)
+    nav = ReferenceFigure.objects.get(label="NAV-tiltak")
+    assert (nav.metric, nav.value) == ("cost_per_participant_month", Decimal(17000))
+    shares = ReferenceFigure.objects.filter(metric__startswith="share_").order_by("value")
+    assert [int(f.value) for f in shares] == [18, 31, 43]
+    p1824 = Target.objects.get(organisation=municipality)
+    assert (p1824.baseline_value, p1824.target_value) == (428, 214)
+    assert progress(p1824, suppressed=True, today=D(2025, 6, 15)).status == Status.ON_TRACK
