@@ -146,10 +146,15 @@ def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
     active = list(queries.active_enrolments(measure).select_related("case__person"))
     visible = queries.visible_case_ids(request.user, [e.case_id for e in waiting + active])
     can_manage = queries.can_manage_measures(request.user, measure.organisation_id)
+    aggregates_only = queries.sees_only_aggregates(request.user, measure.organisation_id)
+    if aggregates_only:
+        # Someone who sees figures only: the lists would count small numbers out loud.
+        waiting, active = [], []
     return render(
         request,
         "programs/measure_detail.html",
         {
+            "aggregates_only": aggregates_only,
             "measure": measure,
             "places": places,
             "row": _measure_row(request, queries.StaircaseRow(measure, places)),

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from conftest import shown
 from losen.accounts.models import Role
 from losen.audit.models import ChangeLog
 from losen.cases.actions.core import do_open_case, do_transition_case
@@ -243,6 +244,28 @@ def test_a_manager_sees_small_counts_hidden_and_no_names(
     assert (row["taken"], row["free"]) == ("–", "–")
     detail = client.get(reverse("programs:measure_detail", args=[restart.pk])).content.decode()
     assert "Ada" not in detail
+
+
+def test_a_manager_cannot_count_the_waiting_list_or_other_teams_participants(
+    client, coordinator, register, team, manager, pitstop
+):
+    restart = pitstop["restart"]
+    restart.capacity = 1
+    restart.save()
+    for name in ["Ada", "Bo", "Carl"]:  # one takes the place, two wait
+        actions.do_enrol(coordinator, accepted_case(coordinator, register, team, name), restart)
+    client.force_login(manager)
+    response = client.get(reverse("programs:measure_detail", args=[restart.pk]))
+    assert response.context["waiting"] == []
+    assert response.context["other_participants"] == 0
+    page = response.content.decode()
+    assert shown("A young person followed by another team") not in page
+    assert 'id="aggregates-only"' in page
+    client.force_login(coordinator)  # the team sees its own waiting list
+    assert (
+        len(client.get(reverse("programs:measure_detail", args=[restart.pk])).context["waiting"])
+        == 2
+    )
 
 
 def test_the_waiting_list_shows_the_order_and_names_only_the_teams_own_cases(
