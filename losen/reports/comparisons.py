@@ -38,6 +38,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -571,7 +572,10 @@ def progress(
     if found.over_time == OverTime.READINGS:
         if readings is None:
             readings = list(target.readings.order_by("measured_on"))
-        readings = [r for r in readings if r.measured_on >= target.baseline_on]
+        readings = sorted(
+            (r for r in readings if r.measured_on >= target.baseline_on),
+            key=lambda r: r.measured_on,
+        )
         values = [_read(readings, min(_month_end(m), today)) for m in known]
         suppressed = shown.suppressed = False
     elif known:
@@ -741,15 +745,18 @@ class Section:
 def targets_for_dashboard(
     access: Access, organisation_id: int, *, team_id: int | None, measure_id: int | None
 ) -> list[Target]:
-    targets = Target.objects.filter(organisation_id=organisation_id).select_related(
-        "team", "measure"
+    targets = (
+        Target.objects.filter(organisation_id=organisation_id)
+        .select_related("team", "measure")
+        .prefetch_related("readings")
     )
     return [t for t in targets if _shown_on_dashboard(t, access, team_id, measure_id)]
 
 
 def target_view(target: Target, access: Access, *, today: datetime.date) -> TargetView:
     suppressed = not access.is_exact(target.team_id)
-    shown = progress(target, suppressed=suppressed, today=today)
+    readings = list(target.readings.all())  # prefetched, in date order
+    shown = progress(target, suppressed=suppressed, today=today, readings=readings)
     return TargetView(progress=shown, chart=chart(shown, f"target-chart-{target.pk}"))
 
 
@@ -777,8 +784,6 @@ def dashboard_section(
 
 def dashboard_context(form: Any, board: Dashboard | None) -> dict[str, Any]:
     """The dashboard's "comparisons" context: the section for the form's choices."""
-    from django.utils import timezone
-
     if board is None:
         return {}
     cleaned = form.cleaned_data

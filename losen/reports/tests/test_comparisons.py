@@ -598,3 +598,38 @@ def test_the_demo_loads_pitstops_and_navs_figures_and_a_target_per_organisation(
     p1824 = Target.objects.get(organisation=municipality)
     assert (p1824.baseline_value, p1824.target_value) == (428, 214)
     assert progress(p1824, suppressed=True, today=D(2025, 6, 15)).status == Status.ON_TRACK
+
+
+def test_targets_with_readings_cost_no_query_each_on_the_dashboard(client, org_admin, municipality):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_target(n):
+        target = do_create_target(
+            org_admin,
+            municipality,
+            team=None,
+            measure=None,
+            description=f"Mål {n}",
+            metric="readings",
+            baseline_value=Decimal(100),
+            baseline_on=D(2025, 1, 1),
+            target_value=Decimal(50),
+            deadline=D(2026, 12, 31),
+            source="",
+            url="",
+        )
+        do_add_target_reading(org_admin, target, measured_on=D(2025, 3, 31), value=90)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert dashboard(client, org_admin).status_code == 200
+        return len(captured)
+
+    add_target(1)
+    queries()  # a first request warms caches (content types, the session)
+    one = queries()
+    add_target(2)
+    add_target(3)
+    assert queries() == one
+    assert len(dashboard(client, org_admin).context["comparisons"].targets) == 3
