@@ -1,5 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from losen.outreach import views, views_kaa, views_lists
 
 app_name = "outreach"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.queue_view, name="queue"),
+    path("lists/", views_lists.list_index, name="lists"),
+    path("lists/import/", views_lists.list_upload, name="upload"),
+    path("lists/<int:list_id>/", views_lists.list_detail, name="list"),
+    path("people/<int:entry_id>/", views.entry_detail, name="entry"),
+    path("people/<int:entry_id>/assign/", views.entry_assign, name="assign"),
+    path("people/<int:entry_id>/attempts/", views.entry_attempt, name="attempt"),
+    path("people/<int:entry_id>/status/", views.entry_status, name="status"),
+    path("people/<int:entry_id>/left/", views.entry_leave_reason, name="leave_reason"),
+    path("people/<int:entry_id>/refer/", views.entry_refer, name="refer"),
+    path("people/<int:entry_id>/sms/", views.entry_sms, name="sms"),
+    path("people/<int:entry_id>/letter.pdf", views.entry_letter, name="letter"),
+    path("people/<int:entry_id>/rights/", views.entry_rights, name="rights"),
+    path("people/<int:entry_id>/kaa/", views_kaa.kaa_register, name="kaa"),
+    path("people/<int:entry_id>/kaa/measures/new/", views_kaa.kaa_measure, name="kaa_measure_new"),
+    path(
+        "people/<int:entry_id>/kaa/measures/<int:measure_id>/",
+        views_kaa.kaa_measure,
+        name="kaa_measure",
+    ),
+]

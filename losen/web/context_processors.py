@@ -27,6 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(
             {"url": reverse("meetings:list"), "label": _("Team meetings"), "key": "meetings"}
         )
+        items.append({"url": reverse("outreach:queue"), "label": _("Outreach"), "key": "outreach"})
     if scope.casework_team_ids or scope.admin_org_ids or scope.aggregate_org_ids:
         items.append(
             {"url": reverse("programs:measures"), "label": _("Measures"), "key": "measures"}

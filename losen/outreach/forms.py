@@ -1,0 +1,190 @@
+"""Forms of outreach: the list upload, the queue's filter, attempts, statuses, KAA."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import PurePath
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from losen.outreach import statuses
+from losen.outreach.actions import RECORDABLE_LEAVE_REASONS
+from losen.outreach.models import LeaveReason, Scheme
+from losen.outreach.models.kaa import (
+    SENSITIVE_DATA_WARNING,
+    MeasureEndReason,
+    Occupation,
+)
+from losen.outreach.models.ladder import Method, Result
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ListUploadForm(forms.Form):
+    team = forms.ModelChoiceField(queryset=None, label=_("Team"), empty_label=None)
+    scheme = forms.ChoiceField(label=_("List"), choices=Scheme.choices)
+    received_on = forms.DateField(
+        label=_("Received"), widget=DATE_INPUT, help_text=_("The day the list was received.")
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV (comma or semicolon) or XLSX, with a header row."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+    def clean_received_on(self) -> datetime.date:
+        day = self.cleaned_data["received_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return day
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if PurePath(upload.name or "").suffix.lower() not in (".csv", ".txt", ".xlsx"):
+            raise forms.ValidationError(_("Upload a CSV or XLSX file."))
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        return upload
+
+
+class QueueFilterForm(forms.Form):
+    team = forms.ModelChoiceField(
+        queryset=None, label=_("Team"), required=False, empty_label=_("All my teams")
+    )
+    who = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("", _("Everyone due")),
+            ("mine", _("Assigned to me")),
+            ("unassigned", _("Not assigned")),
+            ("overdue", _("Overdue")),
+        ],
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+
+
+class AttemptForm(forms.Form):
+    method = forms.ChoiceField(label=_("Method"), choices=Method.choices)
+    result = forms.ChoiceField(label=_("Result"), choices=Result.choices)
+    to_guardian = forms.BooleanField(label=_("To a guardian"), required=False)
+
+
+class SmsForm(forms.Form):
+    text = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=612
+    )
+    to_guardian = forms.BooleanField(label=_("To a guardian"), required=False)
+
+
+class StatusForm(forms.Form):
+    code = forms.ChoiceField(label=_("Status"))
+    effective_on = forms.DateField(label=_("From"), widget=DATE_INPUT)
+
+    def __init__(self, *args, scheme: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = statuses.choices(scheme)
+
+
+class LeaveReasonForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason for leaving"),
+        choices=[(r.value, r.label) for r in LeaveReason if r in RECORDABLE_LEAVE_REASONS],
+    )
+
+
+class ReferForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the referral"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("What the young person wants help with, in a few words."),
+    )
+
+
+class PlannedOccupationForm(forms.Form):
+    planned_occupation = forms.ChoiceField(
+        label=_("Planned occupation"), choices=[("", "—"), *Occupation.choices], required=False
+    )
+    planned_occupation_text = forms.CharField(
+        label=_("Planned occupation, in words"),
+        max_length=300,
+        required=False,
+        help_text=SENSITIVE_DATA_WARNING,
+    )
+    planned_from = forms.DateField(label=_("Planned from"), required=False, widget=DATE_INPUT)
+
+
+class KaaMeasureForm(forms.Form):
+    plan = forms.CharField(
+        label=_("Individual plan"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=SENSITIVE_DATA_WARNING,
+    )
+    goal = forms.CharField(label=_("Goal of the plan"), widget=forms.Textarea(attrs={"rows": 2}))
+    youth_responsibility = forms.CharField(
+        label=_("The young person is responsible for"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    municipality_responsibility = forms.CharField(
+        label=_("The municipality is responsible for"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    other_actor = forms.CharField(label=_("Other actor"), max_length=200, required=False)
+    other_actor_responsibility = forms.CharField(
+        label=_("The other actor is responsible for"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    start_on = forms.DateField(label=_("Start"), widget=DATE_INPUT)
+    end_on = forms.DateField(label=_("End"), widget=DATE_INPUT, required=False)
+    end_reason = forms.ChoiceField(
+        label=_("Reason it ended"), choices=[("", "—"), *MeasureEndReason.choices], required=False
+    )
+    follow_up_dates = forms.CharField(
+        label=_("Follow-up dates"),
+        required=False,
+        help_text=_("Dates as YYYY-MM-DD, separated by commas."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_follow_up_dates(self) -> list[datetime.date]:
+        text = self.cleaned_data["follow_up_dates"]
+        days = []
+        for part in text.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                days.append(datetime.date.fromisoformat(part))
+            except ValueError:
+                raise forms.ValidationError(
+                    _("%(value)s is not a date (YYYY-MM-DD)."), params={"value": part}
+                ) from None
+        return days
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_on"), data.get("end_on")
+        if start and end and end < start:
+            self.add_error("end_on", _("The end cannot be before the start."))
+        if end and not data.get("end_reason"):
+            self.add_error("end_reason", _("Give the reason the measure ended."))
+        return data
+
+    def values(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        return data

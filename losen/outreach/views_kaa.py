@@ -1,0 +1,106 @@
+"""The KAA register of one person: planned occupation and individual measures."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from losen.outreach import kaa_actions
+from losen.outreach.forms import KaaMeasureForm, PlannedOccupationForm
+from losen.outreach.models import KaaMeasure, KaaRecord
+from losen.outreach.queries import get_entry_for
+from losen.outreach.views import require_casework
+
+
+def _kaa_entry(request: HttpRequest, entry_id: int):
+    require_casework(request)
+    entry = get_entry_for(request.user, entry_id)
+    if entry.scheme != "kaa":
+        raise Http404("Only KAA lists have the KAA register.")
+    return entry
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kaa_register(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = _kaa_entry(request, entry_id)
+    record = KaaRecord.objects.filter(entry=entry).first()
+    initial = (
+        {
+            "planned_occupation": record.planned_occupation,
+            "planned_occupation_text": record.planned_occupation_text,
+            "planned_from": record.planned_from,
+        }
+        if record
+        else {}
+    )
+    form = PlannedOccupationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        kaa_actions.do_save_planned_occupation(request.user, entry, **form.cleaned_data)
+        messages.success(request, _("The planned occupation is saved."))
+        return redirect("outreach:kaa", entry_id=entry.pk)
+    measures = KaaMeasure.objects.filter(entry=entry).prefetch_related("versions")
+    return render(
+        request,
+        "outreach/kaa.html",
+        {"entry": entry, "person": entry.person, "form": form, "measures": measures},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kaa_measure(request: HttpRequest, entry_id: int, measure_id: int | None = None) -> HttpResponse:
+    entry = _kaa_entry(request, entry_id)
+    measure = None
+    initial = {}
+    if measure_id is not None:
+        measure = KaaMeasure.objects.filter(entry=entry, pk=measure_id).first()
+        if measure is None:
+            raise Http404("No such measure.")
+        initial = {
+            **{
+                name: getattr(measure, name)
+                for name in KaaMeasureForm.base_fields
+                if name != "version"
+            },
+            "follow_up_dates": ", ".join(measure.follow_up_dates),
+            "version": measure.version,
+        }
+    form = KaaMeasureForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        if measure is None:
+            kaa_actions.do_add_kaa_measure(request.user, entry, **form.values())
+            messages.success(request, _("The measure is saved."))
+            return redirect("outreach:kaa", entry_id=entry.pk)
+        try:
+            kaa_actions.do_update_kaa_measure(
+                request.user,
+                measure,
+                expected_version=form.cleaned_data["version"] or 0,
+                **form.values(),
+            )
+        except kaa_actions.ConcurrentEdit as edit:
+            conflict = edit.current
+            form.add_error(
+                None,
+                _("Someone else changed the measure after you opened it. Nothing was saved."),
+            )
+        else:
+            messages.success(request, _("The measure is saved."))
+            return redirect("outreach:kaa", entry_id=entry.pk)
+    return render(
+        request,
+        "outreach/kaa_measure.html",
+        {
+            "entry": entry,
+            "person": entry.person,
+            "form": form,
+            "measure": measure,
+            "conflict": conflict,
+        },
+    )

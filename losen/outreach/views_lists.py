@@ -1,0 +1,86 @@
+"""Target lists in the browser: the lists received, one list's changes, the upload."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from losen.jobs import files
+from losen.jobs.models import Job
+from losen.jobs.runner import start_job
+from losen.outreach.forms import ListUploadForm
+from losen.outreach.listfile import COLUMNS
+from losen.outreach.models import MembershipChange, SchoolStatus
+from losen.outreach.queries import get_list_for, lists_visible_to, members_of
+from losen.outreach.views import _teams, require_casework
+
+
+@login_required
+@require_GET
+def list_index(request: HttpRequest) -> HttpResponse:
+    require_casework(request)
+    paginator = Paginator(lists_visible_to(request.user), 25)
+    return render(
+        request, "outreach/lists.html", {"page": paginator.get_page(request.GET.get("page"))}
+    )
+
+
+@login_required
+@require_GET
+def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
+    require_casework(request)
+    list_import = get_list_for(request.user, list_id)
+    change = request.GET.get("change", MembershipChange.NEW)
+    if change not in MembershipChange.values:
+        raise Http404("No such part of the list.")
+    paginator = Paginator(members_of(request.user, list_import, change), 50)
+    return render(
+        request,
+        "outreach/list_detail.html",
+        {
+            "list": list_import,
+            "change": change,
+            "changes": MembershipChange.choices,
+            "page": paginator.get_page(request.GET.get("page")),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def list_upload(request: HttpRequest) -> HttpResponse:
+    """Upload a list; the import runs as a background job with a progress bar."""
+    require_casework(request)
+    form = ListUploadForm(request.POST or None, request.FILES or None, teams=_teams(request))
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        team = form.cleaned_data["team"]
+
+        def prepare(job: Job) -> None:
+            saved = files.save_upload(job, upload)
+            job.params["file"] = saved.name
+            job.save(update_fields=["params"])
+
+        job = start_job(
+            request.user,
+            "import_target_list",
+            title=_("Import of the list %(file)s into %(team)s")
+            % {"file": upload.name, "team": team.name},
+            organisation=team.organisation,
+            params={
+                "team": team.pk,
+                "scheme": form.cleaned_data["scheme"],
+                "received_on": form.cleaned_data["received_on"].isoformat(),
+            },
+            prepare=prepare,
+        )
+        return redirect("jobs:detail", job_id=job.pk)
+    return render(
+        request,
+        "outreach/list_upload.html",
+        {"form": form, "columns": COLUMNS, "school_statuses": SchoolStatus.values},
+    )

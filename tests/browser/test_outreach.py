@@ -1,0 +1,82 @@
+"""The outreach work queue in a real browser: assign to me, log an attempt; axe-clean."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from conftest import PASSWORD, synthetic_fnr
+from losen.outreach import importer
+from losen.outreach.models import ContactAttempt, TargetEntry
+from losen.outreach.tests.conftest import list_csv
+
+
+def log_in(page: Page, base: str, email: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("E-postadresse").fill(email)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+
+
+def test_a_coordinator_works_the_outreach_queue(live_server, page: Page, check, coordinator, team):
+    listed = timezone.localdate() - datetime.timedelta(days=20)
+    importer.do_import_list(
+        coordinator,
+        "liste.csv",
+        io.BytesIO(
+            list_csv(
+                [
+                    {
+                        "identity_number": synthetic_fnr(datetime.date(2009, 2, 2), 8),
+                        "first_name": "Ida",
+                        "last_name": "Lie",
+                    },
+                    {
+                        "identity_number": synthetic_fnr(datetime.date(2006, 7, 7), 9),
+                        "first_name": "Ola",
+                        "last_name": "Berg",
+                    },
+                ]
+            )
+        ),
+        organisation=team.organisation,
+        team=team,
+        scheme="ot",
+        received_on=listed,
+    )
+    ida = TargetEntry.objects.get(person__first_name="Ida")
+    base = live_server.url
+    log_in(page, base, "koordinator@test.no")
+    page.get_by_role("link", name="Oppsøkende arbeid").first.click()
+    expect(page).to_have_url(re.compile(r"/outreach/$"))
+    expect(page.locator("#outreach-queue")).to_be_visible()
+    expect(page.locator("#queue-totals")).to_contain_text("Forsinket: 2")
+    check(page)
+
+    page.locator(f"#assign-{ida.pk}").click()
+    expect(page.locator(f"#queue-row-{ida.pk}")).to_contain_text("Kari Koordinator")
+    check(page)
+    ida.refresh_from_db()
+    assert ida.assigned_to == coordinator
+
+    page.locator("#id_who").select_option("mine")
+    expect(page.locator("#outreach-queue tbody tr")).to_have_count(1)
+    check(page)
+
+    page.get_by_role("link", name="Lie, Ida").click()
+    expect(page.locator("#attempt-form")).to_be_visible()
+    check(page)
+    page.locator("#id_method").select_option("phone")
+    page.locator("#id_result").select_option("no_answer")
+    page.locator("#attempt-submit").click()
+    expect(page.locator("#attempt-log")).to_contain_text("Ikke svar")
+    check(page)
+    assert ContactAttempt.objects.get().result == "no_answer"
+
+    page.goto(base + "/outreach/lists/import/")
+    expect(page.locator("#list-upload")).to_be_visible()
+    check(page)
