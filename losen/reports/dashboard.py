@@ -255,19 +255,7 @@ def _exit_outcomes(board: Dashboard, threshold: int) -> None:
     exited = sum(counts)
     work, education = counts[0], counts[1]
     if board.suppressed:
-        shown_exited = None if suppression.is_small(exited, threshold=threshold) else exited
-        shown = suppression.suppress_series(counts, threshold=threshold, total=exited)
-        # The sum of work and education would give one hidden away if the other shows.
-        pair = shown[0], shown[1]
-        both = None if (pair[0] is None) != (pair[1] is None) else work + education
-        board.exited = shown_exited
-        board.exits = {
-            top: Share(value, suppression.share(value, shown_exited, threshold=threshold))
-            for top, value in zip(EXIT_TOP_CODES, shown, strict=True)
-        }
-        board.work_or_education = Share(
-            both, suppression.share(both, shown_exited, threshold=threshold)
-        )
+        _published_exit_outcomes(board, threshold, counts)
         return
     board.exited = exited
     board.exits = {
@@ -358,6 +346,47 @@ def _spread(days: Counter, *, suppressed: bool, threshold: int) -> Spread:
     )
 
 
+def _published_exit_outcomes(board: Dashboard, threshold: int, counts: list[int]) -> None:
+    """The period's exits per top code, fit to publish beside the month table.
+
+    A period total is the sum of the month table's cells in its column: it is shown only
+    when none of those cells is hidden (one hidden month would be its total minus the
+    shown months), or, for exits in all, to work and to education, as the month table's
+    own last running total (already protected against that). Then the five totals are
+    protected against the total of all exits, and shares built on hidden counts go.
+    """
+    last = board.cells[-1] if board.cells else None
+
+    def running_total(name: str) -> int | None:
+        return None if last is None else last[COUNTS.index(name)]
+
+    hidden = set()
+    for k, (top, value) in enumerate(zip(EXIT_TOP_CODES, counts, strict=True)):
+        column = board.column(EXIT_BREAKDOWN[k])
+        if suppression.is_small(value, threshold=threshold) or None in column:
+            hidden.add(k)
+        if top == "work" and running_total("cumulative_exit_work") is None:
+            hidden.add(k)
+        if top == "education" and running_total("cumulative_exit_education") is None:
+            hidden.add(k)
+    exited = running_total("cumulative_exited") if board.cells else 0
+    if exited is not None:
+        while len(hidden) == 1:
+            candidates = [(v, k) for k, v in enumerate(counts) if v > 0 and k not in hidden]
+            if not candidates:
+                break
+            hidden.add(min(candidates)[1])
+    shown = [None if k in hidden else v for k, v in enumerate(counts)]
+    work, education = shown[0], shown[1]
+    both = None if work is None or education is None else work + education
+    board.exited = exited
+    board.exits = {
+        top: Share(value, suppression.share(value, exited, threshold=threshold))
+        for top, value in zip(EXIT_TOP_CODES, shown, strict=True)
+    }
+    board.work_or_education = Share(both, suppression.share(both, exited, threshold=threshold))
+
+
 def _times(board: Dashboard, threshold: int, milestones: Milestones) -> None:
     """Days from referral to each timed milestone, per month and so far.
 
@@ -384,7 +413,28 @@ def _times(board: Dashboard, threshold: int, milestones: Milestones) -> None:
                 },
             )
         )
+    if board.suppressed:
+        _protect_running_totals(board)
     board.times_total = board.times[-1].so_far if board.times else {}
+
+
+def _protect_running_totals(board: Dashboard) -> None:
+    """Two published "so far" counts give the month counts between them away.
+
+    As for the flow's running totals (losen.reports.results.suppress_results): a stretch
+    of months holding exactly one hidden month count hides the later "so far" too.
+    """
+    for milestone in TIMED:
+        hidden_since_last_total = 0
+        for month in board.times:
+            if month.in_month[milestone].cases is None:
+                hidden_since_last_total += 1
+            if month.so_far[milestone].cases is None:
+                continue
+            if hidden_since_last_total == 1:
+                month.so_far[milestone] = Spread(None)
+            else:
+                hidden_since_last_total = 0
 
 
 def _money(value: Decimal) -> Decimal:
@@ -493,8 +543,16 @@ def _cost_per_month(
     by_month: dict[datetime.date, list[tuple[int, int]]] = defaultdict(list)
     for (month, measure), days in found.days.items():
         by_month[month].append((measure, days))
+    # The sum of the published running totals to work and to education; hidden when
+    # either is, or it would give the hidden one away.
+    months = [row.month for row in board.rows]
+    work_so_far = dict(zip(months, board.column("cumulative_exit_work"), strict=True))
+    education_so_far = dict(zip(months, board.column("cumulative_exit_education"), strict=True))
     exits_so_far = {
-        row.month: row.cumulative_exit_work + row.cumulative_exit_education for row in board.rows
+        month: None
+        if work_so_far[month] is None or education_so_far[month] is None
+        else work_so_far[month] + education_so_far[month]
+        for month in work_so_far
     }
     cost_so_far = Decimal(0)
     for month in found.months:
@@ -517,7 +575,8 @@ def _cost_per_month(
         cost_so_far += cost
         participants = _small(board, found.people_in_month.get(month, 0), threshold)
         so_far = _small(board, found.people_so_far.get(month, 0), threshold)
-        exits = _small(board, exits_so_far.get(month, 0), threshold)
+        exits = exits_so_far.get(month)
+        exits = None if exits is None else _small(board, exits, threshold)
         adults_per_six = None
         if staffed_mean and participants is not None:
             adults_per_six = (staffed_adults * 6 / staffed_mean).quantize(Decimal("0.1"))

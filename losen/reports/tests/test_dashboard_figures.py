@@ -215,3 +215,64 @@ def test_an_unknown_table_is_not_found(client, manager):
     client.force_login(manager)
     url = reverse("reports:table_export", args=["people", "csv"])
     assert client.get(url, PERIOD).status_code == 404
+
+
+def test_no_hidden_monthly_count_of_starts_can_be_worked_out_from_the_so_far_counts(
+    client, manager, make_case
+):
+    # January: 6 starts; February: 2 (hidden); March: 6. Publishing "so far" 6, 8 and
+    # 14 would give February's 2 away, so February's running total goes too.
+    for day in range(1, 7):
+        make_case(D(2025, 1, 1), started_on=D(2025, 1, day))
+    for day in range(1, 3):
+        make_case(D(2025, 1, 1), started_on=D(2025, 2, day))
+    for day in range(1, 7):
+        make_case(D(2025, 1, 1), started_on=D(2025, 3, day))
+    board = board_for(client, manager).context["board"]
+    in_month = [m.in_month["start"].cases for m in board.times]
+    so_far = [m.so_far["start"].cases for m in board.times]
+    assert in_month == [6, None, 6]
+    # 14 − 6 = February + March, and March shows 6: March's running total goes too.
+    assert so_far == [6, None, None]
+
+
+def test_the_exits_so_far_in_the_cost_table_hide_with_either_running_total(
+    client, org_admin, make_case, municipality
+):
+    measure = Measure.objects.create(
+        organisation=municipality, name="Kurs", kind="course", monthly_cost=1000
+    )
+    exits = [(D(2025, 1, 20), "work")] * 6 + [(D(2025, 2, 20), "education")]
+    exits += [(D(2025, 2, 20), "other_activity")] * 5
+    for exited_on, top in exits:
+        case = make_case(D(2025, 1, 1), started_on=D(2025, 1, 1), exited_on=exited_on, top=top)
+        Enrolment.objects.create(
+            organisation=municipality,
+            case=case,
+            measure=measure,
+            status="ended",
+            start_on=D(2025, 1, 1),
+            end_on=exited_on,
+        )
+    board = board_for(client, org_admin).context["board"]
+    assert board.column("cumulative_exit_work")[1] == 6
+    assert board.column("cumulative_exit_education")[1] is None  # February's 1 is hidden
+    january, february, _march = board.cost_months
+    assert january.exits_to_work_or_education_so_far == 6
+    # 6 + 1 = 7 beside the published 6 to work would give the education exit away.
+    assert february.exits_to_work_or_education_so_far is None
+    assert february.cost_per_exit_so_far is None
+
+
+def test_the_periods_exit_totals_do_not_give_a_hidden_month_away(client, manager, make_case):
+    # September-like case: 7 exits in January, 2 (hidden) in February.
+    for _n in range(7):
+        make_case(D(2025, 1, 1), started_on=D(2025, 1, 1), exited_on=D(2025, 1, 10))
+    for _n in range(2):
+        make_case(D(2025, 1, 1), started_on=D(2025, 1, 1), exited_on=D(2025, 2, 10))
+    board = board_for(client, manager).context["board"]
+    assert board.column("exited") == [7, None, 0]
+    assert board.exited is None  # 9 − 7 = 2
+    assert board.exits["work"].count is None
+    assert board.exits["work"].share is None
+    assert board.work_or_education.count is None
