@@ -418,6 +418,7 @@ class Point:
     tick: str  # under the chart
     ours: Decimal | None
     planned: Decimal  # on the straight line from the baseline to the target
+    as_of: datetime.date | None = None  # when `ours` was measured (a reading's day)
 
 
 @dataclass
@@ -539,12 +540,13 @@ def _counted(
     return values
 
 
-def _read(readings: Sequence[TargetReading], day: datetime.date) -> Decimal | None:
-    value = None
+def _read(readings: Sequence[TargetReading], day: datetime.date) -> TargetReading | None:
+    """The latest reading on or before the day (`readings` in date order)."""
+    found = None
     for reading in readings:
         if reading.measured_on <= day:
-            value = reading.value
-    return value
+            found = reading
+    return found
 
 
 def progress(
@@ -569,6 +571,7 @@ def progress(
         month = add_months(month, 1)
     # The months up to today are known; the rest are the future.
     known = [m for m in months if m <= today]
+    measured: dict[datetime.date, datetime.date] = {}  # month: the day of its reading
     if found.over_time == OverTime.READINGS:
         if readings is None:
             readings = list(target.readings.order_by("measured_on"))
@@ -576,7 +579,9 @@ def progress(
             (r for r in readings if r.measured_on >= target.baseline_on),
             key=lambda r: r.measured_on,
         )
-        values = [_read(readings, min(_month_end(m), today)) for m in known]
+        read = [_read(readings, min(_month_end(m), today)) for m in known]
+        values = [None if r is None else r.value for r in read]
+        measured = {m: r.measured_on for m, r in zip(known, read, strict=True) if r is not None}
         suppressed = shown.suppressed = False
     elif known:
         rows = monthly_results(
@@ -615,7 +620,14 @@ def progress(
             else date_format(month, "M y")
         )
         points.append(
-            Point(on=on, label=label, tick=tick, ours=value, planned=_planned(target, on))
+            Point(
+                on=on,
+                label=label,
+                tick=tick,
+                ours=value,
+                planned=_planned(target, on),
+                as_of=measured.get(month, on),
+            )
         )
     shown.points = _thinned(points)
     _judge(shown, points[len(known)] if known else None, today)
@@ -648,10 +660,10 @@ def _judge(shown: Progress, latest: Point | None, today: datetime.date) -> None:
     if latest is None or latest.ours is None:
         shown.status = Status.UNKNOWN
         return
-    shown.current, shown.current_on = latest.ours, latest.on
+    shown.current, shown.current_on = latest.ours, latest.as_of
     gap = target.target_value - target.baseline_value
     shown.done = float((latest.ours - target.baseline_value) / gap)
-    shown.elapsed = _elapsed(target, latest.on)
+    shown.elapsed = _elapsed(target, latest.as_of)
     if shown.done >= 1:
         shown.status = Status.REACHED
     elif today > target.deadline:
