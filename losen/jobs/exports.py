@@ -41,7 +41,7 @@ from losen.lib.exporters import (
 )
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_CONTENT_TYPE}
-PEOPLE_FILE = "people.csv"  # beside a job's file: the people in it (id, organisation)
+PEOPLE_FILE = "exported-people.ids"  # beside the file: the people in it (id, organisation)
 LOG_BATCH = 2000
 
 _EXPORTS: dict[str, type[TableExport]] = {}
