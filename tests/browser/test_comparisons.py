@@ -89,6 +89,13 @@ def test_a_target_with_readings_shows_its_progress_chart_and_is_accessible(
     expect(page.locator("#reading-table")).to_contain_text("NAV")
     check(page)
 
+    page.goto(f"{live_server.url}/results/comparisons/targets/{target.pk}/edit/")
+    expect(page.locator("#id_description")).to_have_value(target.description)
+    check(page)
+    page.goto(f"{live_server.url}/results/comparisons/targets/{target.pk}/delete/")
+    expect(page.locator("#confirm-delete")).to_be_visible()
+    check(page)
+
     page.goto(live_server.url + "/results/")
     expect(page.locator(f"#target-{target.pk}")).to_contain_text("Bystyret, sak 1/25")
     check(page)
