@@ -6,40 +6,32 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from losen.cases.svg import Series, line_chart
 from losen.lib.exporters import csv_response, pdf_response, xlsx_response
 from losen.lib.suppression import configured_threshold, display
-from losen.outcomes.codes import TOP_LEVEL
 from losen.programs.queries import can_see_costs
+from losen.reports import comparisons
 from losen.reports.dashboard import Dashboard, build_dashboard, dashboard_access
 from losen.reports.exporters import FlowExporter
 from losen.reports.forms import DashboardForm
-from losen.reports.results import COUNTS
+from losen.reports.milestones import TIMED
+from losen.reports.tables import (
+    COLUMN_LABELS,
+    MILESTONE_LABELS,
+    TABLES,
+    TableExporter,
+    displayed,
+    tables_for,
+)
 
 FLOW_SERIES = ("referred", "started", "active_end_of_month", "exited")
-COLUMN_LABELS = {
-    "referred": gettext_lazy("Referred"),
-    "started": gettext_lazy("Started"),
-    "active_end_of_month": gettext_lazy("Active at the end of the month"),
-    "exited": gettext_lazy("Exited"),
-    "exit_work": gettext_lazy("Exited to work"),
-    "exit_education": gettext_lazy("Exited to education"),
-    "exit_other_activity": gettext_lazy("Exited to other activity"),
-    "exit_no_activity": gettext_lazy("Exited to no activity"),
-    "exit_unknown": gettext_lazy("Exited, outcome unknown"),
-    "cumulative_referred": gettext_lazy("Referred so far"),
-    "cumulative_started": gettext_lazy("Started so far"),
-    "cumulative_exited": gettext_lazy("Exited so far"),
-    "cumulative_exit_work": gettext_lazy("Exited to work so far"),
-    "cumulative_exit_education": gettext_lazy("Exited to education so far"),
-}
+EXIT_SERIES = ("cumulative_exited", "cumulative_exit_work", "cumulative_exit_education")
 
 
 def shown(value: Any) -> str:
@@ -79,23 +71,102 @@ def _nice_max(value: int) -> int:
     return max(5, -(-value // 5) * 5)
 
 
-def _chart(board: Dashboard) -> str:
-    series = [Series(str(COLUMN_LABELS[name]), board.column(name)) for name in FLOW_SERIES]
+def _period(board: Dashboard) -> dict[str, str]:
+    return {"start": date_format(board.start, "F Y"), "end": date_format(board.end, "F Y")}
+
+
+def _month_chart(
+    board: Dashboard, *, title: str, description: str, series: list[Series], chart_id: str
+) -> str:
     top = max((v for one in series for v in one.values if v is not None), default=0)
-    description = _(
-        "Referred, started, active at the end of the month and exited, month by month "
-        "from %(start)s to %(end)s. The same figures are in the table below."
-    ) % {"start": date_format(board.start, "F Y"), "end": date_format(board.end, "F Y")}
     return line_chart(
-        title=_("Flow per month"),
+        title=title,
         description=description,
         x_labels=[date_format(row.month, "M y") for row in board.rows],
         series=series,
         y_min=0,
-        y_max=_nice_max(int(top)),
+        y_max=_nice_max(int(top) + (1 if top % 1 else 0)),
         width=max(560, 72 * len(board.rows)),
         height=320,
+        chart_id=chart_id,
+    )
+
+
+def _chart(board: Dashboard) -> str:
+    series = [Series(str(COLUMN_LABELS[name]), board.column(name)) for name in FLOW_SERIES]
+    description = _(
+        "Referred, started, active at the end of the month and exited, month by month "
+        "from %(start)s to %(end)s. The same figures are in the table below."
+    ) % _period(board)
+    return _month_chart(
+        board,
+        title=_("Flow per month"),
+        description=description,
+        series=series,
         chart_id="flow-chart",
+    )
+
+
+def _exits_chart(board: Dashboard) -> str:
+    series = [Series(str(COLUMN_LABELS[name]), board.column(name)) for name in EXIT_SERIES]
+    description = _(
+        "Exited so far, to work so far and to education so far, month by month from "
+        "%(start)s to %(end)s. The same figures are in the month table."
+    ) % _period(board)
+    return _month_chart(
+        board,
+        title=_("Exits so far"),
+        description=description,
+        series=series,
+        chart_id="exits-chart",
+    )
+
+
+def _times_chart(board: Dashboard) -> str:
+    series = [
+        Series(
+            str(MILESTONE_LABELS[milestone]),
+            [month.in_month[milestone].median for month in board.times],
+        )
+        for milestone in TIMED
+    ]
+    description = _(
+        "Median days from referral to first contact, to start and to exit, month by month "
+        "from %(start)s to %(end)s. The same figures are in the table below."
+    ) % _period(board)
+    return _month_chart(
+        board,
+        title=_("Median days from referral"),
+        description=description,
+        series=series,
+        chart_id="times-chart",
+    )
+
+
+def _cost_chart(board: Dashboard) -> str:
+    by_month = {m.month: m for m in board.cost_months}
+
+    def values(name: str) -> list[float | None]:
+        found = [
+            getattr(by_month[row.month], name, None) if row.month in by_month else None
+            for row in board.rows
+        ]
+        return [None if v is None else float(v) for v in found]
+
+    series = [
+        Series(_("Cost per participant so far"), values("cost_per_participant_so_far")),
+        Series(_("Cost per exit to work or education so far"), values("cost_per_exit_so_far")),
+    ]
+    description = _(
+        "Cost per participant and per exit to work or education, counted from %(start)s, "
+        "month by month to %(end)s. The same figures are in the table below."
+    ) % _period(board)
+    return _month_chart(
+        board,
+        title=_("Cost so far"),
+        description=description,
+        series=series,
+        chart_id="cost-chart",
     )
 
 
@@ -105,42 +176,25 @@ def _context(
     context: dict[str, Any] = {"form": form, "board": board}
     if board is None:
         return context
+    tables = tables_for(board)
     context.update(
         chart=_chart(board),
-        columns=[COLUMN_LABELS[name] for name in COUNTS],
-        table=[
-            (row.month, [shown(c) for c in cells])
-            for row, cells in zip(board.rows, board.cells, strict=True)
-        ],
-        exit_rows=[
-            (TOP_LEVEL[top], shown(figures.count), percent(figures.share))
-            for top, figures in board.exits.items()
-        ],
-        exited=shown(board.exited),
-        work_or_education=percent(board.work_or_education.share),
-        work_or_education_count=shown(board.work_or_education.count),
-        follow_ups=[
-            (f.months, shown(f.reached), shown(f.in_work_or_education), percent(f.share))
-            for f in board.follow_ups
-        ],
-        costs=[
-            (
-                row.measure,
-                shown(row.monthly_cost),
-                shown(row.participants),
-                shown(row.participant_months),
-                shown(row.cost),
-                shown(row.cost_per_participant),
-            )
-            for row in board.costs
-        ],
-        total_cost=shown(board.total_cost),
-        total_participants=shown(board.total_participants),
-        total_cost_per_participant=shown(board.total_cost_per_participant),
+        exits_chart=_exits_chart(board),
+        times_chart=_times_chart(board),
+        cost_chart=_cost_chart(board) if with_costs else "",
+        tables={
+            key.replace("-", "_"): {
+                "table": table,
+                "rows": displayed(table.rows),
+                "footer": displayed(table.footer),
+            }
+            for key, table in tables.items()
+        },
         with_costs=with_costs,
         threshold=configured_threshold(),
         query=form.query_string(),
     )
+    context.update(comparisons.dashboard_context(form, board))
     return context
 
 
@@ -192,5 +246,21 @@ def dashboard_pdf(request: HttpRequest) -> HttpResponse:
     return pdf_response(
         exporter,
         template="reports/dashboard.pdf.html",
-        context=_context(form, board, with_costs=board.with_costs),
+        context={**_context(form, board, with_costs=board.with_costs), "pdf": True},
     )
+
+
+@login_required
+@require_GET
+def table_export(request: HttpRequest, key: str, file_format: str) -> HttpResponse:
+    """One of the dashboard's tables as CSV or XLSX, with the page's filters."""
+    if key not in TABLES:
+        raise Http404("No such table.")
+    board = _valid_board(request)
+    if isinstance(board, HttpResponse):
+        return board
+    table = tables_for(board).get(key)
+    if table is None:  # cost tables for someone who may not see costs
+        raise Http404("No such table.")
+    exporter = TableExporter(table, board)
+    return csv_response(exporter) if file_format == "csv" else xlsx_response(exporter)

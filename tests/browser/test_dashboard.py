@@ -30,6 +30,9 @@ def test_a_team_lead_reads_the_results_and_the_page_is_accessible(
     log_in(page, live_server.url, "leder@test.no")
     page.goto(live_server.url + "/results/")
     expect(page.locator("h1")).to_be_visible()
-    expect(page.locator("svg[role=img]")).to_be_visible()
+    for chart in ("flow-chart", "exits-chart", "times-chart", "cost-chart"):
+        expect(page.locator(f"svg[aria-describedby={chart}-desc]")).to_be_visible()
     expect(page.locator("#flow-table tbody tr")).to_have_count(12)
+    expect(page.locator("#times-table tbody tr")).to_have_count(12)
+    expect(page.locator("#cost-months-table tbody tr")).to_have_count(12)
     check(page)
