@@ -36,6 +36,7 @@ from losen.accounts.models import Membership, Organisation, Role, Team, User
 from losen.audit.actions import do_log_change
 from losen.audit.models import AccessLog, ChangeLog
 from losen.demo.chain import ChainSummary, delete_chain, load_chain
+from losen.demo.comparisons import load_comparisons
 from losen.demo.names import (
     HOME_LANGUAGE,
     HOME_MUNICIPALITY,
@@ -791,6 +792,7 @@ def load_demo_world(
 
         say("The follow-up chain: measures, cases, meetings, exits ...")
         chain = load_chain(seed=seed, today=today, organisations=organisations, teams=teams)
+        load_comparisons(organisations=organisations, teams=teams, today=today)
         do_log_change(
             None,
             action="demo.loaded",
