@@ -87,7 +87,15 @@ def line_chart(
         if len(one.values) != len(x_labels):
             raise ValueError("each series has one value per x label")
 
-    left, right, top = 30.0, 18.0, 12.0
+    # The y axis's numbers, one per whole step; the left margin fits the widest.
+    step = 1 if y_max - y_min <= 10 else (y_max - y_min) / 5
+    ticks = []
+    tick = float(y_min)
+    while tick <= y_max + 1e-9:
+        ticks.append(tick)
+        tick += step
+    widest = max(len(_fmt(t)) for t in ticks)
+    left, right, top = max(30.0, 12.0 + 8.0 * widest), 18.0, 12.0
     legend_rows = len(series)
     bottom = 34.0 + 18.0 * legend_rows
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -104,17 +112,15 @@ def line_chart(
 
     ident = escape(chart_id, quote=True)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" class="chart" role="img" '
         f'aria-label="{escape(title, quote=True)}" '
         f'aria-describedby="{ident}-desc" font-family="system-ui, sans-serif" font-size="13">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(description)}</desc>',
     ]
-    # Grid lines and the y axis's numbers, one per whole step.
-    step = 1 if y_max - y_min <= 10 else (y_max - y_min) / 5
-    tick = float(y_min)
-    while tick <= y_max + 1e-9:
+    # Grid lines and the y axis's numbers.
+    for tick in ticks:
         y = y_at(tick)
         parts.append(
             f'<line x1="{_fmt(left)}" y1="{_fmt(y)}" x2="{_fmt(width - right)}" y2="{_fmt(y)}" '
@@ -124,7 +130,6 @@ def line_chart(
             f'<text x="{_fmt(left - 8)}" y="{_fmt(y + 4)}" text-anchor="end" fill="{INK}">'
             f"{_fmt(tick)}</text>"
         )
-        tick += step
     # The x axis's labels.
     label_y = top + plot_h + 18
     for index, label in enumerate(x_labels):

@@ -205,3 +205,20 @@ def test_a_missing_value_breaks_the_line_and_a_single_mapping_is_a_point():
 def test_the_chart_refuses_series_that_do_not_fit_the_labels():
     with pytest.raises(ValueError):
         line_chart(title="t", description="d", x_labels=["a"], series=[Series("s", [1, 2])])
+
+
+def test_a_chart_of_large_numbers_leaves_room_for_its_longest_axis_number():
+    svg = line_chart(
+        title="Kostnad",
+        description="Kostnad per deltaker",
+        x_labels=["jan", "feb"],
+        series=[Series("Kostnad", [12000, 45000])],
+        y_min=0,
+        y_max=50000,
+    )
+    # The numbers end 8 px left of the plot; "50000" (5 digits, ~8 px each) fits.
+    axis_numbers = re.findall(r'<text x="([\d.]+)"[^>]*text-anchor="end"[^>]*>(\d+)</text>', svg)
+    assert "50000" in [number for _x, number in axis_numbers]
+    for x, number in axis_numbers:
+        assert float(x) >= 8 * len(number) - 4
+    assert svg.count('class="chart"') == 1
