@@ -29,7 +29,11 @@ class Organisation(models.Model):
     org_number = models.CharField(
         _("organisation number"),
         max_length=20,
-        help_text=_("Norwegian organisation number (9 digits) or Swedish organisationsnummer."),
+        blank=True,
+        help_text=_(
+            "Norwegian organisation number (9 digits) or Swedish organisationsnummer; "
+            "empty for a group without one."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -39,7 +43,9 @@ class Organisation(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["country", "org_number"], name="organisation_unique_org_number"
+                fields=["country", "org_number"],
+                condition=~models.Q(org_number=""),
+                name="organisation_unique_org_number",
             ),
         ]
 

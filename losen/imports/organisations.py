@@ -19,7 +19,7 @@ def do_create_organisation(
     name: str,
     *,
     kind: str,
-    number: str,
+    number: str = "",
     country: str = Country.NORWAY,
     team_name: str = DEFAULT_TEAM_NAME,
 ) -> tuple[Organisation, Team]:
@@ -37,12 +37,18 @@ def do_create_organisation(
         raise OrganisationRefused(
             f"Unknown country {country!r}: one of {', '.join(Country.values)}."
         )
-    try:
-        org_number = normalize_organisation_number(number, country)
-    except InvalidOrganisationNumber as exc:
-        raise OrganisationRefused(f"Organisation number {number!r}: {exc.message}") from None
+    org_number = ""
+    if number.strip():
+        try:
+            org_number = normalize_organisation_number(number, country)
+        except InvalidOrganisationNumber as exc:
+            raise OrganisationRefused(f"Organisation number {number!r}: {exc.message}") from None
     with transaction.atomic():
-        same_number = Organisation.objects.filter(country=country, org_number=org_number).first()
+        same_number = (
+            Organisation.objects.filter(country=country, org_number=org_number).first()
+            if org_number
+            else None
+        )
         if same_number:
             raise OrganisationRefused(
                 f"{same_number.name} already has the organisation number {org_number}."

@@ -58,3 +58,13 @@ def test_it_refuses_a_number_or_name_already_in_use(municipality):
     with pytest.raises(CommandError, match="called 'testkommune' already exists"):
         call_command("create-organisation", "testkommune", kind="municipality", number="923609016")
     assert Organisation.objects.count() == 1
+
+
+def test_the_number_is_optional_for_a_group_without_one(capsys):
+    call_command("create-organisation", "Frivilliggruppa", kind="provider")
+    call_command("create-organisation", "Nabolagsgruppa", kind="provider")
+    numbers = dict(Organisation.objects.values_list("name", "org_number"))
+    assert numbers == {"Frivilliggruppa": "", "Nabolagsgruppa": ""}
+    assert "no number" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("create-organisation", "frivilliggruppa", kind="provider")

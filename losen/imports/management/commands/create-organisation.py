@@ -1,4 +1,4 @@
-"""`losen create-organisation NAME --kind KIND --number N [--country NO|SE] [--team NAME]`.
+"""`losen create-organisation NAME --kind KIND [--number N] [--country NO|SE] [--team NAME]`.
 
 Sets up an organisation (tenant) with a first team, checking the organisation number
 (losen/lib/orgnumbers.py) and refusing a number or name already in use.
@@ -24,8 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--kind", required=True, choices=Organisation.Kind.values)
         parser.add_argument(
             "--number",
-            required=True,
-            help="organisation number (Norway: 9 digits; Sweden: 10 digits, NNNNNN-NNNN)",
+            default="",
+            help="organisation number (Norway: 9 digits; Sweden: 10 digits, NNNNNN-NNNN); "
+            "leave out for a group without one",
         )
         parser.add_argument("--country", default=Country.NORWAY, choices=Country.values)
         parser.add_argument(
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {organisation.name} ({organisation.get_kind_display()}, "
-                f"{organisation.country} {organisation.org_number}) with the team {team.name}."
+                f"{organisation.country} {organisation.org_number or 'no number'}) "
+                f"with the team {team.name}."
             )
         )
