@@ -366,6 +366,169 @@ def step_dashboard_sql(args) -> dict:
     return {"seconds": min(times[1:]), "queries": len(statements)}
 
 
+# --- outreach: importing a target list (losen import-list) -----------------------------
+
+
+def _synthetic_fnr(birth: datetime.date, individual: int) -> str | None:
+    """A Test-Norge number (month + 80) for a birth date in 2000-2039, or None."""
+    base = f"{birth.day:02d}{birth.month + 80:02d}{birth.year % 100:02d}{individual:03d}"
+    digits = [int(c) for c in base]
+    k1 = (11 - sum(w * d for w, d in zip((3, 7, 6, 1, 8, 9, 4, 5, 2), digits, strict=True))) % 11
+    if k1 == 10:
+        return None
+    digits.append(k1)
+    k2 = (11 - sum(w * d for w, d in zip((5, 4, 3, 2, 7, 6, 5, 4, 3, 2), digits, strict=True))) % 11
+    if k2 == 10:
+        return None
+    return base + str(k1) + str(k2)
+
+
+def outreach_numbers(count: int) -> list[str]:
+    """`count` distinct synthetic numbers, born 2004-2010 (in OT's target group in 2026)."""
+    numbers: list[str] = []
+    day = datetime.date(2004, 1, 1)
+    while len(numbers) < count:
+        for individual in range(500, 1000):
+            number = _synthetic_fnr(day, individual)
+            if number:
+                numbers.append(number)
+                if len(numbers) == count:
+                    break
+        day += datetime.timedelta(days=1)
+    return numbers
+
+
+LIST_COLUMNS = (
+    "identity_number",
+    "first_name",
+    "last_name",
+    "address",
+    "postal_code",
+    "city",
+    "phone",
+    "email",
+    "school_status",
+)
+
+
+def _list_csv(youths: int) -> Path:
+    """The target list: `youths` rows, the first half already registered (see below)."""
+    path = BENCH_DIR / f"list-{youths}.csv"
+    if not path.exists():
+        numbers = outreach_numbers(youths + youths // 2)[youths // 2 :]
+        rng = random.Random(2)
+        statuses = ["dropped_out", "studiebevis", "never_started", "other"]
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f, delimiter=";")
+            writer.writerow(LIST_COLUMNS)
+            for i, number in enumerate(numbers):
+                writer.writerow(
+                    [
+                        number,
+                        f"Ung{i}",
+                        f"Listesen{i % 997}",
+                        f"Veien {i % 300}",
+                        "0150",
+                        "Oslo",
+                        f"4{i:07d}",
+                        "",
+                        rng.choice(statuses),
+                    ]
+                )
+        tmp.replace(path)
+    return path
+
+
+def step_list_import_orm(args) -> dict:
+    """`losen import-list` of an N-row list into a fresh county with N registered people,
+    half of whom are on the list (so N/2 are matched and N/2 registered)."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from losen.accounts.models import Organisation
+    from losen.lib import crypto
+    from losen.lib.idnumbers import mask_identity_number
+    from losen.people.models import Person
+
+    path = _list_csv(args.youths)
+    name = f"Bench county {datetime.datetime.now():%Y%m%d-%H%M%S}"
+    call_command(
+        "create-organisation",
+        name,
+        kind="county",
+        number=_free_organisation_number(),
+        team="OT",
+        verbosity=0,
+    )
+    organisation = Organisation.objects.get(name=name)
+    existing = outreach_numbers(args.youths)
+    Person.objects.bulk_create(
+        [
+            Person(
+                organisation=organisation,
+                first_name="Registrert",
+                last_name=str(i),
+                birth_date=datetime.date(2000 + int(n[4:6]), int(n[2:4]) - 80, int(n[0:2])),
+                id_number_encrypted=crypto.encrypt(n),
+                id_number_hash=crypto.lookup_hash(n),
+                id_number_kind="fnr",
+                id_number_masked=mask_identity_number(n),
+            )
+            for i, n in enumerate(existing)
+        ],
+        batch_size=2000,
+    )
+    t0 = time.perf_counter()
+    call_command(
+        "import-list",
+        str(path),
+        organisation=name,
+        scheme="ot",
+        date=timezone.localdate().isoformat(),
+        verbosity=0,
+    )
+    seconds = time.perf_counter() - t0
+    people = Person.objects.filter(organisation=organisation).count()
+    return {"seconds": seconds, "rows": args.youths, "registered": people - len(existing)}
+
+
+def step_list_import_sql(args) -> dict:
+    """Bare SQL: the same rows read from the file and inserted with executemany."""
+    from django.db import connection, transaction
+
+    path = _list_csv(args.youths)
+    t0 = time.perf_counter()
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = [tuple(line[c] for c in LIST_COLUMNS) for line in csv.DictReader(f, delimiter=";")]
+    columns = ", ".join(f"{c} varchar(200)" for c in LIST_COLUMNS)
+    insert = (
+        f"INSERT INTO bench_list ({', '.join(LIST_COLUMNS)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(LIST_COLUMNS))})"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE bench_list ({columns})")
+        cursor.executemany(insert, rows)
+        cursor.execute("SELECT COUNT(*) FROM bench_list")
+        count = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_list")
+    return {"seconds": time.perf_counter() - t0, "rows": count}
+
+
+def print_list_import(r: dict) -> None:
+    """The outreach line of the table (steps import-list-orm and import-list-sql)."""
+    a, b = r.get("import-list-orm"), r.get("import-list-sql")
+    if not (a and b):
+        return
+    ratio = a["seconds"] / b["seconds"] if b["seconds"] else float("inf")
+    label = f"import-list, {a['rows']} rows vs {a['rows']} people"
+    print(
+        f"  {label:<40} {a['seconds']:>9.3f} s {b['seconds']:>9.3f} s {ratio:>8.1f}x"
+        f"  {a['maxrss_mb']:>7.0f} MB {b['maxrss_mb']:>7.0f} MB"
+    )
+    print(f"  (import-list: half matched, {a['registered']} registered; SQL: bulk insert only)")
+
+
 STEPS = {
     "results-orm": step_results_orm,
     "results-sql": step_results_sql,
@@ -374,6 +537,7 @@ STEPS = {
     "import-orm": step_import_orm,
     "import-sql": step_import_sql,
 }
+STEPS.update({"import-list-orm": step_list_import_orm, "import-list-sql": step_list_import_sql})
 
 
 def run_step(args) -> None:
@@ -538,6 +702,7 @@ def print_table(title: str, built: str, r: dict, youths: int) -> None:
         f"  (dashboard: {dash['queries']} SQL statements; its bare SQL runs the same "
         "statements through the driver, without Django or Python around them)"
     )
+    print_list_import(r)
     sys.stdout.flush()
 
 

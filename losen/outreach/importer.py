@@ -35,6 +35,7 @@ from losen.audit.actions import do_log_change
 from losen.audit.models import ChangeLog
 from losen.lib import crypto
 from losen.outreach import listfile, rules, statuses
+from losen.outreach.bulk import insert_rows
 from losen.outreach.models import (
     LeaveReason,
     ListImport,
@@ -206,47 +207,49 @@ class _Writer:
     def _write_chunk(self, list_import, chunk, open_entries) -> set[int]:
         org = self.organisation
         hashes = [crypto.lookup_hash(row.number.value) for row in chunk]
-        known = dict(
-            Person.objects.filter(organisation=org, id_number_hash__in=hashes).values_list(
-                "id_number_hash", "id"
-            )
-        )
+        known = self._people_with(hashes)
         new_people = [
             self._person(row, digest)
             for row, digest in zip(chunk, hashes, strict=True)
             if digest not in known
         ]
         if new_people:
-            for person in Person.objects.bulk_create(new_people, batch_size=CHUNK):
-                known[person.id_number_hash] = person.pk
+            insert_rows(Person, new_people)
+            known.update(self._people_with([p["id_number_hash"] for p in new_people]))
             self.summary.people_created += len(new_people)
-            ChangeLog.objects.bulk_create(
-                [
-                    ChangeLog(
-                        at=self.now,
-                        actor=self.actor,
-                        actor_name=self.actor.full_name or self.actor.email,
-                        organisation=org,
-                        action="person.registered_from_list",
-                        object_type=Person._meta.label_lower,
-                        object_id=person.pk,
-                        person_id=person.pk,
-                        changed_fields=["identity_number", "name", "contact_details"],
-                    )
-                    for person in new_people
-                ],
-                batch_size=CHUNK,
+            actor_name = self.actor.full_name or self.actor.email
+            insert_rows(
+                ChangeLog,
+                (
+                    {
+                        "at": self.now,
+                        "actor_id": self.actor.pk,
+                        "actor_name": actor_name,
+                        "organisation_id": org.pk,
+                        "action": "person.registered_from_list",
+                        "object_type": Person._meta.label_lower,
+                        "object_id": known[p["id_number_hash"]],
+                        "person_id": known[p["id_number_hash"]],
+                        "changed_fields": ("contact_details", "identity_number", "name"),
+                    }
+                    for p in new_people
+                ),
             )
-        Follow.objects.bulk_create(
-            [
-                Follow(person_id=known[h], team=self.team, organisation=org, since=self.day)
+        insert_rows(
+            Follow,
+            (
+                {
+                    "person_id": known[h],
+                    "team_id": self.team.pk,
+                    "organisation_id": org.pk,
+                    "since": self.day,
+                }
                 for h in hashes
-            ],
-            batch_size=CHUNK,
+            ),
             ignore_conflicts=True,
         )
-        entries: list[TargetEntry] = []
-        members: list[ListMembership] = []
+        entries: list[dict] = []
+        members: list[dict] = []
         leaving: list[tuple[int, int, datetime.date, str]] = []
         for row, digest in zip(chunk, hashes, strict=True):
             person_id = known[digest]
@@ -274,88 +277,111 @@ class _Writer:
                 continue
             self.summary.new += 1
             entries.append(
-                TargetEntry(
-                    organisation=org,
-                    team=self.team,
-                    scheme=self.scheme,
-                    person_id=person_id,
-                    school_status=row.school_status,
-                    listed_on=self.day,
-                    list_import=list_import,
-                    created_at=self.now,
-                )
+                {
+                    "organisation_id": org.pk,
+                    "team_id": self.team.pk,
+                    "scheme": self.scheme,
+                    "person_id": person_id,
+                    "school_status": row.school_status,
+                    "listed_on": self.day,
+                    "list_import_id": list_import.pk,
+                    "created_at": self.now,
+                }
             )
             members.append(
                 self._member(list_import, None, person_id, MembershipChange.NEW, "", row)
             )
-        created = TargetEntry.objects.bulk_create(entries, batch_size=CHUNK)
-        entry_of = {entry.person_id: entry.pk for entry in created}
-        for member in members:
-            if member.change == MembershipChange.NEW:
-                member.entry_id = entry_of[member.person_id]
-        initial = statuses.INITIAL[self.scheme]
-        StatusChange.objects.bulk_create(
-            [
-                StatusChange(
+        entry_of: dict[int, int] = {}
+        if entries:
+            insert_rows(TargetEntry, entries)
+            # Through the unique index of open entries (organisation, scheme, person).
+            entry_of = dict(
+                TargetEntry.objects.filter(
                     organisation=org,
-                    entry_id=entry.pk,
                     scheme=self.scheme,
-                    code=initial,
-                    code_list_version=statuses.STATUS_LIST_VERSION,
-                    effective_on=self.day,
-                    recorded_at=self.now,
-                    recorded_by=self.actor,
+                    left_on__isnull=True,
+                    person_id__in=[e["person_id"] for e in entries],
                 )
-                for entry in created
-            ],
-            batch_size=CHUNK,
+                .order_by()
+                .values_list("person_id", "id")
+            )
+        for member in members:
+            if member["change"] == MembershipChange.NEW:
+                member["entry_id"] = entry_of[member["person_id"]]
+        initial = statuses.INITIAL[self.scheme]
+        insert_rows(
+            StatusChange,
+            (
+                {
+                    "organisation_id": org.pk,
+                    "entry_id": entry_id,
+                    "scheme": self.scheme,
+                    "code": initial,
+                    "code_list_version": statuses.STATUS_LIST_VERSION,
+                    "effective_on": self.day,
+                    "recorded_at": self.now,
+                    "recorded_by_id": self.actor.pk,
+                }
+                for entry_id in entry_of.values()
+            ),
         )
         for person_id, entry_id, left_on, reason in leaving:
             self._leave(entry_id, left_on, reason)
             members.append(
-                ListMembership(
-                    list_import=list_import,
-                    entry_id=entry_id,
-                    person_id=person_id,
-                    change=MembershipChange.LEFT,
-                    reason=reason,
-                )
+                {
+                    "list_import_id": list_import.pk,
+                    "entry_id": entry_id,
+                    "person_id": person_id,
+                    "change": MembershipChange.LEFT,
+                    "reason": reason,
+                    "line": None,
+                }
             )
-        ListMembership.objects.bulk_create(members, batch_size=CHUNK)
+        insert_rows(ListMembership, members)
         return {known[h] for h in hashes}
 
-    def _person(self, row: listfile.ListRow, digest: str) -> Person:
-        org = self.organisation
-        return Person(
-            organisation=org,
-            first_name=row.first_name,
-            last_name=row.last_name,
-            birth_date=row.birth_date,
-            id_number_encrypted=crypto.encrypt(row.number.value),
-            id_number_hash=digest,
-            id_number_kind=str(row.number.kind),
-            id_number_masked=row.number.masked(),
-            phone=row.phone,
-            email=row.email,
-            address=row.address,
-            postal_code=row.postal_code,
-            city=row.city,
-            municipality=org.name if org.kind == Organisation.Kind.MUNICIPALITY else "",
-            country=org.country,
-            preferred_language="sv" if org.country == "SE" else "nb",
-            created_at=self.now,
-            updated_at=self.now,
+    def _people_with(self, hashes: list[str]) -> dict[str, int]:
+        return dict(
+            # The non-empty condition lets the database use the partial unique index
+            # on (organisation, id_number_hash) instead of reading the organisation.
+            Person.objects.filter(organisation=self.organisation, id_number_hash__in=hashes)
+            .exclude(id_number_hash="")
+            .order_by()
+            .values_list("id_number_hash", "id")
         )
 
-    def _member(self, list_import, entry_id, person_id, change, reason, row) -> ListMembership:
-        return ListMembership(
-            list_import=list_import,
-            entry_id=entry_id,
-            person_id=person_id,
-            change=change,
-            reason=reason,
-            line=row.line,
-        )
+    def _person(self, row: listfile.ListRow, digest: str) -> dict:
+        org = self.organisation
+        return {
+            "organisation_id": org.pk,
+            "first_name": row.first_name,
+            "last_name": row.last_name,
+            "birth_date": row.birth_date,
+            "id_number_encrypted": crypto.encrypt(row.number.value),
+            "id_number_hash": digest,
+            "id_number_kind": str(row.number.kind),
+            "id_number_masked": row.number.masked(),
+            "phone": row.phone,
+            "email": row.email,
+            "address": row.address,
+            "postal_code": row.postal_code,
+            "city": row.city,
+            "municipality": org.name if org.kind == Organisation.Kind.MUNICIPALITY else "",
+            "country": org.country,
+            "preferred_language": "sv" if org.country == "SE" else "nb",
+            "created_at": self.now,
+            "updated_at": self.now,
+        }
+
+    def _member(self, list_import, entry_id, person_id, change, reason, row) -> dict:
+        return {
+            "list_import_id": list_import.pk,
+            "entry_id": entry_id,
+            "person_id": person_id,
+            "change": change,
+            "reason": reason,
+            "line": row.line,
+        }
 
     def _left_on(self, row: listfile.ListRow, listed_on: datetime.date) -> datetime.date:
         ended = rules.age_window_ended_on(self.scheme, row.birth_date, listed_on, self.day)
@@ -390,13 +416,14 @@ class _Writer:
                 left_on, reason = self.day, LeaveReason.NOT_ON_LIST
             by_outcome.setdefault((left_on, reason), []).append(entry_id)
             members.append(
-                ListMembership(
-                    list_import=list_import,
-                    entry_id=entry_id,
-                    person_id=person_id,
-                    change=MembershipChange.LEFT,
-                    reason=reason,
-                )
+                {
+                    "list_import_id": list_import.pk,
+                    "entry_id": entry_id,
+                    "person_id": person_id,
+                    "change": MembershipChange.LEFT,
+                    "reason": reason,
+                    "line": None,
+                }
             )
             self.summary.left += 1
             self.summary.left_reasons[reason] += 1
@@ -405,4 +432,4 @@ class _Writer:
                 TargetEntry.objects.filter(
                     pk__in=entry_ids[start : start + CHUNK], left_on__isnull=True
                 ).update(left_on=left_on, left_reason=reason, left_recorded_at=self.now)
-        ListMembership.objects.bulk_create(members, batch_size=CHUNK)
+        insert_rows(ListMembership, members)

@@ -153,6 +153,7 @@ def is_eligible(
     return rule.age_eligible(birth_date, day)
 
 
+@lru_cache(maxsize=65536)
 def ineligibility_reason(
     scheme: str, birth_date: datetime.date, day: datetime.date, school_status: str = ""
 ) -> str:

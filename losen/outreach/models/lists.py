@@ -80,11 +80,17 @@ class TargetEntry(models.Model):
 
     The ladder's progress is kept here (`step_index`, `last_attempt_on`) so the daily
     queue is one query; the attempts themselves are ContactAttempt rows.
+
+    A list import writes many of these at once, so foreign keys that the composite
+    indexes below already lead with (or that nothing looks up by) have no index of their
+    own: every index is written for every row.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team")
+        Team, on_delete=models.PROTECT, related_name="+", verbose_name=_("team"), db_index=False
     )
     scheme = models.CharField(_("scheme"), max_length=3, choices=Scheme.choices)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="target_entries")
@@ -92,7 +98,9 @@ class TargetEntry(models.Model):
         _("school status"), max_length=30, choices=SchoolStatus.choices
     )
     listed_on = models.DateField(_("on the list from"))
-    list_import = models.ForeignKey(ListImport, on_delete=models.PROTECT, related_name="+")
+    list_import = models.ForeignKey(
+        ListImport, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -100,6 +108,7 @@ class TargetEntry(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("assigned to"),
+        db_index=False,
     )
     # The next step of the ladder (an index into the ladder's steps; past the end when
     # every step has been tried) and the day of the last unanswered attempt.
@@ -109,7 +118,12 @@ class TargetEntry(models.Model):
     reached_on = models.DateField(_("contact made"), null=True, blank=True)
     # The case opened when the person was referred from outreach (turned into a referral).
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     left_on = models.DateField(_("left the list"), null=True, blank=True)
     left_reason = models.CharField(
@@ -149,7 +163,10 @@ class MembershipChange(models.TextChoices):
 class ListMembership(models.Model):
     """What one import said about one person: new, still there, left (and why)."""
 
-    list_import = models.ForeignKey(ListImport, on_delete=models.CASCADE, related_name="members")
+    # Indexed by listmembership_import_change (list_import leads it).
+    list_import = models.ForeignKey(
+        ListImport, on_delete=models.CASCADE, related_name="members", db_index=False
+    )
     entry = models.ForeignKey(
         TargetEntry, on_delete=models.CASCADE, null=True, related_name="memberships"
     )
@@ -178,15 +195,20 @@ class StatusChange(models.Model):
     so it can be made again later and give the same figures.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    entry = models.ForeignKey(TargetEntry, on_delete=models.PROTECT, related_name="statuses")
+    # Indexed by the composite indexes below (each leads with one of them).
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    entry = models.ForeignKey(
+        TargetEntry, on_delete=models.PROTECT, related_name="statuses", db_index=False
+    )
     scheme = models.CharField(max_length=3, choices=Scheme.choices)
     code = models.CharField(_("status"), max_length=10)
     code_list_version = models.CharField(max_length=10)
     effective_on = models.DateField(_("from"))
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )
 
     class Meta:
