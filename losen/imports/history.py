@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -63,6 +63,7 @@ from losen.audit.models import ChangeLog
 from losen.cases.models import Case, CaseEvent, CaseState, EventKind, Referral
 from losen.imports.models import ImportedCase
 from losen.imports.rows import FileProblem, HistoryRow, Outcome, RowError, check_rows, read_rows
+from losen.lib.bulk import insert_rows
 from losen.lib.dates import add_months
 from losen.outcomes import codes
 from losen.outcomes.models import FOLLOW_UP_MONTHS, ExitOutcome, FollowUp
@@ -236,7 +237,12 @@ def do_import_history(
 
 
 class _Writer:
-    """Writes a batch of checked rows with bulk_create, parents before children."""
+    """Writes a batch of checked rows, parents before children (losen.lib.bulk).
+
+    The people's and cases' keys are read back once per batch: the people by their
+    `person_ref` (their last name) among those made after the batch's first key, the
+    cases by person, the exits by case.
+    """
 
     def __init__(self, actor, organisation, team, measures, file_name, summary):
         self.actor = actor
@@ -252,170 +258,192 @@ class _Writer:
 
     def write(self, rows: list[HistoryRow]) -> None:
         org = self.organisation
-        people = Person.objects.bulk_create(
-            [
-                Person(
-                    organisation=org,
-                    first_name=IMPORTED_FIRST_NAME,
-                    last_name=row.person_ref,
-                    birth_date=row.birth_date,
-                    country=org.country,
-                    preferred_language="sv" if org.country == "SE" else "nb",
-                )
+        common = {"organisation_id": org.pk}
+        made_by = {"created_by_id": self.actor.pk}
+        before = Person.objects.aggregate(last=Max("pk"))["last"] or 0
+        insert_rows(
+            Person,
+            (
+                {
+                    **common,
+                    "first_name": IMPORTED_FIRST_NAME,
+                    "last_name": row.person_ref,
+                    "birth_date": row.birth_date,
+                    "country": org.country,
+                    "preferred_language": "sv" if org.country == "SE" else "nb",
+                }
                 for row in rows
-            ],
-            batch_size=BATCH,
+            ),
         )
-        cases = Case.objects.bulk_create(
-            [
-                Case(
-                    organisation=org,
-                    team=self.team,
-                    person=person,
-                    state=_state(row),
-                    opened_on=row.referral_date,
-                    ended_on=row.exit_date,
-                )
+        person_of = dict(
+            Person.objects.filter(
+                organisation=org,
+                pk__gt=before,
+                first_name=IMPORTED_FIRST_NAME,
+                last_name__in=[row.person_ref for row in rows],
+            ).values_list("last_name", "pk")
+        )
+        people = [person_of[row.person_ref] for row in rows]
+        insert_rows(
+            Case,
+            (
+                {
+                    **common,
+                    "team_id": self.team.pk,
+                    "person_id": person,
+                    "state": _state(row),
+                    "opened_on": row.referral_date,
+                    "ended_on": row.exit_date,
+                }
                 for row, person in zip(rows, people, strict=True)
-            ],
-            batch_size=BATCH,
+            ),
         )
+        case_of = dict(
+            Case.objects.filter(organisation=org, person_id__in=people).values_list(
+                "person_id", "pk"
+            )
+        )
+        cases = [case_of[person] for person in people]
         follows, referrals, enrolments, events, exits = [], [], [], [], []
-        for row, case in zip(rows, cases, strict=True):
+        exit_rows: dict[int, HistoryRow] = {}
+        for row, person, case in zip(rows, people, cases, strict=True):
+            where = self._where(row)
             follows.append(
-                Follow(
-                    person=case.person, team=self.team, organisation=org, since=row.referral_date
-                )
+                {**common, "person_id": person, "team_id": self.team.pk, "since": row.referral_date}
             )
             referrals.append(
-                Referral(
-                    organisation=org,
-                    team=self.team,
-                    person=case.person,
-                    case=case,
-                    source=row.source,
-                    reason=self._where(row),
-                    referred_on=row.referral_date,
-                    created_by=self.actor,
-                )
+                {
+                    **common,
+                    **made_by,
+                    "team_id": self.team.pk,
+                    "person_id": person,
+                    "case_id": case,
+                    "source": row.source,
+                    "reason": where,
+                    "referred_on": row.referral_date,
+                }
             )
             measure = self.measures.get(row.measure.casefold()) if row.measure else None
             if row.start_date and measure is not None:
                 enrolments.append(
-                    Enrolment(
-                        organisation=org,
-                        case=case,
-                        measure=measure,
-                        status=Enrolment.Status.ENDED if row.exit_date else Enrolment.Status.ACTIVE,
-                        start_on=row.start_date,
-                        planned_end_on=(
+                    {
+                        **common,
+                        **made_by,
+                        "case_id": case,
+                        "measure_id": measure.pk,
+                        "status": Enrolment.Status.ENDED
+                        if row.exit_date
+                        else Enrolment.Status.ACTIVE,
+                        "start_on": row.start_date,
+                        "planned_end_on": (
                             row.start_date + datetime.timedelta(weeks=measure.planned_weeks)
                             if measure.planned_weeks
                             else None
                         ),
-                        end_on=row.exit_date,
-                        end_reason=Enrolment.EndReason.CASE_ENDED if row.exit_date else "",
-                        created_by=self.actor,
-                    )
+                        "end_on": row.exit_date,
+                        "end_reason": Enrolment.EndReason.CASE_ENDED if row.exit_date else "",
+                    }
                 )
             events += [
-                CaseEvent(
-                    organisation=org,
-                    case=case,
-                    person=case.person,
-                    kind=kind,
-                    effective_on=day,
-                    recorded_at=self.now,
-                    recorded_by=self.actor,
-                    data=data,
-                    note=self._where(row),
-                )
+                {
+                    **common,
+                    "case_id": case,
+                    "person_id": person,
+                    "kind": kind,
+                    "effective_on": day,
+                    "recorded_at": self.now,
+                    "recorded_by_id": self.actor.pk,
+                    "data": data,
+                    "note": where,
+                }
                 for kind, day, data in _events(row, measure.name if measure else row.measure)
             ]
             if row.exit_date and row.exit_outcome:
+                exit_rows[case] = row
                 exits.append(
-                    ExitOutcome(
-                        organisation=org,
-                        case=case,
-                        exited_on=row.exit_date,
-                        code=row.exit_outcome.code,
-                        top_code=codes.get(row.exit_outcome.code).top,
-                        note=_default_note(row.exit_outcome),
-                        recorded_by=self.actor,
-                    )
+                    {
+                        **common,
+                        "case_id": case,
+                        "exited_on": row.exit_date,
+                        "code": row.exit_outcome.code,
+                        "top_code": codes.get(row.exit_outcome.code).top,
+                        "note": _default_note(row.exit_outcome),
+                        "recorded_by_id": self.actor.pk,
+                    }
                 )
-        Follow.objects.bulk_create(follows, batch_size=BATCH)
-        Referral.objects.bulk_create(referrals, batch_size=BATCH)
-        Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
-        # CaseEvent.save refuses updates; bulk_create inserts only.
-        CaseEvent.objects.bulk_create(events, batch_size=BATCH)
-        ExitOutcome.objects.bulk_create(exits, batch_size=BATCH)
-        FollowUp.objects.bulk_create(self._follow_ups(rows, cases, exits), batch_size=BATCH)
-        ImportedCase.objects.bulk_create(
-            [
-                ImportedCase(
-                    organisation=org,
-                    person_ref=row.person_ref,
-                    person=case.person,
-                    case=case,
-                    row_digest=row.digest,
-                    source_file_name=self.file_name[:255],
-                    source_line=row.line,
-                    imported_at=self.now,
-                )
-                for row, case in zip(rows, cases, strict=True)
-            ],
-            batch_size=BATCH,
+        insert_rows(Follow, follows)
+        insert_rows(Referral, referrals)
+        insert_rows(Enrolment, enrolments)
+        insert_rows(CaseEvent, events)  # insert only: the events stay append-only
+        insert_rows(ExitOutcome, exits)
+        exit_of = dict(
+            ExitOutcome.objects.filter(case_id__in=list(exit_rows)).values_list("case_id", "pk")
         )
-        ChangeLog.objects.bulk_create(
-            [
-                ChangeLog(
-                    at=self.now,
-                    actor=self.actor,
-                    actor_name=self.actor.full_name or self.actor.email,
-                    organisation=org,
-                    action="import_history_case",
-                    object_type=Case._meta.label_lower,
-                    object_id=case.pk,
-                    person_id=case.person_id,
-                )
-                for case in cases
-            ],
-            batch_size=BATCH,
+        insert_rows(FollowUp, self._follow_ups(exit_rows, exit_of))
+        insert_rows(
+            ImportedCase,
+            (
+                {
+                    **common,
+                    "person_ref": row.person_ref,
+                    "person_id": person,
+                    "case_id": case,
+                    "row_digest": row.digest,
+                    "source_file_name": self.file_name[:255],
+                    "source_line": row.line,
+                    "imported_at": self.now,
+                }
+                for row, person, case in zip(rows, people, cases, strict=True)
+            ),
+        )
+        actor_name = self.actor.full_name or self.actor.email
+        insert_rows(
+            ChangeLog,
+            (
+                {
+                    **common,
+                    "at": self.now,
+                    "actor_id": self.actor.pk,
+                    "actor_name": actor_name,
+                    "action": "import_history_case",
+                    "object_type": Case._meta.label_lower,
+                    "object_id": case,
+                    "person_id": person,
+                }
+                for person, case in zip(people, cases, strict=True)
+            ),
         )
         self.summary.people_created += len(people)
         self.summary.cases_created += len(cases)
         self.summary.events_created += len(events)
         self.summary.exits_created += len(exits)
 
-    def _follow_ups(self, rows, cases, exits) -> list[FollowUp]:
-        exit_of_case = {exit_row.case_id: exit_row for exit_row in exits}
-        follow_ups = []
-        for row, case in zip(rows, cases, strict=True):
-            exit_row = exit_of_case.get(case.pk)
-            if exit_row is None:
-                continue
+    def _follow_ups(self, exit_rows: dict[int, HistoryRow], exit_of: dict[int, int]):
+        for case, row in exit_rows.items():
             given = {value.months: value for value in row.follow_ups}
             for months in FOLLOW_UP_MONTHS:
-                follow_up = FollowUp(
-                    organisation=self.organisation,
-                    case=case,
-                    exit=exit_row,
-                    months=months,
-                    due_on=add_months(exit_row.exited_on, months),
-                )
+                follow_up = {
+                    "organisation_id": self.organisation.pk,
+                    "case_id": case,
+                    "exit_id": exit_of[case],
+                    "months": months,
+                    "due_on": add_months(row.exit_date, months),
+                }
                 value = given.get(months)
                 if value is not None:
-                    follow_up.registered_on = value.due_on
-                    follow_up.reached = value.reached
-                    follow_up.registered_by = self.actor
+                    follow_up.update(
+                        registered_on=value.due_on,
+                        reached=value.reached,
+                        registered_by_id=self.actor.pk,
+                    )
                     if value.outcome:
-                        follow_up.code = value.outcome.code
-                        follow_up.top_code = codes.get(value.outcome.code).top
-                        follow_up.code_list_version = codes.CODE_LIST_VERSION
-                        follow_up.note = _default_note(value.outcome)
-                follow_ups.append(follow_up)
-        return follow_ups
+                        follow_up.update(
+                            code=value.outcome.code,
+                            top_code=codes.get(value.outcome.code).top,
+                            code_list_version=codes.CODE_LIST_VERSION,
+                            note=_default_note(value.outcome),
+                        )
+                yield follow_up
 
 
 def _state(row: HistoryRow) -> str:
