@@ -46,6 +46,7 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
         "retention_days": settings.LOSEN_JOB_RETENTION_DAYS,
     }
     if request.htmx and not request.htmx.boosted:
+        request.session_read_only = True  # polled every second (losen.web.middleware)
         return render(request, "jobs/_progress.html", {**context, "announce": True})
     return render(request, "jobs/job_detail.html", context)
 

@@ -9,6 +9,7 @@ Swedish if the browser prefers Swedish to Norwegian, then Norwegian Bokmål.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -35,3 +36,17 @@ class NorwegianFirstLocaleMiddleware(LocaleMiddleware):
         language = language_for(request)
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a request marked `session_read_only` writes no session.
+
+    Sessions are saved on every request (idle expiry). A progress bar polled every
+    second would then write the session table every second; on SQLite that write waits
+    for, and fails behind, the long import whose progress it shows.
+    """
+
+    def process_response(self, request, response):
+        if getattr(request, "session_read_only", False):
+            return response
+        return super().process_response(request, response)

@@ -6,6 +6,7 @@ import datetime
 import os
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -86,6 +87,21 @@ def test_the_progress_part_polls_every_second_until_the_job_has_ended(client, co
     part = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "hx-trigger" not in part
     assert shown("The job is done.") in part  # told to screen readers once, at the end
+
+
+def test_polling_the_progress_writes_no_session_but_opening_the_page_does(client, coordinator):
+    job = Job.objects.create(
+        kind="export", title="Eksport", owner=coordinator, status=Job.Status.QUEUED
+    )
+    client.force_login(coordinator)
+    url = reverse("jobs:detail", args=[job.pk])
+    key = client.session.session_key
+    soon = timezone.now() + datetime.timedelta(minutes=1)
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+    client.get(url, headers={"HX-Request": "true"})
+    assert Session.objects.get(session_key=key).expire_date == soon  # the poll wrote nothing
+    assert client.get(url).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date > soon  # the page saved it
 
 
 def test_an_outsider_gets_404_on_someone_elses_job(
