@@ -276,8 +276,7 @@ def tables_for(board: Dashboard) -> dict[str, Table]:
 
 
 def _days(value: float) -> str:
-    text = number_format(round(value, 1), decimal_pos=1 if value % 1 else 0, use_l10n=True)
-    return text
+    return number_format(round(value, 1), decimal_pos=1 if value % 1 else 0, use_l10n=True)
 
 
 def display_cell(value: Any) -> str:

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from losen.cases.svg import Series, line_chart
 from losen.lib.exporters import csv_response, pdf_response, xlsx_response
-from losen.lib.suppression import configured_threshold, display
+from losen.lib.suppression import configured_threshold
 from losen.programs.queries import can_see_costs
 from losen.reports import comparisons
 from losen.reports.dashboard import Dashboard, build_dashboard, dashboard_access
@@ -32,17 +31,6 @@ from losen.reports.tables import (
 
 FLOW_SERIES = ("referred", "started", "active_end_of_month", "exited")
 EXIT_SERIES = ("cumulative_exited", "cumulative_exit_work", "cumulative_exit_education")
-
-
-def shown(value: Any) -> str:
-    """A count or amount as shown: hidden values read as "–"."""
-    if isinstance(value, Decimal):
-        return number_format(value, use_l10n=True, force_grouping=True)
-    return display(value)
-
-
-def percent(fraction: float | None) -> str:
-    return display(None) if fraction is None else f"{round(fraction * 100)} %"
 
 
 def _board(request: HttpRequest) -> tuple[DashboardForm, Dashboard | None]:
