@@ -19,10 +19,10 @@ Python does not grow with the number of cases:
 - `times`: cases per (milestone, month of the milestone, days since the referral) for
   the milestones inside the period, the input of the medians and quartiles.
 
-One SQL statement does the counting (window functions and a common table expression,
-on SQLite and PostgreSQL alike). Cases with a corrected milestone event are left out of
-it and worked out here from their events: corrections are rare, and doing them in SQL
-would cost every case a correlated look-up.
+One SQL statement does the counting (window functions and common table expressions, on
+SQLite and PostgreSQL alike). Cases with a corrected milestone event are left out of it
+(it names them) and worked out here from their events: corrections are rare, and doing
+them in SQL would cost every case a correlated look-up.
 """
 
 from __future__ import annotations
@@ -85,7 +85,10 @@ def _month(value: str | datetime.date | None) -> Month | None:
     return datetime.date(int(value[:4]), int(value[5:7]), 1)
 
 
-def _sql(*, vendor: str, team: bool, measure: bool) -> str:
+FLOW_KINDS = (EventKind.REFERRED, EventKind.ENROLMENT_STARTED, EventKind.EXIT)
+
+
+def _sql(*, vendor: str, team: bool, measure: bool, times: bool) -> str:
     events = CaseEvent._meta.db_table
     cases = Case._meta.db_table
     enrolments = Enrolment._meta.db_table
@@ -98,29 +101,49 @@ def _sql(*, vendor: str, team: bool, measure: bool) -> str:
         days = "CAST(julianday({1}) - julianday({0}) AS INTEGER)"
         top = "json_extract(e.data, '$.top_code')"
     kinds = ", ".join(f"'{k}'" for k in KINDS)
+    # Without the times, the first contact is not needed: fewer events to read.
+    scoped_kinds = kinds if times else ", ".join(f"'{k}'" for k in FLOW_KINDS)
     contact_kinds = ", ".join(f"'{k}'" for k in CONTACT_KINDS)
     narrowing = ""
     if team:
-        narrowing += f" AND e.case_id IN (SELECT id FROM {cases} WHERE team_id = %(team)s)"  # noqa: S608
+        narrowing += f" AND {{case}} IN (SELECT id FROM {cases} WHERE team_id = %(team)s)"  # noqa: S608
     if measure:
         narrowing += (
-            f" AND e.case_id IN (SELECT case_id FROM {enrolments} WHERE measure_id = %(measure)s)"  # noqa: S608
+            f" AND {{case}} IN (SELECT case_id FROM {enrolments} WHERE measure_id = %(measure)s)"  # noqa: S608
         )
     in_period = "BETWEEN %(start)s AND %(end)s"
+    times_part = (
+        f"""UNION ALL
+SELECT '{CONTACT}', {month.format("contacted_on")}, NULL, NULL, NULL,
+       {days.format("referred_on", "contacted_on")}, COUNT(*)
+FROM cases WHERE contacted_on {in_period} AND referred_on <= contacted_on GROUP BY 2, 6
+UNION ALL
+SELECT '{START}', {month.format("started_on")}, NULL, NULL, NULL,
+       {days.format("referred_on", "started_on")}, COUNT(*)
+FROM cases WHERE started_on {in_period} AND referred_on <= started_on GROUP BY 2, 6
+UNION ALL
+SELECT '{EXIT}', {month.format("exited_on")}, NULL, NULL, NULL,
+       {days.format("referred_on", "exited_on")}, COUNT(*)
+FROM cases WHERE exited_on {in_period} AND referred_on <= exited_on GROUP BY 2, 6
+"""  # noqa: S608
+        if times
+        else ""
+    )
     # Built from constants only (table names, event kinds); every value is a parameter.
     return f"""
-WITH scoped AS (
+WITH corrected AS (
+    SELECT DISTINCT t.case_id FROM {events} c JOIN {events} t ON t.id = c.corrects_id
+    WHERE c.corrects_id IS NOT NULL AND t.organisation_id = %(org)s
+      AND t.kind IN ({kinds}){narrowing.format(case="t.case_id")}
+),
+scoped AS (
     SELECT e.case_id, e.kind, e.effective_on, e.recorded_at, e.id,
            CASE WHEN e.kind = 'exit' THEN {top} END AS top
     FROM {events} e
     WHERE e.organisation_id = %(org)s
-      AND e.kind IN ({kinds})
-      AND e.corrects_id IS NULL{narrowing}
-      AND e.case_id NOT IN (
-          SELECT t.case_id FROM {events} c JOIN {events} t ON t.id = c.corrects_id
-          WHERE c.corrects_id IS NOT NULL AND t.organisation_id = %(org)s
-            AND t.kind IN ({kinds})
-      )
+      AND e.kind IN ({scoped_kinds})
+      AND e.corrects_id IS NULL{narrowing.format(case="e.case_id")}
+      AND e.case_id NOT IN (SELECT case_id FROM corrected)
 ),
 per_case AS (
     SELECT case_id,
@@ -141,35 +164,13 @@ cases AS (
 SELECT 'flow', {month.format("referred_on")}, {month.format("started_on")},
        {month.format("exited_on")}, top, NULL, COUNT(*)
 FROM cases GROUP BY 2, 3, 4, 5
-UNION ALL
-SELECT '{CONTACT}', {month.format("contacted_on")}, NULL, NULL, NULL,
-       {days.format("referred_on", "contacted_on")}, COUNT(*)
-FROM cases WHERE contacted_on {in_period} AND referred_on <= contacted_on GROUP BY 2, 6
-UNION ALL
-SELECT '{START}', {month.format("started_on")}, NULL, NULL, NULL,
-       {days.format("referred_on", "started_on")}, COUNT(*)
-FROM cases WHERE started_on {in_period} AND referred_on <= started_on GROUP BY 2, 6
-UNION ALL
-SELECT '{EXIT}', {month.format("exited_on")}, NULL, NULL, NULL,
-       {days.format("referred_on", "exited_on")}, COUNT(*)
-FROM cases WHERE exited_on {in_period} AND referred_on <= exited_on GROUP BY 2, 6
+{times_part}UNION ALL
+SELECT 'corrected', NULL, NULL, NULL, NULL, case_id, NULL FROM corrected
 """  # noqa: S608
 
 
-def _corrected_cases(
-    *, organisation_id: int, team_id: int | None, measure_id: int | None
-) -> Iterable[_Case]:
+def _corrected_cases(*, organisation_id: int, case_ids: list[int]) -> Iterable[_Case]:
     """The cases the SQL leaves out (a milestone event corrected), worked out here."""
-    corrected = CaseEvent.objects.filter(
-        organisation_id=organisation_id,
-        corrects__isnull=False,
-        corrects__kind__in=KINDS,
-    )
-    if team_id is not None:
-        corrected = corrected.filter(case__team_id=team_id)
-    if measure_id is not None:
-        corrected = corrected.filter(case__enrolments__measure_id=measure_id)
-    case_ids = set(corrected.values_list("corrects__case_id", flat=True))
     if not case_ids:
         return []
     originals = list(
@@ -214,26 +215,36 @@ def case_milestones(
     end: datetime.date,
     team_id: int | None = None,
     measure_id: int | None = None,
+    with_times: bool = True,
 ) -> Milestones:
-    """The organisation's cases (a team's, or those with an enrolment in a measure)."""
+    """The organisation's cases (a team's, or those with an enrolment in a measure).
+
+    `with_times=False` counts the flow only (`times` stays empty), reading fewer events.
+    """
     params = {"org": organisation_id, "team": team_id, "measure": measure_id}
     params.update(start=start, end=end)
-    sql = _sql(vendor=connection.vendor, team=team_id is not None, measure=measure_id is not None)
+    sql = _sql(
+        vendor=connection.vendor,
+        team=team_id is not None,
+        measure=measure_id is not None,
+        times=with_times,
+    )
     found = Milestones()
+    corrected = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for what, month_a, month_b, month_c, top, days, count in cursor.fetchall():
-            if what == "flow":
+            if what == "corrected":
+                corrected.append(days)  # the case's id
+            elif what == "flow":
                 found.flow[_month(month_a), _month(month_b), _month(month_c), top] += count
             else:
                 found.times[what, _month(month_a), int(days)] += count
-    for case in _corrected_cases(
-        organisation_id=organisation_id, team_id=team_id, measure_id=measure_id
-    ):
+    for case in _corrected_cases(organisation_id=organisation_id, case_ids=corrected):
         found.flow[
             _month(case.referred_on), _month(case.started_on), _month(case.exited_on), case.exit_top
         ] += 1
-        if case.referred_on is None:
+        if case.referred_on is None or not with_times:
             continue
         timed = ((CONTACT, case.contacted_on), (START, case.started_on), (EXIT, case.exited_on))
         for what, day in timed:

@@ -105,6 +105,7 @@ def monthly_results(
             end=end,
             team_id=team_id,
             measure_id=measure_id,
+            with_times=False,
         )
     months = months_between(start, end)
     in_range = set(months)
