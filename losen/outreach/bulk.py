@@ -17,6 +17,8 @@ from typing import Any
 from django.db import connection, models
 from django.db.models.constants import OnConflict
 
+MAX_ROWS_PER_STATEMENT = 2000
+MAX_PARAMETERS = 65535
 # Field types whose values the driver cannot take as they are.
 _PREPARED = (models.DateTimeField, models.DateField, models.JSONField, models.DecimalField)
 
@@ -62,7 +64,19 @@ def insert_rows(
                     value = field.get_db_prep_save(value, connection)
             values.append(value)
         params.append(values)
-    if params:
-        with connection.cursor() as cursor:
+    if not params:
+        return 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # In-process: executemany is the fastest way in.
             cursor.executemany(sql, params)
+        else:
+            # Over the network: one statement for many rows (as bulk_create does), in
+            # batches that keep under PostgreSQL's 65,535 parameters.
+            batch = max(1, min(MAX_ROWS_PER_STATEMENT, MAX_PARAMETERS // len(fields)))
+            head, _, tail = sql.partition(f"VALUES ({placeholders})")
+            for start in range(0, len(params), batch):
+                part = params[start : start + batch]
+                values = ", ".join([f"({placeholders})"] * len(part))
+                cursor.execute(f"{head}VALUES {values}{tail}", [v for row in part for v in row])
     return len(params)

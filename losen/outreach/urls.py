@@ -1,11 +1,14 @@
 from django.urls import path
 
-from losen.outreach import views, views_kaa, views_lists
+from losen.outreach import views, views_dashboard, views_exports, views_kaa, views_lists
 
 app_name = "outreach"
 
 urlpatterns = [
     path("", views.queue_view, name="queue"),
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+    path("exports/", views_exports.export_index, name="exports"),
+    path("exports/<int:export_id>/file.csv", views_exports.export_download, name="export_download"),
     path("lists/", views_lists.list_index, name="lists"),
     path("lists/import/", views_lists.list_upload, name="upload"),
     path("lists/<int:list_id>/", views_lists.list_detail, name="list"),

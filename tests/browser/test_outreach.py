@@ -80,3 +80,7 @@ def test_a_coordinator_works_the_outreach_queue(live_server, page: Page, check, 
     page.goto(base + "/outreach/lists/import/")
     expect(page.locator("#list-upload")).to_be_visible()
     check(page)
+
+    page.goto(base + "/outreach/dashboard/")
+    expect(page.locator("#outreach-dashboard")).to_be_visible()
+    check(page)

@@ -1,5 +1,6 @@
 """Outreach: target lists and their people, the contact ladder, statuses, the KAA register."""
 
+from losen.outreach.models.exports import StatutoryExport
 from losen.outreach.models.kaa import KaaMeasure, KaaMeasureVersion, KaaRecord
 from losen.outreach.models.ladder import ContactAttempt, LadderConfig, Notice
 from losen.outreach.models.lists import (
@@ -27,5 +28,6 @@ __all__ = [
     "SchoolStatus",
     "Scheme",
     "StatusChange",
+    "StatutoryExport",
     "TargetEntry",
 ]

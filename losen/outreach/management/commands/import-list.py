@@ -66,6 +66,8 @@ class Command(BaseCommand):
             for error in refused.errors:
                 self.stderr.write(f"{path.name}: {error}")
             raise CommandError(str(refused)) from None
+        if options["verbosity"] < 1:
+            return
         if summary.already_imported:
             self.stdout.write(
                 f"This list ({summary.rows} rows, received {received_on}) was imported "

@@ -34,8 +34,16 @@ class Command(BaseCommand):
         q.add_argument("--date", help="the day (default: today)")
         q.add_argument("--format", choices=["csv"], default="csv")
         q.add_argument("--team", help="only this team's lists")
+        e = sub.add_parser("export", help="a statutory export for a half-year (replaces)")
+        e.add_argument("--organisation", required=True, help="name or number")
+        e.add_argument("--layout", required=True, help="layout@version, see losen/outreach/layouts")
+        e.add_argument("--period", required=True, help="the half-year, e.g. 2026H1")
+        e.add_argument("--output", required=True, help="the file to write")
 
     def handle(self, *args, **options) -> None:
+        if options["report"] == "export":
+            self._export(options)
+            return
         try:
             organisation = find_organisation(options["organisation"])
             team = find_team(organisation, options["team"]) if options["team"] else None
@@ -65,3 +73,31 @@ class Command(BaseCommand):
                 ]
             )
         sys.stdout.flush()
+
+    def _export(self, options) -> None:
+        from pathlib import Path
+
+        from losen.outreach import importer, statutory
+
+        try:
+            organisation = find_organisation(options["organisation"])
+        except LookupRefused as refused:
+            raise CommandError(str(refused)) from None
+        layout = statutory.layouts().get(options["layout"])
+        if layout is None:
+            known = ", ".join(sorted(statutory.layouts()))
+            raise CommandError(f"No layout {options['layout']!r} (layouts: {known}).")
+        try:
+            export = statutory.do_make_statutory_export(
+                importer.list_import_user(), organisation, layout, options["period"]
+            )
+        except statutory.ExportRefused as refused:
+            for problem in refused.problems:
+                self.stderr.write(problem)
+            raise CommandError(str(refused)) from None
+        Path(options["output"]).write_bytes(statutory.content_of(export))
+        note = " It carries personnummer: keep it safe." if export.contains_identity_numbers else ""
+        self.stdout.write(
+            f"{export.rows} rows for {export.period} (cut-off {export.cutoff}) written to "
+            f"{options['output']}.{note}"
+        )

@@ -1,0 +1,147 @@
+"""Statutory exports: layouts as data, checks first, the same half-year replaced."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from losen.audit.models import AccessLog
+from losen.outreach import actions, statutory
+from losen.outreach.models import StatutoryExport, TargetEntry
+from losen.outreach.tests.conftest import swedish_pnr
+
+KAA = "scb-kaa-example@2026.1"
+OT = "udir-ot-status-counts@2026.1"
+
+
+@pytest.fixture
+def kaa_people(import_kaa):
+    births = [datetime.date(2008, 1, 5), datetime.date(2007, 6, 1), datetime.date(2009, 3, 3)]
+    import_kaa(
+        [
+            {"identity_number": swedish_pnr(b, i), "first_name": f"U{i}", "last_name": "Berg"}
+            for i, b in enumerate(births)
+        ],
+        received_on=datetime.date(2026, 1, 20),
+    )
+    return births
+
+
+def test_the_layouts_are_versioned_data_files_with_a_documented_example():
+    layout = statutory.layouts()[KAA]
+    assert layout.example and layout.contains_identity_numbers
+    assert layout.cutoff("2026H1") == datetime.date(2026, 2, 15)
+    assert statutory.layouts()[OT].cutoff("2026H2") == datetime.date(2026, 6, 15)
+
+
+def test_the_kaa_file_carries_personnummer_and_codes_from_the_layout(
+    kaa_people, swedish_municipality, kaa_coordinator
+):
+    entry = TargetEntry.objects.get(person__first_name="U0")
+    actions.do_set_status(
+        kaa_coordinator, entry, code="studies", effective_on=datetime.date(2026, 2, 1)
+    )
+    export = statutory.do_make_statutory_export(
+        kaa_coordinator, swedish_municipality, statutory.layouts()[KAA], "2026H1"
+    )
+    lines = statutory.content_of(export).decode().splitlines()
+    assert lines[0].startswith("organisationsnummer;period;personnummer;sysselsattning")
+    assert len(lines) == 4
+    row = next(line for line in lines if swedish_pnr(kaa_people[0], 0) in line)
+    assert row.split(";")[3] == "1"  # studies
+    assert export.rows == 3 and export.contains_identity_numbers
+
+
+def test_a_new_export_for_the_same_half_year_replaces_the_old_one(
+    kaa_people, swedish_municipality, kaa_coordinator
+):
+    layout = statutory.layouts()[KAA]
+    first = statutory.do_make_statutory_export(
+        kaa_coordinator, swedish_municipality, layout, "2026H1"
+    )
+    again = statutory.do_make_statutory_export(
+        kaa_coordinator, swedish_municipality, layout, "2026H1"
+    )
+    assert StatutoryExport.objects.count() == 1
+    assert again.pk == first.pk and again.replaced == 1
+
+
+def test_a_value_without_a_code_in_the_layout_refuses_the_export(
+    kaa_people, swedish_municipality, kaa_coordinator, monkeypatch
+):
+    layout = statutory.layouts()[KAA]
+    columns = tuple(
+        {**c, "codes": {"unknown": "9"}} if c["source"] == "status" else c for c in layout.columns
+    )
+    narrowed = statutory.Layout(**{**layout.__dict__, "columns": columns})
+    entry = TargetEntry.objects.first()
+    actions.do_set_status(
+        kaa_coordinator, entry, code="work", effective_on=datetime.date(2026, 2, 1)
+    )
+    with pytest.raises(statutory.ExportRefused) as refused:
+        statutory.do_make_statutory_export(
+            kaa_coordinator, swedish_municipality, narrowed, "2026H1"
+        )
+    assert "has no code" in refused.value.problems[0]
+    assert not StatutoryExport.objects.exists()
+
+
+def test_the_ot_counts_have_one_row_per_code_and_no_identity_numbers(
+    import_list, fnr, coordinator, municipality
+):
+    import_list(
+        [
+            {
+                "identity_number": fnr(datetime.date(2008, 1, 1), 1),
+                "first_name": "A",
+                "last_name": "B",
+            }
+        ],
+        received_on=datetime.date(2026, 1, 10),
+    )
+    export = statutory.do_make_statutory_export(
+        coordinator, municipality, statutory.layouts()[OT], "2026H1"
+    )
+    lines = statutory.content_of(export).decode().splitlines()
+    assert "2026H1;2026-02-01;OTUK;1" in lines
+    assert not export.contains_identity_numbers
+
+
+def test_a_team_lead_downloads_the_kaa_file_and_each_person_read_is_logged(
+    client, kaa_people, swedish_municipality, kaa_team, make_user
+):
+    from losen.accounts.models import Role
+
+    lead = make_user("ledare@test.se", Role.TEAM_LEAD, team=kaa_team)
+    client.force_login(lead)
+    response = client.post(
+        reverse("outreach:exports"),
+        {"organisation": swedish_municipality.pk, "layout": KAA, "period": "2026H1"},
+    )
+    assert response.status_code == 302
+    export = StatutoryExport.objects.get()
+    response = client.get(reverse("outreach:export_download", args=[export.pk]))
+    assert swedish_pnr(kaa_people[1], 1) in response.content.decode()
+    assert AccessLog.objects.filter(purpose="export", what="statutory_export").count() == 3
+
+
+def test_coordinators_and_outsiders_cannot_reach_the_exports(client, kaa_coordinator, outsider):
+    for user in (kaa_coordinator, outsider):
+        client.force_login(user)
+        assert client.get(reverse("outreach:exports")).status_code == 404
+
+
+def test_the_export_command_writes_the_file(kaa_people, swedish_municipality, tmp_path):
+    target = tmp_path / "kaa.csv"
+    call_command(
+        "outreach",
+        "export",
+        organisation="Alingsås kommun",
+        layout=KAA,
+        period="2026H1",
+        output=str(target),
+    )
+    assert len(target.read_text().splitlines()) == 4
