@@ -3,9 +3,9 @@
 The list import writes six rows per young person (person, change-log row, follow, list
 entry, first status, list row); with 100,000 people on a list, Django's bulk_create
 spends most of its time building model instances and compiling SQL for each batch. This
-builds one INSERT statement per table and hands the driver plain tuples (executemany),
-with every column the model has, its defaults filled in, and dates, times and JSON
-prepared as the model field would prepare them. Primary keys are not returned: callers
+builds one INSERT statement per table and hands the driver plain tuples (executemany; COPY
+on PostgreSQL), with every column the model has, its defaults filled in, and dates, times
+and JSON prepared as the model field would prepare them. Primary keys are not returned: callers
 read back what they need with one query per chunk.
 """
 
@@ -16,6 +16,15 @@ from typing import Any
 
 from django.db import connection, models
 from django.db.models.constants import OnConflict
+
+
+def _can_copy() -> bool:
+    if connection.vendor != "postgresql":
+        return False
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    return is_psycopg3
+
 
 MAX_ROWS_PER_STATEMENT = 2000
 MAX_PARAMETERS = 65535
@@ -70,6 +79,13 @@ def insert_rows(
         if connection.vendor == "sqlite":
             # In-process: executemany is the fastest way in.
             cursor.executemany(sql, params)
+        elif _can_copy() and not ignore_conflicts:
+            # PostgreSQL with psycopg 3: COPY, some twenty times faster than INSERT with
+            # parameters (which the server must parse and plan).
+            table = connection.ops.quote_name(model._meta.db_table)
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in params:
+                    copy.write_row(row)
         else:
             # Over the network: one statement for many rows (as bulk_create does), in
             # batches that keep under PostgreSQL's 65,535 parameters.

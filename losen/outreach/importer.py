@@ -235,19 +235,24 @@ class _Writer:
                     for p in new_people
                 ),
             )
-        insert_rows(
-            Follow,
-            (
-                {
-                    "person_id": known[h],
-                    "team_id": self.team.pk,
-                    "organisation_id": org.pk,
-                    "since": self.day,
-                }
-                for h in hashes
-            ),
-            ignore_conflicts=True,
-        )
+        # People registered just now cannot be followed yet (nobody else sees them before
+        # the commit): their follows go straight in; the others' may exist already.
+        created = {p["id_number_hash"] for p in new_people}
+        for fresh in (True, False):
+            insert_rows(
+                Follow,
+                (
+                    {
+                        "person_id": known[h],
+                        "team_id": self.team.pk,
+                        "organisation_id": org.pk,
+                        "since": self.day,
+                    }
+                    for h in hashes
+                    if (h in created) == fresh
+                ),
+                ignore_conflicts=not fresh,
+            )
         entries: list[dict] = []
         members: list[dict] = []
         leaving: list[tuple[int, int, datetime.date, str]] = []
