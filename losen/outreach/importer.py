@@ -34,8 +34,8 @@ from losen.accounts.models import Organisation, Team, User
 from losen.audit.actions import do_log_change
 from losen.audit.models import ChangeLog
 from losen.lib import crypto
+from losen.lib.bulk import insert_rows
 from losen.outreach import listfile, rules, statuses
-from losen.outreach.bulk import insert_rows
 from losen.outreach.models import (
     LeaveReason,
     ListImport,
