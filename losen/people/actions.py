@@ -93,6 +93,8 @@ def find_by_identity_number(organisation_id: int, number: IdentityNumber) -> Per
         Person.objects.filter(
             organisation_id=organisation_id, id_number_hash=crypto.lookup_hash(number.value)
         )
+        # Says what the partial unique index says, so the database can use it.
+        .exclude(id_number_hash="")
         .only("id", "organisation_id")
         .first()
     )

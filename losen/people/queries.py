@@ -102,7 +102,10 @@ def search(queryset: QuerySet[Person], text: str) -> QuerySet[Person]:
             number = parse_identity_number(text, allow_synthetic=True)
         except InvalidIdentityNumber:
             return queryset.none()
-        return queryset.filter(id_number_hash=crypto.lookup_hash(number.value))
+        # The exclude repeats the partial unique index's condition, so it can be used.
+        return queryset.filter(id_number_hash=crypto.lookup_hash(number.value)).exclude(
+            id_number_hash=""
+        )
     for word in text.split():
         queryset = queryset.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     return queryset
