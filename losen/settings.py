@@ -226,6 +226,15 @@ LOSEN_JOB_DIR = Path(env_str("LOSEN_JOB_DIR") or BASE_DIR / "var" / "jobs")
 LOSEN_JOB_RETENTION_DAYS = env_int("LOSEN_JOB_RETENTION_DAYS", 7)
 LOSEN_EXPORT_DIRECT_ROWS = env_int("LOSEN_EXPORT_DIRECT_ROWS", 2000)
 
+# Outreach SMS (losen/outreach/sms.py): "console" prints them (default), "file" writes
+# them to LOSEN_SMS_OUTBOX, "46elks" sends them (with its user name and password).
+# LOSEN_SMS_SENDER is the neutral sender name the young person sees (11 letters at most).
+LOSEN_SMS_GATEWAY = env_str("LOSEN_SMS_GATEWAY", "console")
+LOSEN_SMS_OUTBOX = env_str("LOSEN_SMS_OUTBOX") or str(BASE_DIR / "var" / "sms-outbox")
+LOSEN_SMS_SENDER = env_str("LOSEN_SMS_SENDER", "Losen")
+LOSEN_SMS_46ELKS_USERNAME = env_str("LOSEN_SMS_46ELKS_USERNAME")
+LOSEN_SMS_46ELKS_PASSWORD = env_str("LOSEN_SMS_46ELKS_PASSWORD")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

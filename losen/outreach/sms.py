@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import sys
 import urllib.parse
 import urllib.request
@@ -48,10 +47,9 @@ class Gateway(Protocol):
 
 
 def _setting(name: str, default: str = "") -> str:
+    """A setting of losen/settings.py (read from the environment there)."""
     value = getattr(settings, name, None)
-    if value is None:
-        value = os.environ.get(name, default)
-    return str(value)
+    return default if value in (None, "") else str(value)
 
 
 class ConsoleGateway:

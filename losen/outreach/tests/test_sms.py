@@ -19,7 +19,9 @@ class FakeResponse(io.BytesIO):
 
 
 def test_the_console_gateway_is_the_default(settings):
-    settings.LOSEN_SMS_GATEWAY = None
+    assert settings.LOSEN_SMS_GATEWAY == "console"  # without LOSEN_SMS_GATEWAY set
+    assert isinstance(sms.gateway(), sms.ConsoleGateway)
+    settings.LOSEN_SMS_GATEWAY = ""
     assert isinstance(sms.gateway(), sms.ConsoleGateway)
 
 
