@@ -53,7 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -103,42 +103,6 @@ class ImportSummary:
     @property
     def skipped(self) -> int:
         return self.unchanged + len(self.changed)
-
-
-def find_organisation(text: str) -> Organisation:
-    """By organisation number (digits, spaces and hyphens allowed) or by exact name."""
-    digits = "".join(c for c in text if c.isdigit())
-    query = Q(name__iexact=text.strip())
-    if digits and len(digits) == len(text.replace(" ", "").replace("-", "")):
-        query |= Q(org_number=digits) | Q(org_number=digits[2:], country="SE")
-    found = list(Organisation.objects.filter(query)[:2])
-    if not found:
-        raise ImportRefused(f"No organisation is called or numbered {text!r}.")
-    if len(found) > 1:
-        raise ImportRefused(
-            f"More than one organisation matches {text!r}: give the organisation number."
-        )
-    return found[0]
-
-
-def find_team(organisation: Organisation, name: str | None) -> Team:
-    teams = list(organisation.teams.order_by("name"))
-    if name:
-        for team in teams:
-            if team.name.casefold() == name.strip().casefold():
-                return team
-        raise ImportRefused(
-            f"{organisation.name} has no team called {name!r} "
-            f"(its teams: {', '.join(t.name for t in teams) or 'none'})."
-        )
-    if len(teams) == 1:
-        return teams[0]
-    if not teams:
-        raise ImportRefused(f"{organisation.name} has no team: create one first.")
-    raise ImportRefused(
-        f"{organisation.name} has {len(teams)} teams: choose one with --team "
-        f"({', '.join(t.name for t in teams)})."
-    )
 
 
 def find_recorder(organisation: Organisation, email: str | None) -> User:

@@ -73,7 +73,7 @@ def test_the_organisation_may_be_given_by_its_number_and_the_team_by_its_name(
 
 
 def test_an_unknown_organisation_fails_with_a_clear_message(municipality):
-    with pytest.raises(CommandError, match="No organisation is named or numbered 'Nowhere'"):
+    with pytest.raises(CommandError, match="No organisation is called or numbered 'Nowhere'"):
         report("--organisation", "Nowhere", "--from", "2025-01", "--to", "2025-02")
 
 
@@ -81,12 +81,12 @@ def test_an_ambiguous_organisation_name_asks_for_the_number(municipality):
     Organisation.objects.create(
         name="Testkommune", kind=Organisation.Kind.PROVIDER, country="NO", org_number="923609016"
     )
-    with pytest.raises(CommandError, match="matches several organisations"):
+    with pytest.raises(CommandError, match="More than one organisation matches"):
         report("--organisation", "Testkommune", "--from", "2025-01", "--to", "2025-02")
 
 
 def test_an_unknown_team_and_bad_months_fail_clearly(municipality):
-    with pytest.raises(CommandError, match="no team named 'Nope'"):
+    with pytest.raises(CommandError, match="has no team called 'Nope'"):
         report(
             "--organisation",
             "Testkommune",
@@ -121,7 +121,7 @@ def test_an_unknown_organisation_exits_with_a_non_zero_status(municipality, caps
             ]
         )
     assert exit_.value.code != 0
-    assert "No organisation is named or numbered 'Nowhere'" in capsys.readouterr().err
+    assert "No organisation is called or numbered 'Nowhere'" in capsys.readouterr().err
 
 
 def test_suppress_hides_counts_from_one_to_four_and_a_second_exit_cell_where_needed(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
+from losen.accounts.lookup import NotFound, find_organisation, find_team
 from losen.imports import history
 
 
@@ -50,8 +51,8 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         try:
-            organisation = history.find_organisation(options["organisation"])
-            team = history.find_team(organisation, options["team"])
+            organisation = find_organisation(options["organisation"])
+            team = find_team(organisation, options["team"])
             actor = history.find_recorder(organisation, options["recorded_by"])
             summary = history.do_import_history(
                 actor,
@@ -61,6 +62,8 @@ class Command(BaseCommand):
                 create_measures=options["create_measures"],
                 progress=self._progress if options["verbosity"] >= 1 else None,
             )
+        except NotFound as not_found:
+            raise CommandError(str(not_found)) from None
         except history.ImportRefused as refused:
             for error in refused.errors:
                 self.stderr.write(f"{path.name}: {error}")

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from losen.imports.history import ImportRefused as LookupRefused
-from losen.imports.history import find_organisation, find_team
+from losen.accounts.lookup import NotFound as LookupRefused
+from losen.accounts.lookup import find_organisation, find_team
 from losen.outreach import importer
 
 

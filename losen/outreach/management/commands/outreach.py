@@ -16,8 +16,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from losen.imports.history import ImportRefused as LookupRefused
-from losen.imports.history import find_organisation, find_team
+from losen.accounts.lookup import NotFound as LookupRefused
+from losen.accounts.lookup import find_organisation, find_team
 from losen.outreach.ladder import queue
 from losen.outreach.models import TargetEntry
 

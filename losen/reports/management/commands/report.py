@@ -15,9 +15,8 @@ import io
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
-from losen.accounts.models import Organisation, Team
+from losen.accounts.lookup import NotFound, find_organisation, find_team
 from losen.reports.results import COLUMNS, COUNTS, monthly_results, suppress_results
 
 REPORTS = ("results",)
@@ -30,29 +29,6 @@ def parse_month(value: str) -> datetime.date:
         return datetime.datetime.strptime(value, "%Y-%m").date()
     except ValueError:
         raise CommandError(f"{value!r} is not a month; write it as YYYY-MM.") from None
-
-
-def find_organisation(value: str) -> Organisation:
-    """The organisation with this name (any case) or organisation number (spaces allowed)."""
-    number = value.replace(" ", "")
-    matches = list(
-        Organisation.objects.filter(Q(name__iexact=value.strip()) | Q(org_number=number))
-    )
-    if not matches:
-        raise CommandError(f"No organisation is named or numbered {value!r}.")
-    if len(matches) > 1:
-        numbers = ", ".join(f"{org.name} ({org.org_number or 'no number'})" for org in matches)
-        raise CommandError(
-            f"{value!r} matches several organisations: {numbers}. Give the organisation number."
-        )
-    return matches[0]
-
-
-def find_team(organisation: Organisation, name: str) -> Team:
-    try:
-        return Team.objects.get(organisation=organisation, name__iexact=name.strip())
-    except Team.DoesNotExist:
-        raise CommandError(f"{organisation.name} has no team named {name!r}.") from None
 
 
 class Command(BaseCommand):
@@ -82,8 +58,11 @@ class Command(BaseCommand):
         end = parse_month(options["end"])
         if end < start:
             raise CommandError("--to is before --from.")
-        organisation = find_organisation(options["organisation"])
-        team = find_team(organisation, options["team"]) if options["team"] else None
+        try:
+            organisation = find_organisation(options["organisation"])
+            team = find_team(organisation, options["team"]) if options["team"] else None
+        except NotFound as not_found:
+            raise CommandError(str(not_found)) from None
         rows = monthly_results(
             organisation_id=organisation.pk,
             start=start,
