@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -55,8 +56,16 @@ def _board(request: HttpRequest) -> tuple[DashboardForm, Dashboard | None]:
 
 
 def _nice_max(value: int) -> int:
-    """A y axis top: at least 5, rounded up to a multiple of 5 so the ticks are whole."""
-    return max(5, -(-value // 5) * 5)
+    """A y axis top: five ticks of 1, 2 or 5 times a power of ten (10, 25, 250 000).
+
+    Up to 10 the chart ticks every whole number (losen.cases.svg).
+    """
+    if value <= 10:
+        return max(5, value)
+    step = value / 5
+    power = 10 ** math.floor(math.log10(step))
+    nice = next(m * power for m in (1, 2, 5, 10) if m * power >= step)
+    return int(nice * 5)
 
 
 def _period(board: Dashboard) -> dict[str, str]:

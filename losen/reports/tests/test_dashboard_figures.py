@@ -17,6 +17,7 @@ from losen.cases.models import CaseEvent, EventKind
 from losen.outcomes.codes import TOP_LEVEL
 from losen.programs.models import Enrolment, Measure
 from losen.reports.dashboard import _quantile
+from losen.reports.views import _nice_max
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +277,11 @@ def test_the_periods_exit_totals_do_not_give_a_hidden_month_away(client, manager
     assert board.exits["work"].count is None
     assert board.exits["work"].share is None
     assert board.work_or_education.count is None
+
+
+@pytest.mark.parametrize(
+    ("top", "axis"),
+    [(0, 5), (7, 7), (10, 10), (12, 25), (48, 50), (51, 100), (208_265, 250_000), (9_000, 10_000)],
+)
+def test_a_charts_axis_ends_on_a_round_number_above_the_highest_value(top, axis):
+    assert _nice_max(top) == axis
