@@ -51,6 +51,7 @@ from losen.demo.names import (
     SWEDISH,
     NameGroup,
 )
+from losen.demo.outreach import delete_outreach, load_outreach
 from losen.lib import crypto
 from losen.lib.idnumbers import IdKind, mask_identity_number
 from losen.lib.orgnumbers import InvalidOrganisationNumber, normalize_organisation_number
@@ -608,6 +609,7 @@ def delete_demo_world() -> None:
         pk__in=[org.pk for org in organisations]
     )
     org_ids = [org.pk for org in organisations]
+    delete_outreach(org_ids)
     delete_chain(org_ids)
     team_ids = list(Team.objects.filter(organisation_id__in=org_ids).values_list("pk", flat=True))
     AccessLog.objects.filter(
@@ -793,6 +795,8 @@ def load_demo_world(
         say("The follow-up chain: measures, cases, meetings, exits ...")
         chain = load_chain(seed=seed, today=today, organisations=organisations, teams=teams)
         load_comparisons(organisations=organisations, teams=teams, today=today)
+        say("Outreach: two KAA lists and the contact ladder ...")
+        load_outreach(organisations=organisations, teams=teams, today=today, seed=seed)
         do_log_change(
             None,
             action="demo.loaded",

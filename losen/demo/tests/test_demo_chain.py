@@ -96,3 +96,20 @@ def test_the_staircases_of_pitstop_and_drammen_are_there(chain):
     ]
     course = Measure.objects.get(name="Klart jeg kan")
     assert course.sessions.count() == 9
+
+
+def test_demo_kommun_has_two_kaa_lists_worked_through_the_ladder(chain):
+    from losen.outreach.models import ListImport, ListMembership, TargetEntry
+    from losen.outreach.models.ladder import ContactAttempt
+
+    lists = list(ListImport.objects.filter(scheme="kaa").order_by("received_on"))
+    assert len(lists) == 2
+    changes = set(
+        ListMembership.objects.filter(list_import=lists[1]).values_list("change", flat=True)
+    )
+    assert {"new", "stayed", "left"} <= changes
+    entries = TargetEntry.objects.filter(organisation__name="Demo kommun")
+    assert entries.filter(reached_on__isnull=False).exists()  # some reached
+    assert entries.filter(reached_on__isnull=True, first_attempt_on__isnull=True).exists()
+    methods = set(ContactAttempt.objects.values_list("method", flat=True))
+    assert {"phone", "sms"} <= methods
