@@ -19,8 +19,14 @@ from losen.audit.actions import do_log_change
 from losen.cases.actions import intake
 from losen.cases.models import ReferralSource
 from losen.outreach import ladder as ladders
-from losen.outreach import sms, statuses
-from losen.outreach.models import LeaveReason, Notice, StatusChange, TargetEntry
+from losen.outreach import rules, sms, statuses
+from losen.outreach.models import (
+    LeaveReason,
+    ListImport,
+    Notice,
+    StatusChange,
+    TargetEntry,
+)
 from losen.outreach.models.ladder import (
     CONTACT_RESULTS,
     PHONE_METHODS,
@@ -28,7 +34,7 @@ from losen.outreach.models.ladder import (
     Method,
     Result,
 )
-from losen.people.models import age_on
+from losen.outreach.queries import rights_information_due, rights_recipients
 
 
 class NotAllowed(Exception):
@@ -264,18 +270,10 @@ def do_send_sms(
     )
 
 
-@transaction.atomic
-def do_send_rights_information(
-    actor: User, entry: TargetEntry, *, sent_on: datetime.date | None = None
+def _write_rights_notices(
+    actor: User, entry: TargetEntry, recipients: list[str], sent_on: datetime.date
 ) -> list[Notice]:
-    """OT: information about rights sent to the young person, and a guardian under 18.
-
-    Returns the notices written now (none when they were all sent before)."""
-    _check_team(actor, entry)
-    sent_on = sent_on or timezone.localdate()
-    recipients = [Notice.Recipient.YOUTH]
-    if age_on(entry.person.birth_date, sent_on) < 18:
-        recipients.append(Notice.Recipient.GUARDIAN)
+    """The notices not yet written for these recipients, each with its change-log row."""
     written = []
     for recipient in recipients:
         notice, created = Notice.objects.get_or_create(
@@ -291,4 +289,35 @@ def do_send_rights_information(
         if created:
             written.append(notice)
             _log(actor, entry, "outreach.notice_sent", notice, ["kind", "recipient", "sent_on"])
+    return written
+
+
+@transaction.atomic
+def do_send_rights_information(
+    actor: User, entry: TargetEntry, *, sent_on: datetime.date | None = None
+) -> list[Notice]:
+    """OT: information about rights sent to the young person, and a guardian under 18.
+
+    Returns the notices written now (none when they were all sent before)."""
+    _check_team(actor, entry)
+    sent_on = sent_on or timezone.localdate()
+    return _write_rights_notices(actor, entry, rights_recipients(entry, sent_on), sent_on)
+
+
+@transaction.atomic
+def do_send_rights_information_to_list(
+    actor: User, list_import: ListImport, *, sent_on: datetime.date | None = None
+) -> list[Notice]:
+    """OT: information about rights sent to everyone still on a list who has not had it
+    (and to a guardian under 18). Whoever had it already gets nothing twice.
+
+    Returns the notices written now."""
+    if list_import.team_id not in scope_of(actor).casework_team_ids:
+        raise NotAllowed("The actor does not work in the list's team.")
+    sent_on = sent_on or timezone.localdate()
+    if not rules.rule_on(list_import.scheme, sent_on).rights_information:
+        raise NotAllowed("This list's scheme has no information about rights.")
+    written = []
+    for entry, recipients in rights_information_due(actor, list_import, sent_on):
+        written += _write_rights_notices(actor, entry, recipients, sent_on)
     return written

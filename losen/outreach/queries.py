@@ -16,7 +16,15 @@ from django.http import Http404
 from losen.accounts.models import User
 from losen.accounts.scope import scope_of
 from losen.audit.models import Purpose
-from losen.outreach.models import ListImport, ListMembership, StatusChange, TargetEntry
+from losen.outreach.models import (
+    ListImport,
+    ListMembership,
+    MembershipChange,
+    Notice,
+    StatusChange,
+    TargetEntry,
+)
+from losen.people.models import age_on
 from losen.people.queries import get_person_for, visible_to
 
 
@@ -66,6 +74,41 @@ def members_of(actor: User, list_import: ListImport, change: str) -> QuerySet[Li
         .select_related("person")
         .order_by("person__last_name", "person__first_name", "id")
     )
+
+
+def rights_recipients(entry: TargetEntry, day: datetime.date) -> list[str]:
+    """Who gets the information about rights: the young person, and a guardian under 18."""
+    recipients = [Notice.Recipient.YOUTH.value]
+    if age_on(entry.person.birth_date, day) < 18:
+        recipients.append(Notice.Recipient.GUARDIAN.value)
+    return recipients
+
+
+def rights_information_due(
+    actor: User, list_import: ListImport, day: datetime.date
+) -> list[tuple[TargetEntry, list[str]]]:
+    """The people still on a list (new on it or stayed) who have not had the information
+    about rights, each with whom it is still to go to (the young person; a guardian under
+    18 on `day`). Two queries, however long the list."""
+    on_list = entries_visible_to(actor).filter(
+        scheme=list_import.scheme,
+        left_on__isnull=True,
+        pk__in=ListMembership.objects.filter(
+            list_import=list_import,
+            change__in=[MembershipChange.NEW, MembershipChange.STAYED],
+        ).values("entry_id"),
+    )
+    sent = set(
+        Notice.objects.filter(
+            entry__in=on_list.values("pk"), kind=Notice.Kind.RIGHTS_INFORMATION
+        ).values_list("entry_id", "recipient")
+    )
+    due = []
+    for entry in on_list.select_related("person").order_by("id"):
+        missing = [r for r in rights_recipients(entry, day) if (entry.pk, r) not in sent]
+        if missing:
+            due.append((entry, missing))
+    return due
 
 
 def status_history(entry: TargetEntry) -> QuerySet[StatusChange]:

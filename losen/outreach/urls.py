@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from losen.outreach import views, views_dashboard, views_exports, views_kaa, views_lists
 
@@ -7,11 +7,18 @@ app_name = "outreach"
 urlpatterns = [
     path("", views.queue_view, name="queue"),
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+    path("dashboard/figures.pdf", views_dashboard.dashboard_pdf, name="dashboard_pdf"),
+    re_path(
+        r"^dashboard/tables/(?P<key>[a-z-]+)\.(?P<file_format>csv|xlsx)$",
+        views_dashboard.table_export,
+        name="dashboard_table",
+    ),
     path("exports/", views_exports.export_index, name="exports"),
     path("exports/<int:export_id>/file.csv", views_exports.export_download, name="export_download"),
     path("lists/", views_lists.list_index, name="lists"),
     path("lists/import/", views_lists.list_upload, name="upload"),
     path("lists/<int:list_id>/", views_lists.list_detail, name="list"),
+    path("lists/<int:list_id>/rights/", views_lists.list_rights, name="list_rights"),
     path("people/<int:entry_id>/", views.entry_detail, name="entry"),
     path("people/<int:entry_id>/assign/", views.entry_assign, name="assign"),
     path("people/<int:entry_id>/attempts/", views.entry_attempt, name="attempt"),

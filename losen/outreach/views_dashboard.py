@@ -1,27 +1,57 @@
-"""The outreach dashboard page: the team's own figures, or an organisation's suppressed."""
+"""The outreach dashboard page: the team's own figures, or an organisation's suppressed.
+
+The charts, the tables and their downloads use the results dashboard's machinery
+(losen.cases.svg, losen.reports.tables, losen.lib.exporters): a view may compose apps.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from losen.accounts.models import Organisation, Team
 from losen.accounts.scope import scope_of
+from losen.cases.svg import Series, line_chart
 from losen.lib.dates import add_months
-from losen.outreach.dashboard import monthly
+from losen.lib.exporters import csv_response, pdf_response, xlsx_response
+from losen.lib.suppression import configured_threshold
+from losen.outreach.dashboard import STEPS, Board, build_board
 from losen.outreach.forms import DashboardForm
+from losen.outreach.models.ladder import Method
+from losen.reports.tables import Pct, Table, TableExporter, displayed
+from losen.reports.views import _nice_max
 
 MONTHS = 12
+PEOPLE_SERIES = ("on_list", "new", "reached", "in_activity")
 
 
-@login_required
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """Month by month. A team member sees their team's figures as they are; anyone else
-    (managers, administrators) sees an organisation's, with small counts hidden."""
+def _labels() -> dict[str, str]:
+    return {
+        "on_list": _("On the list"),
+        "new": _("New on the list"),
+        "reached_14": _("Reached within 14 days"),
+        "share_14": _("Share reached within 14 days"),
+        "reached": _("Reached"),
+        "in_activity": _("In activity"),
+        "attempts": _("All attempts"),
+        **{step: str(Method(step).label) for step in STEPS},
+    }
+
+
+# --- the figures the actor may see ----------------------------------------------------
+
+
+def _board(request: HttpRequest) -> tuple[DashboardForm, Board, dict[str, Any]]:
+    """The filter form, the figures and what they are of. A team or organisation
+    that is not the actor's answers 404, and so does an actor with neither."""
     scope = scope_of(request.user)
     teams = Team.objects.filter(pk__in=scope.casework_team_ids).select_related("organisation")
     organisations = Organisation.objects.filter(
@@ -32,7 +62,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form = DashboardForm(request.GET or None, teams=teams, organisations=organisations)
     team = organisation = None
     scheme = ""
-    if form.is_valid():
+    if form.is_bound:
+        if not form.is_valid():
+            raise Http404("No such team or organisation.")
         team = form.cleaned_data.get("team")
         organisation = form.cleaned_data.get("organisation")
         scheme = form.cleaned_data.get("scheme") or ""
@@ -44,7 +76,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scheme = scheme or ("kaa" if owner.country == "SE" else "ot")
     today = timezone.localdate()
     end = today.replace(day=1)
-    rows = monthly(
+    board = build_board(
         organisation_id=owner.pk,
         scheme=scheme,
         start=add_months(end, -(MONTHS - 1)),
@@ -53,15 +85,218 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         today=today,
         suppress=team is None,
     )
-    return render(
-        request,
-        "outreach/dashboard.html",
-        {
-            "form": form,
-            "rows": rows,
-            "team": team,
-            "organisation": owner,
-            "scheme": scheme,
-            "suppressed": team is None,
-        },
+    chosen = {"team": team.pk} if team else {"organisation": owner.pk}
+    about = {
+        "team": team,
+        "organisation": owner,
+        "scheme": scheme,
+        "query": urlencode({**chosen, "scheme": scheme}),
+    }
+    return form, board, about
+
+
+# --- tables ---------------------------------------------------------------------------
+
+
+def people_table(board: Board) -> Table:
+    label = _labels()
+    totals = board.totals
+    return Table(
+        key="people",
+        caption=_("People on the list month by month"),
+        header=[
+            _("Month"),
+            *(
+                label[name]
+                for name in ("on_list", "new", "reached_14", "share_14", "reached", "in_activity")
+            ),
+        ],
+        rows=[
+            [
+                row.month,
+                row.values["on_list"],
+                row.values["new"],
+                row.values["reached_14"],
+                Pct(row.share_14),
+                row.values["reached"],
+                row.values["in_activity"],
+            ]
+            for row in board.rows
+        ],
+        footer=[
+            [
+                _("Whole period"),
+                "",
+                totals["new"],
+                totals["reached_14"],
+                Pct(board.share_14),
+                totals["reached"],
+                "",
+            ]
+        ],
     )
+
+
+def attempts_table(board: Board) -> Table:
+    label = _labels()
+    names = (*STEPS, "attempts")
+    return Table(
+        key="attempts",
+        caption=_("Contact attempts by ladder step month by month"),
+        header=[_("Month"), *(label[name] for name in names)],
+        rows=[[row.month, *(row.values[name] for name in names)] for row in board.rows],
+        footer=[[_("Whole period"), *(board.totals[name] for name in names)]],
+    )
+
+
+TABLES = {"people": people_table, "attempts": attempts_table}
+
+
+# --- charts ---------------------------------------------------------------------------
+
+
+def _chart(
+    board: Board, *, title: str, description: str, series: list[Series], chart_id: str
+) -> str:
+    top = max((v for one in series for v in one.values if v is not None), default=0)
+    return line_chart(
+        title=title,
+        description=description,
+        x_labels=[date_format(row.month, "M y") for row in board.rows],
+        series=series,
+        y_min=0,
+        y_max=_nice_max(int(top) + (1 if top % 1 else 0)),
+        width=max(560, 72 * len(board.rows)),
+        height=320,
+        chart_id=chart_id,
+    )
+
+
+def _period(board: Board) -> dict[str, str]:
+    return {"start": date_format(board.start, "F Y"), "end": date_format(board.end, "F Y")}
+
+
+def people_series(board: Board) -> list[Series]:
+    label = _labels()
+    return [Series(label[name], board.column(name)) for name in PEOPLE_SERIES]
+
+
+def share_series(board: Board) -> list[Series]:
+    percent = [None if s is None else round(s * 100) for s in board.shares()]
+    return [Series(_labels()["share_14"], percent)]
+
+
+def attempts_series(board: Board) -> list[Series]:
+    label = _labels()
+    return [Series(label[name], board.column(name)) for name in STEPS]
+
+
+def charts(board: Board) -> dict[str, str]:
+    period = _period(board)
+    share = share_series(board)
+    return {
+        "people_chart": _chart(
+            board,
+            title=_("People on the list"),
+            description=_(
+                "On the list at the end of the month, new on the list, reached and in "
+                "activity, month by month from %(start)s to %(end)s. The same figures are "
+                "in the table below."
+            )
+            % period,
+            series=people_series(board),
+            chart_id="people-chart",
+        ),
+        "share_chart": line_chart(
+            title=_("Share reached within 14 days"),
+            description=_(
+                "The share of those new on the list who were reached within 14 days, in "
+                "per cent, month by month from %(start)s to %(end)s. The same figures are "
+                "in the table below."
+            )
+            % period,
+            x_labels=[date_format(row.month, "M y") for row in board.rows],
+            series=share,
+            y_min=0,
+            y_max=100,
+            width=max(560, 72 * len(board.rows)),
+            height=280,
+            chart_id="share-chart",
+        ),
+        "attempts_chart": _chart(
+            board,
+            title=_("Contact attempts by ladder step"),
+            description=_(
+                "Phone calls, SMS, letters and home visits, month by month from %(start)s "
+                "to %(end)s. The same figures are in the table below."
+            )
+            % period,
+            series=attempts_series(board),
+            chart_id="attempts-chart",
+        ),
+    }
+
+
+def _context(form: DashboardForm, board: Board, about: dict[str, Any]) -> dict[str, Any]:
+    tables = {}
+    for key, build in TABLES.items():
+        table = build(board)
+        tables[key] = {
+            "table": table,
+            "rows": displayed(table.rows),
+            "footer": displayed(table.footer),
+        }
+    return {
+        "form": form,
+        "board": board,
+        "tables": tables,
+        "threshold": configured_threshold(),
+        "suppressed": board.suppressed,
+        **charts(board),
+        **about,
+    }
+
+
+# --- views ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Month by month. A team member sees their team's figures as they are; anyone else
+    (managers, administrators) sees an organisation's, with small counts hidden."""
+    form, board, about = _board(request)
+    return render(request, "outreach/dashboard.html", _context(form, board, about))
+
+
+def _exporter(table: Table, board: Board) -> TableExporter:
+    # TableExporter reads only the board's first and last month, for the file name.
+    exporter = TableExporter(table, board)  # type: ignore[arg-type]
+    exporter.filename = f"outreach-{board.scheme}-{exporter.filename}"
+    return exporter
+
+
+@login_required
+@require_GET
+def dashboard_pdf(request: HttpRequest) -> HttpResponse:
+    form, board, about = _board(request)
+    exporter = _exporter(people_table(board), board)
+    exporter.title = _("Outreach: figures month by month")
+    exporter.filename = f"outreach-{board.scheme}-{board.start:%Y-%m}-{board.end:%Y-%m}"
+    return pdf_response(
+        exporter,
+        template="outreach/dashboard.pdf.html",
+        context={**_context(form, board, about), "pdf": True},
+    )
+
+
+@login_required
+@require_GET
+def table_export(request: HttpRequest, key: str, file_format: str) -> HttpResponse:
+    """One of the dashboard's tables as CSV or XLSX, with the page's choices."""
+    build = TABLES.get(key)
+    if build is None:
+        raise Http404("No such table.")
+    _form, board, _about = _board(request)
+    exporter = _exporter(build(board), board)
+    return csv_response(exporter) if file_format == "csv" else xlsx_response(exporter)

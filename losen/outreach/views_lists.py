@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from losen.jobs import files
 from losen.jobs.models import Job
 from losen.jobs.runner import start_job
+from losen.outreach import actions, rules
 from losen.outreach.forms import ListUploadForm
 from losen.outreach.listfile import COLUMNS
-from losen.outreach.models import MembershipChange, SchoolStatus
-from losen.outreach.queries import get_list_for, lists_visible_to, members_of
+from losen.outreach.models import MembershipChange, Notice, SchoolStatus
+from losen.outreach.queries import (
+    get_list_for,
+    lists_visible_to,
+    members_of,
+    rights_information_due,
+)
 from losen.outreach.views import _teams, require_casework
 
 
@@ -46,6 +55,50 @@ def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
             "change": change,
             "changes": MembershipChange.choices,
             "page": paginator.get_page(request.GET.get("page")),
+            "rights_information": rules.rule_on(
+                list_import.scheme, timezone.localdate()
+            ).rights_information,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def list_rights(request: HttpRequest, list_id: int) -> HttpResponse:
+    """OT: information about rights sent to everyone on the list who has not had it.
+
+    GET asks for confirmation (how many people, how many guardians); POST records it."""
+    require_casework(request)
+    list_import = get_list_for(request.user, list_id)
+    today = timezone.localdate()
+    if not rules.rule_on(list_import.scheme, today).rights_information:
+        raise Http404("This list's scheme has no information about rights.")
+    if request.method == "POST":
+        written = actions.do_send_rights_information_to_list(request.user, list_import)
+        people = len({notice.entry_id for notice in written})
+        if people:
+            messages.success(
+                request,
+                ngettext(
+                    "Information about rights is recorded as sent to %(count)s person.",
+                    "Information about rights is recorded as sent to %(count)s people.",
+                    people,
+                )
+                % {"count": people},
+            )
+        else:
+            messages.info(request, _("Everyone on the list had the information already."))
+        return redirect("outreach:list", list_id=list_import.pk)
+    due = rights_information_due(request.user, list_import, today)
+    return render(
+        request,
+        "outreach/list_rights.html",
+        {
+            "list": list_import,
+            "people": len(due),
+            "guardians": sum(
+                1 for _entry, recipients in due if Notice.Recipient.GUARDIAN in recipients
+            ),
         },
     )
 

@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import datetime
+import io
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
+from conftest import shown
+from losen.lib.dates import add_months
 from losen.outreach import actions
-from losen.outreach.dashboard import monthly
+from losen.outreach.dashboard import STEPS, build_board, publish
 from losen.outreach.models import TargetEntry
+from losen.outreach.views_dashboard import (
+    attempts_series,
+    attempts_table,
+    charts,
+    people_series,
+    people_table,
+    share_series,
+)
 
 TODAY = timezone.localdate()
 LISTED = TODAY - datetime.timedelta(days=3)
 MONTH = LISTED.replace(day=1)
+ZERO = datetime.time(0, 0)
 
 
 def put_on_list(import_list, fnr, count):
@@ -38,7 +52,7 @@ def test_the_month_counts_new_reached_within_14_days_and_attempts_by_step(
     actions.do_log_attempt(coordinator, first, method="phone", result="no_answer")
     actions.do_log_attempt(coordinator, first, method="sms", result="reached")
     actions.do_log_attempt(coordinator, second, method="phone", result="reached")
-    rows = monthly(
+    board = build_board(
         organisation_id=municipality.pk,
         scheme="ot",
         start=MONTH,
@@ -47,7 +61,7 @@ def test_the_month_counts_new_reached_within_14_days_and_attempts_by_step(
         today=TODAY,
         suppress=False,
     )
-    [row] = rows
+    [row] = board.rows
     assert row.values["on_list"] == 3
     assert row.values["new"] == 3
     assert row.values["reached_14"] == 2 and row.values["reached"] == 2
@@ -68,14 +82,174 @@ def test_the_team_sees_small_counts_and_a_manager_does_not(
     assert "<td>–</td>" in page
 
 
-def test_an_outsider_sees_only_their_own_team(client, import_list, fnr, outsider, team):
-    put_on_list(import_list, fnr, 5)
-    client.force_login(outsider)
-    page = client.get(reverse("outreach:dashboard"), {"team": team.pk}).content.decode()
-    assert "<td>5</td>" not in page
-
-
 def test_someone_without_a_team_or_organisation_role_gets_404(client, django_user_model):
     user = django_user_model.objects.create_user("ingen@test.no", "x")
     client.force_login(user)
     assert client.get(reverse("outreach:dashboard")).status_code == 404
+
+
+# --- the chart, the tables, the downloads and the PDF ----------------------------------
+
+
+def board_for(municipality, team=None, *, suppress):
+    return build_board(
+        organisation_id=municipality.pk,
+        scheme="ot",
+        start=add_months(TODAY.replace(day=1), -11),
+        end=TODAY.replace(day=1),
+        team_id=team.pk if team else None,
+        today=TODAY,
+        suppress=suppress,
+    )
+
+
+@pytest.mark.parametrize("suppress", [False, True])
+def test_the_charts_draw_the_figures_of_the_tables_under_them(
+    import_list, fnr, coordinator, municipality, team, suppress
+):
+    put_on_list(import_list, fnr, 6)
+    first = TargetEntry.objects.order_by("id").first()
+    actions.do_log_attempt(coordinator, first, method="phone", result="reached")
+    board = board_for(municipality, None if suppress else team, suppress=suppress)
+    people, attempts = people_table(board), attempts_table(board)
+    for series in people_series(board):
+        column = people.header.index(series.label)
+        assert list(series.values) == [row[column] for row in people.rows]
+    for series in attempts_series(board):
+        column = attempts.header.index(series.label)
+        assert list(series.values) == [row[column] for row in attempts.rows]
+    [share] = share_series(board)
+    column = people.header.index(share.label)
+    assert list(share.values) == [
+        None if row[column].fraction is None else round(row[column].fraction * 100)
+        for row in people.rows
+    ]
+
+
+def test_a_hidden_count_leaves_a_gap_in_the_chart(import_list, fnr, municipality, team):
+    put_on_list(import_list, fnr, 3)
+    exact = charts(board_for(municipality, team, suppress=False))["people_chart"]
+    hidden = charts(board_for(municipality, suppress=True))["people_chart"]
+    # "On the list" is the first series: a circle per month shown, and one in the legend.
+    assert exact.count("<circle") == 12 + 1
+    assert hidden.count("<circle") == 11 + 1
+
+
+def test_the_page_shows_each_chart_with_its_table_under_it(client, import_list, fnr, coordinator):
+    put_on_list(import_list, fnr, 3)
+    client.force_login(coordinator)
+    page = client.get(reverse("outreach:dashboard")).content.decode()
+    assert page.index("people-chart-desc") < page.index('id="people-table"')
+    assert page.index("attempts-chart-desc") < page.index('id="attempts-table"')
+    assert shown("Exact figures for your team.") in page
+    assert reverse("outreach:dashboard_table", args=["people", "csv"]) in page
+    assert reverse("outreach:dashboard_pdf") in page
+
+
+def test_a_total_never_gives_a_hidden_month_away():
+    months = [datetime.date(2026, m, 1) for m in (1, 2, 3)]
+    table = [
+        # on_list, new, reached_14, reached, in_activity, phone, sms, letter, home_visit
+        [20, 3, 0, 0, 6, 2, 7, 0, 0],
+        [22, 10, 6, 7, 8, 9, 6, 5, 0],
+        [25, 12, 8, 9, 10, 10, 0, 0, 0],
+    ]
+    board = publish("ot", months, table, suppress=True)
+    for name in ("new", "reached_14", "reached", *STEPS):
+        assert board.totals[name] is None or board.column(name).count(None) != 1, name
+    for row in board.rows:
+        steps = [row.values[step] for step in STEPS]
+        assert row.values["attempts"] is None or steps.count(None) != 1, row.month
+    assert board.rows[0].values["new"] is None and board.rows[0].share_14 is None
+    assert board.column("on_list") == [20, 22, 25]
+    exact = publish("ot", months, table, suppress=False)
+    assert exact.column("new") == [3, 10, 12] and exact.totals["new"] == 25
+    assert exact.rows[0].values["attempts"] == 9 and exact.totals["attempts"] == 39
+
+
+def csv_lines(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+    return [line.split(";") for line in text.splitlines()]
+
+
+def people_header() -> list[str]:
+    return [
+        shown(label)
+        for label in (
+            "Month",
+            "On the list",
+            "New on the list",
+            "Reached within 14 days",
+            "Share reached within 14 days",
+            "Reached",
+            "In activity",
+        )
+    ]
+
+
+def test_a_manager_downloads_the_table_with_the_header_and_small_counts_hidden(
+    client, import_list, fnr, manager
+):
+    put_on_list(import_list, fnr, 3)
+    client.force_login(manager)
+    url = reverse("outreach:dashboard_table", args=["people", "csv"])
+    response = client.get(url)
+    assert response["Content-Type"].startswith("text/csv")
+    lines = csv_lines(response)
+    assert lines[0] == people_header()
+    this_month = next(line for line in lines if line[0] == MONTH.isoformat())
+    # On the list and new (3) are hidden; nobody reached is 0, which names nobody.
+    assert this_month[1:4] == ["–", "–", "0"]
+    assert "3" not in this_month
+
+    response = client.get(reverse("outreach:dashboard_table", args=["people", "xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == people_header()
+    this_month = next(row for row in rows if row[0] == datetime.datetime.combine(MONTH, ZERO))
+    assert this_month[1:4] == ("–", "–", 0)
+
+
+def test_the_team_downloads_its_exact_counts(client, import_list, fnr, coordinator):
+    put_on_list(import_list, fnr, 3)
+    client.force_login(coordinator)
+    lines = csv_lines(client.get(reverse("outreach:dashboard_table", args=["attempts", "csv"])))
+    assert lines[0][0] == shown("Month") and lines[0][-1] == shown("All attempts")
+    people = csv_lines(client.get(reverse("outreach:dashboard_table", args=["people", "csv"])))
+    this_month = next(line for line in people if line[0] == MONTH.isoformat())
+    assert this_month[1:3] == ["3", "3"]
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "manager"])
+def test_the_whole_dashboard_is_a_pdf(client, import_list, fnr, persona, request):
+    put_on_list(import_list, fnr, 3)
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(reverse("outreach:dashboard_pdf"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_an_outsider_gets_404_for_the_page_the_downloads_and_the_pdf(
+    client, import_list, fnr, outsider, team
+):
+    put_on_list(import_list, fnr, 5)
+    client.force_login(outsider)
+    for url in (
+        reverse("outreach:dashboard"),
+        reverse("outreach:dashboard_pdf"),
+        reverse("outreach:dashboard_table", args=["people", "csv"]),
+        reverse("outreach:dashboard_table", args=["attempts", "xlsx"]),
+    ):
+        assert client.get(url, {"team": team.pk}).status_code == 404, url
+
+
+def test_a_colleague_in_another_team_gets_404_for_this_team(client, colleague, team):
+    client.force_login(colleague)
+    assert client.get(reverse("outreach:dashboard"), {"team": team.pk}).status_code == 404
+
+
+def test_an_unknown_table_is_404(client, coordinator):
+    client.force_login(coordinator)
+    url = reverse("outreach:dashboard_table", args=["people", "csv"]).replace("people", "nope")
+    assert client.get(url).status_code == 404
