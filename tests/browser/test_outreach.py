@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD, synthetic_fnr
 from losen.outreach import importer
-from losen.outreach.models import ContactAttempt, TargetEntry
+from losen.outreach.models import ContactAttempt, Notice, TargetEntry
 from losen.outreach.tests.conftest import list_csv
 
 
@@ -83,4 +83,18 @@ def test_a_coordinator_works_the_outreach_queue(live_server, page: Page, check, 
 
     page.goto(base + "/outreach/dashboard/")
     expect(page.locator("#outreach-dashboard")).to_be_visible()
+    expect(page.locator("svg[aria-describedby='people-chart-desc']")).to_be_visible()
+    expect(page.locator("#people-table")).to_be_visible()
+    expect(page.locator("#attempts-table")).to_be_visible()
     check(page)
+
+    # Information about rights to everyone on the list: a confirmation, then one action.
+    page.goto(base + "/outreach/lists/")
+    page.get_by_role("link", name=re.compile(listed.strftime("%d.%m.%Y"))).first.click()
+    page.locator("#list-rights").click()
+    expect(page.locator("#rights-due")).to_contain_text("2 personer")
+    check(page)
+    page.locator("#rights-confirm").click()
+    expect(page.locator(".messages")).to_contain_text("2 personer")
+    check(page)
+    assert Notice.objects.count() == 3  # Ida (17) and a guardian, Ola (20)
