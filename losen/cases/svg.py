@@ -9,6 +9,7 @@ colours have at least 3:1 contrast against white (WCAG 1.4.11).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -64,6 +65,19 @@ def _runs(points: list[tuple[float, float] | None]) -> list[list[tuple[float, fl
         else:
             runs[-1].append(point)
     return [run for run in runs if run]
+
+
+def nice_max(value: int) -> int:
+    """A y axis top: five ticks of 1, 2 or 5 times a power of ten (10, 25, 250 000).
+
+    Up to 10 the chart ticks every whole number.
+    """
+    if value <= 10:
+        return max(5, value)
+    step = value / 5
+    power = 10 ** math.floor(math.log10(step))
+    nice = next(m * power for m in (1, 2, 5, 10) if m * power >= step)
+    return int(nice * 5)
 
 
 def line_chart(

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from losen.accounts.models import Organisation, Team
 from losen.accounts.scope import scope_of
-from losen.cases.svg import Series, line_chart
+from losen.cases.svg import Series, line_chart, nice_max
 from losen.lib.dates import add_months
 from losen.lib.exporters import csv_response, pdf_response, xlsx_response
 from losen.lib.suppression import configured_threshold
@@ -27,7 +27,6 @@ from losen.outreach.dashboard import STEPS, Board, build_board
 from losen.outreach.forms import DashboardForm
 from losen.outreach.models.ladder import Method
 from losen.reports.tables import Pct, Table, TableExporter, displayed
-from losen.reports.views import _nice_max
 
 MONTHS = 12
 PEOPLE_SERIES = ("on_list", "new", "reached", "in_activity")
@@ -165,7 +164,7 @@ def _chart(
         x_labels=[date_format(row.month, "M y") for row in board.rows],
         series=series,
         y_min=0,
-        y_max=_nice_max(int(top) + (1 if top % 1 else 0)),
+        y_max=nice_max(int(top) + (1 if top % 1 else 0)),
         width=max(560, 72 * len(board.rows)),
         height=320,
         chart_id=chart_id,
@@ -271,7 +270,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _exporter(table: Table, board: Board) -> TableExporter:
     # TableExporter reads only the board's first and last month, for the file name.
-    exporter = TableExporter(table, board)  # type: ignore[arg-type]
+    exporter = TableExporter(table, board)
     exporter.filename = f"outreach-{board.scheme}-{exporter.filename}"
     return exporter
 

@@ -16,7 +16,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -303,8 +303,15 @@ def export_cell(value: Any) -> Any:
     return PLACEHOLDER if value is None else value
 
 
+class Period(Protocol):
+    """What an exported table's file name needs of a dashboard: its period."""
+
+    start: datetime.date
+    end: datetime.date
+
+
 class TableExporter(Exporter):
-    def __init__(self, table: Table, board: Dashboard) -> None:
+    def __init__(self, table: Table, board: Period) -> None:
         self.table = table
         self.title = table.caption
         self.filename = f"{table.key}-{board.start:%Y-%m}-{board.end:%Y-%m}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from losen.cases.svg import Series, line_chart
+from losen.cases.svg import Series, line_chart, nice_max
 from losen.lib.exporters import csv_response, pdf_response, xlsx_response
 from losen.lib.suppression import configured_threshold
 from losen.programs.queries import can_see_costs
@@ -55,19 +54,6 @@ def _board(request: HttpRequest) -> tuple[DashboardForm, Dashboard | None]:
     return form, board
 
 
-def _nice_max(value: int) -> int:
-    """A y axis top: five ticks of 1, 2 or 5 times a power of ten (10, 25, 250 000).
-
-    Up to 10 the chart ticks every whole number (losen.cases.svg).
-    """
-    if value <= 10:
-        return max(5, value)
-    step = value / 5
-    power = 10 ** math.floor(math.log10(step))
-    nice = next(m * power for m in (1, 2, 5, 10) if m * power >= step)
-    return int(nice * 5)
-
-
 def _period(board: Dashboard) -> dict[str, str]:
     return {"start": date_format(board.start, "F Y"), "end": date_format(board.end, "F Y")}
 
@@ -82,7 +68,7 @@ def _month_chart(
         x_labels=[date_format(row.month, "M y") for row in board.rows],
         series=series,
         y_min=0,
-        y_max=_nice_max(int(top) + (1 if top % 1 else 0)),
+        y_max=nice_max(int(top) + (1 if top % 1 else 0)),
         width=max(560, 72 * len(board.rows)),
         height=320,
         chart_id=chart_id,

@@ -14,10 +14,10 @@ from openpyxl import load_workbook
 from conftest import shown
 from losen.cases.actions.core import do_open_case, do_record_event
 from losen.cases.models import CaseEvent, EventKind
+from losen.cases.svg import nice_max
 from losen.outcomes.codes import TOP_LEVEL
 from losen.programs.models import Enrolment, Measure
 from losen.reports.dashboard import _quantile
-from losen.reports.views import _nice_max
 
 pytestmark = pytest.mark.django_db
 
@@ -284,4 +284,4 @@ def test_the_periods_exit_totals_do_not_give_a_hidden_month_away(client, manager
     [(0, 5), (7, 7), (10, 10), (12, 25), (48, 50), (51, 100), (208_265, 250_000), (9_000, 10_000)],
 )
 def test_a_charts_axis_ends_on_a_round_number_above_the_highest_value(top, axis):
-    assert _nice_max(top) == axis
+    assert nice_max(top) == axis
