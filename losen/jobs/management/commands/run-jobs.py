@@ -13,11 +13,25 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections, connections
+from django.db import close_old_connections, connection, connections
 
 from losen.jobs import files, runner
 
 CLEANUP_EVERY_SECONDS = 3600
+
+
+def _release_connections(*, old_only: bool = False) -> None:
+    """Close the database connections between jobs, unless called inside a transaction.
+
+    A worker process holds no transaction here; `call_command("run-jobs")` from code
+    (or a test) may, and closing its connection would break the caller.
+    """
+    if connection.in_atomic_block:
+        return
+    if old_only:
+        close_old_connections()
+    else:
+        connections.close_all()
 
 
 class Command(BaseCommand):
@@ -45,7 +59,7 @@ class Command(BaseCommand):
         ran = 0
         try:
             while not self.stopping:
-                close_old_connections()
+                _release_connections(old_only=True)
                 job = runner.claim_next()
                 if job is not None:
                     self.stdout.write(f"Running {job.kind} job {job.pk} for {job.owner.email}.")
@@ -62,7 +76,7 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            connections.close_all()
+            _release_connections()
         self.stdout.write(f"Ran {ran} job(s).")
 
     def _stop(self, signum, frame) -> None:
