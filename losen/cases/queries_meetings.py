@@ -125,13 +125,31 @@ def meeting_members(team: Team) -> QuerySet[User]:
 
 
 def possible_guests(team: Team) -> QuerySet[User]:
-    """Losen users of other organisations, who may be invited as guests."""
+    """Losen users of other organisations, who may be invited as guests.
+
+    Not a list to show: the team finds a guest by e-mail address (`guest_by_email`) or
+    among its earlier guests (`earlier_guests`), so no organisation's staff directory
+    is open to every other organisation.
+    """
     return (
         User.objects.filter(is_active=True, memberships__isnull=False)
         .exclude(memberships__organisation_id=team.organisation_id)
         .distinct()
+    )
+
+
+def earlier_guests(team: Team) -> QuerySet[User]:
+    """Guests of the team's earlier meetings who may still be invited."""
+    return (
+        possible_guests(team)
+        .filter(meeting_attendances__is_guest=True, meeting_attendances__meeting__team=team)
         .order_by("full_name", "email")
     )
+
+
+def guest_by_email(team: Team, email: str) -> User | None:
+    """The user of another organisation with exactly this e-mail address (any case)."""
+    return possible_guests(team).filter(email__iexact=email.strip()).first()
 
 
 def guest_organisation(user: User, team: Team) -> Organisation | None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from losen.accounts.models import Team, User
 from losen.cases.models import AgendaItem, Decision
 from losen.cases.queries import team_members
-from losen.cases.queries_meetings import meeting_members, possible_guests
+from losen.cases.queries_meetings import earlier_guests, guest_by_email, meeting_members
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -42,14 +45,20 @@ class MeetingForm(forms.Form):
         help_text=_("A meeting room, an address, or a video link."),
     )
     guests = GuestChoiceField(
-        label=_("Guests from other organisations"),
+        label=_("Guests at the team's earlier meetings"),
         queryset=User.objects.none(),
         required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    guest_emails = forms.CharField(
+        label=_("Invite guests from other organisations by e-mail address"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "Guests see a young person's name only when the person has consented to their "
-            "organisation taking part. Hold Ctrl (or Cmd) to choose more than one."
+            "One address per line: the address they log in to Losen with. Guests see a "
+            "young person's name only when the person has consented to their "
+            "organisation taking part."
         ),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
     )
 
     def __init__(self, *args, team: Team, **kwargs):
@@ -61,9 +70,34 @@ class MeetingForm(forms.Form):
             self.fields[self.member_field(user)] = forms.BooleanField(
                 label=user.get_full_name(), required=False, initial=True
             )
-        self.fields["guests"].queryset = possible_guests(team).prefetch_related(
+        self.fields["guests"].queryset = earlier_guests(team).prefetch_related(
             "memberships__organisation"
         )
+
+    def clean_guest_emails(self) -> list[User]:
+        addresses = [a for a in re.split(r"[\s,;]+", self.cleaned_data["guest_emails"]) if a]
+        found, unknown = [], []
+        for address in addresses:
+            user = guest_by_email(self.team, address)
+            if user is None:
+                unknown.append(address)
+            elif user not in found:
+                found.append(user)
+        if unknown:
+            raise forms.ValidationError(
+                ngettext(
+                    "No Losen user in another organisation has the address %(addresses)s.",
+                    "No Losen user in another organisation has the addresses %(addresses)s.",
+                    len(unknown),
+                )
+                % {"addresses": ", ".join(unknown)}
+            )
+        return found
+
+    def chosen_guests(self) -> list[User]:
+        """The earlier guests ticked and those invited by address, each once."""
+        guests = list(self.cleaned_data.get("guests") or [])
+        return guests + [u for u in self.cleaned_data.get("guest_emails", []) if u not in guests]
 
     @staticmethod
     def member_field(user: User) -> str:

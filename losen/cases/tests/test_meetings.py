@@ -213,7 +213,8 @@ def test_the_new_meeting_page_opens_for_a_coordinator_with_the_teams_members(
     page = response.content.decode()
     assert "Lise Leder" in page
     assert "Kari Koordinator" in page
-    assert "Vera Veileder (NAV Testby)" in page
+    # Guests are invited by address: NAV's staff are not listed (see below).
+    assert "Vera Veileder" not in page
     # A colleague of the same municipality is not a guest, and not a member of this team.
     assert "Kai Kollega" not in page
 
@@ -244,7 +245,7 @@ def test_the_team_lead_creates_a_meeting_with_members_guests_and_agenda(
             "starts_at": "2030-01-07T09:00",
             "location": "Rådhuset, møterom 3",
             f"member_{team_lead.pk}": "on",
-            "guests": [nav_guest.pk],
+            "guest_emails": "  VEILEDER@nav.test\n",
         },
     )
     meeting = team.meetings.get()
@@ -261,6 +262,58 @@ def test_the_team_lead_creates_a_meeting_with_members_guests_and_agenda(
     assert list(meeting.items.values_list("case_id", flat=True)) == [case.pk]
     assert ChangeLog.objects.filter(action="meeting.created", object_id=meeting.pk).exists()
     assert ChangeLog.objects.filter(action="meeting.item_added", person_id=case.person_id).exists()
+
+
+def test_the_new_meeting_page_lists_no_other_organisations_staff(
+    client, team_lead, team, nav_guest, outsider
+):
+    client.force_login(team_lead)
+    page = client.get(reverse("meetings:new")).content.decode()
+    assert "Vera Veileder" not in page
+    assert outsider.get_full_name() not in page
+    assert 'name="guest_emails"' in page
+
+
+def test_earlier_guests_are_offered_and_others_are_invited_by_address(
+    client, team_lead, team, nav_guest, outsider
+):
+    create_meeting(team_lead, team, guests=[nav_guest], days=-7)
+    client.force_login(team_lead)
+    page = client.get(reverse("meetings:new"))
+    assert list(page.context["form"].fields["guests"].queryset) == [nav_guest]
+    assert "Vera Veileder" in page.content.decode()
+    response = client.post(
+        reverse("meetings:new"),
+        {
+            "team": team.pk,
+            "starts_at": "2030-01-07T09:00",
+            "guests": [nav_guest.pk],
+            "guest_emails": f"{outsider.email}, {nav_guest.email}",
+        },
+    )
+    assert response.status_code == 302
+    meeting = team.meetings.order_by("-starts_at").first()
+    guests = set(meeting.attendees.filter(is_guest=True).values_list("user_id", flat=True))
+    assert guests == {nav_guest.pk, outsider.pk}
+
+
+def test_an_unknown_guest_address_is_refused_and_nothing_is_created(
+    client, team_lead, team, colleague
+):
+    client.force_login(team_lead)
+    response = client.post(
+        reverse("meetings:new"),
+        {
+            "team": team.pk,
+            "starts_at": "2030-01-07T09:00",
+            # A colleague in the same organisation is no guest either.
+            "guest_emails": f"ukjent@example.no\n{colleague.email}",
+        },
+    )
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["guest_emails"]
+    assert "ukjent@example.no" in error and colleague.email in error
+    assert not team.meetings.exists()
 
 
 def test_a_meeting_needs_its_time(client, team_lead, team):

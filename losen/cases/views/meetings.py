@@ -85,10 +85,12 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 starts_at=form.cleaned_data["starts_at"],
                 location=form.cleaned_data["location"],
                 members=form.chosen_members(),
-                guests=form.cleaned_data["guests"],
+                guests=form.chosen_guests(),
             )
         except actions.NotAGuest:
-            form.add_error("guests", _("A guest must work in another organisation than the team."))
+            form.add_error(
+                "guest_emails", _("A guest must work in another organisation than the team.")
+            )
         else:
             count = meeting.items.count()
             messages.success(
