@@ -9,10 +9,13 @@ colours have at least 3:1 contrast against white (WCAG 1.4.11).
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+
+from django.utils.formats import date_format
 
 # (colour, dash pattern, marker) per series, in order.
 STYLES = (
@@ -183,3 +186,31 @@ def line_chart(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def month_chart(
+    months: Sequence[datetime.date],
+    *,
+    title: str,
+    description: str,
+    series: Sequence[Series],
+    chart_id: str,
+    y_max: float | None = None,
+    height: int = 320,
+) -> str:
+    """A chart of figures month by month (the dashboards'): one point per month, from 0
+    to a round number above the highest value unless `y_max` is given."""
+    if y_max is None:
+        top = max((v for one in series for v in one.values if v is not None), default=0)
+        y_max = nice_max(math.ceil(top))
+    return line_chart(
+        title=title,
+        description=description,
+        x_labels=[date_format(month, "M y") for month in months],
+        series=series,
+        y_min=0,
+        y_max=y_max,
+        width=max(560, 72 * len(months)),
+        height=height,
+        chart_id=chart_id,
+    )

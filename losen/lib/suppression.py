@@ -42,7 +42,7 @@ Shares (`share`) are hidden when either count is hidden or small.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,23 +79,55 @@ def is_small(value: int | None, *, threshold: int) -> bool:
 
 
 def suppress_series(
-    values: list[int], *, threshold: int, total: int | None = None
+    values: list[int],
+    *,
+    threshold: int,
+    total: int | None = None,
+    also_hidden: Iterable[int] = (),
 ) -> list[int | None]:
     """Suppress one row or column. `total` is the line's published total, or None.
 
     When a total is published (it must equal the sum, and is not itself small), a line
     with a single hidden value also hides its smallest other non-zero value.
+    `also_hidden` are positions hidden for reasons outside the line (they count as
+    hidden here too).
     """
     _check_counts(values)
     hidden = {k for k, v in enumerate(values) if is_small(v, threshold=threshold)}
+    hidden |= set(also_hidden)
     if total is not None:
         if total != sum(values):
             raise ValueError(f"total {total} is not the sum of the values ({sum(values)})")
         if not is_small(total, threshold=threshold):
             while len(hidden) == 1:
                 candidates = [(v, k) for k, v in enumerate(values) if v > 0 and k not in hidden]
+                if not candidates:  # the total is the hidden value: nothing left to hide
+                    break
                 hidden.add(min(candidates)[1])
     return [HIDDEN if k in hidden else v for k, v in enumerate(values)]
+
+
+def protect_running_totals(
+    monthly: Sequence[int | None], totals: Sequence[int | None]
+) -> list[int | None]:
+    """Running totals fit to publish beside the monthly counts they add up (None: hidden).
+
+    Two published totals give the sum of the monthly counts between them, so a stretch
+    of months holding exactly one hidden monthly count would give it away: the later
+    total is hidden too, and the stretch runs on to the next published total.
+    """
+    published = list(totals)
+    hidden_since_last_total = 0  # before the first month, the running total is 0
+    for k, count in enumerate(monthly):
+        if count is None:
+            hidden_since_last_total += 1
+        if published[k] is None:
+            continue
+        if hidden_since_last_total == 1:
+            published[k] = None
+        else:
+            hidden_since_last_total = 0
+    return published
 
 
 def suppress_table(

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from losen.accounts.models import Organisation, Team
 from losen.accounts.scope import scope_of
-from losen.cases.svg import Series, line_chart, nice_max
+from losen.cases.svg import Series, month_chart
 from losen.lib.dates import add_months
 from losen.lib.exporters import csv_response, pdf_response, xlsx_response
 from losen.lib.suppression import configured_threshold
@@ -154,23 +154,6 @@ TABLES = {"people": people_table, "attempts": attempts_table}
 # --- charts ---------------------------------------------------------------------------
 
 
-def _chart(
-    board: Board, *, title: str, description: str, series: list[Series], chart_id: str
-) -> str:
-    top = max((v for one in series for v in one.values if v is not None), default=0)
-    return line_chart(
-        title=title,
-        description=description,
-        x_labels=[date_format(row.month, "M y") for row in board.rows],
-        series=series,
-        y_min=0,
-        y_max=nice_max(int(top) + (1 if top % 1 else 0)),
-        width=max(560, 72 * len(board.rows)),
-        height=320,
-        chart_id=chart_id,
-    )
-
-
 def _period(board: Board) -> dict[str, str]:
     return {"start": date_format(board.start, "F Y"), "end": date_format(board.end, "F Y")}
 
@@ -192,10 +175,11 @@ def attempts_series(board: Board) -> list[Series]:
 
 def charts(board: Board) -> dict[str, str]:
     period = _period(board)
+    months = [row.month for row in board.rows]
     share = share_series(board)
     return {
-        "people_chart": _chart(
-            board,
+        "people_chart": month_chart(
+            months,
             title=_("People on the list"),
             description=_(
                 "On the list at the end of the month, new on the list, reached and in "
@@ -206,7 +190,8 @@ def charts(board: Board) -> dict[str, str]:
             series=people_series(board),
             chart_id="people-chart",
         ),
-        "share_chart": line_chart(
+        "share_chart": month_chart(
+            months,
             title=_("Share reached within 14 days"),
             description=_(
                 "The share of those new on the list who were reached within 14 days, in "
@@ -214,16 +199,13 @@ def charts(board: Board) -> dict[str, str]:
                 "in the table below."
             )
             % period,
-            x_labels=[date_format(row.month, "M y") for row in board.rows],
             series=share,
-            y_min=0,
             y_max=100,
-            width=max(560, 72 * len(board.rows)),
             height=280,
             chart_id="share-chart",
         ),
-        "attempts_chart": _chart(
-            board,
+        "attempts_chart": month_chart(
+            months,
             title=_("Contact attempts by ladder step"),
             description=_(
                 "Phone calls, SMS, letters and home visits, month by month from %(start)s "

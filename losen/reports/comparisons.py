@@ -141,7 +141,7 @@ def _still_after(months: int) -> Callable[[Dashboard], Decimal | None]:
 
 
 def _median_months_to_exit(board: Dashboard) -> Decimal | None:
-    spread = getattr(board, "times_total", {}).get("exit")
+    spread = board.times_total.get("exit")
     if spread is None or spread.median is None:
         return None
     return _decimal(spread.median) / DAYS_PER_MONTH

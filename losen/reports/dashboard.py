@@ -361,22 +361,17 @@ def _published_exit_outcomes(board: Dashboard, threshold: int, counts: list[int]
         return None if last is None else last[COUNTS.index(name)]
 
     hidden = set()
-    for k, (top, value) in enumerate(zip(EXIT_TOP_CODES, counts, strict=True)):
-        column = board.column(EXIT_BREAKDOWN[k])
-        if suppression.is_small(value, threshold=threshold) or None in column:
+    for k, top in enumerate(EXIT_TOP_CODES):
+        if None in board.column(EXIT_BREAKDOWN[k]):
             hidden.add(k)
         if top == "work" and running_total("cumulative_exit_work") is None:
             hidden.add(k)
         if top == "education" and running_total("cumulative_exit_education") is None:
             hidden.add(k)
     exited = running_total("cumulative_exited") if board.cells else 0
-    if exited is not None:
-        while len(hidden) == 1:
-            candidates = [(v, k) for k, v in enumerate(counts) if v > 0 and k not in hidden]
-            if not candidates:
-                break
-            hidden.add(min(candidates)[1])
-    shown = [None if k in hidden else v for k, v in enumerate(counts)]
+    shown = suppression.suppress_series(
+        counts, threshold=threshold, total=exited, also_hidden=hidden
+    )
     work, education = shown[0], shown[1]
     both = None if work is None or education is None else work + education
     board.exited = exited
@@ -419,22 +414,15 @@ def _times(board: Dashboard, threshold: int, milestones: Milestones) -> None:
 
 
 def _protect_running_totals(board: Dashboard) -> None:
-    """Two published "so far" counts give the month counts between them away.
-
-    As for the flow's running totals (losen.reports.results.suppress_results): a stretch
-    of months holding exactly one hidden month count hides the later "so far" too.
-    """
+    """The "so far" counts beside the month counts, as the flow's running totals."""
     for milestone in TIMED:
-        hidden_since_last_total = 0
-        for month in board.times:
-            if month.in_month[milestone].cases is None:
-                hidden_since_last_total += 1
-            if month.so_far[milestone].cases is None:
-                continue
-            if hidden_since_last_total == 1:
+        published = suppression.protect_running_totals(
+            [month.in_month[milestone].cases for month in board.times],
+            [month.so_far[milestone].cases for month in board.times],
+        )
+        for month, cases in zip(board.times, published, strict=True):
+            if cases is None:
                 month.so_far[milestone] = Spread(None)
-            else:
-                hidden_since_last_total = 0
 
 
 def _money(value: Decimal) -> Decimal:

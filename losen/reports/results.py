@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, fields
 
 from losen.lib.dates import add_months
-from losen.lib.suppression import suppress_series
+from losen.lib.suppression import protect_running_totals, suppress_series
 from losen.reports.milestones import Milestones, case_milestones
 
 # The outcome list's top codes, in the order of the report's columns.
@@ -186,14 +186,9 @@ def suppress_results(rows: list[MonthRow], *, threshold: int) -> list[list[int |
         cells.update(zip(EXIT_BREAKDOWN, breakdown, strict=True))
         table.append(cells)
     for total, monthly in CUMULATIVE_OF.items():
-        hidden_since_last_total = 0  # before the first month, the running total is 0
-        for cells in table:
-            if cells[monthly] is None:
-                hidden_since_last_total += 1
-            if cells[total] is None:
-                continue
-            if hidden_since_last_total == 1:
-                cells[total] = None
-            else:
-                hidden_since_last_total = 0
+        published = protect_running_totals(
+            [cells[monthly] for cells in table], [cells[total] for cells in table]
+        )
+        for cells, value in zip(table, published, strict=True):
+            cells[total] = value
     return [[cells[c] for c in COUNTS] for cells in table]

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from losen.cases.svg import Series, line_chart, nice_max
+from losen.cases.svg import Series, month_chart
 from losen.lib.exporters import csv_response, pdf_response, xlsx_response
 from losen.lib.suppression import configured_threshold
 from losen.programs.queries import can_see_costs
@@ -58,31 +58,14 @@ def _period(board: Dashboard) -> dict[str, str]:
     return {"start": date_format(board.start, "F Y"), "end": date_format(board.end, "F Y")}
 
 
-def _month_chart(
-    board: Dashboard, *, title: str, description: str, series: list[Series], chart_id: str
-) -> str:
-    top = max((v for one in series for v in one.values if v is not None), default=0)
-    return line_chart(
-        title=title,
-        description=description,
-        x_labels=[date_format(row.month, "M y") for row in board.rows],
-        series=series,
-        y_min=0,
-        y_max=nice_max(int(top) + (1 if top % 1 else 0)),
-        width=max(560, 72 * len(board.rows)),
-        height=320,
-        chart_id=chart_id,
-    )
-
-
 def _chart(board: Dashboard) -> str:
     series = [Series(str(COLUMN_LABELS[name]), board.column(name)) for name in FLOW_SERIES]
     description = _(
         "Referred, started, active at the end of the month and exited, month by month "
         "from %(start)s to %(end)s. The same figures are in the table below."
     ) % _period(board)
-    return _month_chart(
-        board,
+    return month_chart(
+        [row.month for row in board.rows],
         title=_("Flow per month"),
         description=description,
         series=series,
@@ -96,8 +79,8 @@ def _exits_chart(board: Dashboard) -> str:
         "Exited so far, to work so far and to education so far, month by month from "
         "%(start)s to %(end)s. The same figures are in the month table."
     ) % _period(board)
-    return _month_chart(
-        board,
+    return month_chart(
+        [row.month for row in board.rows],
         title=_("Exits so far"),
         description=description,
         series=series,
@@ -117,8 +100,8 @@ def _times_chart(board: Dashboard) -> str:
         "Median days from referral to first contact, to start and to exit, month by month "
         "from %(start)s to %(end)s. The same figures are in the table below."
     ) % _period(board)
-    return _month_chart(
-        board,
+    return month_chart(
+        [row.month for row in board.rows],
         title=_("Median days from referral"),
         description=description,
         series=series,
@@ -144,8 +127,8 @@ def _cost_chart(board: Dashboard) -> str:
         "Cost per participant and per exit to work or education, counted from %(start)s, "
         "month by month to %(end)s. The same figures are in the table below."
     ) % _period(board)
-    return _month_chart(
-        board,
+    return month_chart(
+        [row.month for row in board.rows],
         title=_("Cost so far"),
         description=description,
         series=series,

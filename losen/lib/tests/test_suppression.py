@@ -7,6 +7,7 @@ from losen.lib.suppression import (
     HIDDEN,
     configured_threshold,
     display,
+    protect_running_totals,
     share,
     suppress_series,
     suppress_table,
@@ -218,3 +219,22 @@ def test_empty_tables_and_negative_counts():
     assert suppress_table([], threshold=4).rows == []
     with pytest.raises(ValueError):
         suppress_table([[1, -1]], threshold=4)
+
+
+def test_a_running_total_that_would_give_one_hidden_month_away_is_hidden_too():
+    # Monthly 6, hidden 2, 6; totals 6, 8, 14: 8 − 6 and 14 − 6 − 6 both give the 2 away.
+    assert protect_running_totals([6, None, 6], [6, 8, 14]) == [6, None, None]
+    # Two hidden months between published totals give only their sum.
+    assert protect_running_totals([6, None, None, 6], [6, 8, 10, 16]) == [6, None, 10, 16]
+    assert protect_running_totals([6, 7, 8], [6, 13, 21]) == [6, 13, 21]
+
+
+def test_values_hidden_for_outside_reasons_count_as_hidden_in_the_line():
+    # The 10 is hidden elsewhere; beside the total 30 it needs a second hidden value.
+    assert suppress_series([10, 12, 8], threshold=4, total=30, also_hidden=[0]) == [
+        None,
+        12,
+        None,
+    ]
+    # When the hidden value is the whole total, there is nothing left to hide.
+    assert suppress_series([0, 9, 0], threshold=4, total=9, also_hidden=[1]) == [0, None, 0]
