@@ -11,8 +11,6 @@ from django.views.decorators.http import require_http_methods
 from losen.imports.forms import HistoryImportForm
 from losen.imports.queries import can_import, importable_teams
 from losen.imports.rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, SOURCES
-from losen.jobs import files
-from losen.jobs.models import Job
 from losen.jobs.runner import start_job
 
 
@@ -29,18 +27,13 @@ def history_import(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         team = form.cleaned_data["team"]
 
-        def prepare(job: Job) -> None:
-            saved = files.save_upload(job, upload)
-            job.params["file"] = saved.name
-            job.save(update_fields=["params"])
-
         job = start_job(
             request.user,
             "import_history",
             title=_("Import of %(file)s into %(team)s") % {"file": upload.name, "team": team.name},
             organisation=team.organisation,
             params={"team": team.pk, "create_measures": form.cleaned_data["create_measures"]},
-            prepare=prepare,
+            upload=upload,
         )
         return redirect("jobs:detail", job_id=job.pk)
     return render(

@@ -23,16 +23,17 @@ import os
 import secrets
 import socket
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import close_old_connections, connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from losen.accounts.models import Organisation, User
+from losen.jobs import files
 from losen.jobs.models import LIVE_PROGRESS, Job
 from losen.jobs.registry import JobFailed, kind_of
 
@@ -60,14 +61,14 @@ def start_job(
     title: str,
     params: dict[str, Any] | None = None,
     organisation: Organisation | None = None,
-    prepare: Callable[[Job], None] | None = None,
+    upload: UploadedFile | None = None,
     run_now: bool = False,
 ) -> Job:
-    """A new job, queued and handed to the runner; `prepare` puts its input in place.
+    """A new job, queued and handed to the runner; an `upload` is its input file.
 
-    The row and the input are committed together, so no worker sees the job before its
-    input is there. `run_now` runs it within this call whatever the runner (for small
-    work that the caller waits for anyway).
+    The row and the uploaded file (its name in `params["file"]`) are committed together,
+    so no worker sees the job before its input is there. `run_now` runs it within this
+    call whatever the runner (for small work that the caller waits for anyway).
     """
     kind_of(kind)  # an unknown kind fails here, not in the worker
     with transaction.atomic():
@@ -79,8 +80,9 @@ def start_job(
             language=translation.get_language() or settings.LANGUAGE_CODE,
             params=params or {},
         )
-        if prepare is not None:
-            prepare(job)
+        if upload is not None:
+            job.params["file"] = files.save_upload(job, upload).name
+            job.save(update_fields=["params"])
         runner = settings.LOSEN_JOB_RUNNER
         if runner == "thread" and not run_now:
             transaction.on_commit(lambda: submit(job.pk))

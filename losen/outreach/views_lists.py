@@ -12,8 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from losen.jobs import files
-from losen.jobs.models import Job
 from losen.jobs.runner import start_job
 from losen.outreach import actions, rules
 from losen.outreach.forms import ListUploadForm
@@ -113,11 +111,6 @@ def list_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         team = form.cleaned_data["team"]
 
-        def prepare(job: Job) -> None:
-            saved = files.save_upload(job, upload)
-            job.params["file"] = saved.name
-            job.save(update_fields=["params"])
-
         job = start_job(
             request.user,
             "import_target_list",
@@ -129,7 +122,7 @@ def list_upload(request: HttpRequest) -> HttpResponse:
                 "scheme": form.cleaned_data["scheme"],
                 "received_on": form.cleaned_data["received_on"].isoformat(),
             },
-            prepare=prepare,
+            upload=upload,
         )
         return redirect("jobs:detail", job_id=job.pk)
     return render(
