@@ -405,7 +405,8 @@ def session_list(request: HttpRequest) -> HttpResponse:
     """Coming sessions of the actor's organisations (volunteers' way in)."""
     if not queries.session_org_ids(request.user):
         raise Http404("No organisation whose sessions the actor sees.")
-    since = timezone.now() - datetime.timedelta(hours=12)
+    # Today's sessions stay on the list all day, whatever the hour.
+    since = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
     sessions = list(queries.upcoming_sessions(request.user, since=since)[:200])
     return render(request, "programs/session_list.html", {"sessions": sessions})
 

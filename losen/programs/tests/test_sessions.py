@@ -236,3 +236,17 @@ def test_attendance_is_recorded_only_for_participants_the_actor_may_see(
 def test_a_volunteer_cannot_record_attendance_through_the_action(volunteer, session, participants):
     with pytest.raises(actions.NotAllowed):
         actions.do_record_attendance(volunteer, session, {participants["nora"].pk: True})
+
+
+def test_the_session_list_keeps_todays_sessions_all_day_and_drops_yesterdays(
+    client, volunteer, team_lead, course, today
+):
+    def add(number, day, hour):
+        starts_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+        return actions.do_add_session(team_lead, course, number=number, starts_at=starts_at)
+
+    early_today = add(1, today, 0)
+    add(2, today - datetime.timedelta(days=1), 23)
+    client.force_login(volunteer)
+    sessions = client.get(reverse("programs:sessions")).context["sessions"]
+    assert sessions == [early_today]
