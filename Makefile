@@ -2,7 +2,8 @@
 #
 #   make demo     run the demo on http://127.0.0.1:$(PORT)/ with $(YOUTHS) made-up youths
 #   make test     everything CI runs: lint, migrations check, fast suite (SQLite),
-#                 browser suite (SQLite, Chromium), fast suite again on PostgreSQL
+#                 the fast suite again under awkward clocks, browser suite (SQLite,
+#                 Chromium), fast suite again on PostgreSQL
 #
 # Both start from a fresh checkout: they create .venv from the lock files first.
 
@@ -19,6 +20,9 @@ YOUTHS ?= 300
 BENCH_YOUTHS ?= 100000
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
+# Moments the fast suite is run at by `make test-clocks` (Europe/Oslo local time): the
+# first and last minute of a month, a 29 February, and the last minute of a year.
+TEST_CLOCKS ?= 2026-12-01T00:00 2026-11-30T23:59 2028-02-29T23:59 2026-12-31T23:59
 DEMO_DATABASE_URL ?= sqlite:///$(CURDIR)/var/demo.sqlite3
 # The SQLite test suites run on in-memory databases; this keeps a DATABASE_URL from
 # the caller's environment (say, a PostgreSQL one) out of them.
@@ -40,13 +44,14 @@ MO_FILES := $(PO_FILES:.po=.mo)
 PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
 	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
-.PHONY: help demo test test-fast test-browser test-pg lint fmt check-migrations \
+.PHONY: help demo test test-fast test-clocks test-browser test-pg lint fmt check-migrations \
 	messages-compile system-packages install install-dev lock clean distclean bench
 
 help:
 	@echo "make demo              run the demo: http://127.0.0.1:$(PORT)/ (PORT=, YOUTHS=)"
 	@echo "make test              lint + migrations check + all test suites (what CI runs)"
 	@echo "make test-fast         fast tests on SQLite ($(PYTEST_WORKERS) workers, PYTEST_WORKERS=)"
+	@echo "make test-clocks       fast tests once per moment in TEST_CLOCKS (first/last day, 23:59, 00:00)"
 	@echo "make test-browser      browser tests (Chromium via Playwright, axe-core) on SQLite"
 	@echo "make test-pg           fast tests on a throwaway PostgreSQL cluster"
 	@echo "make lint / fmt        ruff check + format check / apply fixes and formatting"
@@ -165,6 +170,15 @@ system-packages:
 test-fast: $(DEV_STAMP) messages-compile
 	DATABASE_URL='$(SQLITE_TEST_URL)' $(PYTEST) -m "not browser" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+# The suite sets its own clock (conftest.py, --clock): each run starts every test at one
+# of these moments, so a test that only passes on some days fails here on any day.
+test-clocks: $(DEV_STAMP) messages-compile
+	@status=0; for clock in $(TEST_CLOCKS); do \
+		echo "--- fast suite at $$clock (Europe/Oslo)"; \
+		DATABASE_URL='$(SQLITE_TEST_URL)' $(PYTEST) -m "not browser" -n $(PYTEST_WORKERS) \
+			-q --no-header --clock "$$clock" $(PYTEST_ARGS) || status=1; \
+	done; exit $$status
+
 # Screenshots of failed tests land in test-results/ (emptied first).
 test-browser: $(DEV_STAMP) messages-compile system-packages
 	@rm -rf test-results
@@ -182,7 +196,7 @@ test-pg: $(DEV_STAMP) messages-compile system-packages
 # Runs every part even when one fails, then fails if any did.
 test: $(DEV_STAMP) messages-compile
 	@failed=(); summary=(); sys_ok=1; \
-	for part in lint check-migrations system-packages test-fast test-browser test-pg; do \
+	for part in lint check-migrations system-packages test-fast test-clocks test-browser test-pg; do \
 		printf '\n\033[1m━━━ make %s ━━━\033[0m\n' "$$part"; \
 		start=$$SECONDS; \
 		if [[ $$part == test-browser || $$part == test-pg ]] && (( ! sys_ok )); then \

@@ -10,14 +10,82 @@ and `org_admin`, the municipality's administrator.
 from __future__ import annotations
 
 import datetime
+import os
+import zoneinfo
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from losen.accounts.models import Membership, Organisation, Role, Team, User
 from losen.lib.idnumbers import parse_identity_number
 from losen.people.actions import PersonData, do_register_person
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("LOSEN_TEST_CLOCK", ""),
+        help=(
+            "run the whole suite as if it were this local time in Oslo, for example "
+            "2028-02-29T23:59 (the clock then runs on from there); LOSEN_TEST_CLOCK= too"
+        ),
+    )
+
+
+@pytest.fixture(scope="session")
+def _suite_clock(request) -> datetime.datetime | None:
+    """The suite's clock: None for the real one, or the moment `--clock` sets.
+
+    No module computes today at import (`losen/web/tests/test_clock.py` checks), so a
+    test that needs today asks for it while it runs and gets this clock's day.
+    """
+    return clock_start(request.config.getoption("--clock"))
+
+
+@pytest.fixture(autouse=True)
+def _test_clock(_suite_clock):
+    """Under `--clock` every test starts at that very moment, and time runs on from there.
+
+    Each test starts afresh (not the whole run from one start), so a test that begins at
+    23:59 stays on that day however long the run has taken, and the run is repeatable.
+    """
+    if _suite_clock is None:
+        yield
+        return
+    with time_machine.travel(_suite_clock, tick=True):
+        yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Fixtures shared by several tests are made at the `--clock` moment too.
+
+    A module's demo world made a minute into the run at 23:59 would be a day ahead of
+    the tests that read it, each of which starts at 23:59 again.
+    """
+    start = clock_start(request.config.getoption("--clock"))
+    if start is None or fixturedef.scope == "function":
+        return (yield)
+    with time_machine.travel(start, tick=True):
+        return (yield)
+
+
+def clock_start(value: str) -> datetime.datetime | None:
+    """The moment `--clock` names (local time in Oslo unless it says otherwise)."""
+    if not value:
+        return None
+    start = datetime.datetime.fromisoformat(value)
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=zoneinfo.ZoneInfo("Europe/Oslo"))
+    return start
+
+
+def pytest_report_header(config):
+    clock = config.getoption("--clock")
+    return f"clock: {clock} (Europe/Oslo), ticking" if clock else "clock: the real one"
+
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test password
 

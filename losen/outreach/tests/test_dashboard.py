@@ -24,9 +24,17 @@ from losen.outreach.views_dashboard import (
     share_series,
 )
 
-TODAY = timezone.localdate()
-LISTED = TODAY - datetime.timedelta(days=3)
-MONTH = LISTED.replace(day=1)
+
+def listed_on() -> datetime.date:
+    """The list came a few days ago, in this month (today, on the 1st)."""
+    today = timezone.localdate()
+    return today - datetime.timedelta(days=min(3, today.day - 1))
+
+
+def this_month() -> datetime.date:
+    return timezone.localdate().replace(day=1)
+
+
 ZERO = datetime.time(0, 0)
 
 
@@ -40,7 +48,7 @@ def put_on_list(import_list, fnr, count):
             }
             for i in range(count)
         ],
-        received_on=LISTED,
+        received_on=listed_on(),
     )
 
 
@@ -55,10 +63,10 @@ def test_the_month_counts_new_reached_within_14_days_and_attempts_by_step(
     board = build_board(
         organisation_id=municipality.pk,
         scheme="ot",
-        start=MONTH,
-        end=MONTH,
+        start=this_month(),
+        end=this_month(),
         team_id=team.pk,
-        today=TODAY,
+        today=timezone.localdate(),
         suppress=False,
     )
     [row] = board.rows
@@ -95,10 +103,10 @@ def board_for(municipality, team=None, *, suppress):
     return build_board(
         organisation_id=municipality.pk,
         scheme="ot",
-        start=add_months(TODAY.replace(day=1), -11),
-        end=TODAY.replace(day=1),
+        start=add_months(this_month(), -11),
+        end=this_month(),
         team_id=team.pk if team else None,
-        today=TODAY,
+        today=timezone.localdate(),
         suppress=suppress,
     )
 
@@ -197,17 +205,19 @@ def test_a_manager_downloads_the_table_with_the_header_and_small_counts_hidden(
     assert response["Content-Type"].startswith("text/csv")
     lines = csv_lines(response)
     assert lines[0] == people_header()
-    this_month = next(line for line in lines if line[0] == MONTH.isoformat())
+    shown_month = next(line for line in lines if line[0] == this_month().isoformat())
     # On the list and new (3) are hidden; nobody reached is 0, which names nobody.
-    assert this_month[1:4] == ["–", "–", "0"]
-    assert "3" not in this_month
+    assert shown_month[1:4] == ["–", "–", "0"]
+    assert "3" not in shown_month
 
     response = client.get(reverse("outreach:dashboard_table", args=["people", "xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == people_header()
-    this_month = next(row for row in rows if row[0] == datetime.datetime.combine(MONTH, ZERO))
-    assert this_month[1:4] == ("–", "–", 0)
+    shown_month = next(
+        row for row in rows if row[0] == datetime.datetime.combine(this_month(), ZERO)
+    )
+    assert shown_month[1:4] == ("–", "–", 0)
 
 
 def test_the_team_downloads_its_exact_counts(client, import_list, fnr, coordinator):
@@ -216,8 +226,8 @@ def test_the_team_downloads_its_exact_counts(client, import_list, fnr, coordinat
     lines = csv_lines(client.get(reverse("outreach:dashboard_table", args=["attempts", "csv"])))
     assert lines[0][0] == shown("Month") and lines[0][-1] == shown("All attempts")
     people = csv_lines(client.get(reverse("outreach:dashboard_table", args=["people", "csv"])))
-    this_month = next(line for line in people if line[0] == MONTH.isoformat())
-    assert this_month[1:3] == ["3", "3"]
+    shown_month = next(line for line in people if line[0] == this_month().isoformat())
+    assert shown_month[1:3] == ["3", "3"]
 
 
 @pytest.mark.parametrize("persona", ["coordinator", "manager"])

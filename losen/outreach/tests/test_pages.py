@@ -15,8 +15,14 @@ from losen.jobs.models import Job
 from losen.outreach.models import ContactAttempt, Notice, TargetEntry
 from losen.outreach.tests.conftest import list_csv
 
-TODAY = timezone.localdate()
-LISTED = TODAY - datetime.timedelta(days=3)
+
+def born_16_years_ago() -> datetime.date:
+    """Ida is 16 (under 18, so her guardian is told too, and inside the OT window)."""
+    return datetime.date(timezone.localdate().year - 16, 2, 2)
+
+
+def listed_on() -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=3)
 
 
 @pytest.fixture
@@ -24,12 +30,12 @@ def entry(import_list, fnr):
     import_list(
         [
             {
-                "identity_number": fnr(datetime.date(2009, 2, 2), 8),
+                "identity_number": fnr(born_16_years_ago(), 8),
                 "first_name": "Ida",
                 "last_name": "Lie",
             }
         ],
-        received_on=LISTED,
+        received_on=listed_on(),
     )
     return TargetEntry.objects.get()
 
@@ -54,7 +60,7 @@ def test_the_coordinator_sees_the_queue_and_assigns_a_person_to_themself(
 def test_the_queue_shows_no_identity_numbers(client, coordinator, entry, fnr):
     client.force_login(coordinator)
     content = client.get(reverse("outreach:queue")).content.decode()
-    assert fnr(datetime.date(2009, 2, 2), 8) not in content
+    assert fnr(born_16_years_ago(), 8) not in content
     assert entry.person.id_number_masked not in content
 
 
@@ -149,7 +155,7 @@ def test_the_upload_runs_as_a_job_and_shows_the_bad_rows(client, coordinator, te
 
     client.force_login(coordinator)
     good = {
-        "identity_number": fnr(datetime.date(2009, 2, 2), 8),
+        "identity_number": fnr(born_16_years_ago(), 8),
         "first_name": "Ida",
         "last_name": "Lie",
     }
@@ -157,7 +163,7 @@ def test_the_upload_runs_as_a_job_and_shows_the_bad_rows(client, coordinator, te
     upload = SimpleUploadedFile("liste.csv", list_csv([good, bad]), content_type="text/csv")
     response = client.post(
         reverse("outreach:upload"),
-        {"team": team.pk, "scheme": "ot", "received_on": LISTED.isoformat(), "file": upload},
+        {"team": team.pk, "scheme": "ot", "received_on": listed_on().isoformat(), "file": upload},
     )
     job = Job.objects.get()
     assert response["Location"] == reverse("jobs:detail", args=[job.pk])
@@ -167,7 +173,7 @@ def test_the_upload_runs_as_a_job_and_shows_the_bad_rows(client, coordinator, te
     upload = SimpleUploadedFile("liste.csv", list_csv([good]), content_type="text/csv")
     client.post(
         reverse("outreach:upload"),
-        {"team": team.pk, "scheme": "ot", "received_on": LISTED.isoformat(), "file": upload},
+        {"team": team.pk, "scheme": "ot", "received_on": listed_on().isoformat(), "file": upload},
     )
     assert TargetEntry.objects.count() == 1
     done = Job.objects.get(status=Job.Status.DONE)
@@ -182,12 +188,14 @@ def test_the_kaa_register_page_saves_a_measure(client, kaa_coordinator, import_k
     import_kaa(
         [
             {
-                "identity_number": swedish_pnr(datetime.date(2008, 3, 3), 9),
+                "identity_number": swedish_pnr(
+                    datetime.date(timezone.localdate().year - 17, 3, 3), 9
+                ),
                 "first_name": "Alva",
                 "last_name": "Lund",
             }
         ],
-        received_on=LISTED,
+        received_on=listed_on(),
     )
     entry = TargetEntry.objects.get()
     client.force_login(kaa_coordinator)
@@ -197,7 +205,7 @@ def test_the_kaa_register_page_saves_a_measure(client, kaa_coordinator, import_k
         {
             "plan": "Praktik",
             "goal": "Studier",
-            "start_on": LISTED.isoformat(),
+            "start_on": listed_on().isoformat(),
             "follow_up_dates": "",
         },
     )

@@ -15,21 +15,29 @@ from losen.audit.models import ChangeLog
 from losen.outreach import actions
 from losen.outreach.models import ListImport, Notice, TargetEntry
 
-TODAY = timezone.localdate()
-FIRST_LIST = TODAY - datetime.timedelta(days=40)
-SECOND_LIST = TODAY - datetime.timedelta(days=10)
-MINOR = datetime.date(TODAY.year - 16, 2, 2)
-ADULT = datetime.date(TODAY.year - 20, 7, 7)
+
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def minor() -> datetime.date:
+    """A birth date of someone aged 15 or 16 today."""
+    return datetime.date(timezone.localdate().year - 16, 2, 2)
+
+
+def adult() -> datetime.date:
+    """A birth date of someone aged 19 or 20 today."""
+    return datetime.date(timezone.localdate().year - 20, 7, 7)
 
 
 @pytest.fixture
 def lists(import_list, fnr, coordinator):
     """Ida (16) and Ola (20) on both lists; Siv (16) had it already; Per left the list."""
     people = {
-        "Ida": fnr(MINOR, 1),
-        "Ola": fnr(ADULT, 2),
-        "Siv": fnr(MINOR + datetime.timedelta(days=3), 3),
-        "Per": fnr(ADULT + datetime.timedelta(days=3), 4),
+        "Ida": fnr(minor(), 1),
+        "Ola": fnr(adult(), 2),
+        "Siv": fnr(minor() + datetime.timedelta(days=3), 3),
+        "Per": fnr(adult() + datetime.timedelta(days=3), 4),
     }
 
     def rows(names):
@@ -38,8 +46,8 @@ def lists(import_list, fnr, coordinator):
             for name in names
         ]
 
-    import_list(rows(["Ida", "Ola", "Siv", "Per"]), received_on=FIRST_LIST)
-    import_list(rows(["Ida", "Ola", "Siv"]), received_on=SECOND_LIST)
+    import_list(rows(["Ida", "Ola", "Siv", "Per"]), received_on=days_ago(40))
+    import_list(rows(["Ida", "Ola", "Siv"]), received_on=days_ago(10))
     siv = TargetEntry.objects.get(person__first_name="Siv")
     actions.do_send_rights_information(coordinator, siv)
     return ListImport.objects.order_by("received_on")
@@ -99,7 +107,7 @@ def test_one_action_records_it_for_everyone_still_on_the_list_who_has_not_had_it
     # Ida (under 18) and her guardian, Ola; Siv had it, Per has left the list.
     assert notices() == sorted([("Ida", "guardian"), ("Ida", "youth"), ("Ola", "youth"), *SIV])
     sent = Notice.objects.exclude(entry__person__first_name="Siv")
-    assert {notice.sent_on for notice in sent} == {TODAY}
+    assert {notice.sent_on for notice in sent} == {timezone.localdate()}
     assert {notice.sent_by for notice in sent} == {coordinator}
     logged = ChangeLog.objects.filter(action="outreach.notice_sent", object_type="outreach.notice")
     assert sorted(logged.values_list("object_id", flat=True)) == sorted(
@@ -147,8 +155,8 @@ def test_a_kaa_list_has_no_information_about_rights(client, kaa_coordinator, imp
     from losen.outreach.tests.conftest import swedish_pnr
 
     import_kaa(
-        [{"identity_number": swedish_pnr(MINOR), "first_name": "Sara", "last_name": "Berg"}],
-        received_on=SECOND_LIST,
+        [{"identity_number": swedish_pnr(minor()), "first_name": "Sara", "last_name": "Berg"}],
+        received_on=days_ago(10),
     )
     client.force_login(kaa_coordinator)
     kaa_list = ListImport.objects.get()
