@@ -305,8 +305,8 @@ def may_decide_on(actor: User, referral: Referral) -> bool:
 
 
 def _lock_waiting(actor: User, referral: Referral) -> Referral:
-    locked = Referral.objects.select_for_update().select_related("person", "team").get(
-        pk=referral.pk
+    locked = (
+        Referral.objects.select_for_update().select_related("person", "team").get(pk=referral.pk)
     )
     if not may_decide_on(actor, locked):
         raise NotAllowed("Only a team that follows the person decides on a passed-on referral.")

@@ -183,9 +183,10 @@ def test_declining_keeps_the_record_closed_to_the_referring_team(
     client.force_login(colleague)
     for url in record_urls(guarded_person, case):
         assert client.get(url).status_code == 404, url
-    assert shown("Declined by the team that follows the person") in client.get(
-        reverse("referrals:queue")
-    ).content.decode()
+    assert (
+        shown("Declined by the team that follows the person")
+        in client.get(reverse("referrals:queue")).content.decode()
+    )
 
 
 def test_a_passed_on_referral_is_decided_once(coordinator, team_lead, guarded_person, passed_on):
@@ -268,9 +269,7 @@ def test_a_middle_name_left_out_still_joins_the_person_the_team_follows(
     from conftest import synthetic_fnr
 
     number = synthetic_fnr(datetime.date(2004, 1, 2), 77)
-    marie = register(
-        first_name="Nora Marie", last_name="Hansen-Berg", identity_number=number
-    )
+    marie = register(first_name="Nora Marie", last_name="Hansen-Berg", identity_number=number)
     client.force_login(coordinator)
     response = client.post(
         reverse("referrals:new"),
