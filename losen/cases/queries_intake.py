@@ -166,7 +166,9 @@ def queue_teams(actor: User) -> QuerySet[Team]:
 # --- referrals passed on (an identity number of someone the referring team may not see) --
 
 
-def passed_on_to(actor: User) -> QuerySet[Referral]:
+def passed_on_to(
+    actor: User, statuses: tuple[str, ...] = (Referral.Status.PASSED_ON,)
+) -> QuerySet[Referral]:
     """Referrals waiting for the actor's teams: for people they follow, from other teams.
 
     Only a team that follows the young person sees them (and decides); the organisation's
@@ -179,7 +181,7 @@ def passed_on_to(actor: User) -> QuerySet[Referral]:
         person_id=OuterRef("person_id"), team_id__in=scope.casework_team_ids
     )
     return (
-        Referral.objects.filter(Exists(followed), status=Referral.Status.PASSED_ON)
+        Referral.objects.filter(Exists(followed), status__in=statuses)
         .select_related("person", "team")
         .order_by("referred_on", "id")
     )
@@ -204,9 +206,13 @@ def passed_on_by(actor: User) -> QuerySet[Referral]:
 def get_passed_on_referral_for(
     actor: User, referral_id: int | str, purpose: Purpose | str = Purpose.REGISTRATION
 ) -> Referral:
-    """A referral passed on to one of the actor's teams; logs the read. 404 otherwise."""
+    """A referral passed on to one of the actor's teams; logs the read. 404 otherwise.
+
+    Decided ones too, so that a decision posted twice is answered "already decided".
+    """
+    every = (Referral.Status.PASSED_ON, Referral.Status.ACCEPTED, Referral.Status.DECLINED)
     try:
-        referral = passed_on_to(actor).get(pk=int(referral_id))
+        referral = passed_on_to(actor, every).get(pk=int(referral_id))
     except (Referral.DoesNotExist, ValueError, TypeError):
         raise Http404("No such referral.") from None
     scope = scope_of(actor)

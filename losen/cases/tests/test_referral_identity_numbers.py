@@ -212,6 +212,20 @@ def test_only_a_following_team_can_accept_or_decline(
     assert Follow.objects.filter(person=guarded_person).count() == 1
 
 
+def test_a_decision_posted_twice_says_it_was_already_decided(
+    client, coordinator, guarded_person, passed_on
+):
+    referral = Referral.objects.get(status=Referral.Status.PASSED_ON)
+    client.force_login(coordinator)
+    client.post(reverse("referrals:passed_on_accept", args=[referral.pk]))
+    response = client.post(reverse("referrals:passed_on_decline", args=[referral.pk]))
+    assert response.status_code == 302
+    [*_, message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message == shown("The referral was already decided on. Nothing was changed.")
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ACCEPTED
+
+
 def test_accepting_is_a_post(client, coordinator, passed_on):
     referral = Referral.objects.get(status=Referral.Status.PASSED_ON)
     client.force_login(coordinator)
