@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from losen.accounts.models import Organisation, Team, User
 from losen.accounts.scope import scope_of
+from losen.audit.actions import do_log_access
 from losen.audit.models import Purpose
 from losen.cases.models import (
     Application,
@@ -28,7 +29,7 @@ from losen.cases.models import (
     Referral,
 )
 from losen.cases.queries import cases_visible_to, get_case_for
-from losen.people.models import Person, age_on
+from losen.people.models import Follow, Person, age_on
 
 # The states in which a referral still waits for the team's decision.
 QUEUE_STATES = (CaseState.REFERRED, CaseState.ASSESSMENT)
@@ -160,3 +161,74 @@ def queue_teams(actor: User) -> QuerySet[Team]:
     return Team.objects.filter(
         Q(pk__in=scope.casework_team_ids) | Q(organisation_id__in=scope.admin_org_ids)
     ).select_related("organisation")
+
+
+# --- referrals passed on (an identity number of someone the referring team may not see) --
+
+
+def passed_on_to(
+    actor: User, statuses: tuple[str, ...] = (Referral.Status.PASSED_ON,)
+) -> QuerySet[Referral]:
+    """Referrals waiting for the actor's teams: for people they follow, from other teams.
+
+    Only a team that follows the young person sees them (and decides); the organisation's
+    administrator and the referring team do not.
+    """
+    scope = scope_of(actor)
+    if not scope.casework_team_ids:
+        return Referral.objects.none()
+    followed = Follow.objects.filter(
+        person_id=OuterRef("person_id"), team_id__in=scope.casework_team_ids
+    )
+    return (
+        Referral.objects.filter(Exists(followed), status__in=statuses)
+        .select_related("person", "team")
+        .order_by("referred_on", "id")
+    )
+
+
+def passed_on_by(actor: User) -> QuerySet[Referral]:
+    """The actor's teams' referrals that wait for, or were declined by, a following team.
+
+    Nothing of the person's record: the caller shows `typed_name`, never `person`.
+    """
+    scope = scope_of(actor)
+    return (
+        Referral.objects.filter(
+            team_id__in=scope.casework_team_ids,
+            status__in=[Referral.Status.PASSED_ON, Referral.Status.DECLINED],
+        )
+        .select_related("team")
+        .order_by("-referred_on", "-id")
+    )
+
+
+def get_passed_on_referral_for(
+    actor: User, referral_id: int | str, purpose: Purpose | str = Purpose.REGISTRATION
+) -> Referral:
+    """A referral passed on to one of the actor's teams; logs the read. 404 otherwise.
+
+    Decided ones too, so that a decision posted twice is answered "already decided".
+    """
+    every = (Referral.Status.PASSED_ON, Referral.Status.ACCEPTED, Referral.Status.DECLINED)
+    try:
+        referral = passed_on_to(actor, every).get(pk=int(referral_id))
+    except (Referral.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such referral.") from None
+    scope = scope_of(actor)
+    following = set(
+        Follow.objects.filter(
+            person_id=referral.person_id, team_id__in=scope.casework_team_ids
+        ).values_list("team_id", flat=True)
+    )
+    team = next((t for t in scope.casework_teams() if t.pk in following), None)
+    do_log_access(
+        actor,
+        person_id=referral.person_id,
+        person_organisation_id=referral.organisation_id,
+        purpose=purpose,
+        team=team,
+        organisation=team.organisation if team else referral.organisation,
+        what="passed_on_referral",
+    )
+    return referral

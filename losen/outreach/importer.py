@@ -6,8 +6,15 @@ is written and every bad row is reported with its line. Then, in one transaction
 * people are matched on identity number through the keyed look-up hash (one query per
   chunk of numbers); a number not registered in the organisation registers a new person
   (name, identity number, contact details from the list; the birth date from the number);
-  a registered person is joined, their record left as it is;
-* the team follows everyone on the list;
+  a registered person is joined, their record left as it is, but only when the list
+  gives their name and birth date (losen/lib/names.py): a number registered for someone
+  with another name is a row error, as a mistyped number must not file a row under
+  someone else;
+* the team follows the people the import registers. An identity number is not a key to
+  a record: a registered person the team does not follow yet is put on the list (the
+  entry is the statutory fact) but not opened to the team; the summary names the lines,
+  and the team sees the entry once a team that follows the person lets it follow them
+  (the person page's "let the team follow", for that team's lead or the administrator);
 * each row is new (a new time in the target group), still there, or outside the group on
   the day the list was received (too old, or a status the rules exclude: see rules.py);
 * a person in the group before who is not on this list has left it: because of age (on
@@ -29,12 +36,14 @@ from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from losen.accounts.models import Organisation, Team, User
 from losen.audit.actions import do_log_change
 from losen.audit.models import ChangeLog
 from losen.lib import crypto
 from losen.lib.bulk import insert_rows
+from losen.lib.names import same_name
 from losen.outreach import listfile, rules, statuses
 from losen.outreach.models import (
     LeaveReason,
@@ -67,6 +76,9 @@ class ListSummary:
     left: int = 0
     excluded: int = 0
     people_created: int = 0
+    # Registered people the team does not follow: on the list, not opened to the team.
+    not_opened: int = 0
+    not_opened_lines: list[int] = field(default_factory=list)
     already_imported: bool = False
     list_import_id: int | None = None
     left_reasons: Counter = field(default_factory=Counter)
@@ -208,6 +220,16 @@ class _Writer:
         org = self.organisation
         hashes = [crypto.lookup_hash(row.number.value) for row in chunk]
         known = self._people_with(hashes)
+        self._check_same_people(chunk, hashes, known)
+        followed = set(
+            Follow.objects.filter(team=self.team, person_id__in=known.values()).values_list(
+                "person_id", flat=True
+            )
+        )
+        for row, digest in zip(chunk, hashes, strict=True):
+            if digest in known and known[digest] not in followed:
+                self.summary.not_opened += 1
+                self.summary.not_opened_lines.append(row.line)
         new_people = [
             self._person(row, digest)
             for row, digest in zip(chunk, hashes, strict=True)
@@ -235,24 +257,21 @@ class _Writer:
                     for p in new_people
                 ),
             )
-        # People registered just now cannot be followed yet (nobody else sees them before
-        # the commit): their follows go straight in; the others' may exist already.
-        created = {p["id_number_hash"] for p in new_people}
-        for fresh in (True, False):
-            insert_rows(
-                Follow,
-                (
-                    {
-                        "person_id": known[h],
-                        "team_id": self.team.pk,
-                        "organisation_id": org.pk,
-                        "since": self.day,
-                    }
-                    for h in hashes
-                    if (h in created) == fresh
-                ),
-                ignore_conflicts=not fresh,
-            )
+        # The team follows the people registered just now (nobody else sees them before
+        # the commit, so their follows go straight in). People registered before are
+        # followed by the team already, or not opened to it: never followed from a list.
+        insert_rows(
+            Follow,
+            (
+                {
+                    "person_id": known[p["id_number_hash"]],
+                    "team_id": self.team.pk,
+                    "organisation_id": org.pk,
+                    "since": self.day,
+                }
+                for p in new_people
+            ),
+        )
         entries: list[dict] = []
         members: list[dict] = []
         leaving: list[tuple[int, int, datetime.date, str]] = []
@@ -344,6 +363,38 @@ class _Writer:
             )
         insert_rows(ListMembership, members)
         return {known[h] for h in hashes}
+
+    def _check_same_people(self, chunk, hashes: list[str], known: dict[str, int]) -> None:
+        """A registered number with another name or birth date refuses the whole list."""
+        registered = {
+            pk: (first, last, born)
+            for pk, first, last, born in Person.objects.filter(pk__in=known.values())
+            .order_by()
+            .values_list("id", "first_name", "last_name", "birth_date")
+        }
+        errors = []
+        for row, digest in zip(chunk, hashes, strict=True):
+            if digest not in known:
+                continue
+            first, last, born = registered[known[digest]]
+            if not same_name(row.first_name, row.last_name, first, last):
+                reason = _("This number belongs to a person with another name; check the number.")
+            elif row.birth_date != born:
+                reason = _(
+                    "This number belongs to a person with another birth date; check the number."
+                )
+            else:
+                continue
+            errors.append(listfile.RowError(row.line, reason))
+        if errors:
+            raise ImportRefused(
+                _(
+                    "%(count)s rows have an identity number registered for someone else; "
+                    "nothing was imported."
+                )
+                % {"count": len(errors)},
+                errors,
+            )
 
     def _people_with(self, hashes: list[str]) -> dict[str, int]:
         return dict(

@@ -62,6 +62,8 @@ def run_import(job: Job) -> None:
             "left": summary.left,
             "excluded": summary.excluded,
             "people_created": summary.people_created,
+            "not_opened": summary.not_opened,
+            "not_opened_lines": summary.not_opened_lines[:MAX_ERRORS_SHOWN],
             "already_imported": summary.already_imported,
             "list_id": list_import.pk,
         }

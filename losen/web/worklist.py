@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from losen.accounts.models import User
 from losen.cases.models import Application, Case, PlanStep, Referral, TeamMeeting
+from losen.cases.queries_intake import passed_on_to
 from losen.cases.queries_worklist import (
     applications_awaiting_signature,
     my_cases,
@@ -43,6 +44,7 @@ class WorkList:
     plan_steps_due: Section
     applications: Section
     referrals: Section
+    passed_on: Section
     next_meeting: TeamMeeting | None
     next_meeting_url: str | None
 
@@ -92,6 +94,7 @@ def work_list_for(actor: User, *, today: datetime.date | None = None) -> WorkLis
         plan_steps_due=_section(plan_steps_due_for(actor, today=today)),
         applications=_section(applications),
         referrals=_section(referrals),
+        passed_on=_section(passed_on_to(actor)),
         next_meeting=meeting,
         next_meeting_url=_meeting_url(meeting),
     )

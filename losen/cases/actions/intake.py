@@ -34,13 +34,34 @@ from losen.cases.models import (
 from losen.cases.models.case import OPEN_STATES
 from losen.cases.queries_intake import application_is_complete, is_minor_on
 from losen.lib.idnumbers import IdentityNumber
+from losen.lib.names import same_name
 from losen.people import actions as people_actions
 from losen.people.actions import PersonData
-from losen.people.models import Person
+from losen.people.models import Follow, Person
+from losen.people.queries import visible_to
 
 
 class NotAllowed(Exception):
     """The actor may not do this (not in the team, or another organisation's person)."""
+
+
+class NumberBelongsToAnother(Exception):
+    """The identity number is registered for a person with another name or birth date.
+
+    Most likely a mistyped number. Nothing is attached; the message names nobody.
+    """
+
+    def __init__(self, differs: str):
+        super().__init__(f"the registered person has another {differs}")
+        self.differs = differs  # "name" or "birth_date"
+
+
+class AlreadyDecided(Exception):
+    """A team that follows the person has decided on the passed-on referral already."""
+
+    def __init__(self, referral: Referral):
+        super().__init__("already decided")
+        self.referral = referral
 
 
 class AlreadySigned(Exception):
@@ -78,6 +99,9 @@ class RegisteredReferral:
     person_created: bool  # a new person was registered with the referral
     person_joined: bool  # the identity number belonged to someone already registered
     case_opened: bool  # False: the referral joined the person's open case in the team
+    # The number belonged to someone the actor may not see: the referral waits, with no
+    # case, for a team that follows them (`referral.person` is not the actor's to show).
+    passed_on: bool = False
 
 
 # --- referral ----------------------------------------------------------------------------
@@ -103,10 +127,18 @@ def do_register_referral(
 
     With `person_data` (and optionally `identity_number`, `guardian`) the person is
     registered through people's do_register_person, unless the identity number is
-    already registered in the organisation: then the referral joins that person (never
-    a duplicate). The team follows the person from now on. The referral joins the
-    person's open case in the team, or opens a new one; it writes a `referred` event
-    with the referral date (which may be back-dated) and the case's unsigned application.
+    already registered in the organisation. An identity number is not a key to a record:
+
+    - if the registered person has another name or birth date than typed, the number is
+      taken for a mistyped one and NumberBelongsToAnother is raised; nothing is written;
+    - if the actor may see the person, the referral joins them (never a duplicate);
+    - if not, the referral is passed on (see do_accept_passed_on_referral): it is kept,
+      with no case and no follow, for the teams that follow the person, and the actor
+      learns nothing of the record.
+
+    The team follows the person from now on. The referral joins the person's open case
+    in the team, or opens a new one; it writes a `referred` event with the referral date
+    (which may be back-dated) and the case's unsigned application.
     """
     if team.pk not in scope_of(actor).casework_team_ids:
         raise NotAllowed("The actor does not work in this team.")
@@ -115,6 +147,14 @@ def do_register_referral(
     referred_on = referred_on or timezone.localdate()
     if referred_on > timezone.localdate():
         raise ValueError("A referral cannot be dated in the future.")
+    fields = {
+        "source": source,
+        "reason": reason,
+        "referred_on": referred_on,
+        "referrer_name": referrer_name,
+        "referrer_organisation": referrer_organisation,
+        "referrer_contact": referrer_contact,
+    }
 
     person_created = person_joined = False
     if person is None:
@@ -138,56 +178,31 @@ def do_register_referral(
                 existing = exc.existing
         if existing is not None:
             person = Person.objects.get(pk=existing.pk)
+            _check_same_person(person_data, person)
+            if not visible_to(actor).filter(pk=person.pk).exists():
+                return _pass_on(actor, team, person, person_data, fields)
             person_joined = True
     assert person is not None
     if person.organisation_id != team.organisation_id:
         raise NotAllowed("A team takes referrals only for people of its own organisation.")
     people_actions.do_follow_person(actor, person, team)
-
-    case = (
-        Case.objects.select_for_update()
-        .filter(person=person, team=team, state__in=OPEN_STATES)
-        .order_by("-opened_on", "-id")
-        .first()
-    )
-    case_opened = case is None
-    if case is None:
-        case = do_open_case(actor, person, team, opened_on=referred_on)
-
+    case, case_opened = _open_or_join_case(actor, person, team, referred_on)
     referral = Referral.objects.create(
         organisation_id=team.organisation_id,
         team=team,
         person=person,
         case=case,
-        source=source,
-        referrer_name=referrer_name,
-        referrer_organisation=referrer_organisation,
-        referrer_contact=referrer_contact,
-        reason=reason,
-        referred_on=referred_on,
         created_by=actor,
+        **fields,
     )
-    do_record_event(
-        actor,
-        case,
-        EventKind.REFERRED,
-        effective_on=referred_on,
-        data={"source": str(source), "referral_id": referral.pk, "new_case": case_opened},
-    )
+    _record_referred(actor, referral, case_opened)
     do_log_change(
         actor,
         action="referral.registered",
         obj=referral,
         organisation_id=referral.organisation_id,
         person_id=person.pk,
-        changed_fields=[
-            "source",
-            "referrer_name",
-            "referrer_organisation",
-            "referrer_contact",
-            "reason",
-            "referred_on",
-        ],
+        changed_fields=REFERRAL_FIELDS,
     )
     _ensure_application(actor, case)
     return RegisteredReferral(
@@ -196,6 +211,160 @@ def do_register_referral(
         person_joined=person_joined,
         case_opened=case_opened,
     )
+
+
+REFERRAL_FIELDS = [
+    "source",
+    "referrer_name",
+    "referrer_organisation",
+    "referrer_contact",
+    "reason",
+    "referred_on",
+]
+
+
+def _check_same_person(typed: PersonData, person: Person) -> None:
+    """The number's person must have the typed name and birth date (losen/lib/names.py)."""
+    if not same_name(typed.first_name, typed.last_name, person.first_name, person.last_name):
+        raise NumberBelongsToAnother("name")
+    if typed.birth_date != person.birth_date:
+        raise NumberBelongsToAnother("birth_date")
+
+
+def _open_or_join_case(
+    actor: User, person: Person, team: Team, referred_on: datetime.date
+) -> tuple[Case, bool]:
+    """The person's open case in the team (locked), or a new one opened on the referral date."""
+    case = (
+        Case.objects.select_for_update()
+        .filter(person=person, team=team, state__in=OPEN_STATES)
+        .order_by("-opened_on", "-id")
+        .first()
+    )
+    if case is not None:
+        return case, False
+    return do_open_case(actor, person, team, opened_on=referred_on), True
+
+
+def _record_referred(actor: User, referral: Referral, case_opened: bool) -> None:
+    assert referral.case is not None
+    do_record_event(
+        actor,
+        referral.case,
+        EventKind.REFERRED,
+        effective_on=referral.referred_on,
+        data={
+            "source": str(referral.source),
+            "referral_id": referral.pk,
+            "new_case": case_opened,
+        },
+    )
+
+
+def _pass_on(
+    actor: User, team: Team, person: Person, typed: PersonData, fields: dict[str, object]
+) -> RegisteredReferral:
+    """Keep the referral for the teams that follow `person`; give `team` no sight of them.
+
+    The contact details and guardian typed with it are not written into the record: the
+    record is not the referring team's to change. They see the record, and can add to
+    it, once a following team accepts.
+    """
+    referral = Referral.objects.create(
+        organisation_id=team.organisation_id,
+        team=team,
+        person=person,
+        case=None,
+        status=Referral.Status.PASSED_ON,
+        typed_name=f"{typed.first_name.strip()} {typed.last_name.strip()}"[:200],
+        created_by=actor,
+        **fields,
+    )
+    do_log_change(
+        actor,
+        action="referral.passed_on",
+        obj=referral,
+        organisation_id=referral.organisation_id,
+        person_id=person.pk,
+        changed_fields=[*REFERRAL_FIELDS, "status"],
+    )
+    return RegisteredReferral(
+        referral=referral,
+        person_created=False,
+        person_joined=False,
+        case_opened=False,
+        passed_on=True,
+    )
+
+
+def may_decide_on(actor: User, referral: Referral) -> bool:
+    """A coordinator or team lead of a team that follows the referral's person."""
+    return Follow.objects.filter(
+        person_id=referral.person_id, team_id__in=scope_of(actor).casework_team_ids
+    ).exists()
+
+
+def _lock_waiting(actor: User, referral: Referral) -> Referral:
+    locked = (
+        Referral.objects.select_for_update().select_related("person", "team").get(pk=referral.pk)
+    )
+    if not may_decide_on(actor, locked):
+        raise NotAllowed("Only a team that follows the person decides on a passed-on referral.")
+    if locked.status != Referral.Status.PASSED_ON:
+        raise AlreadyDecided(locked)
+    return locked
+
+
+@transaction.atomic
+def do_accept_passed_on_referral(actor: User, referral: Referral) -> RegisteredReferral:
+    """A team that follows the person accepts the referring team's new follow-up.
+
+    The referring team then follows the person, and the referral is filed with its case
+    there (its open case, or a new one opened on the referral date, with the `referred`
+    event and an unsigned application), exactly as if it had been registered for a
+    person the team follows. Raises AlreadyDecided when someone decided first.
+    """
+    referral = _lock_waiting(actor, referral)
+    person, team = referral.person, referral.team
+    people_actions.do_follow_person(actor, person, team)
+    case, case_opened = _open_or_join_case(actor, person, team, referral.referred_on)
+    referral.case = case
+    referral.status = Referral.Status.ACCEPTED
+    referral.decided_by = actor
+    referral.decided_at = timezone.now()
+    referral.save(update_fields=["case", "status", "decided_by", "decided_at"])
+    _record_referred(actor, referral, case_opened)
+    do_log_change(
+        actor,
+        action="referral.accepted",
+        obj=referral,
+        organisation_id=referral.organisation_id,
+        person_id=person.pk,
+        changed_fields=["case", "status", "decided_by", "decided_at"],
+    )
+    _ensure_application(actor, case)
+    return RegisteredReferral(
+        referral=referral, person_created=False, person_joined=True, case_opened=case_opened
+    )
+
+
+@transaction.atomic
+def do_decline_passed_on_referral(actor: User, referral: Referral) -> Referral:
+    """A team that follows the person declines: the referring team is not let in."""
+    referral = _lock_waiting(actor, referral)
+    referral.status = Referral.Status.DECLINED
+    referral.decided_by = actor
+    referral.decided_at = timezone.now()
+    referral.save(update_fields=["status", "decided_by", "decided_at"])
+    do_log_change(
+        actor,
+        action="referral.declined",
+        obj=referral,
+        organisation_id=referral.organisation_id,
+        person_id=referral.person_id,
+        changed_fields=["status", "decided_by", "decided_at"],
+    )
+    return referral
 
 
 def _ensure_application(actor: User | None, case: Case) -> Application:

@@ -22,6 +22,7 @@ from losen.cases.models import (
     ReferralSource,
 )
 from losen.cases.queries_intake import guardian_signature_needed, is_minor_on
+from losen.lib.names import name_words
 from losen.people.forms import DATE_INPUT, RegisterPersonForm
 from losen.people.models import Guardian, Person
 
@@ -159,10 +160,6 @@ class QueueFilterForm(forms.Form):
         self.fields["team"].queryset = teams
 
 
-def _name_words(text: str) -> set[str]:
-    return {word for word in text.replace("-", " ").casefold().split() if word}
-
-
 class _SigningForm(forms.Form):
     """The signers' names; the young person's must match the registered name."""
 
@@ -189,8 +186,8 @@ class _SigningForm(forms.Form):
 
     def clean_youth_name(self) -> str:
         name = " ".join(self.cleaned_data.get("youth_name", "").split())
-        registered = _name_words(f"{self.person.first_name} {self.person.last_name}")
-        if name and not registered <= _name_words(name):
+        registered = name_words(f"{self.person.first_name} {self.person.last_name}")
+        if name and not registered <= name_words(name):
             raise forms.ValidationError(
                 _("Type the young person's full name as registered: %(name)s."),
                 code="name_mismatch",

@@ -26,12 +26,39 @@ class ReferralSource(models.TextChoices):
 
 
 class Referral(models.Model):
+    """A referral to `team`, filed with the team's case for the young person.
+
+    When the identity number typed with a referral belongs to someone the referring team
+    may not see, the referral is *passed on*: it waits, with no case, for a team that
+    follows the person. Until one of them accepts it the referring team sees only what it
+    typed (`typed_name`); accepting makes the referring team a follower and files the
+    referral with its case. Declining leaves the record closed to the referring team.
+    """
+
+    class Status(models.TextChoices):
+        FILED = "filed", _("Filed")
+        PASSED_ON = "passed_on", _("Passed on, waiting for the team that follows the person")
+        ACCEPTED = "accepted", _("Accepted by the team that follows the person")
+        DECLINED = "declined", _("Declined by the team that follows the person")
+
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     team = models.ForeignKey(
         Team, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("team")
     )
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    # None while a passed-on referral waits (and after it was declined).
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.FILED
+    )
+    # The name as the referring team typed it: all it sees of a passed-on referral.
+    typed_name = models.CharField(_("name as typed"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
     source = models.CharField(_("source"), max_length=20, choices=ReferralSource.choices)
     referrer_name = models.CharField(_("referrer's name"), max_length=200, blank=True)
     referrer_organisation = models.CharField(
@@ -49,6 +76,14 @@ class Referral(models.Model):
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
         ordering = ["-referred_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False)
+                | models.Q(status__in=["passed_on", "declined"]),
+                name="referral_case_unless_passed_on",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "person"], name="referral_status_person")]
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.referred_on}"

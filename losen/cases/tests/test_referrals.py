@@ -161,20 +161,6 @@ def test_a_referral_with_a_registered_identity_number_joins_that_person(
     assert "already registered in your organisation" in response.content.decode()
 
 
-def test_a_colleague_referring_a_registered_number_joins_the_person_and_their_team_follows(
-    client, colleague, other_team, person, person_number
-):
-    client.force_login(colleague)
-    response = client.post(
-        reverse("referrals:new"), new_person_data(birth_date="", identity_number=person_number)
-    )
-    assert response.status_code == 302
-    assert Person.objects.count() == 1
-    assert Follow.objects.filter(person=person, team=other_team).exists()
-    case = Case.objects.get(person=person, team=other_team)
-    assert Referral.objects.get().case == case
-
-
 def test_a_referral_for_a_chosen_person_joins_their_open_case_in_the_team(
     english, coordinator, person, case
 ):

@@ -41,7 +41,10 @@ from losen.cases.queries_intake import (
     application_is_complete,
     application_of,
     get_consent_for,
+    get_passed_on_referral_for,
     guardian_signature_needed,
+    passed_on_by,
+    passed_on_to,
     queue_teams,
     referral_queue,
 )
@@ -50,6 +53,7 @@ from losen.people.models import Person
 from losen.people.queries import get_person_for, search, visible_to
 
 SEARCH_LIMIT = 20
+PASSED_ON_LIMIT = 50
 
 
 def _require_casework(request: HttpRequest) -> None:
@@ -96,7 +100,45 @@ def referral_queue_view(request: HttpRequest) -> HttpResponse:
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "cases/intake/_queue_rows.html", context)
+    context["passed_on_to_us"] = list(passed_on_to(request.user)[:PASSED_ON_LIMIT])
+    context["passed_on_by_us"] = list(passed_on_by(request.user)[:PASSED_ON_LIMIT])
     return render(request, "cases/intake/queue.html", context)
+
+
+@login_required
+@require_POST
+def passed_on_accept(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """A team that follows the person lets the referring team in (see the action)."""
+    referral = get_passed_on_referral_for(request.user, referral_id)
+    try:
+        actions.do_accept_passed_on_referral(request.user, referral)
+    except actions.AlreadyDecided:
+        messages.info(request, _("The referral was already decided on. Nothing was changed."))
+    else:
+        messages.success(
+            request,
+            _("%(team)s now follows %(name)s; the referral is filed with the team's case.")
+            % {"team": referral.team.name, "name": referral.person.full_name},
+        )
+    return redirect("referrals:queue")
+
+
+@login_required
+@require_POST
+def passed_on_decline(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """A team that follows the person keeps the record closed to the referring team."""
+    referral = get_passed_on_referral_for(request.user, referral_id)
+    try:
+        actions.do_decline_passed_on_referral(request.user, referral)
+    except actions.AlreadyDecided:
+        messages.info(request, _("The referral was already decided on. Nothing was changed."))
+    else:
+        messages.success(
+            request,
+            _("The referral is declined: %(team)s does not get access to the record.")
+            % {"team": referral.team.name},
+        )
+    return redirect("referrals:queue")
 
 
 def _page_size() -> int:
@@ -182,15 +224,19 @@ def _referral_for_new_person(request: HttpRequest, teams) -> HttpResponse:
                 ),
             )
         else:
-            registered = actions.do_register_referral(
-                request.user,
-                team=team,
-                person_data=data,
-                identity_number=number,
-                guardian=form.guardian_data(),
-                **form.referral_kwargs(),
-            )
-            return _registered(request, registered)
+            try:
+                registered = actions.do_register_referral(
+                    request.user,
+                    team=team,
+                    person_data=data,
+                    identity_number=number,
+                    guardian=form.guardian_data(),
+                    **form.referral_kwargs(),
+                )
+            except actions.NumberBelongsToAnother as error:
+                form.add_error("identity_number", _number_belongs_to_another(error))
+            else:
+                return _registered(request, registered)
     return render(
         request,
         "cases/intake/referral_new.html",
@@ -204,8 +250,27 @@ def _referral_for_new_person(request: HttpRequest, teams) -> HttpResponse:
     )
 
 
+def _number_belongs_to_another(error: actions.NumberBelongsToAnother) -> str:
+    # The message names nobody: the number's owner is not the actor's to know.
+    if error.differs == "birth_date":
+        return _("This number belongs to a person with another birth date; check the number.")
+    return _("This number belongs to a person with another name; check the number.")
+
+
 def _registered(request: HttpRequest, registered: actions.RegisteredReferral) -> HttpResponse:
     referral = registered.referral
+    if registered.passed_on:
+        # Only what the actor typed: no link, no name or team from the record.
+        messages.info(
+            request,
+            _(
+                "The referral for %(name)s is passed on to the team that follows this young "
+                "person. Your team gets access to the record only if that team accepts the "
+                "follow-up."
+            )
+            % {"name": referral.typed_name},
+        )
+        return redirect("referrals:queue")
     name = referral.person.full_name
     if registered.person_joined:
         messages.info(
@@ -510,6 +575,8 @@ referral_urlpatterns = [
     path("", referral_queue_view, name="queue"),
     path("new/", referral_new, name="new"),
     path("new/search/", person_search, name="person_search"),
+    path("passed-on/<int:referral_id>/accept/", passed_on_accept, name="passed_on_accept"),
+    path("passed-on/<int:referral_id>/decline/", passed_on_decline, name="passed_on_decline"),
 ]
 # Under /cases/ (namespace "cases"): /cases/<id>/application/…, /cases/<id>/consents/…
 case_urlpatterns = [

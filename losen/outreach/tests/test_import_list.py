@@ -6,6 +6,8 @@ import datetime
 import io
 
 import pytest
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from losen.audit.models import ChangeLog
 from losen.outreach import importer
@@ -16,6 +18,7 @@ from losen.outreach.models import (
     StatusChange,
     TargetEntry,
 )
+from losen.outreach.queries import entries_visible_to
 from losen.outreach.tests.conftest import list_csv
 from losen.people.models import Follow, Person
 
@@ -51,13 +54,62 @@ def test_a_registered_person_is_joined_never_duplicated(import_list, fnr, regist
         first_name="Nora", identity_number=number, birth_date=datetime.date(2008, 1, 5)
     )
     summary = import_list(
-        [{"identity_number": number, "first_name": "Annet", "last_name": "Navn"}], received_on=FEB
+        [{"identity_number": number, "first_name": "NORA", "last_name": "Hansen"}],
+        received_on=FEB,
     )
-    assert (summary.new, summary.people_created) == (1, 0)
+    assert (summary.new, summary.people_created, summary.not_opened) == (1, 0, 0)
     assert Person.objects.count() == 1
     existing.refresh_from_db()
     assert existing.first_name == "Nora"  # the record is left as it is
     assert TargetEntry.objects.get().person == existing
+
+
+def test_a_registered_number_with_another_name_refuses_the_list_and_names_nobody(
+    import_list, fnr, register
+):
+    number = fnr(datetime.date(2008, 1, 5), 7)
+    register(first_name="Nora", identity_number=number, birth_date=datetime.date(2008, 1, 5))
+    good = rows(fnr, datetime.date(2007, 6, 1))
+    with pytest.raises(importer.ImportRefused) as refused:
+        import_list(
+            [*good, {"identity_number": number, "first_name": "Annet", "last_name": "Navn"}],
+            received_on=FEB,
+        )
+    [error] = refused.value.errors
+    assert error.line == 3
+    assert error.reason == gettext(
+        "This number belongs to a person with another name; check the number."
+    )
+    assert "Nora" not in str(refused.value) + error.reason
+    assert Person.objects.count() == 1
+    assert TargetEntry.objects.count() == ListImport.objects.count() == 0
+
+
+def test_a_listed_person_another_team_follows_is_not_opened_to_the_importing_team(
+    import_list, fnr, register, coordinator, colleague, other_team, team, client
+):
+    number = fnr(datetime.date(2008, 1, 5), 7)
+    theirs = register(
+        first_name="Nora",
+        identity_number=number,
+        birth_date=datetime.date(2008, 1, 5),
+        actor=colleague,
+        in_team=other_team,
+    )
+    summary = import_list(
+        [
+            *rows(fnr, datetime.date(2007, 6, 1)),
+            {"identity_number": number, "first_name": "Nora", "last_name": "Hansen"},
+        ],
+        received_on=FEB,
+    )
+    assert (summary.new, summary.not_opened, summary.not_opened_lines) == (2, 1, [3])
+    assert not Follow.objects.filter(person=theirs, team=team).exists()
+    entry = TargetEntry.objects.get(person=theirs)
+    assert entry.team == team
+    assert not entries_visible_to(coordinator).filter(pk=entry.pk).exists()
+    client.force_login(coordinator)
+    assert client.get(reverse("people:detail", args=[theirs.pk])).status_code == 404
 
 
 def test_an_import_with_one_bad_row_imports_nothing_and_names_the_line(import_list, fnr):

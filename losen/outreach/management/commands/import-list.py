@@ -85,6 +85,13 @@ class Command(BaseCommand):
                 f"{summary.people_created} people registered."
             )
         )
+        if summary.not_opened:
+            lines = ", ".join(str(line) for line in summary.not_opened_lines)
+            self.stdout.write(
+                f"{summary.not_opened} registered people on the list are followed by other "
+                f"teams and not opened to {team.name} (lines {lines}): a team that follows "
+                "them lets the team follow them on the person's page."
+            )
 
     def _progress(self, done: int, total: int) -> None:
         self.stdout.write(f"{done} of {total} rows ({done * 100 // total} %)")
