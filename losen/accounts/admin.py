@@ -163,32 +163,6 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
             changed_fields=[name for name in form.changed_data if "password" not in name],
         )
 
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        for obj in formset.new_objects:
-            do_log_change(
-                request.user,
-                action=f"{obj._meta.model_name}.created",
-                obj=obj,
-                organisation_id=_organisation_id(obj),
-                changed_fields=["role"],
-            )
-        for obj, fields in formset.changed_objects:
-            do_log_change(
-                request.user,
-                action=f"{obj._meta.model_name}.updated",
-                obj=obj,
-                organisation_id=_organisation_id(obj),
-                changed_fields=fields,
-            )
-        for obj in formset.deleted_objects:
-            do_log_change(
-                request.user,
-                action=f"{obj._meta.model_name}.deleted",
-                obj=obj,
-                organisation_id=_organisation_id(obj),
-            )
-
     def delete_model(self, request, obj):
         organisation_id, pk = _organisation_id(obj), obj.pk
         super().delete_model(request, obj)

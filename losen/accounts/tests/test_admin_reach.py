@@ -283,8 +283,15 @@ def test_an_administrator_sees_and_changes_nothing_of_another_organisation_throu
     for model in admin.site._registry:
         opts = model._meta
         for page in ("changelist", "add"):
+            # An add page fills its fields from the query string: with the outsider's ids.
             response = as_admin.get(
-                reverse(f"admin:{opts.app_label}_{opts.model_name}_{page}"), follow=True
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_{page}"),
+                {
+                    "user": outsider.pk,
+                    "team": outside_team.pk,
+                    "organisation": outside_team.organisation_id,
+                },
+                follow=True,
             )
             assert not outside_names_in(response), (opts.label, page)
             assert f"__exact={outside_team.organisation_id}" not in response.content.decode()
