@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, QuerySet
+
 from losen.accounts.models import CASEWORK_ROLES, Membership, Role, User
 
 
@@ -89,3 +91,26 @@ def forget_scope(actor: User) -> None:
     """Drop the cached scope (after memberships change within one request or test)."""
     if hasattr(actor, "_losen_scope"):
         del actor._losen_scope
+
+
+def users_managed_by(actor: User) -> QuerySet[User]:
+    """The user accounts `actor` administers: their password, e-mail, name and flags.
+
+    A superuser manages everyone. An organisation's administrator manages a user only
+    if every one of the user's memberships is in an organisation they administer: a
+    user who also works elsewhere is managed by the superuser (the administrator may
+    still change the memberships in their own organisation), and so is a user with no
+    membership at all and every superuser. Otherwise adding a membership in one's own
+    organisation would hand over anyone's account.
+    """
+    if actor.is_active and actor.is_superuser:
+        return User.objects.all()
+    orgs = scope_of(actor).admin_org_ids
+    if not orgs:
+        return User.objects.none()
+    memberships = Membership.objects.filter(user=OuterRef("pk"))
+    return (
+        User.objects.filter(is_superuser=False)
+        .filter(Exists(memberships.filter(organisation__in=orgs)))
+        .exclude(Exists(memberships.exclude(organisation__in=orgs)))
+    )
