@@ -2,8 +2,8 @@
 
 A plan of two goals and three steps; the coordinator marks one step done and saves. All
 five rows are still there, and the new version (the plan's version number and its
-`plan_changed` event) records exactly one changed row. Saving again without a change makes no new version. axe-core on
-the form and on the case page.
+`plan_changed` event) records exactly one changed row. Saving again without a change
+makes no new version. axe-core on the form and on the case page.
 """
 
 from __future__ import annotations
@@ -85,7 +85,8 @@ def test_marking_one_step_done_keeps_all_five_rows_with_one_change_in_the_new_ve
     assert goals_after == goals_before
     assert len(steps_after) == 3
     changed = [
-        (before, after) for before, after in zip(steps_before, steps_after, strict=True)
+        (before, after)
+        for before, after in zip(steps_before, steps_after, strict=True)
         if before != after
     ]
     assert len(changed) == 1
