@@ -294,7 +294,7 @@ class MinutesExporter(Exporter):
                 entry.number,
                 person.full_name,
                 person.birth_date.strftime("%d.%m.%Y"),
-                item.get_reason_display(),
+                entry.reason_label,
                 decision,
                 _details(item),
             ]
