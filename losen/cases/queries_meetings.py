@@ -9,16 +9,26 @@ person's name and birth date only when the person's consent for the team meeting
 the guest's organisation; otherwise the item is shown as "Item 3 (no consent for your
 organisation)" with only the reason it is on the agenda. Every item shown with a person
 writes an access-log row.
+
+A meeting decides only on what has been signed: accepting a case, putting it on the
+waiting list or redirecting it needs the young person's signed application (and a
+guardian's signature when the person is under 18 on the meeting's day) and a consent to
+discuss the case in the team meeting, all given by the meeting's day
+(`missing_for_decision`). Without them the team can only ask for more information, and
+the agenda says what is missing.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from losen.accounts.models import CASEWORK_ROLES, Organisation, Team, User
 from losen.accounts.scope import scope_of
@@ -26,6 +36,7 @@ from losen.audit.actions import do_log_access
 from losen.audit.models import Purpose
 from losen.cases.models import (
     AgendaItem,
+    Application,
     Case,
     CaseState,
     ConsentPurpose,
@@ -34,12 +45,70 @@ from losen.cases.models import (
     TeamMeeting,
 )
 from losen.cases.models.case import OPEN_STATES
-from losen.cases.queries_intake import consent_covers
+from losen.cases.queries_intake import active_consents, consent_covers, is_minor_on
 
 # Decisions that settle a case; "more information" brings it back to the next meeting.
+# The settling ones need the signed application and the consent for the team meeting
+# (`missing_for_decision`): accepting and the waiting list (a place promised once one is
+# free) take the young person into the service; redirecting is a decision on their
+# needs, by a meeting that may not discuss them, and it closes the case for good.
+# "More information" decides nothing about the person, so it is always open.
 FINAL_DECISIONS = (Decision.ACCEPT, Decision.WAITING_LIST, Decision.REDIRECT)
 # A case in these states has a new application (or referral) waiting for the team.
 NEW_APPLICATION_STATES = (CaseState.REFERRED, CaseState.ASSESSMENT)
+
+
+class Missing(models.TextChoices):
+    """What a meeting lacks to decide on a case (shown on the agenda, in this order)."""
+
+    APPLICATION = "application_not_signed", _("application not signed")
+    GUARDIAN = "guardian_not_signed", _("guardian has not signed")
+    CONSENT = "no_meeting_consent", _("no consent to discuss in the team meeting")
+
+
+def meeting_day(meeting: TeamMeeting) -> datetime.date:
+    return timezone.localdate(meeting.starts_at)
+
+
+def _signed_by(signed_at: datetime.datetime | None, day: datetime.date) -> bool:
+    return signed_at is not None and timezone.localdate(signed_at) <= day
+
+
+def missing_for_decision(case: Case, day: datetime.date) -> list[Missing]:
+    """What the meeting on `day` lacks to accept, wait-list or redirect the case.
+
+    Signatures and consents count when they were given by the meeting's day (one given
+    after it did not exist when the meeting decided); a withdrawn consent never counts.
+    The guardian signs when the young person is under 18 on the meeting's day. An empty
+    list: the meeting may take any decision.
+    """
+    application = Application.objects.filter(case_id=case.pk).first()
+    missing = []
+    if not _signed_by(application.youth_signed_at if application else None, day):
+        missing.append(Missing.APPLICATION)
+    if is_minor_on(case.person, day) and not _signed_by(
+        application.guardian_signed_at if application else None, day
+    ):
+        missing.append(Missing.GUARDIAN)
+    consented = (
+        active_consents(case)
+        .filter(purpose=ConsentPurpose.TEAM_MEETING, given_on__lte=day)
+        .exists()
+    )
+    if not consented:
+        missing.append(Missing.CONSENT)
+    return missing
+
+
+def item_missing(item: AgendaItem) -> list[Missing]:
+    """What the item's meeting lacks to decide on it; nothing for a case past intake.
+
+    A case already accepted or active (a flagged one) cannot be accepted, wait-listed or
+    redirected anyway, so nothing is missing for it.
+    """
+    if not item.case.can_move_to(CaseState.ACCEPTED):
+        return []
+    return missing_for_decision(item.case, meeting_day(item.meeting))
 
 
 def meetings_visible_to(actor: User) -> QuerySet[TeamMeeting]:
@@ -212,7 +281,12 @@ def agenda_candidates(team: Team) -> list[tuple[Case, str]]:
 
 def agenda_items(meeting: TeamMeeting) -> QuerySet[AgendaItem]:
     return meeting.items.select_related(
-        "case", "case__person", "case__contact_person", "contact_person", "decided_by"
+        "meeting",
+        "case",
+        "case__person",
+        "case__contact_person",
+        "contact_person",
+        "decided_by",
     ).order_by("position", "id")
 
 
@@ -227,6 +301,8 @@ class AgendaEntry:
     item: AgendaItem
     shows_person: bool
     viewer: Viewer
+    # What the meeting lacks to decide (for undecided items shown with their person).
+    missing: list[Missing] = field(default_factory=list)
 
     @property
     def number(self) -> int:
@@ -239,6 +315,14 @@ class AgendaEntry:
     @property
     def is_masked(self) -> bool:
         return not self.shows_person
+
+    @property
+    def reason_label(self) -> str:
+        """Why on the agenda: a "new application" not signed yet is a new referral."""
+        item = self.item
+        if item.reason == AgendaItem.Reason.NEW_APPLICATION and Missing.APPLICATION in self.missing:
+            return str(_("New referral"))
+        return str(item.get_reason_display())
 
 
 def agenda_for(
@@ -269,7 +353,10 @@ def agenda_for(
                 organisation=viewer.organisation,
                 what=what,
             )
-        entries.append(AgendaEntry(item=item, shows_person=shows_person, viewer=viewer))
+        missing = item_missing(item) if shows_person and not item.decision else []
+        entries.append(
+            AgendaEntry(item=item, shows_person=shows_person, viewer=viewer, missing=missing)
+        )
     return entries
 
 

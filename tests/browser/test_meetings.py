@@ -14,7 +14,14 @@ from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD
 from losen.accounts.models import Organisation, Role, Team
-from losen.cases.models import AgendaItem, CaseState, TeamMeeting
+from losen.cases.actions import intake
+from losen.cases.models import (
+    AgendaItem,
+    CaseState,
+    ConsentPurpose,
+    ConsentRecipient,
+    TeamMeeting,
+)
 
 
 def log_in(page: Page, base: str, email: str) -> None:
@@ -41,6 +48,17 @@ def test_the_team_lead_runs_a_meeting_and_the_guest_sees_the_item_masked(
     live_server, page: Page, check, team_lead, coordinator, case, nav_guest
 ):
     base = live_server.url
+    # Nora has signed her application and consented to the meeting, for its members of
+    # her municipality only: NAV's guest does not see her.
+    intake.do_sign_application(coordinator, case, youth_name="Nora Hansen")
+    intake.do_give_consent(
+        coordinator,
+        case,
+        purpose=ConsentPurpose.TEAM_MEETING,
+        recipient=ConsentRecipient.ORGANISATION,
+        recipient_organisation=case.organisation,
+        given_by="youth",
+    )
     log_in(page, base, "leder@test.no")
 
     page.goto(base + "/meetings/")
@@ -103,6 +121,33 @@ def test_the_team_lead_runs_a_meeting_and_the_guest_sees_the_item_masked(
     response = page.request.get(base + f"/meetings/{meeting.pk}/minutes.pdf")
     assert response.status == 200
     assert response.body().startswith(b"%PDF")
+
+
+def test_an_unsigned_referral_can_only_be_sent_back_for_more_information(
+    live_server, page: Page, check, team_lead, coordinator, case
+):
+    from losen.cases.tests.test_meetings import create_meeting
+
+    meeting = create_meeting(team_lead, case.team)
+    item = AgendaItem.objects.get(meeting=meeting)
+    base = live_server.url
+    log_in(page, base, "leder@test.no")
+    page.goto(base + f"/meetings/{meeting.pk}/")
+    section = page.locator(f"#item-{item.pk}")
+    missing = section.locator(f"#item-{item.pk}-missing li")
+    expect(missing).to_have_count(2)
+    decision = page.locator(f"#id_item-{item.pk}-decision option")
+    expect(decision).to_have_count(2)  # "choose" and "more information"
+    expect(page.locator(f"#id_item-{item.pk}-contact_person")).to_have_count(0)
+    check(page)
+
+    page.locator(f"#id_item-{item.pk}-decision").select_option("more_information")
+    page.locator(f"#id_item-{item.pk}-note").fill("Ask Nora to sign the application.")
+    section.locator("button[type=submit]").click()
+    expect(section.locator("[role=status]")).to_be_visible()
+    check(page)
+    case.refresh_from_db()
+    assert case.state == CaseState.ASSESSMENT
 
 
 def test_an_outsider_who_is_not_invited_gets_not_found(

@@ -27,6 +27,7 @@ from losen.cases.models import (
     AgendaItem,
     Case,
     CaseState,
+    Consent,
     Decision,
     EventKind,
     MeetingAttendee,
@@ -34,9 +35,13 @@ from losen.cases.models import (
 )
 from losen.cases.queries import team_members
 from losen.cases.queries_meetings import (
+    FINAL_DECISIONS,
+    Missing,
     agenda_candidates,
     guest_organisation,
+    meeting_day,
     meeting_members,
+    missing_for_decision,
 )
 
 # The state a decision moves the case to; "more information" is handled apart.
@@ -93,6 +98,17 @@ class CaseCannotMove(MeetingError):
     """The case's state does not allow the decision (an active case cannot be accepted)."""
 
     code = "case_cannot_move"
+
+
+class NotReadyForDecision(MeetingError):
+    """The application is not signed or the consent for the meeting not given (`missing`):
+    the meeting can only ask for more information."""
+
+    code = "not_ready_for_decision"
+
+    def __init__(self, missing: list[Missing]):
+        super().__init__(", ".join(str(m) for m in missing))
+        self.missing = missing
 
 
 def _require_team_member(actor: User, team_id: int) -> None:
@@ -223,6 +239,9 @@ def do_decide(
     redirect          → redirected (which service and why are both required)
     more information  → stays where it is (a referral moves on to assessment)
 
+    Accept, waiting list and redirect need the signed application (and a guardian's
+    signature under 18 on the meeting's day) and the consent for the team meeting, given
+    by the meeting's day; without them NotReadyForDecision says what is missing.
     An item is decided once: a second decision is refused (AlreadyDecided).
     """
     decision = Decision(decision)
@@ -234,6 +253,19 @@ def do_decide(
     _require_team_member(actor, meeting.team_id)
     if locked.decision:
         raise AlreadyDecided(locked)
+    target = DECISION_STATES.get(decision)
+    if decision == Decision.MORE_INFORMATION and case.state == CaseState.REFERRED:
+        target = CaseState.ASSESSMENT
+    if target is not None and target != case.state and not case.can_move_to(target):
+        raise CaseCannotMove(case)
+    if decision in FINAL_DECISIONS:
+        # Checked under the locks of the case and its consents: a consent given (which
+        # locks the case) or withdrawn at the same moment waits for this decision.
+        Case.objects.select_for_update().filter(pk=case.pk).first()
+        list(Consent.objects.select_for_update().filter(case_id=case.pk))
+        missing = missing_for_decision(case, meeting_day(meeting))
+        if missing:
+            raise NotReadyForDecision(missing)
     if decision == Decision.ACCEPT:
         if contact_person is None:
             raise ContactPersonRequired()
@@ -241,12 +273,6 @@ def do_decide(
             raise NotAContactPerson()
     if decision == Decision.REDIRECT and not (redirect_to and redirect_reason):
         raise RedirectDetailsRequired()
-
-    target = DECISION_STATES.get(decision)
-    if decision == Decision.MORE_INFORMATION and case.state == CaseState.REFERRED:
-        target = CaseState.ASSESSMENT
-    if target is not None and target != case.state and not case.can_move_to(target):
-        raise CaseCannotMove(case)
 
     now = timezone.now()
     # Recorded after the meeting, it takes effect on the meeting's day; never in the future.

@@ -314,6 +314,9 @@ def do_save_plan(
     `expected_version` is 0 for a case without a plan yet. Raises StalePlan with the
     saved plan when the version moved on: the second of two racing edits is refused and
     the first one is kept, never merged silently.
+
+    `goals` and `steps` are the whole plan: a saved row left out is removed. A save that
+    changes nothing writes no new version, event or change-log row.
     """
     _require_work(actor, case)
     _check_plan_data(goals, steps)
@@ -354,7 +357,13 @@ def do_save_plan(
         actor,
         case,
         EventKind.PLAN_CHANGED,
-        data={"version": plan.version, "goals": len(goals), "steps": len(steps)},
+        data={
+            "version": plan.version,
+            "goals": len(goals),
+            "steps": len(steps),
+            # Rows added, changed or removed in this version (a moved row counts too).
+            "changed": changed_goals + changed_steps,
+        },
     )
     fields = [name for name, n in (("goals", changed_goals), ("steps", changed_steps)) if n]
     _log(actor, "case.plan_changed", plan, case, fields)

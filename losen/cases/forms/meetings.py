@@ -11,7 +11,14 @@ from django.utils.translation import ngettext
 from losen.accounts.models import Team, User
 from losen.cases.models import AgendaItem, Decision
 from losen.cases.queries import team_members
-from losen.cases.queries_meetings import earlier_guests, guest_by_email, meeting_members
+from losen.cases.queries_meetings import (
+    FINAL_DECISIONS,
+    Missing,
+    earlier_guests,
+    guest_by_email,
+    item_missing,
+    meeting_members,
+)
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -110,7 +117,18 @@ class MeetingForm(forms.Form):
         return [user for user in self.members if self.cleaned_data.get(self.member_field(user))]
 
 
+def not_ready_message(missing: list[Missing]) -> str:
+    """Why only more information can be asked for, naming what is missing."""
+    return _("The team can only ask for more information until this is in place: %(missing)s.") % {
+        "missing": ", ".join(str(m.label) for m in missing)
+    }
+
+
 class DecisionForm(forms.Form):
+    """The decision on one item. While the application is unsigned or the consent for the
+    meeting missing (`missing`), only "more information" is offered; the action refuses
+    the other decisions too, so a form posted anyway changes nothing."""
+
     error_messages = {
         "contact_person_required": _("Choose the contact person when the case is accepted."),
         "redirect_to_required": _("Say which service the young person is redirected to."),
@@ -147,13 +165,28 @@ class DecisionForm(forms.Form):
         help_text=_("For more information: what the team needs to know, and from whom."),
     )
 
-    def __init__(self, *args, item: AgendaItem, **kwargs):
+    def __init__(self, *args, item: AgendaItem, missing: list[Missing] | None = None, **kwargs):
         kwargs.setdefault("prefix", f"item-{item.pk}")
         super().__init__(*args, **kwargs)
         self.item = item
+        self.missing = item_missing(item) if missing is None else missing
+        if self.missing:
+            # Only the widget narrows: a settling decision posted anyway gets the clear
+            # message of clean_decision, not "select a valid choice".
+            self.fields["decision"].widget.choices = [
+                ("", _("Choose a decision")),
+                (Decision.MORE_INFORMATION, Decision.MORE_INFORMATION.label),
+            ]
+            self.fields["decision"].help_text = not_ready_message(self.missing)
         self.fields["contact_person"].queryset = team_members(item.case)
         if not self.is_bound and item.case.contact_person_id:
             self.initial.setdefault("contact_person", item.case.contact_person_id)
+
+    def clean_decision(self) -> str:
+        decision = self.cleaned_data["decision"]
+        if decision in FINAL_DECISIONS and self.missing:
+            raise forms.ValidationError(not_ready_message(self.missing), code="not_ready")
+        return decision
 
     def clean(self):
         cleaned = super().clean()

@@ -318,11 +318,19 @@ class _PlanFormSet(forms.BaseFormSet):
             form.fields["DELETE"].label = _("Remove from the plan")
 
     def kept_forms(self) -> list[forms.Form]:
-        """The filled-in forms that are not marked for deletion, in order."""
+        """The rows the plan keeps, in order: every saved row not marked for deletion, and
+        the extra rows that were filled in.
+
+        A saved row left as it was is data, not noise: it is kept whether or not it
+        changed (keeping only the changed rows would drop the rest of the plan on
+        save). Only an extra row left empty is no row at all.
+        """
+        initial_count = self.initial_form_count()
         return [
             form
-            for form in self.forms
-            if form.has_changed() and not (self.can_delete and self._should_delete_form(form))
+            for index, form in enumerate(self.forms)
+            if (index < initial_count or form.has_changed())
+            and not (self.can_delete and self._should_delete_form(form))
         ]
 
 

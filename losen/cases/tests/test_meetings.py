@@ -16,6 +16,7 @@ from losen.cases.actions import meetings as actions
 from losen.cases.actions.core import do_flag_for_meeting, do_open_case, do_transition_case
 from losen.cases.models import (
     AgendaItem,
+    Application,
     CaseEvent,
     CaseState,
     Consent,
@@ -66,6 +67,34 @@ def give_consent(case, *, recipient=ConsentRecipient.MEETING_MEMBERS, organisati
     )
 
 
+def sign_and_consent(case, *, on=None, guardian=False):
+    """What a settling decision needs: the signed application (by a guardian too, if
+    `guardian`) and the consent to discuss the case in the team meeting, given `on` (today
+    unless told)."""
+    on = on or timezone.localdate()
+    at = timezone.make_aware(datetime.datetime.combine(on, datetime.time.min))
+    signed = {"youth_signed_name": case.person.full_name, "youth_signed_at": at}
+    if guardian:
+        signed.update(guardian_signed_name="Gro Guardian", guardian_signed_at=at)
+    Application.objects.update_or_create(
+        case=case,
+        defaults={
+            "organisation_id": case.organisation_id,
+            "method": Application.Method.ON_SCREEN,
+            **signed,
+        },
+    )
+    return Consent.objects.create(
+        organisation_id=case.organisation_id,
+        case=case,
+        person_id=case.person_id,
+        purpose=ConsentPurpose.TEAM_MEETING,
+        recipient=ConsentRecipient.MEETING_MEMBERS,
+        given_on=on,
+        given_by=Consent.GivenBy.GUARDIAN if guardian else Consent.GivenBy.YOUTH,
+    )
+
+
 def pdf_text(content: bytes) -> str:
     result = subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
@@ -104,6 +133,12 @@ def nav_guest(make_user, nav_office):
     return make_user(
         "veileder@nav.test", Role.COORDINATOR, team=nav_team, full_name="Vera Veileder"
     )
+
+
+@pytest.fixture
+def signed(case):
+    """Nora has signed her application and consented to the team meeting."""
+    return sign_and_consent(case)
 
 
 @pytest.fixture
@@ -373,6 +408,7 @@ def test_a_case_settled_in_an_earlier_meeting_does_not_come_back(
     team_lead, coordinator, register, team
 ):
     case = open_case(coordinator, register, team, "Siri", state=CaseState.ASSESSMENT)
+    sign_and_consent(case, on=timezone.localdate() - datetime.timedelta(days=8))
     first = create_meeting(team_lead, team, days=-7)
     actions.do_decide(team_lead, first.items.get(), Decision.WAITING_LIST)
     # Taken off the waiting list for a new assessment: not a new application.
@@ -414,7 +450,7 @@ def test_refreshing_adds_new_cases_and_drops_those_no_longer_waiting(
 
 
 def test_refreshing_is_refused_once_decisions_start(
-    client, team_lead, coordinator, register, team, meeting
+    client, team_lead, coordinator, register, team, meeting, signed
 ):
     actions.do_decide(team_lead, meeting.items.get(), Decision.WAITING_LIST)
     open_case(coordinator, register, team, "Petter")
@@ -474,6 +510,7 @@ def test_accepting_moves_the_case_assigns_the_contact_person_and_clears_the_flag
     client, team_lead, coordinator, register, team
 ):
     case = open_case(coordinator, register, team, "Ada", flag="Needs a place quickly")
+    sign_and_consent(case)
     meeting = create_meeting(team_lead, team)
     item = meeting.items.get()
     client.force_login(team_lead)
@@ -501,7 +538,7 @@ def test_accepting_moves_the_case_assigns_the_contact_person_and_clears_the_flag
     assert ChangeLog.objects.filter(action="case.unflagged", object_id=case.pk).exists()
 
 
-def test_accepting_without_a_contact_person_is_refused(client, team_lead, meeting, case):
+def test_accepting_without_a_contact_person_is_refused(client, team_lead, meeting, case, signed):
     item = meeting.items.get()
     client.force_login(team_lead)
     response = decide(client, meeting, item, decision="accept", contact_person="")
@@ -514,7 +551,9 @@ def test_accepting_without_a_contact_person_is_refused(client, team_lead, meetin
         actions.do_decide(team_lead, item, Decision.ACCEPT)
 
 
-def test_a_contact_person_from_outside_the_team_is_refused(team_lead, colleague, meeting, case):
+def test_a_contact_person_from_outside_the_team_is_refused(
+    team_lead, colleague, meeting, case, signed
+):
     from losen.cases.actions.core import NotAContactPerson
 
     with pytest.raises(NotAContactPerson):
@@ -523,7 +562,7 @@ def test_a_contact_person_from_outside_the_team_is_refused(team_lead, colleague,
     assert case.state == CaseState.REFERRED
 
 
-def test_the_waiting_list_moves_the_case_there(client, team_lead, meeting, case):
+def test_the_waiting_list_moves_the_case_there(client, team_lead, meeting, case, signed):
     client.force_login(team_lead)
     decide(client, meeting, meeting.items.get(), decision="waiting_list", note="Full until May")
     case.refresh_from_db()
@@ -533,7 +572,9 @@ def test_the_waiting_list_moves_the_case_there(client, team_lead, meeting, case)
     assert event.note == "Full until May"
 
 
-def test_redirecting_moves_the_case_and_records_where_and_why(client, team_lead, meeting, case):
+def test_redirecting_moves_the_case_and_records_where_and_why(
+    client, team_lead, meeting, case, signed
+):
     client.force_login(team_lead)
     decide(
         client,
@@ -561,7 +602,7 @@ def test_redirecting_moves_the_case_and_records_where_and_why(client, team_lead,
     ],
 )
 def test_redirecting_without_service_or_reason_is_refused(
-    client, team_lead, meeting, case, data, field
+    client, team_lead, meeting, case, data, field, signed
 ):
     client.force_login(team_lead)
     response = decide(client, meeting, meeting.items.get(), decision="redirect", **data)
@@ -593,7 +634,9 @@ def test_more_information_leaves_a_case_under_assessment_where_it_is(
     assert case.events.filter(kind=EventKind.STATE_CHANGED).count() == state_changes
 
 
-def test_a_second_decision_on_the_same_item_is_refused(client, team_lead, coordinator, meeting):
+def test_a_second_decision_on_the_same_item_is_refused(
+    client, team_lead, coordinator, meeting, signed
+):
     item = meeting.items.get()
     client.force_login(team_lead)
     decide(client, meeting, item, decision="accept", contact_person=coordinator.pk)
@@ -620,7 +663,9 @@ def test_a_decision_the_case_cannot_take_is_refused(team_lead, coordinator, regi
     assert not decision_events(case).exists()
 
 
-def test_a_decision_through_htmx_swaps_only_its_item(client, team_lead, coordinator, meeting):
+def test_a_decision_through_htmx_swaps_only_its_item(
+    client, team_lead, coordinator, meeting, signed
+):
     item = meeting.items.get()
     client.force_login(team_lead)
     response = client.post(
@@ -635,7 +680,9 @@ def test_a_decision_through_htmx_swaps_only_its_item(client, team_lead, coordina
     assert 'hx-swap-oob="true"' in page
 
 
-def test_an_invalid_decision_through_htmx_shows_the_errors_in_the_item(client, team_lead, meeting):
+def test_an_invalid_decision_through_htmx_shows_the_errors_in_the_item(
+    client, team_lead, meeting, signed
+):
     item = meeting.items.get()
     client.force_login(team_lead)
     response = client.post(
@@ -673,7 +720,7 @@ def test_a_guest_gets_no_decision_form(english, nav_guest, meeting):
 
 
 def test_the_minutes_are_a_pdf_with_time_place_attendees_and_decisions(
-    english, team_lead, coordinator, nav_guest, meeting, case
+    english, team_lead, coordinator, nav_guest, meeting, case, signed
 ):
     actions.do_decide(team_lead, meeting.items.get(), Decision.ACCEPT, contact_person=coordinator)
     english.force_login(coordinator)

@@ -184,7 +184,7 @@ def test_a_coordinator_writes_a_plan_with_goals_and_steps_through_the_form(
         ("Talk to the NAV adviser", "other", "NAV, Ola Nordmann", None),
     ]
     event = case.events.get(kind=EventKind.PLAN_CHANGED)
-    assert event.data == {"version": 1, "goals": 2, "steps": 2}
+    assert event.data == {"version": 1, "goals": 2, "steps": 2, "changed": 4}
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "Work in a shop" in page
     assert "NAV, Ola Nordmann" in page
@@ -334,3 +334,194 @@ def test_a_step_moves_to_another_goal(coordinator, case):
         steps=[StepData(text="Do it", owner="youth", goal_id=b.pk, id=s.pk)],
     )
     assert PlanStep.objects.get().goal_id == b.pk
+
+
+# --- saving keeps what was not edited -------------------------------------------------
+
+
+@pytest.fixture
+def two_goals_three_steps(coordinator, case, today):
+    return do_save_plan(
+        coordinator,
+        case,
+        expected_version=0,
+        goals=[
+            GoalData(kind="outcome", text="Start upper secondary in August"),
+            GoalData(kind="development", text="Get up at seven"),
+        ],
+        steps=[
+            StepData(text="Visit the school", owner="youth", deadline=today),
+            StepData(text="Call NAV", owner="other", owner_name="NAV, Ola Nordmann"),
+            StepData(text="Buy an alarm clock", owner="youth", status="in_progress"),
+        ],
+    )
+
+
+def as_the_browser_posts(response) -> dict:
+    """What the plan form sends when submitted as it was shown: every field's value."""
+    data: dict[str, object] = {"version": response.context["version_form"]["version"].value()}
+    for formset in (response.context["goal_formset"], response.context["step_formset"]):
+        management = formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management[name].value()
+        for form in formset:
+            for field in form:
+                value = field.value()
+                if value is not None and value is not False:
+                    data[field.html_name] = value
+    return data
+
+
+def plan_rows(case) -> tuple[list[tuple], list[tuple]]:
+    plan = ActionPlan.objects.get(case=case)
+    goals = [(g.pk, g.kind, g.text, g.achieved_on) for g in plan.goals.all()]
+    steps = [
+        (s.pk, s.text, s.owner, s.owner_name, s.deadline, s.status, s.goal_id)
+        for s in plan.steps.all()
+    ]
+    return goals, steps
+
+
+def open_plan_form(client, case) -> dict:
+    response = client.get(reverse("cases:plan_edit", args=[case.pk]))
+    assert response.status_code == 200
+    return as_the_browser_posts(response)
+
+
+def test_marking_one_step_done_keeps_every_other_goal_and_step(
+    client, coordinator, case, two_goals_three_steps
+):
+    goals_before, steps_before = plan_rows(case)
+    client.force_login(coordinator)
+    data = open_plan_form(client, case)
+    data["steps-1-status"] = "done"
+
+    response = client.post(reverse("cases:plan_edit", args=[case.pk]), data)
+
+    assert response.status_code == 302
+    goals_after, steps_after = plan_rows(case)
+    assert goals_after == goals_before
+    assert [s[0] for s in steps_after] == [s[0] for s in steps_before]
+    assert [s[5] for s in steps_after] == ["planned", "done", "in_progress"]
+    assert [s[:5] + s[6:] for s in steps_after] == [s[:5] + s[6:] for s in steps_before]
+    plan = ActionPlan.objects.get(case=case)
+    assert plan.version == 2
+    event = case.events.filter(kind=EventKind.PLAN_CHANGED).latest("id")
+    assert event.data == {"version": 2, "goals": 2, "steps": 3, "changed": 1}
+    assert ChangeLog.objects.filter(action="case.plan_changed").latest("id").changed_fields == [
+        "steps"
+    ]
+
+
+def test_saving_the_plan_without_a_change_keeps_it_and_makes_no_new_version(
+    client, coordinator, case, two_goals_three_steps
+):
+    before = plan_rows(case)
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("cases:plan_edit", args=[case.pk]), open_plan_form(client, case), follow=True
+    )
+
+    assert plan_rows(case) == before
+    assert ActionPlan.objects.get(case=case).version == 1
+    assert case.events.filter(kind=EventKind.PLAN_CHANGED).count() == 1
+    assert ChangeLog.objects.filter(action="case.plan_changed").count() == 1
+    assert shown("Nothing in the plan was changed; it is as it was.") in response.content.decode()
+
+
+def test_a_step_is_linked_to_a_goal_without_touching_the_goals(
+    client, coordinator, case, two_goals_three_steps
+):
+    goals_before, _steps = plan_rows(case)
+    second_goal = goals_before[1][0]
+    client.force_login(coordinator)
+    data = open_plan_form(client, case)
+    data["steps-2-goal"] = second_goal
+
+    response = client.post(reverse("cases:plan_edit", args=[case.pk]), data)
+
+    assert response.status_code == 302
+    goals_after, steps_after = plan_rows(case)
+    assert goals_after == goals_before
+    assert [s[6] for s in steps_after] == [None, None, second_goal]
+
+
+def test_only_the_row_marked_for_removal_is_removed(
+    client, coordinator, case, two_goals_three_steps
+):
+    goals_before, steps_before = plan_rows(case)
+    client.force_login(coordinator)
+    data = open_plan_form(client, case)
+    data["goals-0-DELETE"] = "on"
+    data["steps-1-DELETE"] = "on"
+
+    response = client.post(reverse("cases:plan_edit", args=[case.pk]), data)
+
+    assert response.status_code == 302
+    goals_after, steps_after = plan_rows(case)
+    assert [g[0] for g in goals_after] == [goals_before[1][0]]
+    assert [s[0] for s in steps_after] == [steps_before[0][0], steps_before[2][0]]
+    assert case.events.filter(kind=EventKind.PLAN_CHANGED).latest("id").data["changed"] == 4
+
+
+def test_a_new_row_is_added_beside_the_saved_ones_and_empty_rows_are_left_out(
+    client, coordinator, case, two_goals_three_steps
+):
+    _goals, steps_before = plan_rows(case)
+    client.force_login(coordinator)
+    data = open_plan_form(client, case)
+    data["steps-3-text"] = "Apply for a summer job"
+
+    response = client.post(reverse("cases:plan_edit", args=[case.pk]), data)
+
+    assert response.status_code == 302
+    goals_after, steps_after = plan_rows(case)
+    assert len(goals_after) == 2
+    assert [s[1] for s in steps_after] == [
+        "Visit the school",
+        "Call NAV",
+        "Buy an alarm clock",
+        "Apply for a summer job",
+    ]
+    assert [s[0] for s in steps_after[:3]] == [s[0] for s in steps_before]
+
+
+def test_a_saved_goal_emptied_but_not_marked_for_removal_is_refused_and_nothing_is_lost(
+    client, coordinator, case, two_goals_three_steps
+):
+    before = plan_rows(case)
+    client.force_login(coordinator)
+    data = open_plan_form(client, case)
+    data["goals-1-text"] = ""
+
+    response = client.post(reverse("cases:plan_edit", args=[case.pk]), data)
+
+    assert response.status_code == 200
+    assert response.context["goal_formset"].forms[1].has_error("text")
+    assert plan_rows(case) == before
+    assert ActionPlan.objects.get(case=case).version == 1
+
+
+def test_the_timeline_says_how_many_rows_a_version_changed(coordinator, case, saved_plan):
+    from losen.cases.views.case_timeline import describe_event
+
+    goal_row = saved_plan.goals.get()
+    step_row = saved_plan.steps.get()
+    do_save_plan(
+        coordinator,
+        case,
+        expected_version=1,
+        goals=[GoalData(kind=goal_row.kind, text=goal_row.text, id=goal_row.pk)],
+        steps=[StepData(text=step_row.text, owner=step_row.owner, status="done", id=step_row.pk)],
+    )
+    event = case.events.filter(kind=EventKind.PLAN_CHANGED).latest("id")
+    summary = shown("Version %(version)s; goals: %(goals)s, steps: %(steps)s") % {
+        "version": 2,
+        "goals": 1,
+        "steps": 1,
+    }
+    assert describe_event(event) == shown("%(summary)s; rows changed: %(changed)s") % {
+        "summary": summary,
+        "changed": 1,
+    }

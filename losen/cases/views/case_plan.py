@@ -84,7 +84,7 @@ def plan_edit(request: HttpRequest, case_id: int) -> HttpResponse:
         goals = [form.goal_data() for form in goal_formset.kept_forms()]
         steps = [form.step_data() for form in step_formset.kept_forms()]
         try:
-            do_save_plan(
+            saved = do_save_plan(
                 request.user,
                 case,
                 expected_version=version_form.cleaned_data["version"],
@@ -104,7 +104,10 @@ def plan_edit(request: HttpRequest, case_id: int) -> HttpResponse:
                 "check that a step's goal is still in the plan."
             )
         else:
-            messages.success(request, _("The plan is saved."))
+            if plan is not None and saved.version == plan.version:
+                messages.info(request, _("Nothing in the plan was changed; it is as it was."))
+            else:
+                messages.success(request, _("The plan is saved."))
             return redirect(reverse("cases:detail", args=[case.pk]) + "#section-plan")
     return render(
         request,

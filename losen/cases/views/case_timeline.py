@@ -55,10 +55,16 @@ def describe_event(event: CaseEvent) -> str:
     if kind == EventKind.MAPPING_RECORDED and "scores" in data:
         return _("Scores given: %(count)s") % {"count": data["scores"]}
     if kind == EventKind.PLAN_CHANGED and "version" in data:
-        return _("Version %(version)s; goals: %(goals)s, steps: %(steps)s") % {
+        summary = _("Version %(version)s; goals: %(goals)s, steps: %(steps)s") % {
             "version": data["version"],
             "goals": data.get("goals", 0),
             "steps": data.get("steps", 0),
+        }
+        if "changed" not in data:  # versions saved before the count was recorded
+            return summary
+        return _("%(summary)s; rows changed: %(changed)s") % {
+            "summary": summary,
+            "changed": data["changed"],
         }
     if kind == EventKind.SCHOOL_RIGHTS_RECORDED:
         return _("Years used: %(used)s, years left: %(left)s") % {

@@ -26,7 +26,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from losen.audit.models import Purpose
 from losen.cases.actions import meetings as actions
 from losen.cases.actions.core import NotAContactPerson
-from losen.cases.forms.meetings import DecisionForm, MeetingForm, TeamChoiceForm
+from losen.cases.forms.meetings import (
+    DecisionForm,
+    MeetingForm,
+    TeamChoiceForm,
+    not_ready_message,
+)
 from losen.cases.models import AgendaItem, Decision, TeamMeeting
 from losen.cases.queries_meetings import (
     AgendaEntry,
@@ -113,7 +118,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 def _item_context(entry: AgendaEntry, form: DecisionForm | None = None) -> dict[str, Any]:
     item = entry.item
     if form is None and entry.viewer.can_run_meeting and not item.decision:
-        form = DecisionForm(item=item)
+        form = DecisionForm(item=item, missing=entry.missing)
     return {"entry": entry, "item": item, "form": form, "viewer": entry.viewer}
 
 
@@ -197,6 +202,8 @@ def _decide(request: HttpRequest, item: AgendaItem, form: DecisionForm) -> str |
         return _("This item has been decided already; the second decision is not saved.")
     except NotAContactPerson:
         form.add_error("contact_person", _("The contact person must work in the team."))
+    except actions.NotReadyForDecision as exc:
+        form.add_error("decision", not_ready_message(exc.missing))
     except actions.CaseCannotMove:
         form.add_error(
             "decision",
@@ -287,7 +294,7 @@ class MinutesExporter(Exporter):
                 entry.number,
                 person.full_name,
                 person.birth_date.strftime("%d.%m.%Y"),
-                item.get_reason_display(),
+                entry.reason_label,
                 decision,
                 _details(item),
             ]
