@@ -230,6 +230,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Uploaded files (signed applications) hold personal data: readable by Losen only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Lists
 LOSEN_PAGE_SIZE = env_int("LOSEN_PAGE_SIZE", 25)

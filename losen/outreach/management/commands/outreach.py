@@ -77,6 +77,7 @@ class Command(BaseCommand):
     def _export(self, options) -> None:
         from pathlib import Path
 
+        from losen.lib.private_files import write_private_bytes
         from losen.outreach import importer, statutory
 
         try:
@@ -95,7 +96,9 @@ class Command(BaseCommand):
             for problem in refused.problems:
                 self.stderr.write(problem)
             raise CommandError(str(refused)) from None
-        Path(options["output"]).write_bytes(statutory.content_of(export))
+        write_private_bytes(Path(options["output"]), statutory.content_of(export))
+        # Taking the file out is a read of everyone in it, as a download in the browser.
+        statutory.do_log_export_read(importer.list_import_user(), export)
         note = " It carries personnummer: keep it safe." if export.contains_identity_numbers else ""
         self.stdout.write(
             f"{export.rows} rows for {export.period} (cut-off {export.cutoff}) written to "
