@@ -10,9 +10,11 @@ leave them out with ``-m "not browser"``). Fixtures:
 ``page``      a page in that context. Requests to hosts other than the live server are
               blocked, and the test fails if a page tried any: Losen must work offline
               and must not leak anything to third parties (fonts, CDNs, analytics).
-              The test also fails if the browser refused anything under Losen's
-              Content-Security-Policy (a console error, collected in
-              ``csp_violations``): every browser test checks the policy.
+              The test also fails if the browser refused anything a page or its
+              static files did under Losen's Content-Security-Policy (a console error,
+              collected in ``csp_violations``): every browser test checks the policy.
+              Refusals of code the test itself evaluates (axe-core's style sheet
+              preloading, which has no source URL) do not count.
 ``check``     ``check(page)`` runs axe-core's WCAG 2.1 A/AA rules on the page and fails
               the test with a readable list of violations (see ``tests/browser/axe.py``).
 
@@ -107,8 +109,8 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 
 
 @pytest.fixture
-def csp_violations() -> list[str]:
-    """What the browser refused under the Content-Security-Policy (console errors)."""
+def csp_violations() -> list[tuple[str, str]]:
+    """(source URL, message) of what the browser refused under the Content-Security-Policy."""
     return []
 
 
@@ -135,7 +137,11 @@ def page(
     page = context.new_page()
     page.on(
         "console",
-        lambda message: csp_violations.append(message.text) if _is_csp_violation(message) else None,
+        lambda message: (
+            csp_violations.append((message.location.get("url", ""), message.text))
+            if _is_csp_violation(message)
+            else None
+        ),
     )
     yield page
 
@@ -147,10 +153,11 @@ def page(
             page.screenshot(path=ARTEFACTS / f"{name}.png", full_page=True)
         except Exception as error:  # best effort: the test has failed already
             print(f"could not save a screenshot: {error}")
-    if csp_violations:
+    refused = [f"{url}: {text}" for url, text in csp_violations if url]
+    if refused:
         pytest.fail(
             "the browser refused something under the Content-Security-Policy:\n  "
-            + "\n  ".join(csp_violations),
+            + "\n  ".join(refused),
             pytrace=False,
         )
     if blocked:
