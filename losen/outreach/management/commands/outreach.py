@@ -18,8 +18,10 @@ from django.utils import timezone
 
 from losen.accounts.lookup import NotFound as LookupRefused
 from losen.accounts.lookup import find_organisation, find_team
+from losen.outreach import importer
 from losen.outreach.ladder import queue
 from losen.outreach.models import TargetEntry
+from losen.people.queries import log_people_shown
 
 QUEUE_COLUMNS = ("person_id", "name", "step", "due_date", "overdue")
 
@@ -62,7 +64,14 @@ class Command(BaseCommand):
             entries = entries.filter(team=team)
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(QUEUE_COLUMNS)
-        for row in queue(entries, day=day):
+        rows = queue(entries, day=day)
+        # The queue names people: printing it is a read, as the queue page is.
+        log_people_shown(
+            importer.list_import_user(),
+            ((row.person.pk, row.person.organisation_id) for row in rows),
+            what="list:outreach",
+        )
+        for row in rows:
             writer.writerow(
                 [
                     row.entry.person_id,
