@@ -64,6 +64,36 @@ def test_every_page_carries_the_policy(client, coordinator, name):
     assert policy(response)["script-src"] == "'self'"
 
 
+def paths_without_arguments() -> list[str]:
+    """Every URL pattern of Losen (and the admin) that takes no argument."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: list[str] = []
+
+    def walk(patterns, prefix):
+        for pattern in patterns:
+            route = str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + route)
+            elif isinstance(pattern, URLPattern) and not re.search(r"[<(^$]", route):
+                found.append("/" + prefix + route)
+
+    walk(get_resolver().url_patterns, "")
+    assert len(found) > 30
+    return sorted(set(found))
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "org_admin", "manager"])
+def test_every_page_without_arguments_carries_the_policy_for_every_persona(
+    client, request, persona
+):
+    client.force_login(request.getfixturevalue(persona))
+    for path in paths_without_arguments():
+        response = client.get(path)
+        assert policy(response)["script-src"] == "'self'", path
+        assert response["Cache-Control"] == "no-store, private", path
+
+
 def test_error_pages_and_the_admin_carry_the_policy_too(client, coordinator, org_admin):
     client.force_login(coordinator)
     assert "Content-Security-Policy" in client.get("/people/999999/")  # 404
