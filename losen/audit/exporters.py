@@ -34,4 +34,18 @@ class AccessLogExporter(Exporter):
 
 
 def what_label(what: str) -> str:
-    return {"person": _("Person record"), "identity_number": _("Identity number")}.get(what, what)
+    return {
+        "person": _("Person record"),
+        "identity_number": _("Identity number"),
+        # Lists that showed the person's name (losen.people.queries.log_people_shown).
+        "list:worklist": _("Shown in the work list"),
+        "list:people": _("Shown in the list of young people"),
+        "list:cases": _("Shown in the list of cases"),
+        "list:handover": _("Shown in the hand-over of cases"),
+        "list:referrals": _("Shown in the referral queue"),
+        "list:person_search": _("Shown in a search when registering a referral"),
+        "list:participants": _("Shown among a measure's participants"),
+        "list:attendance": _("Shown in the attendance at a session"),
+        "list:outreach": _("Shown in the outreach queue"),
+        "list:target_list": _("Shown in a target list"),
+    }.get(what, what)

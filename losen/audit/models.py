@@ -60,6 +60,12 @@ class AccessLog(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.purpose} person {self.person_id}"
 
+    @property
+    def what_label(self) -> str:
+        from losen.audit.exporters import what_label
+
+        return what_label(self.what)
+
 
 class ChangeLog(models.Model):
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)

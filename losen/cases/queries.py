@@ -8,6 +8,8 @@ case writes an access-log row about its person. Anything else answers 404.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -16,6 +18,7 @@ from losen.accounts.scope import scope_of
 from losen.audit.actions import do_log_access
 from losen.audit.models import Purpose
 from losen.cases.models import Case, CaseEvent
+from losen.people.queries import log_people_shown
 
 
 def cases_visible_to(actor: User) -> QuerySet[Case]:
@@ -55,6 +58,14 @@ def get_case_for(
         what=what,
     )
     return case
+
+
+def log_cases_shown(actor: User, cases: Iterable, *, what: str) -> int:
+    """A list page showed these cases (their young people's names): each person's access
+    log says so (`losen.people.queries.log_people_shown`). Anything with `person_id` and
+    `organisation_id` will do: a case, a referral, an application's case.
+    """
+    return log_people_shown(actor, ((c.person_id, c.organisation_id) for c in cases), what=what)
 
 
 def is_team_lead_of(actor: User, case: Case) -> bool:

@@ -39,6 +39,7 @@ from losen.lib.exporters import (
     write_xlsx,
     xlsx_response,
 )
+from losen.lib.private_files import open_private
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_CONTENT_TYPE}
 PEOPLE_FILE = "exported-people.ids"  # beside the file: the people in it (id, organisation)
@@ -155,13 +156,13 @@ def run_export(job: Job) -> None:
     folder = files.job_dir(job, create=True)
     name = f"{export.filename}.{fmt}"
     partial = folder / f"{name}.part"
-    if fmt == "csv":
-        with partial.open("wb") as out:
+    with open_private(partial, "wb") as out:
+        if fmt == "csv":
             write_csv(_Counted(export, job), out)
-    else:
-        write_xlsx(_Counted(export, job), partial)
+        else:
+            write_xlsx(_Counted(export, job), out)
     if export.personal:
-        with (folder / PEOPLE_FILE).open("w", newline="") as out:
+        with open_private(folder / PEOPLE_FILE, "w", newline="") as out:
             csv.writer(out).writerows(export.people())
     partial.rename(folder / name)
     job.total = job.done

@@ -21,6 +21,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from losen.lib.private_files import open_private, private_directory
+
 if TYPE_CHECKING:
     from losen.jobs.models import Job
 
@@ -34,7 +36,7 @@ def job_root() -> Path:
 def job_dir(job: Job, *, create: bool = False) -> Path:
     folder = job_root() / str(job.pk)
     if create:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_directory(folder)
     return folder
 
 
@@ -42,7 +44,7 @@ def save_upload(job: Job, upload: UploadedFile) -> Path:
     """The uploaded file in the job's folder, under its own (cleaned) name; in chunks."""
     name = get_valid_filename(Path(upload.name or "upload").name) or "upload"
     path = job_dir(job, create=True) / name
-    with path.open("wb") as out:
+    with open_private(path, "wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     return path

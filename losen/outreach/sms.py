@@ -32,6 +32,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from losen.lib.private_files import open_private, private_directory
+
 
 class SmsError(Exception):
     """The gateway could not send the message."""
@@ -68,11 +70,11 @@ class FileGateway:
         self.folder = Path(folder or _setting("LOSEN_SMS_OUTBOX") or default)
 
     def send(self, to: str, text: str) -> SentMessage:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_directory(self.folder)
         reference = f"file-{uuid.uuid4().hex[:12]}"
         day = timezone.localdate().isoformat()
         record = {"reference": reference, "to": to, "text": text, "at": timezone.now().isoformat()}
-        with (self.folder / f"sms-{day}.jsonl").open("a", encoding="utf-8") as f:
+        with open_private(self.folder / f"sms-{day}.jsonl", "a", encoding="utf-8") as f:
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
         return SentMessage(reference)
 

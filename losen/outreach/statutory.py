@@ -35,7 +35,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from losen.accounts.models import Organisation, User
-from losen.audit.actions import do_log_change
+from losen.audit.actions import do_log_accesses, do_log_change
+from losen.audit.models import Purpose
 from losen.lib import crypto
 from losen.lib.idnumbers import InvalidIdentityNumber, parse_identity_number
 from losen.outreach import statuses
@@ -272,6 +273,19 @@ def do_make_statutory_export(
         changed_fields=["content", "rows", "known_at"],
     )
     return export
+
+
+def do_log_export_read(actor: User, export: StatutoryExport) -> int:
+    """An export with identity numbers taken out (downloaded, or written by the command):
+    one access-log row for every person in it. The number of rows written."""
+    if not export.contains_identity_numbers:
+        return 0
+    return do_log_accesses(
+        actor,
+        ((person_id, export.organisation_id, None) for person_id in export.person_ids),
+        purpose=Purpose.EXPORT,
+        what="statutory_export",
+    )
 
 
 def content_of(export: StatutoryExport) -> bytes:

@@ -25,6 +25,7 @@ from losen.outreach.ladder import ladder_for, queue
 from losen.outreach.models.ladder import Method, Result
 from losen.outreach.queries import entries_visible_to, get_entry_for, status_history
 from losen.people.models import age_on
+from losen.people.queries import log_people_shown
 
 
 def require_casework(request: HttpRequest) -> None:
@@ -68,6 +69,9 @@ def queue_view(request: HttpRequest) -> HttpResponse:
         rows = [r for r in rows if r.entry.assigned_to_id is None]
     elif who == "overdue":
         rows = [r for r in rows if r.overdue]
+    log_people_shown(
+        request.user, ((r.person.pk, r.person.organisation_id) for r in rows), what="list:outreach"
+    )
     context = {"form": form, "rows": rows, "totals": totals, "today": today}
     if request.htmx and not request.htmx.boosted:
         return render(request, "outreach/_queue_rows.html", context)

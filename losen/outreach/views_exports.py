@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from losen.accounts.models import Organisation, Team
 from losen.accounts.scope import scope_of
-from losen.audit.models import AccessLog, Purpose
 from losen.outreach import statutory
 from losen.outreach.forms import StatutoryExportForm
 from losen.outreach.models import StatutoryExport
@@ -73,23 +72,7 @@ def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
     ).first()
     if export is None:
         raise Http404("No such export.")
-    if export.contains_identity_numbers:
-        actor = request.user
-        AccessLog.objects.bulk_create(
-            [
-                AccessLog(
-                    actor=actor,
-                    actor_name=actor.full_name or actor.email,
-                    organisation_id=export.organisation_id,
-                    person_id=person_id,
-                    person_organisation_id=export.organisation_id,
-                    purpose=Purpose.EXPORT,
-                    what="statutory_export",
-                )
-                for person_id in export.person_ids
-            ],
-            batch_size=2000,
-        )
+    statutory.do_log_export_read(request.user, export)
     response = HttpResponse(statutory.content_of(export), content_type="text/csv; charset=utf-8")
     name = f"{export.layout}-{export.period}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -24,6 +24,7 @@ from losen.outreach.queries import (
     rights_information_due,
 )
 from losen.outreach.views import _teams, require_casework
+from losen.people.queries import log_people_shown
 
 
 @login_required
@@ -44,7 +45,14 @@ def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
     change = request.GET.get("change", MembershipChange.NEW)
     if change not in MembershipChange.values:
         raise Http404("No such part of the list.")
-    paginator = Paginator(members_of(request.user, list_import, change), 50)
+    page = Paginator(members_of(request.user, list_import, change), 50).get_page(
+        request.GET.get("page")
+    )
+    log_people_shown(
+        request.user,
+        ((m.person.pk, m.person.organisation_id) for m in page.object_list),
+        what="list:target_list",
+    )
     return render(
         request,
         "outreach/list_detail.html",
@@ -52,7 +60,7 @@ def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
             "list": list_import,
             "change": change,
             "changes": MembershipChange.choices,
-            "page": paginator.get_page(request.GET.get("page")),
+            "page": page,
             "rights_information": rules.rule_on(
                 list_import.scheme, timezone.localdate()
             ).rights_information,

@@ -23,8 +23,8 @@ from losen.audit.exporters import what_label
 from losen.audit.models import Purpose
 from losen.audit.queries import access_log_of
 from losen.jobs.exports import TableExport, batches, table_export
-from losen.people.models import Follow, Person
-from losen.people.queries import search, visible_to
+from losen.people.models import Person
+from losen.people.queries import reading_teams, search, visible_to
 
 
 class PersonalExport(TableExport):
@@ -35,26 +35,13 @@ class PersonalExport(TableExport):
     def log_access(cls, actor, people: Iterable[tuple[int, int]]) -> None:
         team_order = [team.pk for team in scope_of(actor).casework_teams()]
         for batch in batches(people):
-            reading = _reading_teams([person_id for person_id, _org in batch], team_order)
+            reading = reading_teams([person_id for person_id, _org in batch], team_order)
             do_log_accesses(
                 actor,
                 ((p, o, reading.get(p)) for p, o in batch),
                 purpose=Purpose.EXPORT,
                 what=cls.what,
             )
-
-
-def _reading_teams(person_ids: list[int], team_order: list[int]) -> dict[int, int]:
-    """person id → the first of the actor's teams that follows them."""
-    if not team_order:
-        return {}
-    rank = {team_id: index for index, team_id in enumerate(team_order)}
-    reading: dict[int, int] = {}
-    follows = Follow.objects.filter(person_id__in=person_ids, team_id__in=team_order)
-    for person_id, team_id in follows.values_list("person_id", "team_id"):
-        if person_id not in reading or rank[team_id] < rank[reading[person_id]]:
-            reading[person_id] = team_id
-    return reading
 
 
 def people_filter_params(cleaned: dict[str, Any]) -> dict[str, Any]:

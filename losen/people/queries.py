@@ -14,12 +14,14 @@ writes an access-log row.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from losen.accounts.models import Team, User
 from losen.accounts.scope import scope_of
-from losen.audit.actions import do_log_access
+from losen.audit.actions import do_log_access, do_log_accesses
 from losen.audit.models import Purpose
 from losen.people.models import Follow, Person
 
@@ -71,6 +73,44 @@ def get_person_for(
         what=what,
     )
     return person
+
+
+def log_people_shown(
+    actor: User,
+    people: Iterable[tuple[int, int]],
+    *,
+    what: str,
+    purpose: Purpose | str = Purpose.FOLLOW_UP,
+) -> int:
+    """Write in each person's access log that a list page showed them to the actor.
+
+    `people` are (person id, person's organisation id) of the rows on the page as shown
+    (one page of a paginated list, not the whole query); each person gets one row per
+    page view, with `what` naming the list (see `losen.audit.exporters.what_label`),
+    through the first of the actor's teams that follows them. Every page that lists
+    people by name calls this with the rows it renders; the number of rows written.
+    """
+    unique = list(dict.fromkeys((int(p), int(o)) for p, o in people))
+    if not unique:
+        return 0
+    team_order = [team.pk for team in scope_of(actor).casework_teams()]
+    reading = reading_teams([person_id for person_id, _org in unique], team_order)
+    return do_log_accesses(
+        actor, ((p, o, reading.get(p)) for p, o in unique), purpose=purpose, what=what
+    )
+
+
+def reading_teams(person_ids: list[int], team_order: list[int]) -> dict[int, int]:
+    """person id → the first of the actor's teams (in `team_order`) that follows them."""
+    if not team_order:
+        return {}
+    rank = {team_id: index for index, team_id in enumerate(team_order)}
+    reading: dict[int, int] = {}
+    follows = Follow.objects.filter(person_id__in=person_ids, team_id__in=team_order)
+    for person_id, team_id in follows.values_list("person_id", "team_id"):
+        if person_id not in reading or rank[team_id] < rank[reading[person_id]]:
+            reading[person_id] = team_id
+    return reading
 
 
 def reveal_identity_number_for(actor: User, person_id: int | str) -> tuple[Person, str]:

@@ -33,6 +33,7 @@ from losen.people.forms import (
 from losen.people.models import Guardian, Person
 from losen.people.queries import (
     get_person_for,
+    log_people_shown,
     reveal_identity_number_for,
     search,
     visible_to,
@@ -74,6 +75,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
     paginator = Paginator(people, _page_size())
     page = paginator.get_page(request.POST.get("page") or request.GET.get("page"))
+    log_people_shown(
+        request.user, ((p.pk, p.organisation_id) for p in page.object_list), what="list:people"
+    )
     context = {"form": form, "page": page, "can_register": scope.can_register_people}
     if request.htmx and not request.htmx.boosted:
         return render(request, "people/_rows.html", context)

@@ -18,6 +18,7 @@ from losen.accounts.scope import scope_of
 from losen.audit.models import Purpose
 from losen.cases.queries import get_case_for
 from losen.jobs.exports import export_response
+from losen.people.queries import log_people_shown
 from losen.programs import actions, queries
 from losen.programs.exports import AttendanceExport, MeasureListExport, ParticipantsExport
 from losen.programs.forms import (
@@ -150,6 +151,15 @@ def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
     if aggregates_only:
         # Someone who sees figures only: the lists would count small numbers out loud.
         waiting, active = [], []
+    log_people_shown(
+        request.user,
+        (
+            (e.case.person_id, e.case.organisation_id)
+            for e in waiting + active
+            if e.case_id in visible
+        ),
+        what="list:participants",
+    )
     return render(
         request,
         "programs/measure_detail.html",
@@ -471,6 +481,11 @@ def session_detail(request: HttpRequest, measure_id: int, session_id: int) -> Ht
     """The session's attendance list. Volunteers see the first names only."""
     session = queries.get_session_for(request.user, measure_id, session_id)
     enrolments = queries.attendance_list(request.user, session)
+    log_people_shown(
+        request.user,
+        ((e.case.person_id, e.case.organisation_id) for e in enrolments),
+        what="list:attendance",
+    )
     can_register = queries.can_register_attendance(request.user, session.measure)
     if not can_register:
         if request.method == "POST":

@@ -50,3 +50,23 @@ class SessionMiddleware(DjangoSessionMiddleware):
         if getattr(request, "session_read_only", False):
             return response
         return super().process_response(request, response)
+
+
+class NoStoreMiddleware:
+    """Nothing a logged-in user is shown is kept by the browser or a proxy.
+
+    Every response to a logged-in user may hold personal data (a page, a PDF, a CSV or
+    XLSX export, a job's file), so each one says `Cache-Control: no-store, private`,
+    whatever the view set. Static files never get here: WhiteNoise, earlier in the
+    chain, answers them itself (and lets them be cached).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store, private"
+        return response

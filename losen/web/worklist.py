@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from losen.accounts.models import User
 from losen.cases.models import Application, Case, PlanStep, Referral, TeamMeeting
+from losen.cases.queries import log_cases_shown
 from losen.cases.queries_intake import passed_on_to
 from losen.cases.queries_worklist import (
     applications_awaiting_signature,
@@ -86,7 +87,7 @@ def work_list_for(actor: User, *, today: datetime.date | None = None) -> WorkLis
     follow_ups: QuerySet[FollowUp] = follow_ups_due_for(actor, today=today)
     applications: QuerySet[Application] = applications_awaiting_signature(actor)
     referrals: QuerySet[Referral] = new_referrals_for(actor)
-    return WorkList(
+    work = WorkList(
         today=today,
         horizon=today + datetime.timedelta(days=DUE_WITHIN_DAYS),
         my_cases=_section(cases),
@@ -98,3 +99,17 @@ def work_list_for(actor: User, *, today: datetime.date | None = None) -> WorkLis
         next_meeting=meeting,
         next_meeting_url=_meeting_url(meeting),
     )
+    log_cases_shown(actor, _cases_shown(work), what="list:worklist")
+    return work
+
+
+def _cases_shown(work: WorkList) -> list:
+    """What carries the name of a young person in the work list (each has person_id)."""
+    return [
+        *work.my_cases.items,
+        *(follow_up.case for follow_up in work.follow_ups_due.items),
+        *(step.plan.case for step in work.plan_steps_due.items),
+        *(application.case for application in work.applications.items),
+        *work.referrals.items,
+        *work.passed_on.items,
+    ]

@@ -10,6 +10,11 @@ leave them out with ``-m "not browser"``). Fixtures:
 ``page``      a page in that context. Requests to hosts other than the live server are
               blocked, and the test fails if a page tried any: Losen must work offline
               and must not leak anything to third parties (fonts, CDNs, analytics).
+              The test also fails if the browser refused anything a page or its
+              static files did under Losen's Content-Security-Policy (a console error,
+              collected in ``csp_violations``): every browser test checks the policy.
+              Refusals of code the test itself evaluates (axe-core's style sheet
+              preloading, which has no source URL) do not count.
 ``check``     ``check(page)`` runs axe-core's WCAG 2.1 A/AA rules on the page and fails
               the test with a readable list of violations (see ``tests/browser/axe.py``).
 
@@ -104,7 +109,19 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 
 
 @pytest.fixture
-def page(context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[Page]:
+def csp_violations() -> list[tuple[str, str]]:
+    """(source URL, message) of what the browser refused under the Content-Security-Policy."""
+    return []
+
+
+def _is_csp_violation(message) -> bool:
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
+@pytest.fixture
+def page(
+    context: BrowserContext, request: pytest.FixtureRequest, csp_violations: list[str]
+) -> Iterator[Page]:
     blocked: list[str] = []
 
     def guard(route):
@@ -118,6 +135,14 @@ def page(context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[Pa
 
     context.route("**/*", guard)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            csp_violations.append((message.location.get("url", ""), message.text))
+            if _is_csp_violation(message)
+            else None
+        ),
+    )
     yield page
 
     failed = getattr(request.node, "rep_call", None)
@@ -128,6 +153,13 @@ def page(context: BrowserContext, request: pytest.FixtureRequest) -> Iterator[Pa
             page.screenshot(path=ARTEFACTS / f"{name}.png", full_page=True)
         except Exception as error:  # best effort: the test has failed already
             print(f"could not save a screenshot: {error}")
+    refused = [f"{url}: {text}" for url, text in csp_violations if url]
+    if refused:
+        pytest.fail(
+            "the browser refused something under the Content-Security-Policy:\n  "
+            + "\n  ".join(refused),
+            pytrace=False,
+        )
     if blocked:
         pytest.fail(
             "the page tried to fetch from outside the live server (blocked):\n  "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -62,7 +63,8 @@ class MeetingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "One address per line: the address they log in to Losen with. Guests see a "
+            "One address per line: the address they log in to Losen with. An address "
+            "that is no Losen user in another organisation is left out. Guests see a "
             "young person's name only when the person has consented to their "
             "organisation taking part."
         ),
@@ -82,23 +84,34 @@ class MeetingForm(forms.Form):
         )
 
     def clean_guest_emails(self) -> list[User]:
+        """The users of other organisations with the addresses typed.
+
+        An address that is no such user is left out without a word: the form answers
+        the same whether or not an address is a Losen user elsewhere, so it cannot be
+        used to find out who works where. Only an address that is not an e-mail address
+        at all is refused.
+        """
         addresses = [a for a in re.split(r"[\s,;]+", self.cleaned_data["guest_emails"]) if a]
-        found, unknown = [], []
+        malformed = []
         for address in addresses:
-            user = guest_by_email(self.team, address)
-            if user is None:
-                unknown.append(address)
-            elif user not in found:
-                found.append(user)
-        if unknown:
+            try:
+                validate_email(address)
+            except forms.ValidationError:
+                malformed.append(address)
+        if malformed:
             raise forms.ValidationError(
                 ngettext(
-                    "No Losen user in another organisation has the address %(addresses)s.",
-                    "No Losen user in another organisation has the addresses %(addresses)s.",
-                    len(unknown),
+                    "%(addresses)s is not an e-mail address.",
+                    "%(addresses)s are not e-mail addresses.",
+                    len(malformed),
                 )
-                % {"addresses": ", ".join(unknown)}
+                % {"addresses": ", ".join(malformed)}
             )
+        found = []
+        for address in addresses:
+            user = guest_by_email(self.team, address)
+            if user is not None and user not in found:
+                found.append(user)
         return found
 
     def chosen_guests(self) -> list[User]:

@@ -32,7 +32,7 @@ from losen.cases.forms.work import (
     FlagForm,
     SchoolRightsForm,
 )
-from losen.cases.queries import get_case_for
+from losen.cases.queries import get_case_for, log_cases_shown
 from losen.cases.queries_work import filtered_cases
 from losen.cases.views import (
     case_handover,
@@ -75,6 +75,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("mine_page")
     )
     page = Paginator(cases, _page_size()).get_page(request.GET.get("page"))
+    log_cases_shown(request.user, [*mine.object_list, *page.object_list], what="list:cases")
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("mine_page", None)

@@ -17,7 +17,7 @@ from losen.cases.actions.work import hand_over_team_ids
 from losen.cases.forms.work import HandOverForm, HandOverPickForm
 from losen.cases.models import Case
 from losen.cases.models.case import OPEN_STATES
-from losen.cases.queries import cases_visible_to
+from losen.cases.queries import cases_visible_to, log_cases_shown
 
 
 def _open_cases(actor: User, team_ids: frozenset[int]) -> QuerySet[Case]:
@@ -85,6 +85,8 @@ def handover(request: HttpRequest) -> HttpResponse:
                     % {"count": len(chosen), "name": receiver.get_full_name()},
                 )
                 return redirect("cases:handover")
+    if form is not None:
+        log_cases_shown(request.user, form.fields["cases"].queryset, what="list:handover")
     context = {"pick": pick, "form": form, "has_anyone": handing_over.exists()}
     if request.htmx and request.method == "GET" and not request.htmx.boosted:
         return render(request, "cases/_handover_form.html", context)

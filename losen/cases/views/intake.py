@@ -35,7 +35,7 @@ from losen.cases.forms.intake import (
     WithdrawConsentForm,
 )
 from losen.cases.models import Case, ConsentPurpose, ConsentRecipient
-from losen.cases.queries import get_case_for
+from losen.cases.queries import get_case_for, log_cases_shown
 from losen.cases.queries_intake import (
     active_consents,
     application_is_complete,
@@ -50,7 +50,7 @@ from losen.cases.queries_intake import (
 )
 from losen.people import actions as people_actions
 from losen.people.models import Person
-from losen.people.queries import get_person_for, search, visible_to
+from losen.people.queries import get_person_for, log_people_shown, search, visible_to
 
 SEARCH_LIMIT = 20
 PASSED_ON_LIMIT = 50
@@ -78,6 +78,7 @@ def referral_queue_view(request: HttpRequest) -> HttpResponse:
     team = form.cleaned_data["team"] if form.is_valid() else None
     paginator = Paginator(referral_queue(request.user, team=team), _page_size())
     page = paginator.get_page(request.GET.get("page"))
+    log_cases_shown(request.user, page.object_list, what="list:referrals")
     today = timezone.localdate()
     rows = []
     for referral in page.object_list:
@@ -101,6 +102,7 @@ def referral_queue_view(request: HttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:
         return render(request, "cases/intake/_queue_rows.html", context)
     context["passed_on_to_us"] = list(passed_on_to(request.user)[:PASSED_ON_LIMIT])
+    log_cases_shown(request.user, context["passed_on_to_us"], what="list:referrals")
     context["passed_on_by_us"] = list(passed_on_by(request.user)[:PASSED_ON_LIMIT])
     return render(request, "cases/intake/queue.html", context)
 
@@ -305,7 +307,10 @@ def person_search(request: HttpRequest) -> HttpResponse:
         people = list(
             search(visible_to(request.user), form.cleaned_data["q"])
             .order_by("last_name", "first_name", "id")
-            .only("id", "first_name", "last_name", "birth_date")[:SEARCH_LIMIT]
+            .only("id", "organisation_id", "first_name", "last_name", "birth_date")[:SEARCH_LIMIT]
+        )
+        log_people_shown(
+            request.user, ((p.pk, p.organisation_id) for p in people), what="list:person_search"
         )
     context = {"search_form": form, "people": people, "searched": form.is_valid()}
     if request.htmx:

@@ -55,6 +55,12 @@ def test_import_list_imports_and_the_queue_prints_csv(swedish_municipality, kaa_
     call_command("outreach", "queue", organisation="Alingsås kommun", date="2026-10-20", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[1:] == [f"{alva.person_id},Alva Ek,phone,2026-10-01,yes"]  # Bo turned 20
+    # Printing the queue is a read of everyone printed, as the queue page is.
+    from losen.audit.models import AccessLog
+
+    printed = AccessLog.objects.filter(what="list:outreach").values_list("person_id", flat=True)
+    bo = TargetEntry.objects.get(person__first_name="Bo")
+    assert sorted(printed) == sorted([alva.person_id, bo.person_id, alva.person_id])
 
 
 def test_import_list_with_a_bad_row_prints_the_line_and_imports_nothing(

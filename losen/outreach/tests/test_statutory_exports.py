@@ -145,3 +145,30 @@ def test_the_export_command_writes_the_file(kaa_people, swedish_municipality, tm
         output=str(target),
     )
     assert len(target.read_text().splitlines()) == 4
+
+
+def test_the_export_command_writes_the_kaa_file_0600_and_logs_each_person_as_a_download(
+    kaa_people, swedish_municipality, tmp_path
+):
+    import os
+    import stat
+
+    target = tmp_path / "kaa.csv"
+    old = os.umask(0o022)
+    try:
+        call_command(
+            "outreach",
+            "export",
+            organisation="Alingsås kommun",
+            layout=KAA,
+            period="2026H1",
+            output=str(target),
+        )
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    export = StatutoryExport.objects.get()
+    logged = AccessLog.objects.filter(purpose="export", what="statutory_export")
+    assert sorted(logged.values_list("person_id", flat=True)) == sorted(export.person_ids)
+    assert len(export.person_ids) == 3
+    assert {entry.organisation_id for entry in logged} == {swedish_municipality.pk}

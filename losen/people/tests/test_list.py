@@ -99,10 +99,19 @@ def test_it_renders_only_the_rows_for_htmx(client, coordinator, people):
     assert "Hansen" in body
 
 
-def test_listing_does_not_count_as_reading_a_person(client, coordinator, people):
+def test_listing_writes_in_the_access_log_of_each_person_on_the_page_and_no_other(
+    client, coordinator, people, team, settings
+):
+    settings.LOSEN_PAGE_SIZE = 1
     client.force_login(coordinator)
-    client.get(reverse("people:list"))
-    assert not AccessLog.objects.exists()
+    client.get(reverse("people:list"))  # Hansen, Nora is first; Olsen on page 2
+    (entry,) = AccessLog.objects.all()
+    assert (entry.person_id, entry.actor, entry.team, entry.what) == (
+        people["nora"].pk,
+        coordinator,
+        team,
+        "list:people",
+    )
 
 
 def test_it_gives_a_manager_no_list(client, manager, people):

@@ -18,8 +18,10 @@ from django.utils import timezone
 
 from losen.accounts.lookup import NotFound as LookupRefused
 from losen.accounts.lookup import find_organisation, find_team
+from losen.outreach import importer
 from losen.outreach.ladder import queue
 from losen.outreach.models import TargetEntry
+from losen.people.queries import log_people_shown
 
 QUEUE_COLUMNS = ("person_id", "name", "step", "due_date", "overdue")
 
@@ -62,7 +64,14 @@ class Command(BaseCommand):
             entries = entries.filter(team=team)
         writer = csv.writer(self.stdout, lineterminator="\n")
         writer.writerow(QUEUE_COLUMNS)
-        for row in queue(entries, day=day):
+        rows = queue(entries, day=day)
+        # The queue names people: printing it is a read, as the queue page is.
+        log_people_shown(
+            importer.list_import_user(),
+            ((row.person.pk, row.person.organisation_id) for row in rows),
+            what="list:outreach",
+        )
+        for row in rows:
             writer.writerow(
                 [
                     row.entry.person_id,
@@ -77,6 +86,7 @@ class Command(BaseCommand):
     def _export(self, options) -> None:
         from pathlib import Path
 
+        from losen.lib.private_files import write_private_bytes
         from losen.outreach import importer, statutory
 
         try:
@@ -95,7 +105,9 @@ class Command(BaseCommand):
             for problem in refused.problems:
                 self.stderr.write(problem)
             raise CommandError(str(refused)) from None
-        Path(options["output"]).write_bytes(statutory.content_of(export))
+        write_private_bytes(Path(options["output"]), statutory.content_of(export))
+        # Taking the file out is a read of everyone in it, as a download in the browser.
+        statutory.do_log_export_read(importer.list_import_user(), export)
         note = " It carries personnummer: keep it safe." if export.contains_identity_numbers else ""
         self.stdout.write(
             f"{export.rows} rows for {export.period} (cut-off {export.cutoff}) written to "
