@@ -318,3 +318,13 @@ def test_a_manager_neither_registers_nor_sees_passed_on_referrals(client, manage
     client.force_login(manager)
     assert client.get(reverse("referrals:queue")).status_code == 404
     assert client.post(reverse("referrals:new"), referral_post()).status_code == 404
+
+
+def test_the_following_team_s_view_of_a_passed_on_referral_is_in_the_person_s_access_log(
+    client, coordinator, guarded_person, passed_on
+):
+    client.force_login(coordinator)
+    client.get(reverse("referrals:queue"))
+    assert AccessLog.objects.filter(
+        person_id=guarded_person.pk, actor=coordinator, what="list:referrals"
+    ).exists()
