@@ -1,0 +1,275 @@
+"""No hidden count comes back by subtraction from the tables one viewer can download.
+
+The attacker is a manager of an organisation of random teams, measures and cases. They
+download the results for the organisation, every team, every measure and every team
+with a measure, for every first and last month (the month table and the exit table,
+as the page, the CSV, the XLSX, the PDF and the grant figures all read them), and
+subtract: the organisation minus the other teams, the organisation minus the other
+measures, a running total from one month minus the one from the next, a period's exits
+minus the next period's, all exits minus the other outcomes, and these combined. Every
+result is compared with the true count it aims at; a true count from 1 to the threshold
+must never come out.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from losen.lib.dates import add_months
+from losen.lib.suppression import key_coefficients
+from losen.reports import dashboard
+from losen.reports.milestones import Milestones
+from losen.reports.results import (
+    COUNTS,
+    CUMULATIVE_OF,
+    EXIT_TOP_CODES,
+    MonthRow,
+    monthly_results,
+    round_results,
+    suppress_results,
+)
+
+THRESHOLD = 4
+FIRST = datetime.date(2025, 1, 1)
+
+
+@dataclass(frozen=True)
+class RandomCase:
+    pk: int
+    team: int
+    measures: frozenset[int]
+    referred: int  # month index
+    started: int | None
+    exited: int | None
+    top: str
+
+
+@st.composite
+def organisations(draw):
+    """(teams, measures, months, cases) of an organisation small enough to count by hand."""
+    teams = draw(st.integers(2, 3))
+    measures = draw(st.integers(1, 3))
+    months = draw(st.integers(2, 5))
+    cases = []
+    for pk in draw(st.lists(st.integers(1, 10**9), min_size=1, max_size=40, unique=True)):
+        referred = draw(st.integers(0, months - 1))
+        started = draw(st.none() | st.integers(referred, months - 1))
+        exited = None
+        if started is not None:
+            exited = draw(st.none() | st.integers(started, months - 1))
+        cases.append(
+            RandomCase(
+                pk=pk,
+                team=draw(st.integers(0, teams - 1)),
+                measures=frozenset(
+                    draw(st.sets(st.integers(0, measures - 1), max_size=1 if started else 0))
+                ),
+                referred=referred,
+                started=started,
+                exited=exited,
+                top=draw(st.sampled_from(EXIT_TOP_CODES)),
+            )
+        )
+    return teams, measures, months, cases
+
+
+def month(index: int | None) -> datetime.date | None:
+    return None if index is None else add_months(FIRST, index)
+
+
+def milestones_of(cases: list[RandomCase]) -> Milestones:
+    """What `case_milestones` reads from the database for these cases."""
+    keys = key_coefficients("case")
+    found = Milestones()
+    for case in cases:
+        flow = (month(case.referred), month(case.started), month(case.exited), case.top)
+        found.add_flow(flow, 1, keys.key(case.pk))
+    return found
+
+
+def units(teams: int, measures: int):
+    """Every filter a manager can choose: (team or None, measure or None)."""
+    return [(t, m) for t in (None, *range(teams)) for m in (None, *range(measures))]
+
+
+def in_unit(case: RandomCase, unit) -> bool:
+    team, measure = unit
+    return (team is None or case.team == team) and (measure is None or measure in case.measures)
+
+
+def downloads(organisation, publish):
+    """Every figure the viewer can download, and its true count, by address.
+
+    Addresses: ("month", unit, first, last, column, month) for the month table and
+    ("exits", unit, first, last, outcome) for the exit table ("all" for all exits).
+    """
+    teams, measures, months, cases = organisation
+    published, true = {}, {}
+    for unit in units(teams, measures):
+        milestones = milestones_of([c for c in cases if in_unit(c, unit)])
+        for first in range(months):
+            for last in range(first, months):
+                rows = monthly_results(
+                    organisation_id=0,
+                    start=month(first),
+                    end=month(last),
+                    milestones=milestones,
+                )
+                cells = publish(rows)
+                for k, (row, shown) in enumerate(zip(rows, cells, strict=True)):
+                    for name, value in zip(COUNTS, shown, strict=True):
+                        address = ("month", unit, first, last, name, first + k)
+                        published[address] = value
+                        true[address] = getattr(row, name)
+                for outcome, (value, exact) in exit_table(rows, cells).items():
+                    address = ("exits", unit, first, last, outcome)
+                    published[address], true[address] = value, exact
+    return published, true
+
+
+def exit_table(rows: list[MonthRow], cells) -> dict[str, tuple[int | None, int]]:
+    """The exit table as the dashboard builds it, beside the true counts."""
+    board = dashboard.Dashboard(
+        start=rows[0].month,
+        end=rows[-1].month,
+        suppressed=True,
+        rows=rows,
+        with_costs=False,
+        cells=cells,
+    )
+    dashboard._exit_outcomes(board, THRESHOLD)
+    table = {
+        top: (share.count, sum(getattr(r, f"exit_{top}") for r in rows))
+        for top, share in board.exits.items()
+    }
+    table["all"] = (board.exited, sum(r.exited for r in rows))
+    return table
+
+
+def attacks(organisation, published):
+    """(address aimed at, the attacker's result) for every subtraction tried."""
+    teams, measures, months, _cases = organisation
+
+    def value(address):
+        return published.get(address)
+
+    def subtract(whole, parts):
+        values = [value(whole), *(value(p) for p in parts)]
+        if None in values:
+            return None
+        return values[0] - sum(values[1:])
+
+    found = []
+    for address in published:
+        if address[0] != "month":
+            continue
+        _kind, unit, first, last, name, at = address
+        team, measure = unit
+        # The organisation (or a measure) minus the other teams.
+        if team is not None:
+            whole = ("month", (None, measure), first, last, name, at)
+            others = [("month", (t, measure), first, last, name, at) for t in range(teams)]
+            found.append((address, subtract(whole, [o for o in others if o != address])))
+        # The organisation (or a team) minus the other measures.
+        if measure is not None:
+            whole = ("month", (team, None), first, last, name, at)
+            others = [("month", (team, m), first, last, name, at) for m in range(measures)]
+            found.append((address, subtract(whole, [o for o in others if o != address])))
+        # A running total from this month minus the one from the next: this month.
+        if name in CUMULATIVE_OF.values() and first < last:
+            total = next(t for t, m in CUMULATIVE_OF.items() if m == name)
+            if at == first:
+                found.append(
+                    (
+                        address,
+                        subtract(
+                            ("month", unit, first, last, total, last),
+                            [("month", unit, first + 1, last, total, last)],
+                        ),
+                    )
+                )
+                # Combined: the organisation's shift minus the other teams' shifts.
+                if team is not None:
+                    shifts = []
+                    for t in range(teams):
+                        if t == team:
+                            continue
+                        shifts.append((("month", (t, measure), first, last, total, last), 1))
+                        shifts.append((("month", (t, measure), first + 1, last, total, last), -1))
+                    org = ("month", (None, measure), first, last, total, last)
+                    org_next = ("month", (None, measure), first + 1, last, total, last)
+                    terms = [(org, 1), (org_next, -1), *((a, -s) for a, s in shifts)]
+                    values = [(value(a), s) for a, s in terms]
+                    if all(v is not None for v, _s in values):
+                        found.append((address, sum(v * s for v, s in values)))
+        # A month's exits: this period's exit table minus the next period's.
+        if name == "exited" and at == first and first < last:
+            found.append(
+                (
+                    address,
+                    subtract(
+                        ("exits", unit, first, last, "all"),
+                        [("exits", unit, first + 1, last, "all")],
+                    ),
+                )
+            )
+    for address in published:
+        if address[0] != "exits" or address[-1] == "all":
+            continue
+        # All exits minus the other outcomes.
+        _kind, unit, first, last, outcome = address
+        others = [("exits", unit, first, last, top) for top in EXIT_TOP_CODES if top != outcome]
+        found.append((address, subtract(("exits", unit, first, last, "all"), others)))
+    return found
+
+
+def recovered(organisation, publish):
+    """The small true counts that a subtraction gives back exactly."""
+    published, true = downloads(organisation, publish)
+    small = {a for a, v in true.items() if 1 <= v <= THRESHOLD}
+    shown_small = {a for a in small if published[a] is not None and published[a] == true[a]}
+    by_attack = {
+        a for a, result in attacks(organisation, published) if a in small and result == true[a]
+    }
+    return shown_small | by_attack
+
+
+def rounded(rows):
+    return round_results(rows, threshold=THRESHOLD)
+
+
+@settings(max_examples=40, deadline=None)
+@given(organisations())
+def test_no_subtraction_of_rounded_downloads_gives_back_a_small_count(organisation):
+    assert recovered(organisation, rounded) == set()
+
+
+def test_the_attacks_do_recover_a_count_from_tables_suppressed_one_by_one():
+    # Seven referrals in team 0 and one in team 1 in February: the organisation's 8 and
+    # team 0's 7 are shown, team 1's 1 is hidden, and 8 - 7 gives it back.
+    cases = [RandomCase(pk, 0, frozenset(), 1, None, None, "work") for pk in range(1, 8)]
+    cases.append(RandomCase(100, 1, frozenset(), 1, None, None, "work"))
+    organisation = (2, 1, 2, cases)
+    one_by_one = recovered(organisation, lambda rows: suppress_results(rows, threshold=THRESHOLD))
+    assert ("month", (1, None), 0, 1, "referred", 1) in one_by_one
+    assert recovered(organisation, rounded) == set()
+
+
+def test_the_same_cases_round_the_same_way_in_every_table_they_are_counted_in():
+    cases = [RandomCase(pk, 0, frozenset(), 1, 1, None, "work") for pk in range(1, 8)]
+    published, _true = downloads((2, 1, 3, cases), rounded)
+    # Team 0 holds every case: its month counts are the organisation's, whatever the
+    # period asked for, and rounded alike.
+    seen = defaultdict(set)
+    for (kind, unit, _first, _last, *rest), value in published.items():
+        if kind == "month" and unit in ((None, None), (0, None)) and rest[0] not in CUMULATIVE_OF:
+            seen[tuple(rest)].add(value)
+    assert seen[("referred", 1)] and seen[("started", 1)]
+    assert all(len(values) == 1 for values in seen.values())
+    # Seven cases round to 5 or 10, never to 7.
+    assert seen[("referred", 1)] <= {5, 10}
