@@ -1,10 +1,17 @@
-"""Small-count suppression: hide counts that could single out a young person.
+"""Small counts: never publish a count that could single out a young person.
 
-Every figure shown to managers and funders, and every export, hides counts from 1 to
-`threshold` (settings.LOSEN_SMALL_COUNT_THRESHOLD, 4 by default). Zero is published: it
-names nobody. A hidden value is `HIDDEN` (None) and reads as `display(None)`, "–".
-We do not print a range such as "1–4": a cell hidden to protect another one (secondary
-suppression, below) may hold any number, and a range would lie about it.
+Two tools. The results, grant figures and outreach dashboard that leave the team round
+every count by its cell key (`round_count`, at the end of this module): they are a
+family of tables (organisation, teams, measures, any period) that one viewer can
+subtract from each other, and rounding protects the whole family at once. Below first,
+suppression of one fixed table with its totals (`suppress_table`), for a table that is
+published alone.
+
+Suppression hides counts from 1 to `threshold` (settings.LOSEN_SMALL_COUNT_THRESHOLD, 4
+by default). Zero is published: it names nobody. A hidden value is `HIDDEN` (None) and
+reads as `display(None)`, "–". We do not print a range such as "1–4": a cell hidden to
+protect another one (secondary suppression, below) may hold any number, and a range
+would lie about it.
 
 The algorithm, for a table of true counts with its row and column totals:
 
@@ -425,8 +432,9 @@ class KeyCoefficients:
         Every intermediate value stays below 2**62.
         """
         m = KEY_MODULUS
-        inner = f"((({self.a} * {column}) %% {m} + {self.b}) %% {m})"
-        return f"((({inner} * {column}) %% {m} + {self.c}) %% {m})"
+        pk = f"CAST({column} AS BIGINT)"
+        inner = f"((({self.a} * {pk}) %% {m} + {self.b}) %% {m})"
+        return f"((({inner} * {pk}) %% {m} + {self.c}) %% {m})"
 
 
 def key_coefficients(kind: str) -> KeyCoefficients:

@@ -18,12 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field, fields
 
 from losen.lib.dates import add_months
-from losen.lib.suppression import (
-    KEY_MODULUS,
-    protect_running_totals,
-    round_count,
-    suppress_series,
-)
+from losen.lib.suppression import KEY_MODULUS, round_count
 from losen.reports.milestones import Milestones, case_milestones
 
 # The outcome list's top codes, in the order of the report's columns.
@@ -164,42 +159,6 @@ def monthly_results(
             )
         )
     return rows
-
-
-def suppress_results(rows: list[MonthRow], *, threshold: int) -> list[list[int | None]]:
-    """The rows' counts (without the month) fit to leave the team; None is a hidden count.
-
-    1. Every count from 1 to `threshold` is hidden.
-    2. Per row, the exit breakdown is protected against `exited` (losen.lib.suppression):
-       one hidden cell among them would be given away by subtraction, so a second goes.
-    3. Per running total: two published totals give the sum of the monthly counts
-       between them, so a stretch of months holding exactly one hidden monthly count
-       would give it away; the later total is hidden too, and the stretch runs on.
-
-    Not covered: `active_end_of_month` from month to month only bounds the starts and
-    exits in between (exits of cases that never started keep it from being an equation).
-    """
-    table = []
-    for row in rows:
-        cells = dict(
-            zip(
-                COUNTS,
-                suppress_series([getattr(row, c) for c in COUNTS], threshold=threshold),
-                strict=True,
-            )
-        )
-        breakdown = suppress_series(
-            [getattr(row, c) for c in EXIT_BREAKDOWN], threshold=threshold, total=row.exited
-        )
-        cells.update(zip(EXIT_BREAKDOWN, breakdown, strict=True))
-        table.append(cells)
-    for total, monthly in CUMULATIVE_OF.items():
-        published = protect_running_totals(
-            [cells[monthly] for cells in table], [cells[total] for cells in table]
-        )
-        for cells, value in zip(table, published, strict=True):
-            cells[total] = value
-    return [[cells[c] for c in COUNTS] for cells in table]
 
 
 def round_results(rows: list[MonthRow], *, threshold: int) -> list[list[int]]:
