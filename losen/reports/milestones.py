@@ -17,7 +17,10 @@ Python does not grow with the number of cases:
 - `flow`: cases per (referral month, start month, exit month, exit top code), the input
   of the monthly results (losen.reports.results);
 - `times`: cases per (milestone, month of the milestone, days since the referral) for
-  the milestones inside the period, the input of the medians and quartiles.
+  the milestones inside the period, the input of the medians and quartiles;
+- `flow_keys` and `times_keys`: the sums of the same cases' record keys
+  (losen.lib.suppression), computed in the same statement, from which every count's
+  cell key follows by addition.
 
 One SQL statement does the counting (window functions and common table expressions, on
 SQLite and PostgreSQL alike). Cases with a corrected milestone event are left out of it

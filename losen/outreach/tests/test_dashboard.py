@@ -8,10 +8,14 @@ import io
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from conftest import shown
 from losen.lib.dates import add_months
+from losen.lib.suppression import KEY_MODULUS
 from losen.outreach import actions
 from losen.outreach.dashboard import build_board, publish
 from losen.outreach.models import TargetEntry
@@ -268,3 +272,28 @@ def test_an_unknown_table_is_404(client, coordinator):
     client.force_login(coordinator)
     url = reverse("outreach:dashboard_table", args=["people", "csv"]).replace("people", "nope")
     assert client.get(url).status_code == 404
+
+
+@hypothesis_settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.integers(0, 40), min_size=9, max_size=9),
+            st.lists(st.integers(0, KEY_MODULUS - 1), min_size=9, max_size=9),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_no_sum_or_difference_of_a_managers_outreach_figures_is_a_small_count(months):
+    table = [counts for counts, _keys in months]
+    keys = [keys for _counts, keys in months]
+    firsts = [add_months(datetime.date(2026, 1, 1), k) for k in range(len(months))]
+    board = publish("ot", firsts, table, suppress=True, keys=keys)
+    published = [v for row in board.rows for v in row.values.values()]
+    published += list(board.totals.values())
+    # Every figure is a multiple of five, so any sum or difference of them is too.
+    assert all(value % 5 == 0 for value in published)
+    exact = publish("ot", firsts, table, suppress=False, keys=keys)
+    true = [v for row in exact.rows for v in row.values.values()] + list(exact.totals.values())
+    assert all(abs(p - t) < 5 for p, t in zip(published, true, strict=True))
