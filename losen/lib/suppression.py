@@ -239,12 +239,13 @@ def suppress_table(
 
 def share(part: int | None, whole: int | None, *, threshold: int) -> float | None:
     """`part / whole` as a fraction (0.25 for a quarter), or None when it would reveal
-    a hidden or small count, or when `whole` is zero."""
+    a hidden or small count, or when `whole` is zero. At most 1: of rounded counts, a
+    part can come out above its whole."""
     if part is None or whole is None or whole == 0:
         return None
     if is_small(part, threshold=threshold) or is_small(whole, threshold=threshold):
         return None
-    return part / whole
+    return min(part / whole, 1.0)
 
 
 def display(value: Any, *, placeholder: str = PLACEHOLDER) -> str:

@@ -523,8 +523,10 @@ def _counted(
     # A share: the exits to work or education over all exits since counting started.
     part = _running(rows, found.columns, suppressed=suppressed, threshold=threshold)
     whole = _running(rows, ("exited",), suppressed=suppressed, threshold=threshold)
+    # Rounded, a part can come out above its whole: a share is at most 100 %.
     return [
-        Decimal(p) * HUNDRED / Decimal(w) if w else None for p, w in zip(part, whole, strict=True)
+        min(Decimal(p) * HUNDRED / Decimal(w), HUNDRED) if w else None
+        for p, w in zip(part, whole, strict=True)
     ]
 
 

@@ -278,9 +278,10 @@ def _exit_outcomes(board: Dashboard, threshold: int) -> None:
 
 
 def _fraction(part: int | None, whole: int | None) -> float | None:
+    """`part / whole`, at most 1: rounded, a part can come out above its whole."""
     if part is None or not whole:
         return None
-    return part / whole
+    return min(part / whole, 1.0)
 
 
 def _durability(

@@ -300,3 +300,25 @@ def test_the_same_cases_round_the_same_way_in_every_table_they_are_counted_in():
     assert all(len(values) == 1 for values in seen.values())
     # Seven cases round to 5 or 10, never to 7.
     assert seen[("referred", 1)] <= {5, 10}
+
+
+def test_a_rounded_part_never_makes_a_share_above_one_hundred_percent():
+    # Eight exits to work and one elsewhere: the eight may round up to 10 while all
+    # nine round down to 5; the share stays at most 100 %.
+    for offset in range(0, 400, 9):
+        cases = [RandomCase(offset + pk, 0, frozenset(), 0, 0, 0, "work") for pk in range(1, 9)]
+        cases.append(RandomCase(offset + 9, 0, frozenset(), 0, 0, 0, "unknown"))
+        rows = monthly_results(
+            organisation_id=0, start=FIRST, end=FIRST, milestones=milestones_of(cases)
+        )
+        board = dashboard.Dashboard(
+            start=FIRST,
+            end=FIRST,
+            suppressed=True,
+            rows=rows,
+            with_costs=False,
+            cells=rounded(rows),
+        )
+        dashboard._exit_outcomes(board, THRESHOLD)
+        assert all(s.share is None or 0 <= s.share <= 1 for s in board.exits.values())
+        assert board.work_or_education.share is None or board.work_or_education.share <= 1
