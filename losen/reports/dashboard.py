@@ -358,12 +358,15 @@ def _quantile(histogram: list[tuple[int, int]], total: int, q: float) -> float:
 def _spread(days: Counter, key: int, *, suppressed: bool, threshold: int) -> Spread:
     """The cases' count (rounded outside the team) and their median and quartiles.
 
-    Outside the team a median of fewer than threshold + 1 cases is hidden (its count is
-    rounded as any other): a median of one or two cases is those cases' own figures.
+    Outside the team the median and quartiles are hidden when the rounded count is the
+    rounding base or less: a median of one or two cases is those cases' own figures.
+    Deciding on the rounded count (not the true one) keeps a hidden median from telling
+    that a rounded 5 holds fewer than 5 cases.
     """
     total = sum(days.values())
     shown = suppression.round_count(total, key, threshold=threshold) if suppressed else total
-    if not total or (suppressed and suppression.is_small(total, threshold=threshold)):
+    few = shown <= suppression.rounding_base(threshold=threshold)
+    if not total or (suppressed and few):
         return Spread(shown)
     histogram = sorted(days.items())
     return Spread(

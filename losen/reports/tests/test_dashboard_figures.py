@@ -102,6 +102,19 @@ def test_a_manager_does_not_see_a_median_of_a_few_cases(client, manager, make_ca
     assert row[5:9] == [str(january.in_month["start"].cases), "–", "–", "–"]
 
 
+def test_a_median_is_hidden_exactly_when_the_rounded_count_is_five_or_less(
+    client, manager, make_case
+):
+    for month, starts in ((1, 7), (2, 5), (3, 12)):
+        for day in range(1, starts + 1):
+            make_case(D(2025, month, 1), started_on=D(2025, month, day))
+    months = board_for(client, manager).context["board"].times
+    spreads = [month.in_month["start"] for month in months]
+    assert [s.cases for s in spreads][1] == 5  # a multiple of five stays as it is
+    for spread in spreads:
+        assert (spread.median is None) == (spread.cases <= 5)
+
+
 def test_cost_per_month_per_participant_and_per_exit_to_work_or_education(
     client, team_lead, make_case, municipality
 ):
