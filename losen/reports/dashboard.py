@@ -6,7 +6,8 @@ period, in a fixed number of queries whatever the number of young people:
 
 - flow: `monthly_results` (one grouped query);
 - exit outcomes: the monthly exit columns summed over the period (no query);
-- durability: one aggregate over the follow-ups of exits to work or education;
+- durability: one query for the follow-ups of exits to work or education (their ids,
+  for the cell keys);
 - cost: one query for the enrolments that overlap the period, one for the measures.
 
 Exact or rounded: figures are exact for a team the actor does casework in; every other
@@ -15,7 +16,8 @@ any period) rounds every count of young people to a multiple of
 `configured_threshold()` + 1 by its cell key (losen.lib.suppression), and builds shares
 on the rounded counts. The same cases always give the same rounded count, so the tables
 a viewer can ask for cannot be subtracted from each other to recover a small count.
-Medians and quartiles of fewer than threshold + 1 cases stay hidden.
+Medians and quartiles stay hidden where the rounded count of cases is the rounding
+base or less.
 
 Cost is counted in participant-months: each enrolment's days from its start (or the
 period's first day) to its end (or the period's last day, or today if earlier), both
