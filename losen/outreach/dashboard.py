@@ -112,12 +112,14 @@ def publish(
     """The board from the true counts (one row of COUNT_COLUMNS per month).
 
     `keys` holds each count's cell key (the sum of its records' keys, same shape as
-    `table`; zeros when not given). Suppressed, every count is rounded to a multiple of
-    the threshold + 1 by its cell key (losen.lib.suppression), the totals too: a period's
-    total is one cell (its months' records), a month's attempts one cell (its steps'
-    attempts). Every published count is then a multiple of the base, and no sum or
-    difference of them (between months, steps, totals, or the boards of other months)
-    is a count from 1 to the threshold. Rounded cells need not add up to the totals.
+    `table`; zeros when not given). Suppressed, every month's count is rounded to a
+    multiple of the threshold + 1 by its cell key (losen.lib.suppression), and a month's
+    attempts as one cell (its steps' attempts). The period's totals are the sums of the
+    rounded months: the window moves on every month, and totals rounded as cells of their
+    own would give a reader a new rounding of nearly the same months each month, to
+    average. Every published count is a multiple of the base, and no sum or difference
+    of them (between months, steps, totals, or the boards of other months) is a count
+    from 1 to the threshold. A month's steps need not add up to its attempts.
     """
     threshold = suppression.configured_threshold()
     if keys is None:
@@ -133,10 +135,6 @@ def publish(
         count = sum(table[k][index[name]] for name in names)
         return shown(count, sum(keys[k][index[name]] for name in names))
 
-    def total(names: tuple[str, ...]) -> int:
-        count = sum(row[index[name]] for row in table for name in names)
-        return shown(count, sum(row[index[name]] for row in keys for name in names))
-
     def share(reached_14: int | None, new: int | None) -> float | None:
         return suppression.share(reached_14, new, threshold=threshold if suppress else 0)
 
@@ -145,8 +143,9 @@ def publish(
         values: dict[str, int | None] = {name: cell(k, (name,)) for name in COUNT_COLUMNS}
         values["attempts"] = cell(k, STEPS)
         rows.append(MonthRow(month, values, share(values["reached_14"], values["new"])))
-    totals: dict[str, int | None] = {name: total((name,)) for name in (*FLOWS, *STEPS)}
-    totals["attempts"] = total(STEPS)
+    totals: dict[str, int | None] = {
+        name: sum(row.values[name] or 0 for row in rows) for name in (*FLOWS, *STEPS, "attempts")
+    }
     return Board(
         scheme=scheme,
         start=months[0],

@@ -191,6 +191,11 @@ class Dashboard:
         return [cells[index] for cells in self.cells]
 
 
+def year_start(month: datetime.date) -> datetime.date:
+    """The first of January of `month`'s year: where rounded figures start counting."""
+    return month.replace(month=1, day=1)
+
+
 def period_end(end_month: datetime.date) -> datetime.date:
     """The last day of the month of `end_month`."""
     return add_months(end_month.replace(day=1), 1) - datetime.timedelta(days=1)
@@ -206,8 +211,18 @@ def build_dashboard(
     measure_id: int | None = None,
     with_costs: bool = True,
 ) -> Dashboard:
-    """Every figure of the dashboard; `start` and `end` are the first days of months."""
+    """Every figure of the dashboard; `start` and `end` are the first days of months.
+
+    Rounded (`suppressed`), the period starts in January of `start`'s year: running
+    totals and the period's totals then always count from the start of a year, so the
+    counts a viewer can ask for are one per month and first year, not one per first
+    month. (With any first month, the running totals from each of sixty first months
+    would be sixty independent roundings of nearly the same counts, and their average
+    would come close to a small count; see `year_start`.)
+    """
     threshold = suppression.configured_threshold()
+    if suppressed:
+        start = year_start(start)
     last_day = period_end(end)
     milestones = case_milestones(
         organisation_id=organisation_id,

@@ -305,3 +305,22 @@ def test_the_periods_exit_totals_do_not_give_a_small_month_away(client, manager,
 )
 def test_a_charts_axis_ends_on_a_round_number_above_the_highest_value(top, axis):
     assert nice_max(top) == axis
+
+
+def test_a_manager_gets_the_same_figures_from_any_first_month_of_a_year(
+    client, manager, coordinator, make_case
+):
+    for month in (1, 2, 3):
+        for day in range(1, month + 3):
+            make_case(D(2025, month, day), started_on=D(2025, month, day))
+    from_january = board_for(client, manager, start="2025-01").context["board"]
+    from_march = board_for(client, manager, start="2025-03").context["board"]
+    # Rounded figures count from January whatever first month is asked for: one rounding
+    # per running total, not one per first month to average over.
+    assert from_march.start == D(2025, 1, 1)
+    assert from_march.cells == from_january.cells
+    assert from_march.exited == from_january.exited
+    # The team's own coordinator gets the period asked for, exactly.
+    exact = board_for(client, coordinator, start="2025-03").context["board"]
+    assert exact.start == D(2025, 3, 1)
+    assert exact.column("cumulative_started") == [5]
