@@ -1,13 +1,14 @@
 """The results of a measure over a report's year, for beside the answers and the exports.
 
 The figures come from the results dashboard (`losen.reports.dashboard.build_dashboard`)
-for the report's organisation and measure, January to December, always with small counts
-hidden: a grant report leaves the organisation. They are kept as a plain, JSON-ready dict
-(`None` is a hidden count or an undefined share), so a submitted report can keep the
-figures it was submitted with, and the JSON export carries the same structure:
+for the report's organisation and measure, January to December, always rounded as the
+dashboard rounds them for a manager (losen.lib.suppression: every count to a multiple of
+the threshold + 1 by its cell key): a grant report leaves the organisation. They are kept
+as a plain, JSON-ready dict (`None` is an undefined share), so a submitted report can keep
+the figures it was submitted with, and the JSON export carries the same structure:
 
     {"period": {"start": "2025-01-01", "end": "2025-12-31"},
-     "suppressed": true, "small_count_threshold": 4,
+     "suppressed": true, "small_count_threshold": 4, "rounded_to": 5,
      "flow": {"referred": 12, "started": 9, "active_end_of_period": null, "exited": 7},
      "exit_outcomes": {"work": {"count": 5, "share": 0.714}, "education": {...}, ...},
      "work_or_education": {"count": 5, "share": 0.714},
@@ -19,10 +20,9 @@ figures it was submitted with, and the JSON export carries the same structure:
 
 Referred, started and exited count the cases of the measure (cases with an enrolment in
 it) in the year; active is at the end of December (or the end of the year so far). They
-are the dashboard's running totals at December, suppressed as the dashboard suppresses
-them: a year's total is hidden when the dashboard's month table (which managers and
-funders also read) holds exactly one hidden month since its last published total, since
-the total would give that month away by subtraction.
+are the dashboard's running totals at December: the same cases as the manager's month
+table, so the same rounded counts, and no subtraction between the two gives back a
+count from 1 to the threshold.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from typing import Any
 from django.utils import timezone
 
 from losen.grants.models import GrantReport
-from losen.lib.suppression import configured_threshold
+from losen.lib.suppression import configured_threshold, rounding_base
 from losen.outcomes.codes import TOP_LEVEL
 from losen.programs.queries import can_see_costs
 from losen.reports.dashboard import build_dashboard
@@ -70,6 +70,7 @@ def compute(report: GrantReport, *, with_costs: bool) -> dict[str, Any]:
         "period": {"start": board.start.isoformat(), "end": board.end.isoformat()},
         "suppressed": True,
         "small_count_threshold": configured_threshold(),
+        "rounded_to": rounding_base(threshold=configured_threshold()),
         "flow": {
             "referred": _last(board.column("cumulative_referred")),
             "started": _last(board.column("cumulative_started")),

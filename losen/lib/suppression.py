@@ -1,10 +1,17 @@
-"""Small-count suppression: hide counts that could single out a young person.
+"""Small counts: never publish a count that could single out a young person.
 
-Every figure shown to managers and funders, and every export, hides counts from 1 to
-`threshold` (settings.LOSEN_SMALL_COUNT_THRESHOLD, 4 by default). Zero is published: it
-names nobody. A hidden value is `HIDDEN` (None) and reads as `display(None)`, "–".
-We do not print a range such as "1–4": a cell hidden to protect another one (secondary
-suppression, below) may hold any number, and a range would lie about it.
+Two tools. The results, grant figures and outreach dashboard that leave the team round
+every count by its cell key (`round_count`, at the end of this module): they are a
+family of tables (organisation, teams, measures, any period) that one viewer can
+subtract from each other, and rounding protects the whole family at once. Below first,
+suppression of one fixed table with its totals (`suppress_table`), for a table that is
+published alone.
+
+Suppression hides counts from 1 to `threshold` (settings.LOSEN_SMALL_COUNT_THRESHOLD, 4
+by default). Zero is published: it names nobody. A hidden value is `HIDDEN` (None) and
+reads as `display(None)`, "–". We do not print a range such as "1–4": a cell hidden to
+protect another one (secondary suppression, below) may hold any number, and a range
+would lie about it.
 
 The algorithm, for a table of true counts with its row and column totals:
 
@@ -232,12 +239,13 @@ def suppress_table(
 
 def share(part: int | None, whole: int | None, *, threshold: int) -> float | None:
     """`part / whole` as a fraction (0.25 for a quarter), or None when it would reveal
-    a hidden or small count, or when `whole` is zero."""
+    a hidden or small count, or when `whole` is zero. At most 1: of rounded counts, a
+    part can come out above its whole."""
     if part is None or whole is None or whole == 0:
         return None
     if is_small(part, threshold=threshold) or is_small(whole, threshold=threshold):
         return None
-    return part / whole
+    return min(part / whole, 1.0)
 
 
 def display(value: Any, *, placeholder: str = PLACEHOLDER) -> str:
@@ -353,3 +361,101 @@ def _closing_pick(
         if pick is not None:
             return pick
     raise AssertionError("nothing left to hide next to a bridge")  # all non-zero hidden
+
+
+# --- Rounding with cell keys: one protection for every table a viewer can ask for -----
+#
+# Suppressing each table on its own protects that table only: a manager who can ask for
+# the organisation, each team, each measure and any start month gets a hidden "2" back
+# as the organisation's figure minus the other teams', or as a running total from January
+# minus the one from February. Instead, every count that leaves the team is rounded to a
+# multiple of `base` (the threshold plus one: 5), up or down as a *cell key* decides:
+#
+# - every record (a case, a follow-up, a person on a list, a contact attempt) has a
+#   *record key*, a number from 0 to KEY_MODULUS - 1 computed from its id with a secret
+#   drawn from settings.SECRET_KEY (`key_coefficients`): the viewer cannot compute it;
+# - a cell's key is the sum of its records' keys, modulo KEY_MODULUS: the same records
+#   give the same key, whichever table, filter or period they are counted in;
+# - a count t with remainder r = t mod base is rounded up (to t - r + base) when
+#   key / KEY_MODULUS < r / base, else down (to t - r). Zero stays zero. On average the
+#   rounding adds nothing (it is unbiased), and a cell is always rounded the same way, so
+#   asking again and averaging gains nothing.
+#
+# This is the cell-key method of ABS and ONS with random rounding as its perturbation
+# table (as Statistics New Zealand rounds to base 3). Why it holds against differencing:
+# every published count is a multiple of `base`, so any sum or difference of published
+# counts (organisation minus team, two running totals, and any combination) is one too,
+# and never a count from 1 to `threshold`. No count from 1 to `threshold` is published
+# at all: it reads as 0 or `base`. What is not covered: bounds. A rounded count lies
+# within base - 1 of the true one, and a reader who combines many tables can narrow that
+# interval; the errors of different cells are independent of each other only as far as
+# their records differ.
+#
+# The price: rounded cells need not add up to their rounded totals (the page says so).
+
+KEY_MODULUS = 2_147_483_647  # 2**31 - 1, a prime: keys and their products fit in 64 bits
+
+
+def rounding_base(*, threshold: int) -> int:
+    """Counts are rounded to multiples of this: one more than the largest hidden count."""
+    return threshold + 1
+
+
+def round_count(count: int, key: int, *, threshold: int) -> int:
+    """`count` rounded to a multiple of `rounding_base`, the way its cell key says."""
+    if count < 0:
+        raise ValueError(f"counts cannot be negative: {count}")
+    base = rounding_base(threshold=threshold)
+    remainder = count % base
+    if remainder == 0:
+        return count
+    down = count - remainder
+    # key / KEY_MODULUS < remainder / base, in integers.
+    return down + base if (key % KEY_MODULUS) * base < remainder * KEY_MODULUS else down
+
+
+@dataclass(frozen=True)
+class KeyCoefficients:
+    """A record key is (a * id + b) * id + c modulo KEY_MODULUS (an SQL expression too)."""
+
+    a: int
+    b: int
+    c: int
+
+    def key(self, pk: int) -> int:
+        m = KEY_MODULUS
+        return ((((self.a * pk) % m + self.b) % m) * pk % m + self.c) % m
+
+    def sql(self, column: str) -> str:
+        """The same key as an SQL expression over an integer `column` (SQLite, PostgreSQL),
+        for a query run with parameters (its modulo signs are written "%%").
+
+        Every intermediate value stays below 2**62.
+        """
+        m = KEY_MODULUS
+        pk = f"CAST({column} AS BIGINT)"
+        inner = f"((({self.a} * {pk}) %% {m} + {self.b}) %% {m})"
+        return f"((({inner} * {pk}) %% {m} + {self.c}) %% {m})"
+
+
+def key_coefficients(kind: str) -> KeyCoefficients:
+    """The secret coefficients of one kind of record ("case", "follow_up", ...).
+
+    Drawn from settings.SECRET_KEY by HMAC-SHA256, so they are the same in every process
+    and unknown to anyone without the key.
+    """
+    import hashlib
+    import hmac
+
+    from django.conf import settings
+
+    digest = hmac.new(
+        str(settings.SECRET_KEY).encode(), f"losen cell key: {kind}".encode(), hashlib.sha256
+    ).digest()
+    a, b, c = (int.from_bytes(digest[k : k + 8], "big") % (KEY_MODULUS - 1) + 1 for k in (0, 8, 16))
+    return KeyCoefficients(a, b, c)
+
+
+def cell_key(record_keys: Iterable[int]) -> int:
+    """A cell's key: the sum of its records' keys, modulo KEY_MODULUS."""
+    return sum(record_keys) % KEY_MODULUS

@@ -28,6 +28,23 @@ def status_counts(
     team_id: int | None = None,
 ) -> Counter:
     """People in the target group on `day` by their status that day (code -> count)."""
+    return Counter(
+        code
+        for _pk, code in statuses_on(
+            organisation_id, scheme, day, known_at=known_at, team_id=team_id
+        )
+    )
+
+
+def statuses_on(
+    organisation_id: int,
+    scheme: str,
+    day: datetime.date,
+    *,
+    known_at: datetime.datetime | None = None,
+    team_id: int | None = None,
+) -> list[tuple[int, str]]:
+    """(entry id, status code) of each person in the target group on `day`."""
     entries = TargetEntry.objects.filter(organisation_id=organisation_id)
     if team_id is not None:
         entries = entries.filter(team_id=team_id)
@@ -36,7 +53,7 @@ def status_counts(
     if known_at is not None:
         latest = latest.filter(recorded_at__lte=known_at)
     latest = latest.order_by("-effective_on", "-recorded_at", "-id").values("code")[:1]
-    counts: Counter = Counter()
-    for code in entries.annotate(code=Subquery(latest)).values_list("code", flat=True):
-        counts[code or statuses.INITIAL[scheme]] += 1
-    return counts
+    return [
+        (pk, code or statuses.INITIAL[scheme])
+        for pk, code in entries.annotate(code=Subquery(latest)).values_list("pk", "code")
+    ]

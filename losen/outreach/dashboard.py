@@ -17,24 +17,25 @@ and of the attempts (by step, and all of them). ``on_list`` and ``in_activity`` 
 stocks at a month's end and have no total.
 
 Counts that leave the team (managers, administrators, anyone looking at an organisation
-rather than their own team) hide 1 to LOSEN_SMALL_COUNT_THRESHOLD with secondary
-suppression (losen/lib/suppression.py), so no hidden count can be worked out from the
-totals; shares are hidden when a count behind them is. See `publish`.
+rather than their own team) are rounded to multiples of LOSEN_SMALL_COUNT_THRESHOLD + 1
+by their cell keys (losen/lib/suppression.py), as the results are, so no small count
+can be worked out from the totals or from the boards of other months; shares are built
+on the rounded counts. See `publish`.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from losen.lib import suppression
 from losen.lib.dates import add_months
 from losen.outreach import statuses
-from losen.outreach.counts import status_counts
-from losen.outreach.ladder import default_ladder, in_group_on, ladder_for
+from losen.outreach.counts import statuses_on
+from losen.outreach.ladder import default_ladder, ladder_for
 from losen.outreach.models import TargetEntry
 from losen.outreach.models.ladder import ContactAttempt, Method
 
@@ -90,66 +91,60 @@ def build_board(
     while month <= end:
         months.append(month)
         month = add_months(month, 1)
-    table = _true_counts(
+    table, keys = _true_counts(
         organisation_id=organisation_id,
         scheme=scheme,
         months=months,
         team_id=team_id,
         today=today,
     )
-    return publish(scheme, months, table, suppress=suppress)
+    return publish(scheme, months, table, suppress=suppress, keys=keys)
 
 
 def publish(
-    scheme: str, months: list[datetime.date], table: list[list[int]], *, suppress: bool
+    scheme: str,
+    months: list[datetime.date],
+    table: list[list[int]],
+    *,
+    suppress: bool,
+    keys: list[list[int]] | None = None,
 ) -> Board:
     """The board from the true counts (one row of COUNT_COLUMNS per month).
 
-    Suppressed, three parts are protected each on its own, since no published equation
-    joins them:
-
-    1. The stocks (``on_list``, ``in_activity``): every count from 1 to the threshold.
-       From month to month they only bound the flows (people also leave the list, and
-       that is not published), so they give nothing away exactly.
-    2. The flows with their period totals: each column sums to its total, so a column
-       with one hidden month would give it away; losen.lib.suppression hides a second.
-    3. The attempts by step, with a total per month and per step and the grand total:
-       a table with row and column totals, suppressed as one.
-
-    ``reached_14`` is at most ``new``, and ``in_activity`` at most ``on_list``: bounds,
-    not equations (see losen.lib.suppression, "Not covered").
+    `keys` holds each count's cell key (the sum of its records' keys, same shape as
+    `table`; zeros when not given). Suppressed, every month's count is rounded to a
+    multiple of the threshold + 1 by its cell key (losen.lib.suppression), and a month's
+    attempts as one cell (its steps' attempts). The period's totals are the sums of the
+    rounded months: the window moves on every month, and totals rounded as cells of their
+    own would give a reader a new rounding of nearly the same months each month, to
+    average. Every published count is a multiple of the base, and no sum or difference
+    of them (between months, steps, totals, or the boards of other months) is a count
+    from 1 to the threshold. A month's steps need not add up to its attempts.
     """
-    # Threshold 0 hides nothing: the team's exact figures, with the same totals.
-    threshold = suppression.configured_threshold() if suppress else 0
+    threshold = suppression.configured_threshold()
+    if keys is None:
+        keys = [[0] * len(row) for row in table]
     index = {name: k for k, name in enumerate(COUNT_COLUMNS)}
 
-    def part(names: tuple[str, ...]) -> list[list[int]]:
-        return [[row[index[name]] for name in names] for row in table]
+    def shown(count: int, key: int) -> int:
+        if not suppress:
+            return count
+        return suppression.round_count(count, key, threshold=threshold)
 
-    stocks = suppression.suppress_table(
-        part(STOCKS), threshold=threshold, row_totals=False, column_totals=False
-    )
-    flows = suppression.suppress_table(
-        part(FLOWS), threshold=threshold, row_totals=False, column_totals=True
-    )
-    steps = suppression.suppress_table(part(STEPS), threshold=threshold)
+    def cell(k: int, names: tuple[str, ...]) -> int:
+        count = sum(table[k][index[name]] for name in names)
+        return shown(count, sum(keys[k][index[name]] for name in names))
 
     def share(reached_14: int | None, new: int | None) -> float | None:
-        return suppression.share(reached_14, new, threshold=threshold)
+        return suppression.share(reached_14, new, threshold=threshold if suppress else 0)
 
     rows = []
     for k, month in enumerate(months):
-        values: dict[str, int | None] = {
-            **dict(zip(STOCKS, stocks.rows[k], strict=True)),
-            **dict(zip(FLOWS, flows.rows[k], strict=True)),
-            **dict(zip(STEPS, steps.rows[k], strict=True)),
-            "attempts": steps.row_totals[k],
-        }
+        values: dict[str, int | None] = {name: cell(k, (name,)) for name in COUNT_COLUMNS}
+        values["attempts"] = cell(k, STEPS)
         rows.append(MonthRow(month, values, share(values["reached_14"], values["new"])))
     totals: dict[str, int | None] = {
-        **dict(zip(FLOWS, flows.column_totals, strict=True)),
-        **dict(zip(STEPS, steps.column_totals, strict=True)),
-        "attempts": steps.grand_total,
+        name: sum(row.values[name] or 0 for row in rows) for name in (*FLOWS, *STEPS, "attempts")
     }
     return Board(
         scheme=scheme,
@@ -169,8 +164,8 @@ def _true_counts(
     months: list[datetime.date],
     team_id: int | None,
     today: datetime.date,
-) -> list[list[int]]:
-    """One row of COUNT_COLUMNS per month, as they are."""
+) -> tuple[list[list[int]], list[list[int]]]:
+    """One row of COUNT_COLUMNS per month, as they are, and their cell keys."""
     entries = TargetEntry.objects.filter(organisation_id=organisation_id, scheme=scheme)
     attempts = ContactAttempt.objects.filter(organisation_id=organisation_id, entry__scheme=scheme)
     if team_id is not None:
@@ -181,60 +176,38 @@ def _true_counts(
         if organisation_id
         else default_ladder().promise_days
     )
+    entry_key = suppression.key_coefficients("target_entry").key
+    attempt_key = suppression.key_coefficients("contact_attempt").key
     last = _month_end(months[-1])
-    new: dict[datetime.date, int] = {}
-    reached_14: dict[datetime.date, int] = {}
+    # (column, month) -> the record keys of the count.
+    found: dict[tuple[str, datetime.date], list[int]] = defaultdict(list)
     window = datetime.timedelta(days=promise)
-    for listed_on, reached_on in entries.filter(listed_on__range=(months[0], last)).values_list(
-        "listed_on", "reached_on"
+    for pk, listed_on, reached_on in entries.filter(listed_on__range=(months[0], last)).values_list(
+        "pk", "listed_on", "reached_on"
     ):
         month = listed_on.replace(day=1)
-        new[month] = new.get(month, 0) + 1
+        found["new", month].append(entry_key(pk))
         if reached_on is not None and reached_on <= listed_on + window:
-            reached_14[month] = reached_14.get(month, 0) + 1
-    reached = dict(
-        entries.filter(reached_on__range=(months[0], last))
-        .annotate(m=TruncMonth("reached_on"))
-        .values_list("m")
-        .annotate(n=Count("id"))
-        .values_list("m", "n")
-    )
-    by_method: dict[tuple[datetime.date, str], int] = {}
-    for m, method, n in (
-        attempts.filter(attempted_at__date__range=(months[0], last))
-        .annotate(m=TruncMonth("attempted_at"))
-        .values_list("m", "method")
-        .annotate(n=Count("id"))
-        .values_list("m", "method", "n")
+            found["reached_14", month].append(entry_key(pk))
+    for pk, reached_on in entries.filter(reached_on__range=(months[0], last)).values_list(
+        "pk", "reached_on"
     ):
-        key = (m.date() if isinstance(m, datetime.datetime) else m, method)
-        by_method[key] = by_method.get(key, 0) + n
-    table: list[list[int]] = []
+        found["reached", reached_on.replace(day=1)].append(entry_key(pk))
+    for pk, attempted_at, method in attempts.filter(
+        attempted_at__date__range=(months[0], last)
+    ).values_list("pk", "attempted_at", "method"):
+        month = timezone.localtime(attempted_at).date().replace(day=1)
+        found[method, month].append(attempt_key(pk))
     for month in months:
+        if month > today:
+            continue
         day = min(_month_end(month), today)
-        on_list = in_group_on(entries, scheme, day).count() if month <= today else 0
-        counts = (
-            status_counts(organisation_id, scheme, day, team_id=team_id) if month <= today else {}
-        )
-        active = sum(
-            n for code, n in counts.items() if statuses.BY_SCHEME[scheme][code].in_activity
-        )
-        table.append(
-            [
-                on_list,
-                _get(new, month),
-                _get(reached_14, month),
-                _get(reached, month),
-                active,
-                *(by_method.get((month, method), 0) for method in STEPS),
-            ]
-        )
-    return table
-
-
-def _get(counts: dict, month: datetime.date) -> int:
-    for key, value in counts.items():
-        day = key.date() if isinstance(key, datetime.datetime) else key
-        if day == month:
-            return value
-    return 0
+        for pk, code in statuses_on(organisation_id, scheme, day, team_id=team_id):
+            found["on_list", month].append(entry_key(pk))
+            if statuses.BY_SCHEME[scheme][code].in_activity:
+                found["in_activity", month].append(entry_key(pk))
+    table = [[len(found.get((name, m), ())) for name in COUNT_COLUMNS] for m in months]
+    keys = [
+        [suppression.cell_key(found.get((name, m), ())) for name in COUNT_COLUMNS] for m in months
+    ]
+    return table, keys

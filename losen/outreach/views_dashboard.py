@@ -22,7 +22,7 @@ from losen.accounts.scope import scope_of
 from losen.cases.svg import Series, month_chart
 from losen.lib.dates import add_months
 from losen.lib.exporters import csv_response, pdf_response, xlsx_response
-from losen.lib.suppression import configured_threshold
+from losen.lib.suppression import configured_threshold, rounding_base
 from losen.outreach.dashboard import STEPS, Board, build_board
 from losen.outreach.forms import DashboardForm
 from losen.outreach.models.ladder import Method
@@ -232,6 +232,7 @@ def _context(form: DashboardForm, board: Board, about: dict[str, Any]) -> dict[s
         "board": board,
         "tables": tables,
         "threshold": configured_threshold(),
+        "base": rounding_base(threshold=configured_threshold()),
         "suppressed": board.suppressed,
         **charts(board),
         **about,

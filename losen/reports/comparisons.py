@@ -17,10 +17,10 @@ is the 1st, else the 1st of the next month. A target's figure is
 - a figure entered by hand (recipients of social assistance, say): the latest reading
   on or before the day.
 
-Suppressed views (everything but the actor's own casework team) hide a level from 1 to
-the threshold, and publish a running total only when it and its step from the last
-published total are 0 or above the threshold, so no two published totals differ by a
-small count. Readings entered by hand are not counts of our young people and are shown
+Views outside the actor's own casework team round every count (a level, a running
+total, both sides of a share) by its cell key, as the dashboard does
+(losen.lib.suppression): no two published totals differ by a count from 1 to the
+threshold. Readings entered by hand are not counts of our young people and are shown
 as entered.
 
 Progress: the share of the way from the baseline to the target covered by our latest
@@ -491,21 +491,19 @@ def _planned(target: Target, day: datetime.date) -> Decimal:
     return target.baseline_value + gap * _decimal(_elapsed(target, day))
 
 
-def _running(monthly: list[int], *, suppressed: bool, threshold: int) -> list[int | None]:
-    """Running totals of `monthly`; suppressed, a total is published only when it and its
-    step from the last published total are 0 or above the threshold."""
-    totals: list[int | None] = []
-    total = last_published = 0
-    for count in monthly:
-        total += count
-        small = suppression.is_small(total, threshold=threshold) or suppression.is_small(
-            total - last_published, threshold=threshold
+def _running(
+    rows: list[MonthRow], names: Sequence[str], *, suppressed: bool, threshold: int
+) -> list[int]:
+    """Running totals of the monthly columns `names` (disjoint sets of cases) from the
+    first row; rounded by their cell keys outside the team (losen.lib.suppression)."""
+    totals = []
+    total = key = 0
+    for row in rows:
+        total += sum(getattr(row, name) for name in names)
+        key += sum(row.keys.get(name, 0) for name in names)
+        totals.append(
+            suppression.round_count(total, key, threshold=threshold) if suppressed else total
         )
-        if suppressed and small:
-            totals.append(None)
-        else:
-            totals.append(total)
-            last_published = total
     return totals
 
 
@@ -513,31 +511,23 @@ def _counted(
     target: Target, found: Metric, rows: list[MonthRow], *, suppressed: bool, threshold: int
 ) -> list[Decimal | None]:
     """Our value at the end of each of `rows`' months (see the module docstring)."""
-
-    def column(names: Sequence[str]) -> list[int]:
-        return [sum(getattr(row, name) for name in names) for row in rows]
-
     if found.over_time == OverTime.LEVEL:
+        (name,) = found.columns
         return [
-            None if suppressed and suppression.is_small(v, threshold=threshold) else Decimal(v)
-            for v in column(found.columns)
+            Decimal(row.rounded(name, threshold=threshold) if suppressed else getattr(row, name))
+            for row in rows
         ]
     if found.over_time == OverTime.RUNNING:
-        totals = _running(column(found.columns), suppressed=suppressed, threshold=threshold)
-        return [None if t is None else target.baseline_value + t for t in totals]
+        totals = _running(rows, found.columns, suppressed=suppressed, threshold=threshold)
+        return [target.baseline_value + t for t in totals]
     # A share: the exits to work or education over all exits since counting started.
-    part = _running(column(found.columns), suppressed=suppressed, threshold=threshold)
-    whole = _running(column(("exited",)), suppressed=suppressed, threshold=threshold)
-    exact_part = _running(column(found.columns), suppressed=False, threshold=threshold)
-    exact_whole = _running(column(("exited",)), suppressed=False, threshold=threshold)
-    values: list[Decimal | None] = []
-    for p, w, ep, ew in zip(part, whole, exact_part, exact_whole, strict=True):
-        rest_small = suppression.is_small((ew or 0) - (ep or 0), threshold=threshold)
-        if p is None or w is None or not w or (suppressed and rest_small):
-            values.append(None)
-        else:
-            values.append(Decimal(p) * HUNDRED / Decimal(w))
-    return values
+    part = _running(rows, found.columns, suppressed=suppressed, threshold=threshold)
+    whole = _running(rows, ("exited",), suppressed=suppressed, threshold=threshold)
+    # Rounded, a part can come out above its whole: a share is at most 100 %.
+    return [
+        min(Decimal(p) * HUNDRED / Decimal(w), HUNDRED) if w else None
+        for p, w in zip(part, whole, strict=True)
+    ]
 
 
 def _read(readings: Sequence[TargetReading], day: datetime.date) -> TargetReading | None:

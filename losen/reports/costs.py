@@ -26,6 +26,7 @@ from django.db import connection
 
 from losen.cases.models import Case
 from losen.lib.dates import add_months
+from losen.lib.suppression import KEY_MODULUS, key_coefficients
 from losen.programs.models import Enrolment
 
 
@@ -38,6 +39,9 @@ class Participation:
     people_in_month: dict[datetime.date, int] = field(default_factory=dict)
     people_so_far: dict[datetime.date, int] = field(default_factory=dict)
     people_in_measure: dict[int, int] = field(default_factory=dict)
+    # The cell key of each count of young people above (losen.lib.suppression), under
+    # ("month", month, measure), ("in_month", month), ("so_far", month), ("measure", measure).
+    keys: dict[tuple, int] = field(default_factory=dict)
 
     def measure_ids(self) -> set[int]:
         return set(self.people_in_measure)
@@ -60,7 +64,8 @@ def _months(start: datetime.date, end: datetime.date, today: datetime.date):
     return spans
 
 
-def _sql(*, vendor: str, spans: int, team: bool, measure: bool) -> str:
+def _sql(*, vendor: str, spans: int, team: bool, measure: bool, key: str) -> str:
+    """`key` is the SQL of a case's record key (of `e.case_id`)."""
     enrolments = Enrolment._meta.db_table
     cases = Case._meta.db_table
     if vendor == "postgresql":
@@ -79,25 +84,29 @@ def _sql(*, vendor: str, spans: int, team: bool, measure: bool) -> str:
     if measure:
         where += " AND e.measure_id = %s"
     # Built from constants only (table names); every value is a parameter.
+    # The cases' keys summed once per case (DISTINCT: a case with two enrolments in a
+    # month counts once; two cases with the same key, a rare collision, sum once, which
+    # only changes the cell key, never the count).
+    keys = f"SUM(DISTINCT {key})"
     return f"""
 WITH months (first, last) AS ({months}),
 scoped AS (
     SELECT e.case_id, e.measure_id, e.start_on, e.end_on FROM {enrolments} e WHERE {where}
       AND e.start_on <= %s AND (e.end_on IS NULL OR e.end_on >= %s)
 )
-SELECT 'month', m.first, e.measure_id, SUM({overlap}), COUNT(DISTINCT e.case_id)
+SELECT 'month', m.first, e.measure_id, SUM({overlap}), COUNT(DISTINCT e.case_id), {keys}
 FROM scoped e JOIN months m ON e.start_on <= m.last AND (e.end_on IS NULL OR e.end_on >= m.first)
 GROUP BY m.first, e.measure_id
 UNION ALL
-SELECT 'in_month', m.first, NULL, NULL, COUNT(DISTINCT e.case_id)
+SELECT 'in_month', m.first, NULL, NULL, COUNT(DISTINCT e.case_id), {keys}
 FROM scoped e JOIN months m ON e.start_on <= m.last AND (e.end_on IS NULL OR e.end_on >= m.first)
 GROUP BY m.first
 UNION ALL
-SELECT 'so_far', m.first, NULL, NULL, COUNT(DISTINCT e.case_id)
+SELECT 'so_far', m.first, NULL, NULL, COUNT(DISTINCT e.case_id), {keys}
 FROM scoped e JOIN months m ON e.start_on <= m.last
 GROUP BY m.first
 UNION ALL
-SELECT 'measure', NULL, e.measure_id, NULL, COUNT(DISTINCT e.case_id)
+SELECT 'measure', NULL, e.measure_id, NULL, COUNT(DISTINCT e.case_id), {keys}
 FROM scoped e GROUP BY e.measure_id
 """  # noqa: S608
 
@@ -135,19 +144,25 @@ def participation(
         spans=len(spans),
         team=team_id is not None,
         measure=measure_id is not None,
+        key=key_coefficients("case").sql("e.case_id"),
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for what, month, measure, days, people in cursor.fetchall():
+        for what, month, measure, days, people, key in cursor.fetchall():
+            key = int(key) % KEY_MODULUS
             if what == "measure":
                 found.people_in_measure[measure] = people
+                found.keys["measure", measure] = key
                 continue
             month = _date(month)
             if what == "month":
                 found.days[month, measure] = int(days)
                 found.people[month, measure] = people
+                found.keys["month", month, measure] = key
             elif what == "in_month":
                 found.people_in_month[month] = people
+                found.keys["in_month", month] = key
             else:
                 found.people_so_far[month] = people
+                found.keys["so_far", month] = key
     return found

@@ -6,12 +6,18 @@ period, in a fixed number of queries whatever the number of young people:
 
 - flow: `monthly_results` (one grouped query);
 - exit outcomes: the monthly exit columns summed over the period (no query);
-- durability: one aggregate over the follow-ups of exits to work or education;
+- durability: one query for the follow-ups of exits to work or education (their ids,
+  for the cell keys);
 - cost: one query for the enrolments that overlap the period, one for the measures.
 
-Exact or suppressed: figures are exact for a team the actor does casework in; every
-other view (an organisation as administrator, manager or funder) hides counts from 1 to
-`configured_threshold()` (losen.lib.suppression), and shares built on hidden counts.
+Exact or rounded: figures are exact for a team the actor does casework in; every other
+view (an organisation as administrator, manager or funder, any team or measure of it,
+any period) rounds every count of young people to a multiple of
+`configured_threshold()` + 1 by its cell key (losen.lib.suppression), and builds shares
+on the rounded counts. The same cases always give the same rounded count, so the tables
+a viewer can ask for cannot be subtracted from each other to recover a small count.
+Medians and quartiles stay hidden where the rounded count of cases is the rounding
+base or less.
 
 Cost is counted in participant-months: each enrolment's days from its start (or the
 period's first day) to its end (or the period's last day, or today if earlier), both
@@ -26,7 +32,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from losen.accounts.models import Organisation, Team, User
@@ -43,7 +49,8 @@ from losen.reports.results import (
     EXIT_TOP_CODES,
     MonthRow,
     monthly_results,
-    suppress_results,
+    period_count,
+    round_results,
 )
 
 DAYS_PER_MONTH = Decimal("30.44")
@@ -184,6 +191,11 @@ class Dashboard:
         return [cells[index] for cells in self.cells]
 
 
+def year_start(month: datetime.date) -> datetime.date:
+    """The first of January of `month`'s year: where rounded figures start counting."""
+    return month.replace(month=1, day=1)
+
+
 def period_end(end_month: datetime.date) -> datetime.date:
     """The last day of the month of `end_month`."""
     return add_months(end_month.replace(day=1), 1) - datetime.timedelta(days=1)
@@ -199,8 +211,18 @@ def build_dashboard(
     measure_id: int | None = None,
     with_costs: bool = True,
 ) -> Dashboard:
-    """Every figure of the dashboard; `start` and `end` are the first days of months."""
+    """Every figure of the dashboard; `start` and `end` are the first days of months.
+
+    Rounded (`suppressed`), the period starts in January of `start`'s year: running
+    totals and the period's totals then always count from the start of a year, so the
+    counts a viewer can ask for are one per month and first year, not one per first
+    month. (With any first month, the running totals from each of sixty first months
+    would be sixty independent roundings of nearly the same counts, and their average
+    would come close to a small count; see `year_start`.)
+    """
     threshold = suppression.configured_threshold()
+    if suppressed:
+        start = year_start(start)
     last_day = period_end(end)
     milestones = case_milestones(
         organisation_id=organisation_id,
@@ -218,7 +240,7 @@ def build_dashboard(
         milestones=milestones,
     )
     if suppressed:
-        cells = suppress_results(rows, threshold=threshold)
+        cells: list[list[int | None]] = list(round_results(rows, threshold=threshold))
     else:
         cells = [[getattr(row, c) for c in COUNTS] for row in rows]
     board = Dashboard(
@@ -250,20 +272,33 @@ def build_dashboard(
 
 
 def _exit_outcomes(board: Dashboard, threshold: int) -> None:
-    """Exits over the period per top code, with shares; suppressed against the total."""
-    counts = [sum(getattr(row, column) for row in board.rows) for column in EXIT_BREAKDOWN]
-    exited = sum(counts)
-    work, education = counts[0], counts[1]
+    """Exits over the period per top code, with shares; rounded outside the team.
+
+    A period's count is rounded as one cell (its cases' keys summed), so "all exits" is
+    the month table's last "exited so far", rounded the same way.
+    """
+    found = [period_count(board.rows, (column,)) for column in EXIT_BREAKDOWN]
+    exited = period_count(board.rows, EXIT_BREAKDOWN)
+    both = period_count(board.rows, EXIT_BREAKDOWN[:2])
     if board.suppressed:
-        _published_exit_outcomes(board, threshold, counts)
-        return
-    board.exited = exited
+        shown = [suppression.round_count(n, k, threshold=threshold) for n, k in found]
+        total = suppression.round_count(*exited, threshold=threshold)
+        wore = suppression.round_count(*both, threshold=threshold)
+    else:
+        shown, total, wore = [n for n, _k in found], exited[0], both[0]
+    board.exited = total
     board.exits = {
-        top: Share(value, value / exited if exited else None)
-        for top, value in zip(EXIT_TOP_CODES, counts, strict=True)
+        top: Share(value, _fraction(value, total))
+        for top, value in zip(EXIT_TOP_CODES, shown, strict=True)
     }
-    both = work + education
-    board.work_or_education = Share(both, both / exited if exited else None)
+    board.work_or_education = Share(wore, _fraction(wore, total))
+
+
+def _fraction(part: int | None, whole: int | None) -> float | None:
+    """`part / whole`, at most 1: rounded, a part can come out above its whole."""
+    if part is None or not whole:
+        return None
+    return min(part / whole, 1.0)
 
 
 def _durability(
@@ -286,26 +321,32 @@ def _durability(
         follow_ups = follow_ups.filter(
             Exists(Enrolment.objects.filter(case=OuterRef("case_id"), measure_id=measure_id))
         )
-    still = Q(reached=True, top_code__in=IN_WORK_OR_EDUCATION)
-    aggregates = {}
-    for months in (6, 12):
-        aggregates[f"reached_{months}"] = Count("pk", filter=Q(months=months, reached=True))
-        aggregates[f"still_{months}"] = Count("pk", filter=Q(still, months=months))
-    figures = follow_ups.aggregate(**aggregates)
+    keys = suppression.key_coefficients("follow_up")
+    reached: dict[int, list[int]] = {6: [], 12: []}  # months -> record keys
+    still_in: dict[int, list[int]] = {6: [], 12: []}
+    for pk, months, was_reached, top in follow_ups.filter(months__in=(6, 12)).values_list(
+        "pk", "months", "reached", "top_code"
+    ):
+        if was_reached:
+            reached[months].append(keys.key(pk))
+            if top in IN_WORK_OR_EDUCATION:
+                still_in[months].append(keys.key(pk))
     board.exits_to_work_or_education = board.work_or_education.count
     for months in (6, 12):
-        reached, still_in = figures[f"reached_{months}"], figures[f"still_{months}"]
         if board.suppressed:
-            small = lambda n: suppression.is_small(n, threshold=threshold)  # noqa: E731
-            shown_reached = None if small(reached) else reached
-            # The reached total minus those still in work gives the rest: both must be
-            # zero or above the threshold for either to be shown.
-            shown_still = None if small(still_in) or small(reached - still_in) else still_in
-            share = suppression.share(shown_still, shown_reached, threshold=threshold)
-            board.follow_ups.append(FollowUpFigures(months, shown_reached, shown_still, share))
+            shown_reached = _rounded(reached[months], threshold)
+            shown_still = _rounded(still_in[months], threshold)
         else:
-            share = still_in / reached if reached else None
-            board.follow_ups.append(FollowUpFigures(months, reached, still_in, share))
+            shown_reached, shown_still = len(reached[months]), len(still_in[months])
+        share = _fraction(shown_still, shown_reached)
+        board.follow_ups.append(FollowUpFigures(months, shown_reached, shown_still, share))
+
+
+def _rounded(record_keys: list[int], threshold: int) -> int:
+    """The number of records, rounded by their cell key."""
+    return suppression.round_count(
+        len(record_keys), suppression.cell_key(record_keys), threshold=threshold
+    )
 
 
 def _quantile(histogram: list[tuple[int, int]], total: int, q: float) -> float:
@@ -331,98 +372,62 @@ def _quantile(histogram: list[tuple[int, int]], total: int, q: float) -> float:
     return low + (high - low) * fraction
 
 
-def _spread(days: Counter, *, suppressed: bool, threshold: int) -> Spread:
+def _spread(days: Counter, key: int, *, suppressed: bool, threshold: int) -> Spread:
+    """The cases' count (rounded outside the team) and their median and quartiles.
+
+    Outside the team the median and quartiles are hidden when the rounded count is the
+    rounding base or less: a median of one or two cases is those cases' own figures.
+    Deciding on the rounded count (not the true one) keeps a hidden median from telling
+    that a rounded 5 holds fewer than 5 cases.
+    """
     total = sum(days.values())
-    if suppressed and suppression.is_small(total, threshold=threshold):
-        return Spread(None)
-    if not total:
-        return Spread(0)
+    shown = suppression.round_count(total, key, threshold=threshold) if suppressed else total
+    few = shown <= suppression.rounding_base(threshold=threshold)
+    if not total or (suppressed and few):
+        return Spread(shown)
     histogram = sorted(days.items())
     return Spread(
-        total,
+        shown,
         _quantile(histogram, total, 0.5),
         _quantile(histogram, total, 0.25),
         _quantile(histogram, total, 0.75),
     )
 
 
-def _published_exit_outcomes(board: Dashboard, threshold: int, counts: list[int]) -> None:
-    """The period's exits per top code, fit to publish beside the month table.
-
-    A period total is the sum of the month table's cells in its column: it is shown only
-    when none of those cells is hidden (one hidden month would be its total minus the
-    shown months), or, for exits in all, to work and to education, as the month table's
-    own last running total (already protected against that). Then the five totals are
-    protected against the total of all exits, and shares built on hidden counts go.
-    """
-    last = board.cells[-1] if board.cells else None
-
-    def running_total(name: str) -> int | None:
-        return None if last is None else last[COUNTS.index(name)]
-
-    hidden = set()
-    for k, top in enumerate(EXIT_TOP_CODES):
-        if None in board.column(EXIT_BREAKDOWN[k]):
-            hidden.add(k)
-        if top == "work" and running_total("cumulative_exit_work") is None:
-            hidden.add(k)
-        if top == "education" and running_total("cumulative_exit_education") is None:
-            hidden.add(k)
-    exited = running_total("cumulative_exited") if board.cells else 0
-    shown = suppression.suppress_series(
-        counts, threshold=threshold, total=exited, also_hidden=hidden
-    )
-    work, education = shown[0], shown[1]
-    both = None if work is None or education is None else work + education
-    board.exited = exited
-    board.exits = {
-        top: Share(value, suppression.share(value, exited, threshold=threshold))
-        for top, value in zip(EXIT_TOP_CODES, shown, strict=True)
-    }
-    board.work_or_education = Share(both, suppression.share(both, exited, threshold=threshold))
-
-
 def _times(board: Dashboard, threshold: int, milestones: Milestones) -> None:
-    """Days from referral to each timed milestone, per month and so far.
-
-    A median of fewer than `threshold` + 1 cases is hidden outside the team, with its
-    count: a median of one or two cases is those cases' own figures.
-    """
+    """Days from referral to each timed milestone, per month and so far (see `_spread`)."""
     per_month: dict[tuple[str, datetime.date], Counter] = defaultdict(Counter)
+    month_keys: Counter[tuple[str, datetime.date]] = Counter()
     for (milestone, month, days), count in milestones.times.items():
         per_month[milestone, month][days] += count
+        month_keys[milestone, month] += milestones.times_keys.get((milestone, month, days), 0)
     so_far: dict[str, Counter] = {milestone: Counter() for milestone in TIMED}
+    so_far_keys: Counter[str] = Counter()
     for row in board.rows:
         in_month = {}
         for milestone in TIMED:
             days = per_month.get((milestone, row.month), Counter())
             so_far[milestone].update(days)
-            in_month[milestone] = _spread(days, suppressed=board.suppressed, threshold=threshold)
+            so_far_keys[milestone] += month_keys[milestone, row.month]
+            in_month[milestone] = _spread(
+                days,
+                month_keys[milestone, row.month],
+                suppressed=board.suppressed,
+                threshold=threshold,
+            )
         board.times.append(
             TimeMonth(
                 month=row.month,
                 in_month=in_month,
                 so_far={
-                    m: _spread(so_far[m], suppressed=board.suppressed, threshold=threshold)
+                    m: _spread(
+                        so_far[m], so_far_keys[m], suppressed=board.suppressed, threshold=threshold
+                    )
                     for m in TIMED
                 },
             )
         )
-    if board.suppressed:
-        _protect_running_totals(board)
     board.times_total = board.times[-1].so_far if board.times else {}
-
-
-def _protect_running_totals(board: Dashboard) -> None:
-    """The "so far" counts beside the month counts, as the flow's running totals."""
-    for milestone in TIMED:
-        published = suppression.protect_running_totals(
-            [month.in_month[milestone].cases for month in board.times],
-            [month.so_far[milestone].cases for month in board.times],
-        )
-        for month, cases in zip(board.times, published, strict=True):
-            if cases is None:
-                month.so_far[milestone] = Spread(None)
 
 
 def _money(value: Decimal) -> Decimal:
@@ -462,9 +467,10 @@ def _costs(
     _cost_per_month(board, threshold, found, {m.pk: m for m in measures})
 
 
-def _small(board: Dashboard, value: int, threshold: int) -> int | None:
-    if board.suppressed and suppression.is_small(value, threshold=threshold):
-        return None
+def _people(board: Dashboard, value: int, key: int, threshold: int) -> int:
+    """A count of young people as the viewer sees it: rounded outside the team."""
+    if board.suppressed:
+        return suppression.round_count(value, key, threshold=threshold)
     return value
 
 
@@ -473,13 +479,12 @@ def _cost_per_measure(
 ) -> None:
     days_counted = sum(found.days_in.values())
     measure_days = found.measure_days()
-    counts = [found.people_in_measure[m.pk] for m in measures]
-    if board.suppressed:
-        # People in several measures make the per-measure counts add up to more than the
-        # total, so the total is no equation for them: suppress each count on its own.
-        shown = suppression.suppress_series(counts, threshold=threshold)
-    else:
-        shown = list(counts)
+    shown = [
+        _people(
+            board, found.people_in_measure[m.pk], found.keys.get(("measure", m.pk), 0), threshold
+        )
+        for m in measures
+    ]
     total_cost = Decimal(0)
     costed_months = Decimal(0)
     staffed_adults = Decimal(0)
@@ -511,8 +516,13 @@ def _cost_per_measure(
                 adults_per_six=adults_per_six,
             )
         )
-    total_people = found.people_so_far.get(found.months[-1], 0) if found.months else 0
-    shown_total = _small(board, total_people, threshold)
+    last = found.months[-1] if found.months else None
+    shown_total = _people(
+        board,
+        found.people_so_far.get(last, 0),
+        found.keys.get(("so_far", last), 0),
+        threshold,
+    )
     board.total_cost = _money(total_cost)
     board.total_participants = shown_total
     board.total_cost_per_participant = _divide(total_cost, shown_total)
@@ -531,16 +541,16 @@ def _cost_per_month(
     by_month: dict[datetime.date, list[tuple[int, int]]] = defaultdict(list)
     for (month, measure), days in found.days.items():
         by_month[month].append((measure, days))
-    # The sum of the published running totals to work and to education; hidden when
-    # either is, or it would give the hidden one away.
-    months = [row.month for row in board.rows]
-    work_so_far = dict(zip(months, board.column("cumulative_exit_work"), strict=True))
-    education_so_far = dict(zip(months, board.column("cumulative_exit_education"), strict=True))
+    # Exits to work or education so far: one cell (the cases of both running totals).
+    both = ("cumulative_exit_work", "cumulative_exit_education")
     exits_so_far = {
-        month: None
-        if work_so_far[month] is None or education_so_far[month] is None
-        else work_so_far[month] + education_so_far[month]
-        for month in work_so_far
+        row.month: _people(
+            board,
+            sum(getattr(row, name) for name in both),
+            sum(row.keys.get(name, 0) for name in both),
+            threshold,
+        )
+        for row in board.rows
     }
     cost_so_far = Decimal(0)
     for month in found.months:
@@ -561,10 +571,19 @@ def _cost_per_month(
                 staffed_adults += measure.adults
                 staffed_mean += Decimal(days) / days_in
         cost_so_far += cost
-        participants = _small(board, found.people_in_month.get(month, 0), threshold)
-        so_far = _small(board, found.people_so_far.get(month, 0), threshold)
+        participants = _people(
+            board,
+            found.people_in_month.get(month, 0),
+            found.keys.get(("in_month", month), 0),
+            threshold,
+        )
+        so_far = _people(
+            board,
+            found.people_so_far.get(month, 0),
+            found.keys.get(("so_far", month), 0),
+            threshold,
+        )
         exits = exits_so_far.get(month)
-        exits = None if exits is None else _small(board, exits, threshold)
         adults_per_six = None
         if staffed_mean and participants is not None:
             adults_per_six = (staffed_adults * 6 / staffed_mean).quantize(Decimal("0.1"))

@@ -17,7 +17,10 @@ Python does not grow with the number of cases:
 - `flow`: cases per (referral month, start month, exit month, exit top code), the input
   of the monthly results (losen.reports.results);
 - `times`: cases per (milestone, month of the milestone, days since the referral) for
-  the milestones inside the period, the input of the medians and quartiles.
+  the milestones inside the period, the input of the medians and quartiles;
+- `flow_keys` and `times_keys`: the sums of the same cases' record keys
+  (losen.lib.suppression), computed in the same statement, from which every count's
+  cell key follows by addition.
 
 One SQL statement does the counting (window functions and common table expressions, on
 SQLite and PostgreSQL alike). Cases with a corrected milestone event are left out of it
@@ -28,7 +31,7 @@ them in SQL would cost every case a correlated look-up.
 from __future__ import annotations
 
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -36,6 +39,7 @@ from django.db import connection
 from django.db.models import Q
 
 from losen.cases.models import Case, CaseEvent, EventKind
+from losen.lib.suppression import KEY_MODULUS, KeyCoefficients, key_coefficients
 from losen.programs.models import Enrolment
 
 REFERRAL = "referral"
@@ -64,12 +68,25 @@ TimeKey = tuple[str, Month, int]
 class Milestones:
     flow: Counter[FlowKey] = field(default_factory=Counter)
     times: Counter[TimeKey] = field(default_factory=Counter)
+    # The sums of the cases' record keys (losen.lib.suppression, cell keys), per key of
+    # `flow` and of `times`: the cell key of any count made of them is their sum.
+    flow_keys: Counter[FlowKey] = field(default_factory=Counter)
+    times_keys: Counter[TimeKey] = field(default_factory=Counter)
+
+    def add_flow(self, key: FlowKey, count: int, keys: int) -> None:
+        self.flow[key] += count
+        self.flow_keys[key] = (self.flow_keys[key] + keys) % KEY_MODULUS
+
+    def add_time(self, key: TimeKey, count: int, keys: int) -> None:
+        self.times[key] += count
+        self.times_keys[key] = (self.times_keys[key] + keys) % KEY_MODULUS
 
 
 @dataclass
 class _Case:
     """One case's milestones (for the few cases worked out in Python)."""
 
+    case_id: int = 0
     referred_on: datetime.date | None = None
     contacted_on: datetime.date | None = None
     started_on: datetime.date | None = None
@@ -88,7 +105,7 @@ def _month(value: str | datetime.date | None) -> Month | None:
 FLOW_KINDS = (EventKind.REFERRED, EventKind.ENROLMENT_STARTED, EventKind.EXIT)
 
 
-def _sql(*, vendor: str, team: bool, measure: bool, times: bool) -> str:
+def _sql(*, vendor: str, team: bool, measure: bool, times: bool, keys: KeyCoefficients) -> str:
     events = CaseEvent._meta.db_table
     cases = Case._meta.db_table
     enrolments = Enrolment._meta.db_table
@@ -112,18 +129,20 @@ def _sql(*, vendor: str, team: bool, measure: bool, times: bool) -> str:
             f" AND {{case}} IN (SELECT case_id FROM {enrolments} WHERE measure_id = %(measure)s)"  # noqa: S608
         )
     in_period = "BETWEEN %(start)s AND %(end)s"
+    # Each case's record key, summed per group (a cell key; see losen.lib.suppression).
+    key = f"SUM({keys.sql('case_id')})"
     times_part = (
         f"""UNION ALL
 SELECT '{CONTACT}', {month.format("contacted_on")}, NULL, NULL, NULL,
-       {days.format("referred_on", "contacted_on")}, COUNT(*)
+       {days.format("referred_on", "contacted_on")}, COUNT(*), {key}
 FROM cases WHERE contacted_on {in_period} AND referred_on <= contacted_on GROUP BY 2, 6
 UNION ALL
 SELECT '{START}', {month.format("started_on")}, NULL, NULL, NULL,
-       {days.format("referred_on", "started_on")}, COUNT(*)
+       {days.format("referred_on", "started_on")}, COUNT(*), {key}
 FROM cases WHERE started_on {in_period} AND referred_on <= started_on GROUP BY 2, 6
 UNION ALL
 SELECT '{EXIT}', {month.format("exited_on")}, NULL, NULL, NULL,
-       {days.format("referred_on", "exited_on")}, COUNT(*)
+       {days.format("referred_on", "exited_on")}, COUNT(*), {key}
 FROM cases WHERE exited_on {in_period} AND referred_on <= exited_on GROUP BY 2, 6
 """  # noqa: S608
         if times
@@ -158,14 +177,14 @@ exits AS (
     FROM scoped WHERE kind = 'exit'
 ),
 cases AS (
-    SELECT p.referred_on, p.contacted_on, p.started_on, x.exited_on, x.top
+    SELECT p.case_id, p.referred_on, p.contacted_on, p.started_on, x.exited_on, x.top
     FROM per_case p LEFT JOIN exits x ON x.case_id = p.case_id AND x.n = 1
 )
 SELECT 'flow', {month.format("referred_on")}, {month.format("started_on")},
-       {month.format("exited_on")}, top, NULL, COUNT(*)
+       {month.format("exited_on")}, top, NULL, COUNT(*), {key}
 FROM cases GROUP BY 2, 3, 4, 5
 {times_part}UNION ALL
-SELECT 'corrected', NULL, NULL, NULL, NULL, case_id, NULL FROM corrected
+SELECT 'corrected', NULL, NULL, NULL, NULL, case_id, NULL, NULL FROM corrected
 """  # noqa: S608
 
 
@@ -188,11 +207,11 @@ def _corrected_cases(*, organisation_id: int, case_ids: list[int]) -> Iterable[_
         .values_list("corrects_id", "effective_on")
     ):
         corrected_dates[target] = effective_on  # the latest correction wins
-    cases: dict[int, _Case] = defaultdict(_Case)
+    cases: dict[int, _Case] = {}
     latest_exit: dict[int, tuple] = {}
     for pk, case_id, kind, effective_on, recorded_at, data in originals:
         day = corrected_dates.get(pk, effective_on)
-        case = cases[case_id]
+        case = cases.setdefault(case_id, _Case(case_id=case_id))
         if kind == EventKind.REFERRED:
             case.referred_on = min(filter(None, (case.referred_on, day)))
         if kind in CONTACT_KINDS:
@@ -223,31 +242,42 @@ def case_milestones(
     """
     params = {"org": organisation_id, "team": team_id, "measure": measure_id}
     params.update(start=start, end=end)
+    keys = key_coefficients("case")
     sql = _sql(
         vendor=connection.vendor,
         team=team_id is not None,
         measure=measure_id is not None,
         times=with_times,
+        keys=keys,
     )
     found = Milestones()
     corrected = []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for what, month_a, month_b, month_c, top, days, count in cursor.fetchall():
+        for what, month_a, month_b, month_c, top, days, count, key in cursor.fetchall():
             if what == "corrected":
                 corrected.append(days)  # the case's id
             elif what == "flow":
-                found.flow[_month(month_a), _month(month_b), _month(month_c), top] += count
+                flow = (_month(month_a), _month(month_b), _month(month_c), top)
+                found.add_flow(flow, count, int(key))
             else:
-                found.times[what, _month(month_a), int(days)] += count
+                found.add_time((what, _month(month_a), int(days)), count, int(key))
     for case in _corrected_cases(organisation_id=organisation_id, case_ids=corrected):
-        found.flow[
-            _month(case.referred_on), _month(case.started_on), _month(case.exited_on), case.exit_top
-        ] += 1
+        key = keys.key(case.case_id)
+        found.add_flow(
+            (
+                _month(case.referred_on),
+                _month(case.started_on),
+                _month(case.exited_on),
+                case.exit_top,
+            ),
+            1,
+            key,
+        )
         if case.referred_on is None or not with_times:
             continue
         timed = ((CONTACT, case.contacted_on), (START, case.started_on), (EXIT, case.exited_on))
         for what, day in timed:
             if day is not None and start <= day <= end and case.referred_on <= day:
-                found.times[what, _month(day), (day - case.referred_on).days] += 1
+                found.add_time((what, _month(day), (day - case.referred_on).days), 1, key)
     return found

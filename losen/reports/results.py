@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 from losen.lib.dates import add_months
-from losen.lib.suppression import protect_running_totals, suppress_series
+from losen.lib.suppression import KEY_MODULUS, round_count
 from losen.reports.milestones import Milestones, case_milestones
 
 # The outcome list's top codes, in the order of the report's columns.
@@ -44,9 +44,15 @@ class MonthRow:
     cumulative_exited: int
     cumulative_exit_work: int
     cumulative_exit_education: int
+    # Each count's cell key (losen.lib.suppression): the sum of its cases' record keys.
+    keys: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def rounded(self, name: str, *, threshold: int) -> int:
+        """The count `name` rounded as it leaves the team (losen.lib.suppression)."""
+        return round_count(getattr(self, name), self.keys.get(name, 0), threshold=threshold)
 
 
-COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(MonthRow))
+COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(MonthRow) if f.name != "keys")
 COUNTS = COLUMNS[1:]
 # The monthly exit breakdown, which adds up to `exited`.
 EXIT_BREAKDOWN = (
@@ -64,6 +70,8 @@ CUMULATIVE_OF = {
     "cumulative_exit_work": "exit_work",
     "cumulative_exit_education": "exit_education",
 }
+# The counts of one month (the others are the running totals).
+MONTHLY = tuple(name for name in COUNTS if name not in CUMULATIVE_OF)
 
 
 def month_start(day: datetime.date) -> datetime.date:
@@ -109,86 +117,64 @@ def monthly_results(
         )
     months = months_between(start, end)
     in_range = set(months)
-    referred: Counter[datetime.date] = Counter()
-    started: Counter[datetime.date] = Counter()
-    exited: Counter[datetime.date] = Counter()
-    exits: Counter[tuple[datetime.date, str]] = Counter()
-    active: Counter[datetime.date] = Counter()
-    for (referred_month, started_month, exited_month, top), n in milestones.flow.items():
+    # (column, month) -> count, and the same for the sums of the cases' record keys.
+    counts: Counter[tuple[str, datetime.date]] = Counter()
+    keys: Counter[tuple[str, datetime.date]] = Counter()
+
+    def add(name: str, month: datetime.date, n: int, key: int) -> None:
+        counts[name, month] += n
+        keys[name, month] += key
+
+    for flow, n in milestones.flow.items():
+        referred_month, started_month, exited_month, top = flow
+        key = milestones.flow_keys.get(flow, 0)
         if referred_month in in_range:
-            referred[referred_month] += n
+            add("referred", referred_month, n, key)
         if started_month in in_range:
-            started[started_month] += n
+            add("started", started_month, n, key)
         if exited_month in in_range:
-            exited[exited_month] += n
-            exits[exited_month, top if top in EXIT_TOP_CODES else "unknown"] += n
+            add("exited", exited_month, n, key)
+            add(f"exit_{top if top in EXIT_TOP_CODES else 'unknown'}", exited_month, n, key)
         if started_month is None:
             continue
         for month in months:
             if started_month <= month and (exited_month is None or exited_month > month):
-                active[month] += n
+                add("active_end_of_month", month, n, key)
 
     rows = []
-    totals: Counter[str] = Counter()
+    so_far: Counter[str] = Counter()
+    so_far_keys: Counter[str] = Counter()
     for month in months:
-        totals["referred"] += referred[month]
-        totals["started"] += started[month]
-        totals["exited"] += exited[month]
-        totals["work"] += exits[month, "work"]
-        totals["education"] += exits[month, "education"]
+        row_keys = {name: keys[name, month] % KEY_MODULUS for name in MONTHLY}
+        for total, monthly in CUMULATIVE_OF.items():
+            so_far[total] += counts[monthly, month]
+            so_far_keys[total] = (so_far_keys[total] + keys[monthly, month]) % KEY_MODULUS
+            row_keys[total] = so_far_keys[total]
         rows.append(
             MonthRow(
                 month=month,
-                referred=referred[month],
-                started=started[month],
-                active_end_of_month=active[month],
-                exited=exited[month],
-                exit_work=exits[month, "work"],
-                exit_education=exits[month, "education"],
-                exit_other_activity=exits[month, "other_activity"],
-                exit_no_activity=exits[month, "no_activity"],
-                exit_unknown=exits[month, "unknown"],
-                cumulative_referred=totals["referred"],
-                cumulative_started=totals["started"],
-                cumulative_exited=totals["exited"],
-                cumulative_exit_work=totals["work"],
-                cumulative_exit_education=totals["education"],
+                **{name: counts[name, month] for name in MONTHLY},
+                **{total: so_far[total] for total in CUMULATIVE_OF},
+                keys=row_keys,
             )
         )
     return rows
 
 
-def suppress_results(rows: list[MonthRow], *, threshold: int) -> list[list[int | None]]:
-    """The rows' counts (without the month) fit to leave the team; None is a hidden count.
+def round_results(rows: list[MonthRow], *, threshold: int) -> list[list[int]]:
+    """The rows' counts (without the month) fit to leave the team: each rounded to a
+    multiple of threshold + 1 by its cell key (losen.lib.suppression).
 
-    1. Every count from 1 to `threshold` is hidden.
-    2. Per row, the exit breakdown is protected against `exited` (losen.lib.suppression):
-       one hidden cell among them would be given away by subtraction, so a second goes.
-    3. Per running total: two published totals give the sum of the monthly counts
-       between them, so a stretch of months holding exactly one hidden monthly count
-       would give it away; the later total is hidden too, and the stretch runs on.
-
-    Not covered: `active_end_of_month` from month to month only bounds the starts and
-    exits in between (exits of cases that never started keep it from being an equation).
+    No secondary suppression is needed: every published count is a multiple of the base,
+    so no sum or difference of them (between months, running totals, teams, measures or
+    start months) is a count from 1 to the threshold.
     """
-    table = []
-    for row in rows:
-        cells = dict(
-            zip(
-                COUNTS,
-                suppress_series([getattr(row, c) for c in COUNTS], threshold=threshold),
-                strict=True,
-            )
-        )
-        breakdown = suppress_series(
-            [getattr(row, c) for c in EXIT_BREAKDOWN], threshold=threshold, total=row.exited
-        )
-        cells.update(zip(EXIT_BREAKDOWN, breakdown, strict=True))
-        table.append(cells)
-    for total, monthly in CUMULATIVE_OF.items():
-        published = protect_running_totals(
-            [cells[monthly] for cells in table], [cells[total] for cells in table]
-        )
-        for cells, value in zip(table, published, strict=True):
-            cells[total] = value
-    return [[cells[c] for c in COUNTS] for cells in table]
+    return [[row.rounded(name, threshold=threshold) for name in COUNTS] for row in rows]
+
+
+def period_count(rows: list[MonthRow], names: tuple[str, ...]) -> tuple[int, int]:
+    """The count over all `rows` of the monthly columns `names` (disjoint sets of cases),
+    with its cell key."""
+    count = sum(getattr(row, name) for row in rows for name in names)
+    key = sum(row.keys.get(name, 0) for row in rows for name in names) % KEY_MODULUS
+    return count, key

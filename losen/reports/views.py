@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from losen.cases.svg import Series, month_chart
 from losen.lib.exporters import csv_response, pdf_response, xlsx_response
-from losen.lib.suppression import configured_threshold
+from losen.lib.suppression import configured_threshold, rounding_base
 from losen.programs.queries import can_see_costs
 from losen.reports import comparisons
 from losen.reports.dashboard import Dashboard, build_dashboard, dashboard_access
@@ -158,6 +158,7 @@ def _context(
         },
         with_costs=with_costs,
         threshold=configured_threshold(),
+        base=rounding_base(threshold=configured_threshold()),
         query=form.query_string(),
     )
     context.update(comparisons.dashboard_context(form, board))

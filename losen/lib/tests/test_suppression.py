@@ -5,9 +5,14 @@ import pytest
 
 from losen.lib.suppression import (
     HIDDEN,
+    KEY_MODULUS,
+    cell_key,
     configured_threshold,
     display,
+    key_coefficients,
     protect_running_totals,
+    round_count,
+    rounding_base,
     share,
     suppress_series,
     suppress_table,
@@ -238,3 +243,58 @@ def test_values_hidden_for_outside_reasons_count_as_hidden_in_the_line():
     ]
     # When the hidden value is the whole total, there is nothing left to hide.
     assert suppress_series([0, 9, 0], threshold=4, total=9, also_hidden=[1]) == [0, None, 0]
+
+
+# --- rounding with cell keys ----------------------------------------------------------
+
+
+def test_zero_and_multiples_of_five_are_published_as_they_are():
+    for key in (0, KEY_MODULUS // 2, KEY_MODULUS - 1):
+        assert round_count(0, key, threshold=4) == 0
+        assert round_count(35, key, threshold=4) == 35
+
+
+def test_a_count_from_one_to_four_reads_as_zero_or_five_and_never_as_itself():
+    for count in range(1, 5):
+        shown = {round_count(count, key, threshold=4) for key in range(0, KEY_MODULUS, 9973)}
+        assert shown == {0, 5}
+
+
+def test_rounding_is_unbiased_over_cell_keys():
+    keys = range(0, KEY_MODULUS, KEY_MODULUS // 1000)
+    for count in (1, 3, 28, 44):
+        mean = sum(round_count(count, key, threshold=4) for key in keys) / len(keys)
+        assert abs(mean - count) < 0.05
+
+
+def test_the_rounding_base_follows_the_threshold():
+    assert rounding_base(threshold=4) == 5
+    assert {round_count(7, key, threshold=2) for key in range(0, KEY_MODULUS, 7919)} == {6, 9}
+
+
+def test_a_cell_key_is_the_sum_of_its_record_keys_whatever_their_order():
+    keys = key_coefficients("case")
+    records = [keys.key(pk) for pk in (3, 17, 40_000)]
+    assert cell_key(records) == cell_key(reversed(records)) == sum(records) % KEY_MODULUS
+    # So a union of two cells of different records has the sum of their keys.
+    assert cell_key([cell_key(records[:1]), cell_key(records[1:])]) == cell_key(records)
+
+
+def test_the_sql_record_key_is_the_python_one():
+    import sqlite3
+
+    keys = key_coefficients("case")
+    database = sqlite3.connect(":memory:")
+    database.execute("CREATE TABLE t (id INTEGER)")
+    ids = [1, 2, 999_999, 2**31 - 1]
+    database.executemany("INSERT INTO t VALUES (?)", [(pk,) for pk in ids])
+    # Written for a query with parameters: "%%" is the modulo sign once formatted.
+    sql = f"SELECT id, {keys.sql('id')} FROM t ORDER BY id" % ()  # noqa: S608
+    assert dict(database.execute(sql).fetchall()) == {pk: keys.key(pk) for pk in ids}
+
+
+def test_record_keys_come_from_the_secret_key_and_differ_by_kind(settings):
+    cases = key_coefficients("case")
+    assert key_coefficients("follow_up") != cases
+    settings.SECRET_KEY = "another secret entirely, long enough for the test"
+    assert key_coefficients("case") != cases

@@ -8,12 +8,16 @@ import io
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from conftest import shown
 from losen.lib.dates import add_months
+from losen.lib.suppression import KEY_MODULUS
 from losen.outreach import actions
-from losen.outreach.dashboard import STEPS, build_board, publish
+from losen.outreach.dashboard import build_board, publish
 from losen.outreach.models import TargetEntry
 from losen.outreach.views_dashboard import (
     attempts_series,
@@ -134,13 +138,17 @@ def test_the_charts_draw_the_figures_of_the_tables_under_them(
     ]
 
 
-def test_a_hidden_count_leaves_a_gap_in_the_chart(import_list, fnr, municipality, team):
+def test_a_managers_chart_draws_every_month_with_rounded_counts(
+    import_list, fnr, municipality, team
+):
     put_on_list(import_list, fnr, 3)
     exact = charts(board_for(municipality, team, suppress=False))["people_chart"]
-    hidden = charts(board_for(municipality, suppress=True))["people_chart"]
-    # "On the list" is the first series: a circle per month shown, and one in the legend.
+    board = board_for(municipality, suppress=True)
+    rounded = charts(board)["people_chart"]
+    # "On the list" is the first series: a circle per month, and one in the legend.
     assert exact.count("<circle") == 12 + 1
-    assert hidden.count("<circle") == 11 + 1
+    assert rounded.count("<circle") == exact.count("<circle")
+    assert all(value % 5 == 0 for value in board.column("on_list"))
 
 
 def test_the_page_shows_each_chart_with_its_table_under_it(client, import_list, fnr, coordinator):
@@ -154,7 +162,7 @@ def test_the_page_shows_each_chart_with_its_table_under_it(client, import_list, 
     assert reverse("outreach:dashboard_pdf") in page
 
 
-def test_a_total_never_gives_a_hidden_month_away():
+def test_every_count_and_total_a_manager_sees_is_a_multiple_of_five():
     months = [datetime.date(2026, m, 1) for m in (1, 2, 3)]
     table = [
         # on_list, new, reached_14, reached, in_activity, phone, sms, letter, home_visit
@@ -162,15 +170,18 @@ def test_a_total_never_gives_a_hidden_month_away():
         [22, 10, 6, 7, 8, 9, 6, 5, 0],
         [25, 12, 8, 9, 10, 10, 0, 0, 0],
     ]
-    board = publish("ot", months, table, suppress=True)
-    for name in ("new", "reached_14", "reached", *STEPS):
-        assert board.totals[name] is None or board.column(name).count(None) != 1, name
-    for row in board.rows:
-        steps = [row.values[step] for step in STEPS]
-        assert row.values["attempts"] is None or steps.count(None) != 1, row.month
-    assert board.rows[0].values["new"] is None and board.rows[0].share_14 is None
-    assert board.column("on_list") == [20, 22, 25]
-    exact = publish("ot", months, table, suppress=False)
+    keys = [[(7919 * (i + 1) * (j + 3)) % 1000003 for j in range(9)] for i in range(3)]
+    board = publish("ot", months, table, suppress=True, keys=keys)
+    exact = publish("ot", months, table, suppress=False, keys=keys)
+    published = [v for row in board.rows for v in row.values.values()]
+    published += list(board.totals.values())
+    assert all(v is not None and v % 5 == 0 for v in published)
+    monthly = [v for row in board.rows for v in row.values.values()]
+    true = [v for row in exact.rows for v in row.values.values()]
+    assert all(abs(p - t) < 5 for p, t in zip(monthly, true, strict=True))
+    # The totals are the sums of the rounded months: no new rounding to average.
+    assert board.totals["new"] == sum(board.column("new"))
+    assert board.column("on_list")[0] == 20  # a multiple of five stays as it is
     assert exact.column("new") == [3, 10, 12] and exact.totals["new"] == 25
     assert exact.rows[0].values["attempts"] == 9 and exact.totals["attempts"] == 39
 
@@ -195,7 +206,7 @@ def people_header() -> list[str]:
     ]
 
 
-def test_a_manager_downloads_the_table_with_the_header_and_small_counts_hidden(
+def test_a_manager_downloads_the_table_with_the_header_and_the_counts_rounded(
     client, import_list, fnr, manager
 ):
     put_on_list(import_list, fnr, 3)
@@ -206,18 +217,19 @@ def test_a_manager_downloads_the_table_with_the_header_and_small_counts_hidden(
     lines = csv_lines(response)
     assert lines[0] == people_header()
     shown_month = next(line for line in lines if line[0] == this_month().isoformat())
-    # On the list and new (3) are hidden; nobody reached is 0, which names nobody.
-    assert shown_month[1:4] == ["–", "–", "0"]
+    # On the list and new are the same three people: rounded alike, to 0 or 5. Nobody
+    # reached is 0, which names nobody.
+    assert shown_month[1] == shown_month[2]
+    assert shown_month[1] in ("0", "5")
+    assert shown_month[3] == "0"
     assert "3" not in shown_month
 
     response = client.get(reverse("outreach:dashboard_table", args=["people", "xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == people_header()
-    shown_month = next(
-        row for row in rows if row[0] == datetime.datetime.combine(this_month(), ZERO)
-    )
-    assert shown_month[1:4] == ("–", "–", 0)
+    row = next(row for row in rows if row[0] == datetime.datetime.combine(this_month(), ZERO))
+    assert row[1:4] == (int(shown_month[1]), int(shown_month[2]), 0)
 
 
 def test_the_team_downloads_its_exact_counts(client, import_list, fnr, coordinator):
@@ -263,3 +275,32 @@ def test_an_unknown_table_is_404(client, coordinator):
     client.force_login(coordinator)
     url = reverse("outreach:dashboard_table", args=["people", "csv"]).replace("people", "nope")
     assert client.get(url).status_code == 404
+
+
+@hypothesis_settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.integers(0, 40), min_size=9, max_size=9),
+            st.lists(st.integers(0, KEY_MODULUS - 1), min_size=9, max_size=9),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_no_sum_or_difference_of_a_managers_outreach_figures_is_a_small_count(months):
+    table = [counts for counts, _keys in months]
+    keys = [keys for _counts, keys in months]
+    firsts = [add_months(datetime.date(2026, 1, 1), k) for k in range(len(months))]
+    board = publish("ot", firsts, table, suppress=True, keys=keys)
+    published = [v for row in board.rows for v in row.values.values()]
+    published += list(board.totals.values())
+    # Every figure is a multiple of five, so any sum or difference of them is too.
+    assert all(value % 5 == 0 for value in published)
+    exact = publish("ot", firsts, table, suppress=False, keys=keys)
+    monthly = [v for row in board.rows for v in row.values.values()]
+    true = [v for row in exact.rows for v in row.values.values()]
+    assert all(abs(p - t) < 5 for p, t in zip(monthly, true, strict=True))
+    assert all(
+        board.totals[name] == sum(board.column(name)) for name in board.totals if name != "attempts"
+    )

@@ -96,10 +96,23 @@ def test_a_manager_does_not_see_a_median_of_a_few_cases(client, manager, make_ca
     make_case(D(2025, 1, 1), started_on=D(2025, 1, 21))
     response = board_for(client, manager)
     january = response.context["board"].times[0]
-    assert january.in_month["start"].cases is None
+    assert january.in_month["start"].cases in (0, 5)  # two cases never read as 2
     assert january.in_month["start"].median is None
     row = response.context["tables"]["times"]["rows"][0]
-    assert row[5:9] == ["–", "–", "–", "–"]
+    assert row[5:9] == [str(january.in_month["start"].cases), "–", "–", "–"]
+
+
+def test_a_median_is_hidden_exactly_when_the_rounded_count_is_five_or_less(
+    client, manager, make_case
+):
+    for month, starts in ((1, 7), (2, 5), (3, 12)):
+        for day in range(1, starts + 1):
+            make_case(D(2025, month, 1), started_on=D(2025, month, day))
+    months = board_for(client, manager).context["board"].times
+    spreads = [month.in_month["start"] for month in months]
+    assert [s.cases for s in spreads][1] == 5  # a multiple of five stays as it is
+    for spread in spreads:
+        assert (spread.median is None) == (spread.cases <= 5)
 
 
 def test_cost_per_month_per_participant_and_per_exit_to_work_or_education(
@@ -183,9 +196,12 @@ def test_the_exit_table_in_excel_keeps_numbers_and_norwegian_letters(client, man
     with translation.override("nb"):
         labels = {top: str(label) for top, label in TOP_LEVEL.items()}
     by_label = {row[0]: row[1:] for row in rows}
-    assert by_label[labels["work"]] == (6, 100.0)
+    # Six exits, all to work, read as 5 or 10; the same cases round the same way in
+    # every row, so the shares stay whole.
+    assert by_label[labels["work"]][0] in (5, 10)
+    assert by_label[labels["work"]] == (by_label[shown("All exits")][0], 100.0)
     assert by_label[labels["education"]] == (0, 0.0)
-    assert by_label[shown("In work or education")] == (6, 100.0)
+    assert by_label[shown("In work or education")] == by_label[labels["work"]]
 
 
 def test_a_measure_named_like_a_formula_is_escaped_and_keeps_its_letters(
@@ -218,11 +234,10 @@ def test_an_unknown_table_is_not_found(client, manager):
     assert client.get(url, PERIOD).status_code == 404
 
 
-def test_no_hidden_monthly_count_of_starts_can_be_worked_out_from_the_so_far_counts(
+def test_no_small_monthly_count_of_starts_can_be_worked_out_from_the_so_far_counts(
     client, manager, make_case
 ):
-    # January: 6 starts; February: 2 (hidden); March: 6. Publishing "so far" 6, 8 and
-    # 14 would give February's 2 away, so February's running total goes too.
+    # January: 6 starts; February: 2; March: 6.
     for day in range(1, 7):
         make_case(D(2025, 1, 1), started_on=D(2025, 1, day))
     for day in range(1, 3):
@@ -232,12 +247,15 @@ def test_no_hidden_monthly_count_of_starts_can_be_worked_out_from_the_so_far_cou
     board = board_for(client, manager).context["board"]
     in_month = [m.in_month["start"].cases for m in board.times]
     so_far = [m.so_far["start"].cases for m in board.times]
-    assert in_month == [6, None, 6]
-    # 14 − 6 = February + March, and March shows 6: March's running total goes too.
-    assert so_far == [6, None, None]
+    assert in_month[1] in (0, 5)
+    assert so_far[1] in (5, 10)
+    assert so_far[2] in (10, 15)
+    # Every difference an attacker can make is a multiple of five, never February's 2.
+    assert (so_far[1] - so_far[0]) % 5 == 0
+    assert (so_far[2] - so_far[0] - in_month[2]) % 5 == 0
 
 
-def test_the_exits_so_far_in_the_cost_table_hide_with_either_running_total(
+def test_the_exits_so_far_in_the_cost_table_are_rounded_as_one_count(
     client, org_admin, make_case, municipality
 ):
     measure = Measure.objects.create(
@@ -256,27 +274,29 @@ def test_the_exits_so_far_in_the_cost_table_hide_with_either_running_total(
             end_on=exited_on,
         )
     board = board_for(client, org_admin).context["board"]
-    assert board.column("cumulative_exit_work")[1] == 6
-    assert board.column("cumulative_exit_education")[1] is None  # February's 1 is hidden
     january, february, _march = board.cost_months
-    assert january.exits_to_work_or_education_so_far == 6
-    # 6 + 1 = 7 beside the published 6 to work would give the education exit away.
-    assert february.exits_to_work_or_education_so_far is None
-    assert february.cost_per_exit_so_far is None
+    # January's 6 exits to work are the cases of "exited to work so far": rounded alike.
+    assert january.exits_to_work_or_education_so_far == board.column("cumulative_exit_work")[0]
+    # February's 6 + 1 = 7 is one count, rounded to 5 or 10, never 7.
+    assert february.exits_to_work_or_education_so_far in (5, 10)
+    assert february.cost_per_exit_so_far is not None
 
 
-def test_the_periods_exit_totals_do_not_give_a_hidden_month_away(client, manager, make_case):
-    # September-like case: 7 exits in January, 2 (hidden) in February.
+def test_the_periods_exit_totals_do_not_give_a_small_month_away(client, manager, make_case):
+    # 7 exits in January, 2 in February.
     for _n in range(7):
         make_case(D(2025, 1, 1), started_on=D(2025, 1, 1), exited_on=D(2025, 1, 10))
     for _n in range(2):
         make_case(D(2025, 1, 1), started_on=D(2025, 1, 1), exited_on=D(2025, 2, 10))
     board = board_for(client, manager).context["board"]
-    assert board.column("exited") == [7, None, 0]
-    assert board.exited is None  # 9 − 7 = 2
-    assert board.exits["work"].count is None
-    assert board.exits["work"].share is None
-    assert board.work_or_education.count is None
+    assert board.column("exited")[0] in (5, 10)
+    assert board.column("exited")[1] in (0, 5)
+    # All exits is shown: the same cases as the last "exited so far", rounded alike.
+    assert board.exited == board.column("cumulative_exited")[-1]
+    assert board.exited in (5, 10)
+    assert (board.exited - board.column("exited")[0]) % 5 == 0  # never 9 − 7 = 2
+    assert board.exits["work"].count == board.exited  # every exit was to work
+    assert board.exits["work"].share == 1.0
 
 
 @pytest.mark.parametrize(
@@ -285,3 +305,22 @@ def test_the_periods_exit_totals_do_not_give_a_hidden_month_away(client, manager
 )
 def test_a_charts_axis_ends_on_a_round_number_above_the_highest_value(top, axis):
     assert nice_max(top) == axis
+
+
+def test_a_manager_gets_the_same_figures_from_any_first_month_of_a_year(
+    client, manager, coordinator, make_case
+):
+    for month in (1, 2, 3):
+        for day in range(1, month + 3):
+            make_case(D(2025, month, day), started_on=D(2025, month, day))
+    from_january = board_for(client, manager, start="2025-01").context["board"]
+    from_march = board_for(client, manager, start="2025-03").context["board"]
+    # Rounded figures count from January whatever first month is asked for: one rounding
+    # per running total, not one per first month to average over.
+    assert from_march.start == D(2025, 1, 1)
+    assert from_march.cells == from_january.cells
+    assert from_march.exited == from_january.exited
+    # The team's own coordinator gets the period asked for, exactly.
+    exact = board_for(client, coordinator, start="2025-03").context["board"]
+    assert exact.start == D(2025, 3, 1)
+    assert exact.column("cumulative_started") == [5]

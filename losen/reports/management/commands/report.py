@@ -2,9 +2,9 @@
 
 Prints the results month by month (losen/reports/results.py) as plain comma-separated
 CSV on standard output: a header row with the column names, then one row per month.
-`--team NAME` narrows to one team; `--suppress` hides counts from 1 to
-LOSEN_SMALL_COUNT_THRESHOLD, with secondary suppression of the exit breakdown against
-`exited`, and prints hidden cells empty.
+`--team NAME` narrows to one team; `--suppress` rounds every count as the results page
+does for a manager (losen.lib.suppression: to a multiple of LOSEN_SMALL_COUNT_THRESHOLD
++ 1 by its cell key), so the file and the page give the same figures.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from losen.accounts.lookup import NotFound, find_organisation, find_team
-from losen.reports.results import COLUMNS, COUNTS, monthly_results, suppress_results
+from losen.reports.results import COLUMNS, COUNTS, monthly_results, round_results
 
 REPORTS = ("results",)
 FORMATS = ("csv",)
@@ -73,9 +73,9 @@ class Command(BaseCommand):
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
         if options["suppress"]:
-            counts = suppress_results(rows, threshold=settings.LOSEN_SMALL_COUNT_THRESHOLD)
+            counts = round_results(rows, threshold=settings.LOSEN_SMALL_COUNT_THRESHOLD)
         else:
             counts = [[getattr(row, column) for column in COUNTS] for row in rows]
         for row, cells in zip(rows, counts, strict=True):
-            writer.writerow([row.month.strftime("%Y-%m"), *("" if c is None else c for c in cells)])
+            writer.writerow([row.month.strftime("%Y-%m"), *cells])
         self.stdout.write(out.getvalue(), ending="")
