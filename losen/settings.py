@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "axes",
     "losen.web",
     "losen.accounts",
+    "losen.submissions",
     "losen.audit",
     "losen.people",
     "losen.cases",
@@ -107,6 +108,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "losen" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% csrf_token %} renders a one-time submission token too (losen.submissions).
+            "builtins": ["losen.submissions.templatetags.submissions"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

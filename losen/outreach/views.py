@@ -25,6 +25,7 @@ from losen.outreach.ladder import ladder_for, queue
 from losen.outreach.models.ladder import Method, Result
 from losen.outreach.queries import entries_visible_to, get_entry_for, status_history
 from losen.people.models import age_on
+from losen.submissions.once import once_per_submission
 
 
 def require_casework(request: HttpRequest) -> None:
@@ -159,6 +160,7 @@ def _invalid(request, entry, **forms) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_submission
 def entry_attempt(request: HttpRequest, entry_id: int) -> HttpResponse:
     require_casework(request)
     entry = get_entry_for(request.user, entry_id)
@@ -233,6 +235,7 @@ def entry_refer(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def entry_sms(request: HttpRequest, entry_id: int) -> HttpResponse:
     """The SMS from the template (Norwegian or Swedish), to edit and send."""
     require_casework(request)

@@ -24,6 +24,7 @@ from losen.outreach.queries import (
     rights_information_due,
 )
 from losen.outreach.views import _teams, require_casework
+from losen.submissions.once import once_per_submission
 
 
 @login_required
@@ -103,6 +104,7 @@ def list_rights(request: HttpRequest, list_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def list_upload(request: HttpRequest) -> HttpResponse:
     """Upload a list; the import runs as a background job with a progress bar."""
     require_casework(request)

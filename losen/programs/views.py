@@ -31,6 +31,7 @@ from losen.programs.forms import (
     StaircaseForm,
 )
 from losen.programs.models import Enrolment
+from losen.submissions.once import once_per_submission
 
 # Measures and staircases
 
@@ -94,6 +95,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def measure_new(request: HttpRequest) -> HttpResponse:
     organisations = _managed_organisations(request)
     form = MeasureForm(request.POST or None, organisations=organisations)
@@ -189,6 +191,7 @@ def start_next(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def staircase_new(request: HttpRequest) -> HttpResponse:
     organisations = _managed_organisations(request)
     form = StaircaseForm(request.POST or None, organisations=organisations)
@@ -255,6 +258,7 @@ def case_enrolments(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def enrol(request: HttpRequest, case_id: int) -> HttpResponse:
     """Enrol the case in a measure; a full measure puts it on the waiting list."""
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP, what="enrolments")
@@ -429,6 +433,7 @@ def measure_sessions(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def session_new(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure = queries.get_measure_to_manage(request.user, measure_id)
     form = SessionForm(
@@ -443,6 +448,7 @@ def session_new(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def sessions_plan(request: HttpRequest, measure_id: int) -> HttpResponse:
     """Add a series of sessions on chosen weekdays (e.g. Monday and Thursday, 8 in all)."""
     measure = queries.get_measure_to_manage(request.user, measure_id)
