@@ -16,11 +16,13 @@ of it. So the claim and what it guards commit together or not at all:
   went, with a message that the form was saved once. An htmx request is answered 204
   No Content, so the first answer stays on the page.
 
-A POST without a token (an API client, a test posting by hand) runs as before.
+A POST without a token (an API client, a test posting by hand) runs as before. A user's
+claims older than a day are deleted when they make a new one.
 """
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from functools import wraps
 
@@ -33,6 +35,7 @@ from django.utils.translation import gettext as _
 
 SUBMISSION_FIELD = "submission_token"
 REDIRECTS = (301, 302, 303, 307, 308)
+KEPT = datetime.timedelta(days=1)
 
 
 def _token(request: HttpRequest) -> uuid.UUID | None:
@@ -60,6 +63,10 @@ def once_per_submission(view):
                     )
             except IntegrityError:
                 return _already_submitted(request, token)
+            # A token is kept a day: long enough for any double post, and the table stays small.
+            Submission.objects.filter(
+                user=request.user, submitted_at__lt=claim.submitted_at - KEPT
+            ).delete()
             response = view(request, *args, **kwargs)
             if response.status_code in REDIRECTS:
                 claim.result_url = response["Location"][:500]

@@ -9,6 +9,7 @@ import uuid
 import pytest
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import shown, synthetic_fnr
 from losen.cases.models import Case, JournalNote, Referral
@@ -129,3 +130,17 @@ def test_a_post_without_a_token_is_served_as_before(client, coordinator):
     response = client.post(reverse("referrals:new"), new_person_data(identity_number=number))
     assert response.status_code == 302
     assert not Submission.objects.exists()
+
+
+def test_a_users_tokens_are_forgotten_after_a_day(client, coordinator):
+    old = Submission.objects.create(
+        token=uuid.uuid4(),
+        user=coordinator,
+        path="/people/new/",
+        submitted_at=timezone.now() - datetime.timedelta(days=1, minutes=1),
+    )
+    client.force_login(coordinator)
+    token = token_of(client.get(reverse("people:new")))
+    client.post(reverse("people:new"), {**form_data(), SUBMISSION_FIELD: token})
+    assert list(Submission.objects.values_list("token", flat=True)) == [uuid.UUID(token)]
+    assert old.token != uuid.UUID(token)
