@@ -207,6 +207,9 @@ def _read_xlsx(
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
+        # Rows as they are: the size the sheet declares (some write A1:XFD1048576) would
+        # pad every row to that many empty cells.
+        sheet.reset_dimensions()
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise FileProblem(
             _("the file cannot be read as XLSX (%(error)s)") % {"error": type(exc).__name__}

@@ -103,3 +103,19 @@ def test_the_problems_are_told_in_the_active_language(settings):
         with translation.override(language):
             assert str(refused.value) == translation.gettext(message) % {"rows": 1}
         assert str(refused.value) != message % {"rows": 1}
+
+
+def test_an_xlsx_that_declares_the_whole_sheet_is_read_row_by_row_as_written(settings):
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx_bytes(2))) as source, zipfile.ZipFile(out, "w") as copy:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(
+                    b'<dimension ref="A1:B3" />', b'<dimension ref="A1:XFD1048576" />'
+                )
+                assert b"XFD1048576" in data
+            copy.writestr(member, data)
+    rows = read("f.xlsx", out.getvalue())
+    assert [values["a"] for _line, values in rows] == ["0", "1"]
+    assert [line for line, _values in rows] == [2, 3]
