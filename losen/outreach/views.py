@@ -212,6 +212,7 @@ def entry_leave_reason(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_submission
 def entry_refer(request: HttpRequest, entry_id: int) -> HttpResponse:
     """From a reached contact: a referral (source outreach) and its application."""
     require_casework(request)

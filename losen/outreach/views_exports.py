@@ -20,6 +20,7 @@ from losen.audit.models import AccessLog, Purpose
 from losen.outreach import statutory
 from losen.outreach.forms import StatutoryExportForm
 from losen.outreach.models import StatutoryExport
+from losen.submissions.once import once_per_submission
 
 
 def export_organisations(request: HttpRequest):
@@ -30,6 +31,7 @@ def export_organisations(request: HttpRequest):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def export_index(request: HttpRequest) -> HttpResponse:
     organisations = export_organisations(request)
     if not organisations.exists():

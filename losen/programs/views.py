@@ -175,6 +175,7 @@ def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_submission
 def start_next(request: HttpRequest, measure_id: int) -> HttpResponse:
     """Start the first on the waiting list (team lead or administrator)."""
     measure = queries.get_measure_to_manage(request.user, measure_id)
