@@ -23,6 +23,8 @@ RU_MAXRSS of that child, is its own; it includes Django's start-up, about 60-80 
 Before the databases, the import files are read without a database (step read-files):
 the history CSV and the target list as XLSX, each read as a stream and then read and
 checked as the imports do, with tracemalloc's peak for each (the memory a file costs).
+During each import a thread writes a row every 0.2 s, as a page would: the longest it
+waited for the database is printed (on SQLite it waits behind the import's transaction).
 
 The SQLite demo database is kept as var/bench/demo-N.sqlite3 and reused when it holds N
 young people; the import runs on a copy of it, so the kept file stays as built. Its keys
@@ -263,6 +265,45 @@ def _free_organisation_number() -> str:
             return number
 
 
+class _PageWrites:
+    """A page's small write every 0.2 s in a connection of its own, while an import runs:
+    the longest it waited for the database (SQLite: behind the import's transaction)."""
+
+    def __init__(self):
+        import threading
+
+        self.waits: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run)
+
+    def _run(self) -> None:
+        from django.db import connection, transaction
+
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE IF NOT EXISTS bench_page_writes (at varchar(40))")
+        while not self._stop.is_set():
+            t0 = time.perf_counter()
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("INSERT INTO bench_page_writes (at) VALUES (%s)", [str(t0)])
+            self.waits.append(time.perf_counter() - t0)
+            self._stop.wait(0.2)
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE bench_page_writes")
+        connection.close()
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def longest(self) -> float:
+        return max(self.waits, default=0.0)
+
+
 def step_import_orm(args) -> dict:
     from django.core.management import call_command
 
@@ -276,13 +317,16 @@ def step_import_orm(args) -> dict:
         verbosity=0,
     )
     t0 = time.perf_counter()
-    call_command("import-history", args.csv, organisation=name, create_measures=True, verbosity=0)
+    with _PageWrites() as page:
+        call_command(
+            "import-history", args.csv, organisation=name, create_measures=True, verbosity=0
+        )
     seconds = time.perf_counter() - t0
 
     from losen.imports.models import ImportedCase
 
     imported = ImportedCase.objects.filter(organisation__name=name).count()
-    return {"seconds": seconds, "rows": imported}
+    return {"seconds": seconds, "rows": imported, "page_wait": page.longest}
 
 
 def step_import_sql(args) -> dict:
@@ -484,17 +528,23 @@ def step_list_import_orm(args) -> dict:
         batch_size=2000,
     )
     t0 = time.perf_counter()
-    call_command(
-        "import-list",
-        str(path),
-        organisation=name,
-        scheme="ot",
-        date=timezone.localdate().isoformat(),
-        verbosity=0,
-    )
+    with _PageWrites() as page:
+        call_command(
+            "import-list",
+            str(path),
+            organisation=name,
+            scheme="ot",
+            date=timezone.localdate().isoformat(),
+            verbosity=0,
+        )
     seconds = time.perf_counter() - t0
     people = Person.objects.filter(organisation=organisation).count()
-    return {"seconds": seconds, "rows": args.youths, "registered": people - len(existing)}
+    return {
+        "seconds": seconds,
+        "rows": args.youths,
+        "registered": people - len(existing),
+        "page_wait": page.longest,
+    }
 
 
 def step_list_import_sql(args) -> dict:
@@ -531,6 +581,7 @@ def print_list_import(r: dict) -> None:
         f"  {a['maxrss_mb']:>7.0f} MB {b['maxrss_mb']:>7.0f} MB"
     )
     print(f"  (import-list: half matched, {a['registered']} registered; SQL: bulk insert only)")
+    print(f"  (a page's write waited at most {a['page_wait']:.2f} s behind import-list)")
 
 
 def _list_xlsx(youths: int) -> Path:
@@ -802,6 +853,7 @@ def print_table(title: str, built: str, r: dict, youths: int) -> None:
     total = [sum(v[i] for v in orm["figures"].values()) for i in range(3)]
     print(f"  totals over the months: referred {total[0]}, started {total[1]}, exited {total[2]}")
     print(f"  (import SQL baseline: reading the CSV {ins['read_seconds']:.3f} s of it)")
+    print(f"  (a page's write waited at most {imp['page_wait']:.2f} s behind import-history)")
     dash, dash_sql = r["dashboard-orm"], r["dashboard-sql"]
     line(f"dashboard, {ORGANISATION}, {DASHBOARD_MONTHS} months", dash, dash_sql)
     print(
