@@ -241,7 +241,6 @@ LOSEN_IMPORT_MAX_UNPACKED_BYTES = env_int("LOSEN_IMPORT_MAX_UNPACKED_BYTES", 100
 LOSEN_UPLOAD_MAX_BYTES = env_int("LOSEN_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LOSEN_DATA_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # Outreach SMS (losen/outreach/sms.py): "console" prints them (default), "file" writes
 # them to LOSEN_SMS_OUTBOX, "46elks" sends them (with its user name and password).
