@@ -17,7 +17,8 @@ of it. So the claim and what it guards commit together or not at all:
   No Content, so the first answer stays on the page.
 
 A POST without a token (an API client, a test posting by hand) runs as before. A user's
-claims older than a day are deleted when they make a new one.
+claims older than a day are deleted when they make a new one. A claim is bookkeeping of
+the request, not a record of the domain: it writes no change log.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from losen.submissions.models import Submission
 
 SUBMISSION_FIELD = "submission_token"
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -53,8 +56,6 @@ def once_per_submission(view):
         token = _token(request)
         if token is None:
             return view(request, *args, **kwargs)
-        from losen.submissions.models import Submission
-
         with transaction.atomic():
             try:
                 with transaction.atomic():
@@ -79,8 +80,6 @@ def once_per_submission(view):
 
 
 def _already_submitted(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
-    from losen.submissions.models import Submission
-
     first = Submission.objects.filter(token=token, user=request.user).first()
     if getattr(request, "htmx", False):
         return HttpResponse(status=204)
