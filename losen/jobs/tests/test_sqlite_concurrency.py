@@ -18,13 +18,13 @@ from losen.jobs.models import Job
 from losen.people.models import Follow, Person
 
 # Run in a process of its own on a file database (a copy of the test database): two
-# export jobs in two threads, each writing its progress after every row.
+# export jobs in two threads, each writing its progress every 10 ms.
 TWO_EXPORTS_AT_ONCE = """
 import json, sys, threading
 import django
 django.setup()
 from losen.jobs import models, runner
-models.REPORT_EVERY_SECONDS = 0
+models.REPORT_EVERY_SECONDS = 0.01
 threads = [threading.Thread(target=runner.run_job, args=(pk,)) for pk in sys.argv[1:]]
 for t in threads:
     t.start()
