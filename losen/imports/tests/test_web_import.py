@@ -197,3 +197,20 @@ def test_a_file_over_the_row_limit_fails_its_job_with_the_reason_and_imports_not
         job.error
     )
     assert counts() == before
+
+
+def test_an_upload_sent_twice_starts_one_import(client, org_admin, team, measure):
+    from losen.submissions.tests.test_double_posts import SUBMISSION_FIELD, token_of
+
+    client.force_login(org_admin)
+    token = token_of(client.get(reverse("imports:history")))
+    answers = [
+        client.post(
+            reverse("imports:history"),
+            {"file": csv_file(ROWS), "team": team.pk, SUBMISSION_FIELD: token},
+        )
+        for _ in range(2)
+    ]
+    job = Job.objects.get()
+    assert answers[0]["Location"] == answers[1]["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert Case.objects.count() == 4
