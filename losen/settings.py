@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "csp",
     "losen.web",
     "losen.accounts",
+    "losen.submissions",
     "losen.audit",
     "losen.people",
     "losen.cases",
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "losen.web.middleware.NoStoreMiddleware",
+    "losen.web.uploads.RequestSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -110,6 +112,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "losen" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% csrf_token %} renders a one-time submission token too (losen.submissions).
+            "builtins": ["losen.submissions.templatetags.submissions"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -252,6 +256,18 @@ LOSEN_JOB_THREADS = env_int("LOSEN_JOB_THREADS", 2)
 LOSEN_JOB_DIR = Path(env_str("LOSEN_JOB_DIR") or BASE_DIR / "var" / "jobs")
 LOSEN_JOB_RETENTION_DAYS = env_int("LOSEN_JOB_RETENTION_DAYS", 7)
 LOSEN_EXPORT_DIRECT_ROWS = env_int("LOSEN_EXPORT_DIRECT_ROWS", 2000)
+
+# Imports (history, target lists) refuse a file of more than LOSEN_IMPORT_MAX_ROWS rows,
+# or one that unpacks to more than LOSEN_IMPORT_MAX_UNPACKED_BYTES (a CSV's size, an XLSX's
+# members as declared in its zip directory), before it costs time or memory. An upload
+# is at most LOSEN_UPLOAD_MAX_BYTES; a request body without files at most
+# DATA_UPLOAD_MAX_MEMORY_SIZE, and an upload above FILE_UPLOAD_MAX_MEMORY_SIZE is kept
+# in a temporary file rather than in memory.
+LOSEN_IMPORT_MAX_ROWS = env_int("LOSEN_IMPORT_MAX_ROWS", 100_000)
+LOSEN_IMPORT_MAX_UNPACKED_BYTES = env_int("LOSEN_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+LOSEN_UPLOAD_MAX_BYTES = env_int("LOSEN_UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LOSEN_DATA_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Outreach SMS (losen/outreach/sms.py): "console" prints them (default), "file" writes
 # them to LOSEN_SMS_OUTBOX, "46elks" sends them (with its user name and password).

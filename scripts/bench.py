@@ -20,6 +20,12 @@ RU_MAXRSS of that child, is its own; it includes Django's start-up, about 60-80 
    the same N rows, one per case, into a temporary table with the CSV's columns
    (executemany, one transaction).
 
+Before the databases, the import files are read without a database (step read-files):
+the history CSV and the target list as XLSX, each read as a stream and then read and
+checked as the imports do, with tracemalloc's peak for each (the memory a file costs).
+During each import a thread writes a row every 0.2 s, as a page would: the longest it
+waited for the database is printed (on SQLite it waits behind the import's transaction).
+
 The SQLite demo database is kept as var/bench/demo-N.sqlite3 and reused when it holds N
 young people; the import runs on a copy of it, so the kept file stays as built. Its keys
 are kept in var/bench/keys.env (throwaway keys made on the first run). PostgreSQL runs on
@@ -259,6 +265,45 @@ def _free_organisation_number() -> str:
             return number
 
 
+class _PageWrites:
+    """A page's small write every 0.2 s in a connection of its own, while an import runs:
+    the longest it waited for the database (SQLite: behind the import's transaction)."""
+
+    def __init__(self):
+        import threading
+
+        self.waits: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run)
+
+    def _run(self) -> None:
+        from django.db import connection, transaction
+
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE IF NOT EXISTS bench_page_writes (at varchar(40))")
+        while not self._stop.is_set():
+            t0 = time.perf_counter()
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("INSERT INTO bench_page_writes (at) VALUES (%s)", [str(t0)])
+            self.waits.append(time.perf_counter() - t0)
+            self._stop.wait(0.2)
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE bench_page_writes")
+        connection.close()
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def longest(self) -> float:
+        return max(self.waits, default=0.0)
+
+
 def step_import_orm(args) -> dict:
     from django.core.management import call_command
 
@@ -272,13 +317,16 @@ def step_import_orm(args) -> dict:
         verbosity=0,
     )
     t0 = time.perf_counter()
-    call_command("import-history", args.csv, organisation=name, create_measures=True, verbosity=0)
+    with _PageWrites() as page:
+        call_command(
+            "import-history", args.csv, organisation=name, create_measures=True, verbosity=0
+        )
     seconds = time.perf_counter() - t0
 
     from losen.imports.models import ImportedCase
 
     imported = ImportedCase.objects.filter(organisation__name=name).count()
-    return {"seconds": seconds, "rows": imported}
+    return {"seconds": seconds, "rows": imported, "page_wait": page.longest}
 
 
 def step_import_sql(args) -> dict:
@@ -480,17 +528,23 @@ def step_list_import_orm(args) -> dict:
         batch_size=2000,
     )
     t0 = time.perf_counter()
-    call_command(
-        "import-list",
-        str(path),
-        organisation=name,
-        scheme="ot",
-        date=timezone.localdate().isoformat(),
-        verbosity=0,
-    )
+    with _PageWrites() as page:
+        call_command(
+            "import-list",
+            str(path),
+            organisation=name,
+            scheme="ot",
+            date=timezone.localdate().isoformat(),
+            verbosity=0,
+        )
     seconds = time.perf_counter() - t0
     people = Person.objects.filter(organisation=organisation).count()
-    return {"seconds": seconds, "rows": args.youths, "registered": people - len(existing)}
+    return {
+        "seconds": seconds,
+        "rows": args.youths,
+        "registered": people - len(existing),
+        "page_wait": page.longest,
+    }
 
 
 def step_list_import_sql(args) -> dict:
@@ -527,6 +581,107 @@ def print_list_import(r: dict) -> None:
         f"  {a['maxrss_mb']:>7.0f} MB {b['maxrss_mb']:>7.0f} MB"
     )
     print(f"  (import-list: half matched, {a['registered']} registered; SQL: bulk insert only)")
+    print(f"  (a page's write waited at most {a['page_wait']:.2f} s behind import-list)")
+
+
+def _list_xlsx(youths: int) -> Path:
+    """The target list of `_list_csv` as an XLSX workbook (openpyxl, write-only)."""
+    import openpyxl
+
+    path = BENCH_DIR / f"list-{youths}.xlsx"
+    if not path.exists():
+        workbook = openpyxl.Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        with open(_list_csv(youths), newline="", encoding="utf-8") as f:
+            for row in csv.reader(f, delimiter=";"):
+                sheet.append(row)
+        tmp = path.with_suffix(".tmp")
+        workbook.save(tmp)
+        tmp.replace(path)
+    return path
+
+
+def _traced(work) -> float:
+    """The tracemalloc peak of work(), in MB."""
+    import gc
+    import tracemalloc
+
+    gc.collect()
+    tracemalloc.start()
+    work()
+    peak = tracemalloc.get_traced_memory()[1] / 1e6
+    tracemalloc.stop()
+    return peak
+
+
+def step_read_files(args) -> dict:
+    """Reading the import files, no database: the history CSV and the list as XLSX.
+
+    Each is read twice under tracemalloc: the rows only (the stream: its peak does not
+    grow with the file), then read and checked as the import does (the checked rows are
+    kept for the all-or-nothing write, so that peak grows with the rows, up to
+    LOSEN_IMPORT_MAX_ROWS).
+    """
+    from django.conf import settings
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from losen.imports import rows as history_rows
+    from losen.outreach import listfile
+
+    history = Path(args.csv)
+    lists = _list_xlsx(args.youths)
+    today = timezone.localdate()
+    measures = {"restart", "hangout", "arbeidstrening"}
+    out = {}
+    limit = max(args.youths + 1, settings.LOSEN_IMPORT_MAX_ROWS)
+    unpacked = max(settings.LOSEN_IMPORT_MAX_UNPACKED_BYTES, 1024**3)
+    with override_settings(LOSEN_IMPORT_MAX_ROWS=limit, LOSEN_IMPORT_MAX_UNPACKED_BYTES=unpacked):
+        for label, path, read, check in (
+            (
+                "history CSV",
+                history,
+                lambda: history_rows.read_rows(history),
+                lambda r: history_rows.check_rows(r, today=today, measures=measures),
+            ),
+            (
+                "list XLSX",
+                lists,
+                lambda: listfile.read_rows(lists.name, lists.open("rb")),
+                lambda r: listfile.check_rows(r, scheme="ot", today=today),
+            ),
+        ):
+            t0 = time.perf_counter()
+            check(read())
+            check_s = time.perf_counter() - t0  # without tracemalloc, which slows it
+            read_mb = _traced(lambda read=read: sum(1 for _ in read()))
+            check_mb = _traced(lambda read=read, check=check: check(read()))
+            out[label] = {
+                "file_mb": path.stat().st_size / 1e6,
+                "read_peak_mb": read_mb,
+                "check_seconds": check_s,
+                "check_peak_mb": check_mb,
+            }
+    return {"files": out, "rows": args.youths}
+
+
+def print_read_files(r: dict) -> None:
+    print()
+    print(f"== Reading the import files: {r['rows']} rows, no database ==")
+    print(
+        f"  {'file':<14} {'size':>9} {'read+check':>11} {'peak streamed':>14}"
+        f" {'peak read+check':>16}"
+    )
+    for label, f in r["files"].items():
+        print(
+            f"  {label:<14} {f['file_mb']:>6.1f} MB {f['check_seconds']:>9.2f} s"
+            f" {f['read_peak_mb']:>11.1f} MB {f['check_peak_mb']:>13.1f} MB"
+        )
+    print(
+        "  (tracemalloc peaks: streamed = every row read and dropped; read+check = the checked"
+        f" rows kept, as the import keeps them; the child's peak RSS {r['maxrss_mb']:.0f} MB)"
+    )
+    sys.stdout.flush()
 
 
 STEPS = {
@@ -538,11 +693,13 @@ STEPS = {
     "import-sql": step_import_sql,
 }
 STEPS.update({"import-list-orm": step_list_import_orm, "import-list-sql": step_list_import_sql})
+# Run once, not per database (measure() skips it).
+FILE_STEPS = {"read-files": step_read_files}
 
 
 def run_step(args) -> None:
     _setup_django()
-    result = STEPS[args.step](args)
+    result = {**STEPS, **FILE_STEPS}[args.step](args)
     result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -696,6 +853,7 @@ def print_table(title: str, built: str, r: dict, youths: int) -> None:
     total = [sum(v[i] for v in orm["figures"].values()) for i in range(3)]
     print(f"  totals over the months: referred {total[0]}, started {total[1]}, exited {total[2]}")
     print(f"  (import SQL baseline: reading the CSV {ins['read_seconds']:.3f} s of it)")
+    print(f"  (a page's write waited at most {imp['page_wait']:.2f} s behind import-history)")
     dash, dash_sql = r["dashboard-orm"], r["dashboard-sql"]
     line(f"dashboard, {ORGANISATION}, {DASHBOARD_MONTHS} months", dash, dash_sql)
     print(
@@ -746,6 +904,16 @@ def bench_postgresql(keys, youths: int, csv_path: Path) -> None:
     print_table("PostgreSQL", built, r, youths)
 
 
+def bench_read_files(keys, youths: int, csv_path: Path) -> None:
+    say("reading the import files ...")
+    me = [sys.executable, str(Path(__file__).resolve())]
+    cmd = [*me, "--step", "read-files", "--youths", str(youths), "--csv", str(csv_path)]
+    stdout, _wall, rss = run_child(cmd, child_env(keys, "sqlite://:memory:"), capture=True)
+    result = json.loads(stdout.strip().splitlines()[-1])
+    result["maxrss_mb"] = max(result["maxrss_mb"], rss)
+    print_read_files(result)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -757,7 +925,7 @@ def main() -> None:
     parser.add_argument(
         "--databases", default="sqlite,postgresql", help="comma-separated: sqlite,postgresql"
     )
-    parser.add_argument("--step", choices=STEPS, help=argparse.SUPPRESS)
+    parser.add_argument("--step", choices=[*STEPS, *FILE_STEPS], help=argparse.SUPPRESS)
     parser.add_argument("--csv", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.step:
@@ -773,6 +941,7 @@ def main() -> None:
         say(f"writing {csv_path.relative_to(ROOT)} ({args.youths} rows)")
         write_history_csv(csv_path, args.youths)
     started = time.perf_counter()
+    bench_read_files(keys, args.youths, csv_path)
     if "sqlite" in databases:
         bench_sqlite(keys, args.youths, csv_path)
     if "postgresql" in databases:

@@ -29,6 +29,7 @@ from losen.lib.exporters import csv_response, pdf_response
 from losen.lib.suppression import PLACEHOLDER
 from losen.programs.models import Measure
 from losen.programs.queries import can_see_costs
+from losen.submissions.once import once_per_submission
 
 
 def _page_size() -> int:
@@ -132,6 +133,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def report_new(request: HttpRequest) -> HttpResponse:
     if not queries.can_create(request.user):
         raise Http404("Only the organisation's teams and administrators write grant reports.")

@@ -3,12 +3,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from losen.accounts.models import Team
 
 ALLOWED_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class TeamChoiceField(forms.ModelChoiceField):
@@ -19,7 +20,7 @@ class TeamChoiceField(forms.ModelChoiceField):
 class HistoryImportForm(forms.Form):
     error_messages = {
         "suffix": _("Choose a CSV or XLSX file (a name ending in .csv or .xlsx)."),
-        "size": _("The file is larger than 50 MB. Split it into several files."),
+        "size": _("The file is larger than %(limit)s. Split it into several files."),
         "empty": _("The file is empty."),
     }
 
@@ -47,8 +48,12 @@ class HistoryImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if Path(upload.name or "").suffix.lower() not in ALLOWED_SUFFIXES:
             raise forms.ValidationError(self.error_messages["suffix"], code="suffix")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(self.error_messages["size"], code="size")
+        if upload.size > settings.LOSEN_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                self.error_messages["size"],
+                code="size",
+                params={"limit": filesizeformat(settings.LOSEN_UPLOAD_MAX_BYTES)},
+            )
         if not upload.size:
             raise forms.ValidationError(self.error_messages["empty"], code="empty")
         return upload

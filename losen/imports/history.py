@@ -62,9 +62,10 @@ from losen.accounts.models import Organisation, Team, User
 from losen.audit.models import ChangeLog
 from losen.cases.models import Case, CaseEvent, CaseState, EventKind, Referral
 from losen.imports.models import ImportedCase
-from losen.imports.rows import FileProblem, HistoryRow, Outcome, RowError, check_rows, read_rows
+from losen.imports.rows import HistoryRow, Outcome, RowError, check_rows, read_rows
 from losen.lib.bulk import insert_rows
 from losen.lib.dates import add_months
+from losen.lib.sheets import FileProblem
 from losen.outcomes import codes
 from losen.outcomes.models import FOLLOW_UP_MONTHS, ExitOutcome, FollowUp
 from losen.people.models import Follow, Person
@@ -134,32 +135,31 @@ def do_import_history(
 ) -> ImportSummary:
     """Check every row, then write all new cases in one transaction, or nothing."""
     today = today or timezone.localdate()
+    measures = {m.name.casefold(): m for m in Measure.objects.filter(organisation=organisation)}
     try:
-        raw_rows = list(read_rows(path))
+        rows, errors = check_rows(
+            read_rows(path), today=today, measures=set(measures), any_measure=create_measures
+        )
     except FileProblem as problem:
         raise ImportRefused(
             _("%(file)s: %(problem)s.") % {"file": path.name, "problem": problem}
         ) from None
-    measures = {m.name.casefold(): m for m in Measure.objects.filter(organisation=organisation)}
-    allowed = set(measures)
-    wanted: dict[str, str] = {}
-    if create_measures:
-        for _line, values in raw_rows:
-            name = values.get("measure", "")
-            if name and name.casefold() not in measures:
-                wanted.setdefault(name.casefold(), name)
-        allowed |= set(wanted)
-    rows, errors = check_rows(raw_rows, today=today, measures=allowed)
     if errors:
+        read = len(rows) + len(errors)
         raise ImportRefused(
             ngettext(
                 "%(file)s: %(errors)s of %(rows)s row has problems; nothing was imported.",
                 "%(file)s: %(errors)s of %(rows)s rows have problems; nothing was imported.",
-                len(raw_rows),
+                read,
             )
-            % {"file": path.name, "errors": len(errors), "rows": len(raw_rows)},
+            % {"file": path.name, "errors": len(errors), "rows": read},
             errors,
         )
+    # The measures the file names that the organisation does not have (create_measures).
+    wanted: dict[str, str] = {}
+    for row in rows:
+        if row.measure and row.measure.casefold() not in measures:
+            wanted.setdefault(row.measure.casefold(), row.measure)
 
     summary = ImportSummary(rows=len(rows))
     known = dict(

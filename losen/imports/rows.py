@@ -4,18 +4,17 @@ The file has a header row and one row per case; see losen/imports/history.py for
 columns and what each becomes. `read_rows` yields (line number, {column: text}); the
 line number is the file's own (the header is line 1), so an error report points at the
 line a person sees in a text editor or spreadsheet. `check_rows` turns them into
-`HistoryRow`s and collects every problem, never stopping at the first.
+`HistoryRow`s and collects every problem, never stopping at the first. The rows are read
+as a stream (losen.lib.sheets) and a file over the import limits is refused.
 
-Problems are told in the active language (the web import's owner's); the command
-`losen import-history` runs without translations, so it says them in English.
+Problems are told in the active language: the web import's owner's, or the one
+`losen import-history` activates (the organisation's, or --language).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +23,9 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from losen.cases.models import ReferralSource
+from losen.lib import sheets
 from losen.lib.dates import add_months
+from losen.lib.sheets import RowError
 from losen.outcomes import codes
 
 REQUIRED_COLUMNS = (
@@ -72,10 +73,6 @@ MIN_AGE, MAX_AGE = 10, 40
 MAX_REF_LENGTH = 100
 
 
-class FileProblem(Exception):
-    """The file as a whole cannot be read (format, encoding, header)."""
-
-
 @dataclass(frozen=True)
 class Outcome:
     code: str  # a code of the list, e.g. "work.full_time"
@@ -109,98 +106,12 @@ class HistoryRow:
     digest: str
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
-
-
 # Reading -------------------------------------------------------------------------------
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        yield from _read_xlsx(path)
-    else:
-        yield from _read_csv(path)
-
-
-def _header(cells: list[str]) -> list[str]:
-    names = [str(c or "").strip().lstrip("\ufeff").lower() for c in cells]
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
-    if missing:
-        raise FileProblem(
-            _("the header row lacks the column(s): %(columns)s") % {"columns": ", ".join(missing)}
-        )
-    return names
-
-
-def _read_csv(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileProblem(
-            _("the file is not UTF-8 text (byte %(byte)s)") % {"byte": exc.start}
-        ) from None
-    first_line = text.split("\n", 1)[0]
-    # The header decides: it has no quotes or dates to confuse a sniffer.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = _header(next(reader))
-    except StopIteration:
-        raise FileProblem(_("the file is empty")) from None
-    for cells in reader:
-        if not any(c.strip() for c in cells):
-            continue
-        yield reader.line_num, _as_dict(header, cells)
-
-
-def _read_xlsx(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise FileProblem(
-            _("the file cannot be read as XLSX (%(error)s)") % {"error": exc}
-        ) from None
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = None
-        for number, values in enumerate(rows, 1):
-            cells = ["" if v is None else _cell_text(v) for v in values]
-            if not any(c.strip() for c in cells):
-                continue
-            if header is None:
-                header = _header(cells)
-                continue
-            yield number, _as_dict(header, cells)
-        if header is None:
-            raise FileProblem(_("the file is empty"))
-    finally:
-        workbook.close()
-
-
-def _cell_text(value) -> str:
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a person_ref typed as a number
-    return str(value)
-
-
-def _as_dict(header: list[str], cells: list[str]) -> dict[str, str]:
-    values = dict.fromkeys(header, "")
-    for name, cell in zip(header, cells, strict=False):
-        if name:
-            values[name] = cell.strip()
-    return values
+    """The file's rows, read as a stream within the import limits (see losen.lib.sheets)."""
+    return sheets.read_table(path.name, path, REQUIRED_COLUMNS, cell_text=sheets.date_cell_text)
 
 
 # Checking ------------------------------------------------------------------------------
@@ -244,7 +155,9 @@ def _outcome(column: str, text: str) -> Outcome:
     )
 
 
-def _check(line: int, values: dict[str, str], today: datetime.date, measures) -> HistoryRow:
+def _check(
+    line: int, values: dict[str, str], today: datetime.date, measures, any_measure: bool
+) -> HistoryRow:
     person_ref = values["person_ref"]
     if not person_ref:
         raise _RowProblem(_("person_ref is empty"))
@@ -285,7 +198,7 @@ def _check(line: int, values: dict[str, str], today: datetime.date, measures) ->
     measure = values["measure"]
     if start_date and not measure:
         raise _RowProblem(_("measure is empty, but the row has a start_date"))
-    if measure and measure.casefold() not in measures:
+    if measure and not any_measure and measure.casefold() not in measures:
         raise _RowProblem(
             _("measure %(value)r is not a measure of the organisation") % {"value": measure}
         )
@@ -343,19 +256,20 @@ def _check(line: int, values: dict[str, str], today: datetime.date, measures) ->
 
 
 def check_rows(
-    rows, *, today: datetime.date, measures: set[str]
+    rows, *, today: datetime.date, measures: set[str], any_measure: bool = False
 ) -> tuple[list[HistoryRow], list[RowError]]:
     """Every row checked; `measures` are the organisation's names, casefolded.
 
-    A measure not in `measures` is an error, so the caller passes the names the file
-    may create as well when it is allowed to create them.
+    A measure not in `measures` is an error, unless `any_measure` (the import may create
+    the measures it does not find). `rows` is read once, as it comes: only the checked
+    rows are kept.
     """
     good: list[HistoryRow] = []
     errors: list[RowError] = []
     first_line: dict[str, int] = {}
     for line, values in rows:
         try:
-            row = _check(line, values, today, measures)
+            row = _check(line, values, today, measures, any_measure)
         except _RowProblem as problem:
             errors.append(RowError(line, str(problem)))
             continue

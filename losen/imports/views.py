@@ -12,10 +12,12 @@ from losen.imports.forms import HistoryImportForm
 from losen.imports.queries import can_import, importable_teams
 from losen.imports.rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, SOURCES
 from losen.jobs.runner import start_job
+from losen.submissions.once import once_per_submission
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def history_import(request: HttpRequest) -> HttpResponse:
     """Upload a programme's history; the import runs as a job, all or nothing."""
     if not can_import(request.user):

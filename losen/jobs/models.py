@@ -7,11 +7,12 @@ folder under settings.LOSEN_JOB_DIR (see files.py), never under MEDIA_ROOT.
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -126,6 +127,42 @@ class Job(models.Model):
         if not finished and message is None and now - self._last_report < REPORT_EVERY_SECONDS:
             return
         self._last_report = now
-        Job.objects.filter(pk=self.pk).update(
-            done=self.done, total=self.total, message=self.message, heartbeat_at=timezone.now()
+        write_progress(
+            self.pk,
+            done=self.done,
+            total=self.total,
+            message=self.message,
+            heartbeat_at=timezone.now(),
         )
+
+
+def write_progress(job_id, **fields) -> None:
+    """A job's progress, written in a short transaction of its own.
+
+    On SQLite a job that reads as it writes (an export iterating its rows) keeps a
+    statement open on its connection, and with it a read snapshot. An UPDATE on that
+    connection must upgrade the snapshot to a write, which SQLite refuses at once
+    ("database is locked", without waiting for the busy timeout) as soon as any other
+    connection has written since: two exports at once each made the other fail. So the
+    progress goes through another connection (a short-lived thread's), which waits its
+    turn like any writer. Inside a transaction (an import writing its rows, or a test)
+    the write stays in it: another connection would wait for that very transaction.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        Job.objects.filter(pk=job_id).update(**fields)
+        return
+    failure: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            Job.objects.filter(pk=job_id).update(**fields)
+        except BaseException as exc:  # re-raised in the job's own thread
+            failure.append(exc)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    thread = threading.Thread(target=write, name=f"job-progress-{job_id}")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]

@@ -14,10 +14,12 @@ from losen.cases.queries import get_case_for
 from losen.outcomes import actions, queries
 from losen.outcomes.forms import ExitForm, FollowUpForm
 from losen.programs.queries import case_page_url, open_enrolments
+from losen.submissions.once import once_per_submission
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def case_exit(request: HttpRequest, case_id: int) -> HttpResponse:
     """End the case with an exit outcome; once ended, the outcome and its follow-ups."""
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP, what="exit")
@@ -62,6 +64,7 @@ def case_exit(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     """Register a follow-up (once): reached or not, and the status then."""
     item = queries.get_follow_up_for(request.user, follow_up_id)

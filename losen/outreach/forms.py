@@ -6,6 +6,8 @@ import datetime
 from pathlib import PurePath
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +21,6 @@ from losen.outreach.models.kaa import (
 )
 from losen.outreach.models.ladder import Method, Result
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -49,8 +50,12 @@ class ListUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if PurePath(upload.name or "").suffix.lower() not in (".csv", ".txt", ".xlsx"):
             raise forms.ValidationError(_("Upload a CSV or XLSX file."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 50 MB."))
+        if upload.size > settings.LOSEN_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s. Split it into several files."),
+                code="size",
+                params={"limit": filesizeformat(settings.LOSEN_UPLOAD_MAX_BYTES)},
+            )
         return upload
 
 

@@ -37,6 +37,7 @@ from typing import IO
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from losen.accounts.models import Organisation, Team, User
 from losen.audit.actions import do_log_change
@@ -100,17 +101,26 @@ def check_file(
     name: str, stream: IO[bytes], *, scheme: str, today: datetime.date
 ) -> list[listfile.ListRow]:
     try:
-        raw = list(listfile.read_rows(name, stream))
+        rows, errors = listfile.check_rows(
+            listfile.read_rows(name, stream), scheme=scheme, today=today
+        )
     except listfile.FileProblem as problem:
-        raise ImportRefused(f"{name}: {problem}.") from None
-    rows, errors = listfile.check_rows(raw, scheme=scheme, today=today)
-    if errors:
         raise ImportRefused(
-            f"{name}: {len(errors)} of {len(raw)} rows have problems; nothing was imported.",
+            _("%(file)s: %(problem)s.") % {"file": name, "problem": problem}
+        ) from None
+    if errors:
+        read = len(rows) + len(errors)
+        raise ImportRefused(
+            ngettext(
+                "%(file)s: %(errors)s of %(rows)s row has problems; nothing was imported.",
+                "%(file)s: %(errors)s of %(rows)s rows have problems; nothing was imported.",
+                read,
+            )
+            % {"file": name, "errors": len(errors), "rows": read},
             errors,
         )
     if not rows:
-        raise ImportRefused(f"{name}: the list has no rows.")
+        raise ImportRefused(_("%(file)s: the list has no rows.") % {"file": name})
     return rows
 
 
@@ -127,16 +137,28 @@ def do_import_list(
 ) -> ListSummary:
     today = timezone.localdate()
     if received_on > today:
-        raise ImportRefused("The date the list was received cannot be in the future.")
+        raise ImportRefused(_("The date the list was received cannot be in the future."))
     if team.organisation_id != organisation.pk:
-        raise ImportRefused(f"{team.name} is not a team of {organisation.name}.")
+        raise ImportRefused(
+            _("%(team)s is not a team of %(organisation)s.")
+            % {"team": team.name, "organisation": organisation.name}
+        )
     if listfile.SCHEME_COUNTRY[scheme] != organisation.country:
         raise ImportRefused(
-            f"{organisation.name} is not in {listfile.SCHEME_COUNTRY[scheme]}: "
-            f"a {scheme.upper()} list does not belong there."
+            _("%(organisation)s is not in %(country)s: a %(scheme)s list does not belong there.")
+            % {
+                "organisation": organisation.name,
+                "country": listfile.SCHEME_COUNTRY[scheme],
+                "scheme": scheme.upper(),
+            }
         )
     try:
         rules.rule_on(scheme, received_on)
+    except rules.NoRuleOn:
+        raise ImportRefused(
+            _("No %(scheme)s rules cover lists received on %(date)s.")
+            % {"scheme": scheme.upper(), "date": received_on}
+        ) from None
     except rules.RuleError as error:
         raise ImportRefused(str(error)) from None
     rows = check_file(name, stream, scheme=scheme, today=today)
@@ -157,8 +179,11 @@ def do_import_list(
     )
     if later is not None and later > received_on:
         raise ImportRefused(
-            f"A list received on {later} has been imported already; "
-            "an earlier list cannot be imported after it."
+            _(
+                "A list received on %(date)s has been imported already; "
+                "an earlier list cannot be imported after it."
+            )
+            % {"date": later}
         )
     with transaction.atomic():
         writer = _Writer(actor, organisation, team, scheme, received_on, summary)

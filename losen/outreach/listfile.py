@@ -15,10 +15,8 @@ repeats the identity number: it would end up in a log or on a screen.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,9 +24,14 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
+from losen.lib import sheets
 from losen.lib.idnumbers import IdentityNumber, InvalidIdentityNumber, parse_identity_number
+from losen.lib.sheets import FileProblem, RowError
 from losen.outreach.models import SchoolStatus
+
+__all__ = ["FileProblem", "ListRow", "RowError", "check_rows", "digest", "read_rows"]
 
 COLUMNS = (
     "identity_number",
@@ -56,19 +59,6 @@ SCHEME_KINDS = {"kaa": {"personnummer", "samordningsnummer"}, "ot": {"fnr", "dnr
 _PHONE = re.compile(r"\+?[0-9 ()-]{5,30}")
 
 
-class FileProblem(Exception):
-    """The file as a whole cannot be read (format, encoding, header)."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}: {self.reason}"
-
-
 @dataclass(frozen=True)
 class ListRow:
     line: int
@@ -92,73 +82,8 @@ class ListRow:
 
 
 def read_rows(name: str, stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
-    if name.lower().endswith((".xlsx", ".xlsm")):
-        yield from _read_xlsx(stream)
-    else:
-        yield from _read_csv(stream.read())
-
-
-def _header(cells: list[str]) -> list[str]:
-    names = [str(c or "").strip().lstrip("\ufeff").lower() for c in cells]
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
-    if missing:
-        raise FileProblem(f"the header row lacks the column(s): {', '.join(missing)}")
-    return names
-
-
-def _read_csv(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileProblem(f"the file is not UTF-8 text (byte {exc.start})") from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = _header(next(reader))
-    except StopIteration:
-        raise FileProblem("the file is empty") from None
-    for cells in reader:
-        if not any(c.strip() for c in cells):
-            continue
-        yield reader.line_num, _as_dict(header, cells)
-
-
-def _read_xlsx(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise FileProblem(f"the file cannot be read as XLSX ({type(exc).__name__})") from None
-    try:
-        header = None
-        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
-            cells = ["" if v is None else _cell_text(v) for v in values]
-            if not any(c.strip() for c in cells):
-                continue
-            if header is None:
-                header = _header(cells)
-                continue
-            yield number, _as_dict(header, cells)
-        if header is None:
-            raise FileProblem("the file is empty")
-    finally:
-        workbook.close()
-
-
-def _cell_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a number or postal code typed as a number
-    return str(value)
-
-
-def _as_dict(header: list[str], cells: list[str]) -> dict[str, str]:
-    values = dict.fromkeys(header, "")
-    for name, cell in zip(header, cells, strict=False):
-        if name:
-            values[name] = cell.strip()
-    return values
+    """The file's rows, read as a stream within the import limits (see losen.lib.sheets)."""
+    return sheets.read_table(name, stream, REQUIRED_COLUMNS)
 
 
 # Checking ------------------------------------------------------------------------------
@@ -173,15 +98,17 @@ _STATUSES = frozenset(SchoolStatus.values)
 
 def _number(text: str, scheme: str, today: datetime.date) -> IdentityNumber:
     if not text:
-        raise _RowProblem("identity_number is empty")
+        raise _RowProblem(_("identity_number is empty"))
     try:
         number = parse_identity_number(text, country=SCHEME_COUNTRY[scheme], today=today)
     except InvalidIdentityNumber as error:
-        raise _RowProblem(f"identity_number: {error.message}") from None
+        raise _RowProblem(_("identity_number: %(problem)s") % {"problem": error.message}) from None
     if str(number.kind) not in SCHEME_KINDS[scheme]:
-        raise _RowProblem(f"identity_number is a {number.kind}, not accepted on this list")
+        raise _RowProblem(
+            _("identity_number is a %(kind)s, not accepted on this list") % {"kind": number.kind}
+        )
     if number.birth_date is None:
-        raise _RowProblem("identity_number: the birth date cannot be read from it")
+        raise _RowProblem(_("identity_number: the birth date cannot be read from it"))
     return number
 
 
@@ -189,24 +116,29 @@ def _check(line: int, values: dict[str, str], scheme: str, today: datetime.date)
     number = _number(values.get("identity_number", ""), scheme, today)
     for column in ("first_name", "last_name"):
         if not values.get(column):
-            raise _RowProblem(f"{column} is empty")
+            raise _RowProblem(_("%(column)s is empty") % {"column": column})
     for column, limit in LIMITS.items():
         if len(values.get(column, "")) > limit:
-            raise _RowProblem(f"{column} is longer than {limit} characters")
+            raise _RowProblem(
+                _("%(column)s is longer than %(length)s characters")
+                % {"column": column, "length": limit}
+            )
     phone = values.get("phone", "")
     if phone and not _PHONE.fullmatch(phone):
-        raise _RowProblem(f"phone {phone!r} is not a phone number")
+        raise _RowProblem(_("phone %(value)r is not a phone number") % {"value": phone})
     email = values.get("email", "")
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            raise _RowProblem(f"email {email!r} is not an e-mail address") from None
+            raise _RowProblem(
+                _("email %(value)r is not an e-mail address") % {"value": email}
+            ) from None
     status = values.get("school_status", "").lower()
     if status not in _STATUSES:
         raise _RowProblem(
-            f"school_status {values.get('school_status', '')!r} is not one of "
-            f"{', '.join(SchoolStatus.values)}"
+            _("school_status %(value)r is not one of %(statuses)s")
+            % {"value": values.get("school_status", ""), "statuses": ", ".join(SchoolStatus.values)}
         )
     return ListRow(
         line=line,
@@ -235,7 +167,11 @@ def check_rows(rows, *, scheme: str, today: datetime.date) -> tuple[list[ListRow
             continue
         earlier = first_line.get(row.number.value)
         if earlier is not None:
-            errors.append(RowError(line, f"the identity number is already on line {earlier}"))
+            errors.append(
+                RowError(
+                    line, _("the identity number is already on line %(line)s") % {"line": earlier}
+                )
+            )
             continue
         first_line[row.number.value] = line
         good.append(row)

@@ -36,6 +36,10 @@ class RuleError(Exception):
     """A rules file is missing, malformed, or has no version for a day."""
 
 
+class NoRuleOn(RuleError):
+    """No version of the scheme's rules covers the day."""
+
+
 @dataclass(frozen=True)
 class RuleVersion:
     scheme: str
@@ -141,7 +145,7 @@ def rule_on(scheme: str, day: datetime.date) -> RuleVersion:
     for version in versions(scheme):
         if version.covers(day):
             return version
-    raise RuleError(f"no {scheme} rule covers {day}")
+    raise NoRuleOn(f"no {scheme} rule covers {day}")
 
 
 def is_eligible(

@@ -26,6 +26,7 @@ from losen.outreach.models.ladder import Method, Result
 from losen.outreach.queries import entries_visible_to, get_entry_for, status_history
 from losen.people.models import age_on
 from losen.people.queries import log_people_shown
+from losen.submissions.once import once_per_submission
 
 
 def require_casework(request: HttpRequest) -> None:
@@ -163,6 +164,7 @@ def _invalid(request, entry, **forms) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_submission
 def entry_attempt(request: HttpRequest, entry_id: int) -> HttpResponse:
     require_casework(request)
     entry = get_entry_for(request.user, entry_id)
@@ -214,6 +216,7 @@ def entry_leave_reason(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_submission
 def entry_refer(request: HttpRequest, entry_id: int) -> HttpResponse:
     """From a reached contact: a referral (source outreach) and its application."""
     require_casework(request)
@@ -237,6 +240,7 @@ def entry_refer(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def entry_sms(request: HttpRequest, entry_id: int) -> HttpResponse:
     """The SMS from the template (Norwegian or Swedish), to edit and send."""
     require_casework(request)

@@ -19,6 +19,7 @@ from losen.accounts.scope import scope_of
 from losen.outreach import statutory
 from losen.outreach.forms import StatutoryExportForm
 from losen.outreach.models import StatutoryExport
+from losen.submissions.once import once_per_submission
 
 
 def export_organisations(request: HttpRequest):
@@ -29,6 +30,7 @@ def export_organisations(request: HttpRequest):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def export_index(request: HttpRequest) -> HttpResponse:
     organisations = export_organisations(request)
     if not organisations.exists():

@@ -14,6 +14,7 @@ from losen.outreach.forms import KaaMeasureForm, PlannedOccupationForm
 from losen.outreach.models import KaaMeasure, KaaRecord
 from losen.outreach.queries import get_entry_for
 from losen.outreach.views import require_casework
+from losen.submissions.once import once_per_submission
 
 
 def _kaa_entry(request: HttpRequest, entry_id: int):
@@ -53,6 +54,7 @@ def kaa_register(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def kaa_measure(request: HttpRequest, entry_id: int, measure_id: int | None = None) -> HttpResponse:
     entry = _kaa_entry(request, entry_id)
     measure = None

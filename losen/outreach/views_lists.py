@@ -25,6 +25,7 @@ from losen.outreach.queries import (
 )
 from losen.outreach.views import _teams, require_casework
 from losen.people.queries import log_people_shown
+from losen.submissions.once import once_per_submission
 
 
 @login_required
@@ -111,6 +112,7 @@ def list_rights(request: HttpRequest, list_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def list_upload(request: HttpRequest) -> HttpResponse:
     """Upload a list; the import runs as a background job with a progress bar."""
     require_casework(request)

@@ -38,6 +38,7 @@ from losen.people.queries import (
     search,
     visible_to,
 )
+from losen.submissions.once import once_per_submission
 
 
 def _require_casework(request: HttpRequest) -> None:
@@ -100,6 +101,7 @@ def _page_size() -> int:
 @sensitive_post_parameters("identity_number")
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def person_new(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     if not scope.can_register_people:
@@ -315,6 +317,7 @@ def _conflict_rows(current: Person, form: EditPersonForm) -> list[dict[str, obje
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def guardian_new(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for(request.user, person_id, Purpose.REGISTRATION)
     form = GuardianForm(request.POST or None)

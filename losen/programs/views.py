@@ -32,6 +32,7 @@ from losen.programs.forms import (
     StaircaseForm,
 )
 from losen.programs.models import Enrolment
+from losen.submissions.once import once_per_submission
 
 # Measures and staircases
 
@@ -95,6 +96,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def measure_new(request: HttpRequest) -> HttpResponse:
     organisations = _managed_organisations(request)
     form = MeasureForm(request.POST or None, organisations=organisations)
@@ -183,6 +185,7 @@ def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_submission
 def start_next(request: HttpRequest, measure_id: int) -> HttpResponse:
     """Start the first on the waiting list (team lead or administrator)."""
     measure = queries.get_measure_to_manage(request.user, measure_id)
@@ -199,6 +202,7 @@ def start_next(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def staircase_new(request: HttpRequest) -> HttpResponse:
     organisations = _managed_organisations(request)
     form = StaircaseForm(request.POST or None, organisations=organisations)
@@ -265,6 +269,7 @@ def case_enrolments(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def enrol(request: HttpRequest, case_id: int) -> HttpResponse:
     """Enrol the case in a measure; a full measure puts it on the waiting list."""
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP, what="enrolments")
@@ -439,6 +444,7 @@ def measure_sessions(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def session_new(request: HttpRequest, measure_id: int) -> HttpResponse:
     measure = queries.get_measure_to_manage(request.user, measure_id)
     form = SessionForm(
@@ -453,6 +459,7 @@ def session_new(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def sessions_plan(request: HttpRequest, measure_id: int) -> HttpResponse:
     """Add a series of sessions on chosen weekdays (e.g. Monday and Thursday, 8 in all)."""
     measure = queries.get_measure_to_manage(request.user, measure_id)

@@ -26,6 +26,7 @@ from losen.reports import comparisons
 from losen.reports import queries_comparisons as queries
 from losen.reports.forms_comparisons import ReadingForm, ReferenceFigureForm, TargetForm
 from losen.reports.models import ReferenceFigure, Target
+from losen.submissions.once import once_per_submission
 
 CONFLICT = gettext_lazy(
     "Someone else saved changes while you were editing. Your changes are not saved. "
@@ -131,6 +132,7 @@ def _after_conflict(form: forms.Form, current: Any) -> list[tuple[str, str]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def reference_new(request: HttpRequest) -> HttpResponse:
     organisations = _organisations(
         queries.writer_org_ids(request.user), "Only team leads and administrators."
@@ -234,6 +236,7 @@ def _save_target(request: HttpRequest, form: TargetForm, save: Any) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def target_new(request: HttpRequest) -> HttpResponse:
     organisations = _target_organisations(request)
     teams, whole = _target_teams(request, organisations)
@@ -355,6 +358,7 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@once_per_submission
 def reading_new(request: HttpRequest, target_id: int) -> HttpResponse:
     target = queries.get_target_for(request.user, target_id, to_change=True)
     form = ReadingForm(request.POST)

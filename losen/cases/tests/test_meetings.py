@@ -765,3 +765,15 @@ def test_attendees_keep_their_organisation(meeting, nav_guest, nav_office):
     guest = MeetingAttendee.objects.get(meeting=meeting, user=nav_guest)
     assert guest.is_guest
     assert guest.organisation == nav_office
+
+
+def test_the_meeting_form_sent_twice_makes_one_meeting(client, team_lead, team):
+    from losen.submissions.tests.test_double_posts import SUBMISSION_FIELD, token_of
+
+    client.force_login(team_lead)
+    token = token_of(client.get(reverse("meetings:new")))
+    data = {"team": team.pk, "starts_at": "2030-01-07T09:00", "location": "Her"}
+    first = client.post(reverse("meetings:new"), {**data, SUBMISSION_FIELD: token})
+    second = client.post(reverse("meetings:new"), {**data, SUBMISSION_FIELD: token})
+    assert team.meetings.count() == 1
+    assert second["Location"] == first["Location"]

@@ -23,10 +23,12 @@ from losen.cases.models import JournalNote
 from losen.cases.queries import get_case_for
 from losen.cases.queries_work import get_note_for
 from losen.cases.views.case_sections import respond
+from losen.submissions.once import once_per_submission
 
 
 @login_required
 @require_POST
+@once_per_submission
 def note_new(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP, what="journal")
     if not can_work_on(request.user, case):

@@ -20,6 +20,7 @@ from losen.cases.forms.work import MappingForm
 from losen.cases.models import Case, Mapping, MappingAspect, MappingDomain
 from losen.cases.queries import get_case_for
 from losen.cases.svg import Series, line_chart
+from losen.submissions.once import once_per_submission
 
 
 def mappings_of(case: Case) -> list[Mapping]:
@@ -86,6 +87,7 @@ def score_tables(mappings: Sequence[Mapping]) -> list[dict]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def mapping_new(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP, what="mapping")
     if not can_work_on(request.user, case):

@@ -19,6 +19,7 @@ from losen.cases.actions.work import can_work_on
 from losen.cases.forms.work import CorrectionForm
 from losen.cases.models import Case, CaseEvent, CaseState, Category, EventKind
 from losen.cases.queries import get_case_for, timeline
+from losen.submissions.once import once_per_submission
 
 
 @dataclass
@@ -99,6 +100,7 @@ def timeline_entries(case: Case) -> list[TimelineEntry]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def event_correct(request: HttpRequest, case_id: int, event_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.REGISTRATION, what="case_event")
     if not can_work_on(request.user, case):

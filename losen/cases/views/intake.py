@@ -51,6 +51,7 @@ from losen.cases.queries_intake import (
 from losen.people import actions as people_actions
 from losen.people.models import Person
 from losen.people.queries import get_person_for, log_people_shown, search, visible_to
+from losen.submissions.once import once_per_submission
 
 SEARCH_LIMIT = 20
 PASSED_ON_LIMIT = 50
@@ -155,6 +156,7 @@ def _page_size() -> int:
 @sensitive_post_parameters("identity_number")
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def referral_new(request: HttpRequest) -> HttpResponse:
     """Register a referral: for a person chosen with ?person=<id>, or for a new person."""
     _require_registering(request)
@@ -388,6 +390,7 @@ def _signed_message(case: Case) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def application_upload(request: HttpRequest, case_id: int) -> HttpResponse:
     """The application signed on paper: upload the scan or photo."""
     case = get_case_for(request.user, case_id, Purpose.REGISTRATION, what="application")
@@ -525,6 +528,7 @@ def consents(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def consent_new(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.REGISTRATION, what="consents")
     form = ConsentForm(

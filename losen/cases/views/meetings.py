@@ -46,6 +46,7 @@ from losen.cases.queries_meetings import (
     viewer_of,
 )
 from losen.lib.exporters import Exporter, pdf_response
+from losen.submissions.once import once_per_submission
 
 
 @login_required
@@ -71,6 +72,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def meeting_new(request: HttpRequest) -> HttpResponse:
     teams = teams_for_new_meeting(request.user)
     if not teams:

@@ -318,3 +318,35 @@ def test_the_import_user_cannot_log_in(tmp_path, team, measure):
     assert user.email == IMPORT_USER_EMAIL
     assert not user.is_active
     assert not user.has_usable_password()
+
+
+def test_a_file_over_the_row_limit_is_refused_and_nothing_is_imported(
+    tmp_path, team, measure, settings
+):
+    settings.LOSEN_IMPORT_MAX_ROWS = 3
+    before = counts()
+    with pytest.raises(CommandError, match="more than 3 rows; split it into several files"):
+        run(write_csv(tmp_path, ROWS))
+    with pytest.raises(CommandError, match="more than 3 rows"):
+        run(write_xlsx(tmp_path, ROWS))
+    assert counts() == before
+    run(write_csv(tmp_path, ROWS[:3]))
+    assert Case.objects.count() == 3
+
+
+def test_an_xlsx_that_unpacks_beyond_the_limit_is_refused_and_nothing_is_imported(
+    tmp_path, team, measure, settings
+):
+    path = write_xlsx(tmp_path, ROWS)
+    settings.LOSEN_IMPORT_MAX_UNPACKED_BYTES = path.stat().st_size  # it unpacks to more
+    with pytest.raises(CommandError, match="historikk.xlsx: the file unpacks to"):
+        run(path)
+    assert not Case.objects.exists()
+
+
+def test_the_command_speaks_the_language_asked_for(tmp_path, team, measure, capsys):
+    path = write_csv(tmp_path, [["P-1", "2005-13-01", "2024-01-10", "nav", "", "", "", "", "", ""]])
+    with pytest.raises(CommandError) as refused:
+        run(path, language="sv")
+    assert "1 av 1 rad har fel" in str(refused.value)
+    assert "rad 2: birth_date '2005-13-01' är inte ett datum" in capsys.readouterr().err

@@ -168,3 +168,49 @@ def test_the_command_still_speaks_english(tmp_path, team, measure, capsys):
     with pytest.raises(CommandError, match="1 of 1 row has problems"):
         call_command("import-history", str(path), organisation="Testkommune", verbosity=0)
     assert "line 2: birth_date '2005-13-01' is not a date (YYYY-MM-DD)" in capsys.readouterr().err
+
+
+def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(
+    client, org_admin, team, settings
+):
+    from losen.web.uploads import ROOM_FOR_FIELDS
+
+    settings.LOSEN_UPLOAD_MAX_BYTES = 1000
+    client.force_login(org_admin)
+    big = SimpleUploadedFile("historikk.csv", b"x" * (ROOM_FOR_FIELDS + 2000), "text/csv")
+    response = client.post(reverse("imports:history"), {"file": big, "team": team.pk})
+    assert response.status_code == 413
+    assert shown("The file is too large") in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_a_file_over_the_row_limit_fails_its_job_with_the_reason_and_imports_nothing(
+    client, org_admin, team, measure, settings
+):
+    settings.LOSEN_IMPORT_MAX_ROWS = 2
+    client.force_login(org_admin)
+    before = counts()
+    upload(client, team, ROWS)
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED
+    assert shown("the file has more than %(rows)s rows; split it into several files", rows=2) in (
+        job.error
+    )
+    assert counts() == before
+
+
+def test_an_upload_sent_twice_starts_one_import(client, org_admin, team, measure):
+    from losen.submissions.tests.test_double_posts import SUBMISSION_FIELD, token_of
+
+    client.force_login(org_admin)
+    token = token_of(client.get(reverse("imports:history")))
+    answers = [
+        client.post(
+            reverse("imports:history"),
+            {"file": csv_file(ROWS), "team": team.pk, SUBMISSION_FIELD: token},
+        )
+        for _ in range(2)
+    ]
+    job = Job.objects.get()
+    assert answers[0]["Location"] == answers[1]["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert Case.objects.count() == 4

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 
 from losen.audit.models import ChangeLog
@@ -222,3 +223,43 @@ def test_semicolons_and_xlsx_read_the_same(coordinator, team, municipality, fnr,
         received_on=FEB,
     )
     assert again.already_imported
+
+
+def test_a_list_over_the_row_limit_is_refused_and_nothing_is_imported(import_list, fnr, settings):
+    settings.LOSEN_IMPORT_MAX_ROWS = 2
+    births = [datetime.date(2008, 1, 5), datetime.date(2007, 6, 1), datetime.date(2008, 3, 3)]
+    with translation.override("en"), pytest.raises(importer.ImportRefused) as refused:
+        import_list(rows(fnr, *births), received_on=FEB)
+    assert (
+        str(refused.value)
+        == "liste.csv: the file has more than 2 rows; split it into several files."
+    )
+    assert not Person.objects.exists()
+    assert not ListImport.objects.exists()
+
+
+def test_the_problems_of_a_list_are_told_in_norwegian_and_swedish(import_list, fnr):
+    bad = [{"identity_number": "", "first_name": "Ung", "last_name": "Hansen"}]
+    for language, words in (("nb", "identity_number er tom"), ("sv", "identity_number är tom")):
+        with translation.override(language), pytest.raises(importer.ImportRefused) as refused:
+            import_list(bad, received_on=FEB)
+        assert words in str(refused.value.errors[0])
+        assert "nothing was imported" not in str(refused.value)
+
+
+def test_the_command_speaks_the_language_asked_for(tmp_path, team, fnr, capsys):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "liste.csv"
+    path.write_bytes(list_csv([{"identity_number": "", "first_name": "A", "last_name": "B"}]))
+    with pytest.raises(CommandError) as refused:
+        call_command(
+            "import-list",
+            str(path),
+            organisation="Testkommune",
+            scheme="ot",
+            date=FEB.isoformat(),
+            language="nb",
+        )
+    assert "ingenting er importert" in str(refused.value)
+    assert "linje 2: identity_number er tom" in capsys.readouterr().err

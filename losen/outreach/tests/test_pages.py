@@ -211,3 +211,14 @@ def test_the_kaa_register_page_saves_a_measure(client, kaa_coordinator, import_k
     )
     assert response.status_code == 302
     assert KaaMeasure.objects.get().goal == "Studier"
+
+
+def test_an_attempt_sent_twice_is_logged_once(client, coordinator, entry):
+    from losen.submissions.tests.test_double_posts import SUBMISSION_FIELD, token_of
+
+    client.force_login(coordinator)
+    token = token_of(client.get(reverse("outreach:entry", args=[entry.pk])))
+    data = {"method": "phone", "result": "no_answer", SUBMISSION_FIELD: token}
+    for _ in range(2):
+        client.post(reverse("outreach:attempt", args=[entry.pk]), data)
+    assert ContactAttempt.objects.count() == 1

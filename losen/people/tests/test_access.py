@@ -74,10 +74,11 @@ def test_it_answers_the_same_404_for_a_person_that_does_not_exist(client, outsid
 
 
 def without_csrf_tokens(content: bytes) -> bytes:
-    """The page without what differs on every request: CSRF tokens and its own address."""
+    """The page without what differs on every request: CSRF and submission tokens, its address."""
     varying = [
         rb'"X-CSRFToken": "',
         rb'name="csrfmiddlewaretoken" value="',
+        rb'name="submission_token" value="',
         rb'name="next" type="hidden" value="',
     ]
     return re.sub(rb"(" + rb"|".join(varying) + rb')[^"]+', rb"\1", content)

@@ -335,3 +335,20 @@ def test_the_case_page_section_lists_the_enrolments_with_their_actions(
     assert reverse("programs:enrolment_end", args=[accepted.pk, enrolment.pk]) in html
     assert reverse("programs:enrolment_move_up", args=[accepted.pk, enrolment.pk]) in html
     assert reverse("programs:enrol", args=[accepted.pk]) in html
+
+
+def test_the_enrol_form_sent_twice_makes_one_enrolment(client, coordinator, accepted, steps, today):
+    from losen.submissions.tests.test_double_posts import SUBMISSION_FIELD, token_of
+
+    client.force_login(coordinator)
+    url = reverse("programs:enrol", args=[accepted.pk])
+    data = {
+        "measure": steps["kfg"].pk,
+        "start_on": today.isoformat(),
+        "planned_end_on": "",
+        SUBMISSION_FIELD: token_of(client.get(url)),
+    }
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert Enrolment.objects.filter(case=accepted).count() == 1
+    assert first.status_code == second.status_code == 302

@@ -3,14 +3,17 @@
 Imports a programme's history (CSV with comma or semicolon, UTF-8 with or without BOM,
 or XLSX) as cases, all or nothing. The columns and what they become are described in
 losen/imports/history.py. Problems are printed one per line to stderr with the file's
-line number, and the command exits with status 1 having imported nothing.
+line number, in English or the --language given (nb, sv), and the command exits with
+status 1 having imported nothing.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, no_translations
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from losen.accounts.lookup import NotFound, find_organisation, find_team
 from losen.imports import history
@@ -44,9 +47,18 @@ class Command(BaseCommand):
                 f"(default: the inactive user {history.IMPORT_USER_EMAIL})"
             ),
         )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default="en",
+            help="the language of the problems reported (default: English)",
+        )
 
-    @no_translations  # its messages in English, as written (the web import translates)
     def handle(self, *args, **options) -> None:
+        with translation.override(options["language"]):
+            self._import(options)
+
+    def _import(self, options) -> None:
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No such file: {path}")

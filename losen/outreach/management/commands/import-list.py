@@ -3,7 +3,8 @@
 Imports a target list (CSV with comma or semicolon, or XLSX), all or nothing: see
 losen/outreach/importer.py and listfile.py for the columns and what they become. Problems
 are printed one per line to stderr with the file's line number (never the identity
-number), and the command exits with status 1 having imported nothing.
+number), and the command exits with status 1 having imported nothing. It speaks English,
+or the --language given (nb, sv), as the web import speaks its user's language.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from losen.accounts.lookup import NotFound as LookupRefused
 from losen.accounts.lookup import find_organisation, find_team
@@ -22,7 +26,9 @@ def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"--date {text!r} is not a date (YYYY-MM-DD).") from None
+        raise CommandError(
+            _("--date %(value)r is not a date (YYYY-MM-DD).") % {"value": text}
+        ) from None
 
 
 class Command(BaseCommand):
@@ -39,11 +45,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--team", help="the team that works the list (default: the organisation's only team)"
         )
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            default="en",
+            help="the language of the messages (default: English)",
+        )
 
     def handle(self, *args, **options) -> None:
+        with translation.override(options["language"]):
+            self._import(options)
+
+    def _import(self, options) -> None:
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"No such file: {path}")
+            raise CommandError(_("No such file: %(path)s") % {"path": path})
         received_on = _date(options["date"])
         try:
             organisation = find_organisation(options["organisation"])
@@ -70,19 +86,35 @@ class Command(BaseCommand):
             return
         if summary.already_imported:
             self.stdout.write(
-                f"This list ({summary.rows} rows, received {received_on}) was imported "
-                "already; nothing changed."
+                _(
+                    "This list (%(rows)s rows, received %(date)s) was imported already; "
+                    "nothing changed."
+                )
+                % {"rows": summary.rows, "date": received_on}
             )
             return
         left = ", ".join(f"{r} {n}" for r, n in sorted(summary.left_reasons.items()))
         excluded = ", ".join(f"{r} {n}" for r, n in sorted(summary.excluded_reasons.items()))
         self.stdout.write(
             self.style.SUCCESS(
-                f"{summary.rows} rows into {team.name}, {organisation.name}: {summary.new} new, "
-                f"{summary.stayed} still on the list, {summary.left} left"
-                f"{f' ({left})' if left else ''}, {summary.excluded} outside the target group"
-                f"{f' ({excluded})' if excluded else ''}; "
-                f"{summary.people_created} people registered."
+                _(
+                    "%(rows)s rows into %(team)s, %(organisation)s: %(new)s new, "
+                    "%(stayed)s still on the list, %(left)s left%(left_reasons)s, "
+                    "%(excluded)s outside the target group%(excluded_reasons)s; "
+                    "%(registered)s people registered."
+                )
+                % {
+                    "rows": summary.rows,
+                    "team": team.name,
+                    "organisation": organisation.name,
+                    "new": summary.new,
+                    "stayed": summary.stayed,
+                    "left": summary.left,
+                    "left_reasons": f" ({left})" if left else "",
+                    "excluded": summary.excluded,
+                    "excluded_reasons": f" ({excluded})" if excluded else "",
+                    "registered": summary.people_created,
+                }
             )
         )
         if summary.not_opened:
@@ -94,4 +126,7 @@ class Command(BaseCommand):
             )
 
     def _progress(self, done: int, total: int) -> None:
-        self.stdout.write(f"{done} of {total} rows ({done * 100 // total} %)")
+        self.stdout.write(
+            _("%(done)s of %(total)s rows (%(percent)s %%)")
+            % {"done": done, "total": total, "percent": done * 100 // total}
+        )
