@@ -30,8 +30,10 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.html import escape
 
 from losen.audit.models import AccessLog
+from losen.lib import crypto
 from losen.web.tests import sweep_world
 from losen.web.tests.sweep_world import World
 
@@ -327,4 +329,77 @@ def test_no_persona_outside_the_team_reaches_an_object(world, clients, name, per
     refusals = {403, 404, 405} if persona in SAME_ORGANISATION else {404, 405}
     answers = [r.status_code for r in responses]
     assert set(answers) <= refusals, f"GET and POST {url}: {answers}"
+    assert counts() == before
+
+
+# The pages without an id in their path are asked for the home team's objects by their
+# query and form fields instead (filters, searches, choices): the same rules hold.
+NOT_LISTS = {
+    "healthz",
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_complete",
+    "set_language",
+}
+LIST_URLS = [
+    name
+    for name, _route, keywords in walk(get_resolver().url_patterns)
+    if not keywords and not name.startswith("admin:") and name not in NOT_LISTS
+]
+
+
+def home_fields(world: World, search: str) -> dict[str, object]:
+    """Every field name the filters and forms use for an object, set to the home team's."""
+    ids = world.ungteam.ids
+    koordinator = world.users["koordinator@demo.no"].pk
+    return {
+        "team": ids["team_id"],
+        "organisation": world.organisations["Demo kommune"].pk,
+        "recipient_organisation": world.organisations["Demo kommune"].pk,
+        "measure": ids["measure_id"],
+        "to_measure": ids["measure_id"],
+        "staircase": ids["staircase_id"],
+        "case": ids["case_id"],
+        "cases": ids["case_id"],
+        "person": ids["person_id"],
+        "list": ids["list_id"],
+        "meeting": ids["meeting_id"],
+        "contact_person": koordinator,
+        "from_user": koordinator,
+        "q": search,
+    }
+
+
+def _list_cases():
+    for name in LIST_URLS:
+        for persona in PERSONAS:
+            yield pytest.param(name, persona, id=f"{name}-{persona}")
+
+
+@pytest.mark.parametrize(("name", "persona"), list(_list_cases()))
+def test_no_list_shows_the_team_its_filters_and_searches_name(world, clients, name, persona):
+    url = reverse(name)
+    home = world.ungteam
+    client, token = clients[persona]
+    actor = world.users[PERSONAS[persona]]
+    person = home.people[0]
+    number = crypto.decrypt(person.id_number_encrypted)
+    name_typed = f"{person.first_name} {person.last_name}"
+    before = counts()
+    responses = [
+        (client.get(url, home_fields(world, name_typed)), name_typed),
+        (client.post(url, {"csrfmiddlewaretoken": token, **home_fields(world, number)}), number),
+    ]
+    for response, typed in responses:
+        assert response.status_code != 500
+        # The search box gives back what was typed into it: that is no leak.
+        body = body_of(response).replace(f'value="{escape(typed)}"', 'value=""')
+        for secret in home.secrets:
+            shown = secret.search(body)
+            assert not shown, f"{response.request['REQUEST_METHOD']} {url} shows {shown}"
+    assert not AccessLog.objects.filter(
+        actor=actor, person_id__in=[p.pk for p in home.people]
+    ).exists()
     assert counts() == before
