@@ -5,7 +5,8 @@ follow-up chain (cases, meetings, plans, notes, measures, sessions, comparisons)
 of it come the objects the demo leaves out: a guardian, an OT list with its entry and a
 statutory export for Ungteam, a KAA list with an entry and a KAA measure for Demo kommun's
 KAA team, a grant report with a saved version, an export job, and two personas the demo
-has not got: a volunteer in Ungteam and the administrator of another organisation.
+has not got: a volunteer in Ungteam, the team lead of the municipality's other team and
+the administrator of another organisation.
 
 Every object belongs to Ungteam of Demo kommune (the KAA objects to KAA-teamet of Demo
 kommun: KAA lists exist only in Sweden). `Home.secrets` are what a response to someone
@@ -47,6 +48,7 @@ from losen.reports.models import ReferenceFigure, Target
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 VOLUNTEER = "frivillig.ungteam@demo.no"
 OTHER_ADMIN = "admin@utenfor.demo.no"
+OTHER_LEAD = "leder.oppfolging@demo.no"
 
 
 @dataclass
@@ -87,6 +89,8 @@ def build_world() -> World:
     kommune = organisations["Demo kommune"]
     ungteam = Team.objects.get(organisation=kommune, name="Ungteam")
     _add_persona(users, VOLUNTEER, "Vilde Frivillig", Role.VOLUNTEER, kommune, ungteam)
+    oppfolging = Team.objects.get(organisation=kommune, name="Oppfølgingsteam")
+    _add_persona(users, OTHER_LEAD, "Ole Leder", Role.TEAM_LEAD, kommune, oppfolging)
     utenfor = organisations["Utenfor AS"]
     _add_persona(users, OTHER_ADMIN, "Anders Admin", Role.ADMIN, utenfor, None, is_staff=True)
     return World(

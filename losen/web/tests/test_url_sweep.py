@@ -42,6 +42,7 @@ pytestmark = pytest.mark.django_db
 PERSONAS = {
     "outsider": "utenfor@demo.no",
     "other_team": "kollega@demo.no",
+    "other_team_lead": sweep_world.OTHER_LEAD,
     "volunteer": sweep_world.VOLUNTEER,
     "manager": "analytiker@demo.no",
     "nav": "navveileder@demo.no",
@@ -49,7 +50,7 @@ PERSONAS = {
     "org_admin": sweep_world.OTHER_ADMIN,
 }
 # Personas of the home team's own organisation: their role may answer 403 instead of 404.
-SAME_ORGANISATION = {"other_team", "volunteer", "manager"}
+SAME_ORGANISATION = {"other_team", "other_team_lead", "volunteer", "manager"}
 # Who may reach what in the home team: coordinator, team lead, the organisation's admin.
 HOME_USERS = {
     "ungteam": ("koordinator@demo.no", "leder@demo.no", "admin@demo.no"),
@@ -98,9 +99,20 @@ KAA_URLS = {"outreach:kaa", "outreach:kaa_measure", "outreach:kaa_measure_new"}
 
 _MEASURE_READERS = "measures are the organisation's: its coordinators and managers read them"
 _SESSION_READERS = "volunteers see their organisation's sessions (first names only)"
-_GRANT_READERS = "grant reports are the organisation's: its teams write, its managers read"
+_GRANT_READERS = (
+    "grant reports are the organisation's: its teams write, its team leads submit, its"
+    " managers read"
+)
+_MEASURE_MANAGERS = (
+    "team leads define the organisation's measures and sessions and start the next on a"
+    " waiting list (its people are named only to their own teams)"
+)
+_STATUTORY_MAKERS = "the statutory files are the organisation's, made by its team leads"
 _PARTICIPANT_READERS = "a measure's lists of people hold only the cases the reader may see"
-_COMPARISON_READERS = "comparisons are the organisation's figures: everyone in it reads them"
+_COMPARISON_READERS = (
+    "comparisons are the organisation's figures: everyone in it reads them, team leads"
+    " keep the reference figures"
+)
 ALLOWED: dict[tuple[str, str], str] = {
     **{
         (name, persona): _MEASURE_READERS
@@ -128,6 +140,40 @@ ALLOWED: dict[tuple[str, str], str] = {
         for persona in ("other_team", "manager")
     },
     ("grants:edit", "other_team"): _GRANT_READERS,
+    **{
+        (name, "other_team_lead"): _MEASURE_MANAGERS
+        for name in (
+            "programs:measure_detail",
+            "programs:measure_edit",
+            "programs:measure_sessions",
+            "programs:session_new",
+            "programs:sessions_plan",
+            "programs:session_detail",
+            "programs:staircase_edit",
+            "programs:start_next",
+            "programs:participants_export",
+            "programs:attendance_export",
+        )
+    },
+    **{
+        (name, "other_team_lead"): _GRANT_READERS
+        for name in (
+            "grants:detail",
+            "grants:edit",
+            "grants:submit",
+            "grants:reopen",
+            "grants:history",
+            "grants:version",
+            "grants:pdf",
+            "grants:json",
+            "grants:csv",
+        )
+    },
+    **{
+        (name, "other_team_lead"): _COMPARISON_READERS
+        for name in ("reports:target_detail", "reports:reference_edit", "reports:reference_delete")
+    },
+    ("outreach:export_download", "other_team_lead"): _STATUTORY_MAKERS,
     ("programs:participants_export", "other_team"): _PARTICIPANT_READERS,
     ("programs:attendance_export", "other_team"): _PARTICIPANT_READERS,
     ("reports:target_detail", "manager"): _COMPARISON_READERS,
@@ -295,6 +341,19 @@ def test_the_home_team_reaches_every_swept_url(world, clients, name):
     assert answers[-1] not in (404, 405), f"{url}: {answers}"
 
 
+@pytest.mark.parametrize("name", [name for name, _ in OBJECT_URLS])
+def test_an_anonymous_visitor_is_sent_to_the_login_page(world, name):
+    url = url_of(world, name)
+    client = Client(enforce_csrf_checks=True)
+    login = client.get(reverse("login"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login.content.decode())
+    before = counts()
+    for response in (client.get(url), client.post(url, {"csrfmiddlewaretoken": token.group(1)})):
+        assert response.status_code == 302, f"{url}: {response.status_code}"
+        assert response["Location"].startswith(reverse("login")), url
+    assert counts() == before
+
+
 def _cases():
     for name, _ in OBJECT_URLS:
         for persona in PERSONAS:
@@ -324,7 +383,7 @@ def test_no_persona_outside_the_team_reaches_an_object(world, clients, name, per
             assert not shown, f"{response.request['REQUEST_METHOD']} {url} shows {shown}"
     assert not AccessLog.objects.filter(actor=actor, person_id__in=people).exists()
     if allowed:
-        assert read.status_code == 200, f"{url}: {read.status_code}"
+        assert read.status_code in (200, 405), f"{url}: {read.status_code}"
         return
     refusals = {403, 404, 405} if persona in SAME_ORGANISATION else {404, 405}
     answers = [r.status_code for r in responses]
