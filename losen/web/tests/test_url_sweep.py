@@ -30,6 +30,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from losen.audit.models import AccessLog
@@ -462,3 +463,45 @@ def test_no_list_shows_the_team_its_filters_and_searches_name(world, clients, na
         actor=actor, person_id__in=[p.pk for p in home.people]
     ).exists()
     assert counts() == before
+
+
+# An identity number typed into a form is no key to the record it belongs to (issue 9,
+# item 2). Personas who register people try the home person's number in their own team.
+REGISTERING = ("outsider", "other_team", "other_team_lead", "nav", "provider")
+INTAKE = "issue 9 item 2, being fixed in cases/actions/intake.py"
+
+
+def _typed_number_cases():
+    for url_name in ("referrals:new", "people:new"):
+        for persona in REGISTERING:
+            marks = []
+            if url_name == "referrals:new" and persona in ("other_team", "other_team_lead"):
+                marks = [pytest.mark.xfail(strict=True, reason=INTAKE)]
+            yield pytest.param(url_name, persona, marks=marks, id=f"{url_name}-{persona}")
+
+
+@pytest.mark.parametrize(("url_name", "persona"), list(_typed_number_cases()))
+def test_a_typed_identity_number_opens_no_record(world, clients, url_name, persona):
+    person = world.ungteam.people[0]
+    client, token = clients[persona]
+    actor = world.users[PERSONAS[persona]]
+    followers = set(person.follows.values_list("team_id", flat=True))
+    client.post(
+        reverse(url_name),
+        {
+            "csrfmiddlewaretoken": token,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "birth_date": person.birth_date.isoformat(),
+            "identity_number": crypto.decrypt(person.id_number_encrypted),
+            "country": "NO",
+            "preferred_language": "nb",
+            "source": "nav",
+            "referred_on": timezone.localdate().isoformat(),
+            "reason": "Dropped out of school.",
+            "team": actor.memberships.get().team_id,
+        },
+    )
+    assert client.get(reverse("people:detail", args=[person.pk])).status_code == 404
+    assert set(person.follows.values_list("team_id", flat=True)) == followers
+    assert not AccessLog.objects.filter(actor=actor, person_id=person.pk).exists()
