@@ -5,8 +5,8 @@ follow-up chain (cases, meetings, plans, notes, measures, sessions, comparisons)
 of it come the objects the demo leaves out: a guardian, an OT list with its entry and a
 statutory export for Ungteam, a KAA list with an entry and a KAA measure for Demo kommun's
 KAA team, a grant report with a saved version, an export job, and two personas the demo
-has not got: a volunteer in Ungteam, the team lead of the municipality's other team and
-the administrator of another organisation.
+has not got: a volunteer in Ungteam, the team lead of the municipality's other team, a
+provider's guest at Ungteam's meeting and the administrator of another organisation.
 
 Every object belongs to Ungteam of Demo kommune (the KAA objects to KAA-teamet of Demo
 kommun: KAA lists exist only in Sweden). `Home.secrets` are what a response to someone
@@ -27,8 +27,16 @@ from django.utils import timezone
 
 from conftest import synthetic_fnr
 from losen.accounts.models import Membership, Organisation, Role, Team, User
-from losen.cases.actions.intake import do_upload_signed_application
-from losen.cases.models import AgendaItem, Case, Consent, JournalNote
+from losen.cases.actions.intake import do_upload_signed_application, do_withdraw_consent
+from losen.cases.models import (
+    AgendaItem,
+    Case,
+    Consent,
+    ConsentPurpose,
+    JournalNote,
+    MeetingAttendee,
+)
+from losen.cases.queries_intake import consent_covers
 from losen.grants.actions import do_create_grant_report, do_save_grant_answers
 from losen.jobs.exports import start_export_job
 from losen.lib import crypto
@@ -49,6 +57,9 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 
 VOLUNTEER = "frivillig.ungteam@demo.no"
 OTHER_ADMIN = "admin@utenfor.demo.no"
 OTHER_LEAD = "leder.oppfolging@demo.no"
+# A PitStop coordinator invited to the team meeting whose agenda has a person who has
+# withdrawn their consent to the team meeting.
+GUEST = "gjest@pitstop.demo.no"
 
 
 @dataclass
@@ -141,7 +152,23 @@ def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) 
     assert signed.paper, "the paper was not stored"
     guardian = do_add_guardian(coordinator, person, name="Mor Sveipesen", relation="mother")
     follow_up = FollowUp.objects.filter(case__team=ungteam).select_related("case__person").first()
-    item = AgendaItem.objects.filter(meeting__team=ungteam).select_related("case__person").first()
+    pitstop = Organisation.objects.get(name="PitStop Demo")
+    item = (
+        AgendaItem.objects.filter(meeting__team=ungteam)
+        .select_related("case__person", "meeting")
+        .order_by("pk")
+        .first()
+    )
+    # The person withdrew their consent to the team meeting: no guest sees them any more.
+    for consent in item.case.consents.filter(
+        purpose=ConsentPurpose.TEAM_MEETING, withdrawn_at__isnull=True
+    ):
+        do_withdraw_consent(coordinator, consent)
+    assert not consent_covers(item.case, pitstop)
+    _add_persona(users, GUEST, "Gunn Gjest", Role.COORDINATOR, pitstop, pitstop.teams.first())
+    MeetingAttendee.objects.create(
+        meeting=item.meeting, user=users[GUEST], organisation=pitstop, is_guest=True
+    )
     enrolment = case.enrolments.filter(status=Enrolment.Status.ACTIVE).first()
     measure = enrolment.measure
     session = do_add_session(users["leder@demo.no"], measure, number=99, starts_at=timezone.now())

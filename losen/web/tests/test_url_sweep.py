@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -48,6 +49,7 @@ PERSONAS = {
     "manager": "analytiker@demo.no",
     "nav": "navveileder@demo.no",
     "provider": "pitstop@demo.no",
+    "meeting_guest": sweep_world.GUEST,
     "org_admin": sweep_world.OTHER_ADMIN,
 }
 # Personas of the home team's own organisation: their role may answer 403 instead of 404.
@@ -109,6 +111,9 @@ _MEASURE_MANAGERS = (
     " waiting list (its people are named only to their own teams)"
 )
 _STATUTORY_MAKERS = "the statutory files are the organisation's, made by its team leads"
+_GUESTS = (
+    "a guest sees the meeting, and a person only with their consent to the guest's organisation"
+)
 _PARTICIPANT_READERS = "a measure's lists of people hold only the cases the reader may see"
 _COMPARISON_READERS = (
     "comparisons are the organisation's figures: everyone in it reads them, team leads"
@@ -176,6 +181,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     },
     ("outreach:export_download", "other_team_lead"): _STATUTORY_MAKERS,
     ("programs:participants_export", "other_team"): _PARTICIPANT_READERS,
+    ("meetings:detail", "meeting_guest"): _GUESTS,
+    ("meetings:minutes_pdf", "meeting_guest"): _GUESTS,
     ("programs:attendance_export", "other_team"): _PARTICIPANT_READERS,
     ("reports:target_detail", "manager"): _COMPARISON_READERS,
 }
@@ -278,8 +285,13 @@ def counts() -> dict[str, int]:
 
 
 def body_of(response) -> str:
-    """The response's text (JSON with its escaped letters written out)."""
+    """The response's text (a PDF's as pdftotext reads it, JSON with its letters written out)."""
     content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/pdf"):
+        read = subprocess.run(
+            ["pdftotext", "-raw", "-", "-"], input=content, capture_output=True, check=True
+        )
+        content = read.stdout
     text = content.decode(errors="replace")
     if response.get("Content-Type", "").startswith("application/json"):
         text = json.dumps(json.loads(text), ensure_ascii=False)
@@ -341,6 +353,10 @@ def test_the_secrets_are_what_the_home_teams_pages_show(world, clients):
         )
     )
     assert any(secret.search(listed) for secret in world.ungteam.secrets)
+    minutes = body_of(
+        client.get(reverse("meetings:minutes_pdf", args=[world.ungteam.ids["meeting_id"]]))
+    )
+    assert any(secret.search(minutes) for secret in world.ungteam.secrets)
 
 
 @pytest.mark.parametrize("name", [name for name, _ in OBJECT_URLS])
