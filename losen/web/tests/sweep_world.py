@@ -27,7 +27,11 @@ from django.utils import timezone
 
 from conftest import synthetic_fnr
 from losen.accounts.models import Membership, Organisation, Role, Team, User
-from losen.cases.actions.intake import do_upload_signed_application, do_withdraw_consent
+from losen.cases.actions.intake import (
+    do_register_referral,
+    do_upload_signed_application,
+    do_withdraw_consent,
+)
 from losen.cases.models import (
     AgendaItem,
     Case,
@@ -45,7 +49,7 @@ from losen.outreach import importer, statutory
 from losen.outreach.kaa_actions import do_add_kaa_measure
 from losen.outreach.models import TargetEntry
 from losen.outreach.tests.conftest import list_csv, swedish_pnr
-from losen.people.actions import do_add_guardian
+from losen.people.actions import PersonData, do_add_guardian
 from losen.people.exports import PeopleExport
 from losen.people.models import Follow, Person
 from losen.programs.actions import do_add_session, do_record_attendance
@@ -136,12 +140,16 @@ def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) 
     )
     assert case is not None, "the demo has no detailed Ungteam case"
     person = case.person
-    unsigned = (
-        Case.objects.filter(team=ungteam, application__youth_signed_at__isnull=True)
-        .filter(~Exists(followed_elsewhere))
-        .select_related("person")
-        .first()
-    )
+    # A new referral, its application signed on paper and uploaded.
+    unsigned = do_register_referral(
+        coordinator,
+        team=ungteam,
+        source="nav",
+        reason="Dropped out of school.",
+        person_data=PersonData(
+            first_name="Signe", last_name="Papirsen", birth_date=datetime.date(2004, 6, 7)
+        ),
+    ).referral.case
     signed = do_upload_signed_application(
         coordinator,
         unsigned,
@@ -184,7 +192,10 @@ def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) 
         ungteam,
     )
     export = statutory.do_make_statutory_export(
-        coordinator, kommune, statutory.layouts()["udir-ot-status-counts@2026.1"], _half_year(today)
+        coordinator,
+        kommune,
+        statutory.layouts()["udir-ot-status-counts@2026.1"],
+        _last_half_year(today),
     )
     job = start_export_job(PeopleExport(coordinator, {}), "csv", run_now=True)
     ids = {
@@ -252,5 +263,6 @@ def _listed_person(scheme, number, actor, organisation, team) -> TargetEntry:
     )
 
 
-def _half_year(day: datetime.date) -> str:
-    return f"{day.year}H{1 if day.month <= 6 else 2}"
+def _last_half_year(day: datetime.date) -> str:
+    """The half-year before today's (its cut-off date has come, whatever the day)."""
+    return f"{day.year}H1" if day.month > 6 else f"{day.year - 1}H2"
