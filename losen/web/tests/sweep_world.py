@@ -1,0 +1,268 @@
+"""The world the URL sweep runs in: the demo world, and one of everything a URL can name.
+
+The demo world (losen/demo/world.py) brings the organisations, teams and personas and a
+follow-up chain (cases, meetings, plans, notes, measures, sessions, comparisons). On top
+of it come the objects the demo leaves out: a guardian, an OT list with its entry and a
+statutory export for Ungteam, a KAA list with an entry and a KAA measure for Demo kommun's
+KAA team, a grant report with a saved version, an export job, and two personas the demo
+has not got: a volunteer in Ungteam, the team lead of the municipality's other team, a
+provider's guest at Ungteam's meeting and the administrator of another organisation.
+
+Every object belongs to Ungteam of Demo kommune (the KAA objects to KAA-teamet of Demo
+kommun: KAA lists exist only in Sweden). `Home.secrets` are what a response to someone
+outside must never contain: the names and identity numbers of the young people concerned.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from conftest import synthetic_fnr
+from losen.accounts.models import Membership, Organisation, Role, Team, User
+from losen.cases.actions.intake import (
+    do_register_referral,
+    do_upload_signed_application,
+    do_withdraw_consent,
+)
+from losen.cases.models import (
+    AgendaItem,
+    Case,
+    Consent,
+    ConsentPurpose,
+    JournalNote,
+    MeetingAttendee,
+)
+from losen.cases.queries_intake import consent_covers
+from losen.grants.actions import do_create_grant_report, do_save_grant_answers
+from losen.jobs.exports import start_export_job
+from losen.lib import crypto
+from losen.outcomes.models import FollowUp
+from losen.outreach import importer, statutory
+from losen.outreach.kaa_actions import do_add_kaa_measure
+from losen.outreach.models import TargetEntry
+from losen.outreach.tests.conftest import list_csv, swedish_pnr
+from losen.people.actions import PersonData, do_add_guardian
+from losen.people.exports import PeopleExport
+from losen.people.models import Follow, Person
+from losen.programs.actions import do_add_session, do_record_attendance
+from losen.programs.models import Enrolment, Staircase
+from losen.reports.models import ReferenceFigure, Target
+
+# A one-page PDF, as a scanner would send it.
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+VOLUNTEER = "frivillig.ungteam@demo.no"
+OTHER_ADMIN = "admin@utenfor.demo.no"
+OTHER_LEAD = "leder.oppfolging@demo.no"
+# A PitStop coordinator invited to the team meeting whose agenda has a person who has
+# withdrawn their consent to the team meeting.
+GUEST = "gjest@pitstop.demo.no"
+
+
+@dataclass
+class Home:
+    """The objects one team owns, by the URL keyword that names them."""
+
+    ids: dict[str, object]
+    people: list[Person] = field(default_factory=list)
+
+    @property
+    def secrets(self) -> list[re.Pattern]:
+        """A young person's name (either way round, also split into CSV columns), number."""
+        found = []
+        for person in self.people:
+            first, last = re.escape(person.first_name), re.escape(person.last_name)
+            found += [re.compile(rf"{first}\s+{last}"), re.compile(rf"{last}\s*[,;\t]\s*{first}")]
+            if person.id_number_encrypted:
+                number = crypto.decrypt(person.id_number_encrypted)
+                found += [
+                    re.compile(re.escape(number)),
+                    re.compile(re.escape(person.id_number_masked)),
+                ]
+        return found
+
+
+@dataclass
+class World:
+    ungteam: Home
+    kaa: Home
+    users: dict[str, User]
+    organisations: dict[str, Organisation]
+
+
+def build_world() -> World:
+    call_command("demo-data", youths=60, seed=1, verbosity=0)
+    users = {user.email: user for user in User.objects.all()}
+    organisations = {org.name: org for org in Organisation.objects.all()}
+    kommune = organisations["Demo kommune"]
+    ungteam = Team.objects.get(organisation=kommune, name="Ungteam")
+    _add_persona(users, VOLUNTEER, "Vilde Frivillig", Role.VOLUNTEER, kommune, ungteam)
+    oppfolging = Team.objects.get(organisation=kommune, name="Oppfølgingsteam")
+    _add_persona(users, OTHER_LEAD, "Ole Leder", Role.TEAM_LEAD, kommune, oppfolging)
+    utenfor = organisations["Utenfor AS"]
+    _add_persona(users, OTHER_ADMIN, "Anders Admin", Role.ADMIN, utenfor, None, is_staff=True)
+    return World(
+        ungteam=_ungteam_home(users, kommune, ungteam),
+        kaa=_kaa_home(users, organisations["Demo kommun"]),
+        users=users,
+        organisations=organisations,
+    )
+
+
+def _add_persona(users, email, name, role, organisation, team, *, is_staff=False) -> None:
+    user = User.objects.create_user(email, "demo", full_name=name, is_staff=is_staff)
+    Membership.objects.create(user=user, organisation=organisation, team=team, role=role)
+    users[email] = user
+
+
+def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) -> Home:
+    coordinator = users["koordinator@demo.no"]
+    today = timezone.localdate()
+    followed_elsewhere = Follow.objects.filter(person_id=OuterRef("person_id")).exclude(
+        team=ungteam
+    )
+    case = (
+        Case.objects.filter(team=ungteam, plan__isnull=False)
+        .filter(~Exists(followed_elsewhere))
+        .filter(Exists(JournalNote.objects.filter(case_id=OuterRef("pk"))))
+        .filter(Exists(Consent.objects.filter(case_id=OuterRef("pk"))))
+        .filter(enrolments__status=Enrolment.Status.ACTIVE)
+        .select_related("person")
+        .order_by("pk")
+        .first()
+    )
+    assert case is not None, "the demo has no detailed Ungteam case"
+    person = case.person
+    # A new referral, its application signed on paper and uploaded.
+    unsigned = do_register_referral(
+        coordinator,
+        team=ungteam,
+        source="nav",
+        reason="Dropped out of school.",
+        person_data=PersonData(
+            first_name="Signe", last_name="Papirsen", birth_date=datetime.date(2004, 6, 7)
+        ),
+    ).referral.case
+    signed = do_upload_signed_application(
+        coordinator,
+        unsigned,
+        paper=SimpleUploadedFile("scan.pdf", PDF_BYTES, content_type="application/pdf"),
+        signed_on=today,
+        youth_name=str(unsigned.person),
+    )
+    assert signed.paper, "the paper was not stored"
+    guardian = do_add_guardian(coordinator, person, name="Mor Sveipesen", relation="mother")
+    follow_up = FollowUp.objects.filter(case__team=ungteam).select_related("case__person").first()
+    pitstop = Organisation.objects.get(name="PitStop Demo")
+    item = (
+        AgendaItem.objects.filter(meeting__team=ungteam)
+        .select_related("case__person", "meeting")
+        .order_by("pk")
+        .first()
+    )
+    # The person withdrew their consent to the team meeting: no guest sees them any more.
+    for consent in item.case.consents.filter(
+        purpose=ConsentPurpose.TEAM_MEETING, withdrawn_at__isnull=True
+    ):
+        do_withdraw_consent(coordinator, consent)
+    assert not consent_covers(item.case, pitstop)
+    _add_persona(users, GUEST, "Gunn Gjest", Role.COORDINATOR, pitstop, pitstop.teams.first())
+    MeetingAttendee.objects.create(
+        meeting=item.meeting, user=users[GUEST], organisation=pitstop, is_guest=True
+    )
+    enrolment = case.enrolments.filter(status=Enrolment.Status.ACTIVE).first()
+    measure = enrolment.measure
+    session = do_add_session(users["leder@demo.no"], measure, number=99, starts_at=timezone.now())
+    do_record_attendance(coordinator, session, {enrolment.pk: True})
+    report = do_create_grant_report(coordinator, measure, year=today.year - 1, kind="status")
+    do_save_grant_answers(coordinator, report, expected_version=0, answers={})
+    target = Target.objects.filter(organisation=kommune, readings__isnull=False).first()
+    listed = _listed_person(
+        "ot",
+        synthetic_fnr(datetime.date(today.year - 17, 3, 4), 77),
+        coordinator,
+        kommune,
+        ungteam,
+    )
+    export = statutory.do_make_statutory_export(
+        coordinator,
+        kommune,
+        statutory.layouts()["udir-ot-status-counts@2026.1"],
+        _last_half_year(today),
+    )
+    job = start_export_job(PeopleExport(coordinator, {}), "csv", run_now=True)
+    ids = {
+        "person_id": person.pk,
+        "guardian_id": guardian.pk,
+        "team_id": ungteam.pk,
+        "case_id": case.pk,
+        "paper_case_id": unsigned.pk,
+        "consent_id": case.consents.first().pk,
+        "event_id": case.events.first().pk,
+        "note_id": case.notes.first().pk,
+        "enrolment_id": enrolment.pk,
+        "follow_up_id": follow_up.pk,
+        "meeting_id": item.meeting_id,
+        "item_id": item.pk,
+        "measure_id": measure.pk,
+        "session_id": session.pk,
+        "staircase_id": Staircase.objects.filter(organisation=kommune).first().pk,
+        "report_id": report.pk,
+        "number": 1,
+        "job_id": job.pk,
+        "target_id": target.pk,
+        "reading_id": target.readings.first().pk,
+        "figure_id": ReferenceFigure.objects.filter(organisation=kommune).first().pk,
+        "entry_id": listed.pk,
+        "list_id": listed.list_import_id,
+        "export_id": export.pk,
+    }
+    people = [person, unsigned.person, follow_up.case.person, item.case.person, listed.person]
+    return Home(ids=ids, people=people)
+
+
+def _kaa_home(users: dict[str, User], kommun: Organisation) -> Home:
+    coordinator = users["kaa@demo.se"]
+    today = timezone.localdate()
+    team = Team.objects.get(organisation=kommun, name="KAA-teamet")
+    listed = _listed_person(
+        "kaa", swedish_pnr(datetime.date(today.year - 17, 5, 6), 981), coordinator, kommun, team
+    )
+    measure = do_add_kaa_measure(
+        coordinator,
+        listed,
+        plan="Praktik två dagar i veckan",
+        goal="Börja på ett program i augusti",
+        youth_responsibility="Komma i tid",
+        municipality_responsibility="Ordna praktikplats",
+        start_on=today,
+    )
+    return Home(ids={"entry_id": listed.pk, "measure_id": measure.pk}, people=[listed.person])
+
+
+def _listed_person(scheme, number, actor, organisation, team) -> TargetEntry:
+    row = {"identity_number": number, "first_name": "Ingrid", "last_name": "Sveipesen"}
+    importer.do_import_list(
+        actor,
+        f"{scheme}.csv",
+        io.BytesIO(list_csv([row])),
+        organisation=organisation,
+        team=team,
+        scheme=scheme,
+        received_on=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    return TargetEntry.objects.select_related("person").get(
+        team=team, person__last_name="Sveipesen"
+    )
+
+
+def _last_half_year(day: datetime.date) -> str:
+    """The half-year before today's (its cut-off date has come, whatever the day)."""
+    return f"{day.year}H1" if day.month > 6 else f"{day.year - 1}H2"
