@@ -44,6 +44,7 @@ from losen.cases.queries_intake import consent_covers
 from losen.grants.actions import do_create_grant_report, do_save_grant_answers
 from losen.jobs.exports import start_export_job
 from losen.lib import crypto
+from losen.lib.idnumbers import parse_identity_number
 from losen.outcomes.models import FollowUp
 from losen.outreach import importer, statutory
 from losen.outreach.kaa_actions import do_add_kaa_measure
@@ -159,6 +160,23 @@ def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) 
     )
     assert signed.paper, "the paper was not stored"
     guardian = do_add_guardian(coordinator, person, name="Mor Sveipesen", relation="mother")
+    # The other team types the person's number into a referral: it is passed on to Ungteam.
+    # They type the name in lower case: their queue shows back what they typed (no secret),
+    # and the sweep still finds the record's own spelling if anything of it leaks.
+    assert person.id_number_encrypted, "the detailed case's person has no identity number"
+    passed_on = do_register_referral(
+        users["kollega@demo.no"],
+        team=Team.objects.get(organisation=kommune, name="Oppfølgingsteam"),
+        source="school",
+        reason="Asked for help at school.",
+        person_data=PersonData(
+            first_name=person.first_name.lower(),
+            last_name=person.last_name.lower(),
+            birth_date=person.birth_date,
+        ),
+        identity_number=parse_identity_number(crypto.decrypt(person.id_number_encrypted)),
+    )
+    assert passed_on.passed_on, "the referral was not passed on to Ungteam"
     follow_up = FollowUp.objects.filter(case__team=ungteam).select_related("case__person").first()
     pitstop = Organisation.objects.get(name="PitStop Demo")
     item = (
@@ -223,6 +241,7 @@ def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) 
         "entry_id": listed.pk,
         "list_id": listed.list_import_id,
         "export_id": export.pk,
+        "referral_id": passed_on.referral.pk,
     }
     people = [person, unsigned.person, follow_up.case.person, item.case.person, listed.person]
     return Home(ids=ids, people=people)

@@ -35,7 +35,6 @@ from losen.web.tests.test_url_sweep import body_of, counts
 pytestmark = pytest.mark.django_db
 
 ADMIN = "admin@demo.no"
-TAKEOVER = "issue 9 item 1, being fixed in accounts/admin.py"
 # Names of the other organisations (Demo kommun must not match Demo kommune).
 OTHER_ORGANISATIONS = [r"NAV Demo", r"PitStop Demo", r"Demo kommun\b", r"Utenfor AS"]
 
@@ -179,19 +178,12 @@ def test_the_view_on_site_link_opens_no_young_person(world, admin_client):
     assert response.status_code == 404
 
 
-def _sidebar(name: str):
-    """The team and membership lists filter by organisation: the sidebar names them all."""
-    return pytest.param(
-        name, marks=pytest.mark.xfail(strict=True, reason=f"{TAKEOVER} (filter sidebars)")
-    )
-
-
 @pytest.mark.parametrize(
     "name",
     [
         "admin:accounts_organisation_changelist",
-        _sidebar("admin:accounts_team_changelist"),
-        _sidebar("admin:accounts_membership_changelist"),
+        "admin:accounts_team_changelist",
+        "admin:accounts_membership_changelist",
         "admin:accounts_user_changelist",
         "admin:outreach_ladderconfig_changelist",
         "admin:accounts_membership_add",
@@ -226,7 +218,6 @@ def test_the_user_search_offers_no_user_of_another_organisation(world, admin_cli
     assert not any("navveileder" in text or "utenfor" in text for text in offered)
 
 
-@pytest.mark.xfail(strict=True, reason=TAKEOVER)
 def test_a_membership_for_another_organisations_user_does_not_hand_the_user_over(
     world, admin_client
 ):
@@ -257,7 +248,6 @@ def test_a_membership_for_another_organisations_user_does_not_hand_the_user_over
     assert adviser.password == password
 
 
-@pytest.mark.xfail(strict=True, reason=TAKEOVER)
 def test_a_user_who_also_works_elsewhere_is_not_the_admins_to_change(world, admin_client):
     client, token = admin_client
     adviser = world.users["navveileder@demo.no"]
