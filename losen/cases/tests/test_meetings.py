@@ -102,7 +102,7 @@ def pdf_text(content: bytes) -> str:
     return result.stdout.decode()
 
 
-def create_meeting(actor, team, *, guests=(), members=(), days=1):
+def create_meeting(actor, team, *, guests=(), members=(), days=1, invite_addresses=()):
     return actions.do_create_meeting(
         actor,
         team=team,
@@ -110,6 +110,7 @@ def create_meeting(actor, team, *, guests=(), members=(), days=1):
         location="Møterom 2",
         members=members,
         guests=guests,
+        invite_addresses=invite_addresses,
     )
 
 
