@@ -280,3 +280,27 @@ def test_the_invitation_names_the_meeting_but_no_young_person(
     assert "invited by Lise Leder" in page
     assert "Nora" not in page
     assert "Hansen" not in page
+
+
+def test_a_guest_who_joined_sees_no_other_invited_address(
+    english, team_lead, team, case, nav_guest
+):
+    meeting = create_meeting(team_lead, team, invite_addresses=[nav_guest.email, NOBODY])
+    actions.do_accept_invitation(nav_guest, invitation_to(meeting, nav_guest.email))
+    english.force_login(nav_guest)
+    page = english.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "Vera Veileder – guest from NAV Testby" in page
+    assert NOBODY not in page
+    assert "invited: " not in page
+
+
+def test_an_invited_user_without_a_team_finds_the_invitation_on_the_home_page(
+    english, make_user, team_lead, team, outside_organisation
+):
+    analyst = make_user("analytiker@utenfor.test", Role.MANAGER, organisation=outside_organisation)
+    meeting = create_meeting(team_lead, team, invite_addresses=[analyst.email])
+    english.force_login(analyst)
+    response = english.get(reverse("home"), follow=True)
+    page = response.content.decode()
+    assert "Invitations to team meetings" in page
+    assert reverse("meetings:accept", args=[meeting.invitations.get().pk]) in page
