@@ -10,6 +10,14 @@ the guest's organisation; otherwise the item is shown as "Item 3 (no consent for
 organisation)" with only the reason it is on the agenda. Every item shown with a person
 writes an access-log row.
 
+A guest is invited by e-mail address: every address typed is kept as an invitation
+(`MeetingInvitation`) and shown to the team as "invited: address" until it is answered,
+whoever the address belongs to, so the team learns nothing about who works where. Only
+the owner of the address, if they are a user in another organisation, sees it
+(`invitations_for`) and may join as a guest or decline; until they join they do not see
+the meeting. An address of no one, or of a colleague in the team's own organisation (no
+guest, see `possible_guests`), stays an unanswered invitation, like one not answered yet.
+
 A meeting decides only on what has been signed: accepting a case, putting it on the
 waiting list or redirecting it needs the young person's signed application (and a
 guardian's signature when the person is under 18 on the meeting's day) and a consent to
@@ -42,6 +50,7 @@ from losen.cases.models import (
     ConsentPurpose,
     Decision,
     MeetingAttendee,
+    MeetingInvitation,
     TeamMeeting,
 )
 from losen.cases.models.case import OPEN_STATES
@@ -196,9 +205,10 @@ def meeting_members(team: Team) -> QuerySet[User]:
 def possible_guests(team: Team) -> QuerySet[User]:
     """Losen users of other organisations, who may be invited as guests.
 
-    Not a list to show: the team finds a guest by e-mail address (`guest_by_email`) or
-    among its earlier guests (`earlier_guests`), so no organisation's staff directory
-    is open to every other organisation.
+    Not a list to show: the team invites a guest by e-mail address (an invitation the
+    guest answers, `invitations_for`) or chooses among its earlier guests
+    (`earlier_guests`), so no organisation's staff directory is open to every other
+    organisation.
     """
     return (
         User.objects.filter(is_active=True, memberships__isnull=False)
@@ -216,11 +226,6 @@ def earlier_guests(team: Team) -> QuerySet[User]:
     )
 
 
-def guest_by_email(team: Team, email: str) -> User | None:
-    """The user of another organisation with exactly this e-mail address (any case)."""
-    return possible_guests(team).filter(email__iexact=email.strip()).first()
-
-
 def guest_organisation(user: User, team: Team) -> Organisation | None:
     """The organisation a guest attends for: their first one other than the team's."""
     membership = (
@@ -232,9 +237,64 @@ def guest_organisation(user: User, team: Team) -> Organisation | None:
     return membership.organisation if membership else None
 
 
+def normalised_address(email: str) -> str:
+    """An address as invitations keep it: addresses are matched case-insensitively."""
+    return email.strip().lower()
+
+
+def _start_of_today() -> datetime.datetime:
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def invitations_for(actor: User) -> QuerySet[MeetingInvitation]:
+    """The unanswered invitations to the actor's address that the actor may answer.
+
+    Matched by address, case-insensitively, each time it is read (the work list, the
+    meetings page): an address that becomes a user later, or a user whose address
+    changes to it, finds the invitation at the next page. Only a user of another
+    organisation than the team's is a guest (as in `possible_guests`): a colleague of the
+    team's own organisation is not offered the invitation, and it stays unanswered. An
+    invitation is open until the end of the meeting's day, and not once the actor
+    attends the meeting anyway (ticked among the earlier guests, say).
+    """
+    if not (actor.is_authenticated and actor.is_active and actor.email):
+        return MeetingInvitation.objects.none()
+    own_organisations = list(actor.memberships.values_list("organisation_id", flat=True))
+    if not own_organisations:
+        return MeetingInvitation.objects.none()
+    attends = MeetingAttendee.objects.filter(meeting_id=OuterRef("meeting_id"), user_id=actor.pk)
+    return (
+        MeetingInvitation.objects.filter(
+            email=normalised_address(actor.email),
+            status=MeetingInvitation.Status.PENDING,
+            meeting__starts_at__gte=_start_of_today(),
+        )
+        .exclude(meeting__team__organisation_id__in=own_organisations)
+        .exclude(Exists(attends))
+        .select_related("meeting__team__organisation", "invited_by")
+        .order_by("meeting__starts_at", "id")
+    )
+
+
+def get_invitation_for(actor: User, invitation_id: int | str) -> MeetingInvitation:
+    """An invitation the actor may answer; 404 for anyone else (as if it did not exist)."""
+    try:
+        return invitations_for(actor).get(pk=int(invitation_id))
+    except (MeetingInvitation.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such invitation.") from None
+
+
+def invitations_shown_to_team(meeting: TeamMeeting) -> QuerySet[MeetingInvitation]:
+    """The invitations the team sees on the meeting's page: by address only, unanswered
+    or declined (an accepted one is shown as its guest among the attendees)."""
+    return meeting.invitations.exclude(status=MeetingInvitation.Status.ACCEPTED).order_by(
+        "email", "id"
+    )
+
+
 def upcoming_and_past(actor: User) -> tuple[QuerySet[TeamMeeting], QuerySet[TeamMeeting]]:
     """The actor's meetings from today on (soonest first), and earlier ones (latest first)."""
-    start_of_today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    start_of_today = _start_of_today()
     meetings = meetings_visible_to(actor).select_related("team", "team__organisation")
     return (
         meetings.filter(starts_at__gte=start_of_today).order_by("starts_at", "id"),

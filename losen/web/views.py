@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from losen.accounts.scope import scope_of
+from losen.cases.queries_meetings import invitations_for
 from losen.web.worklist import work_list_for
 
 
@@ -35,4 +36,8 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if scope.can_read_people:
         return redirect("people:list")
-    return render(request, "web/home.html", {"scope": scope})
+    return render(
+        request,
+        "web/home.html",
+        {"scope": scope, "invitations": list(invitations_for(request.user))},
+    )

@@ -14,9 +14,17 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from losen.accounts.models import User
-from losen.cases.models import Application, Case, PlanStep, Referral, TeamMeeting
+from losen.cases.models import (
+    Application,
+    Case,
+    MeetingInvitation,
+    PlanStep,
+    Referral,
+    TeamMeeting,
+)
 from losen.cases.queries import log_cases_shown
 from losen.cases.queries_intake import passed_on_to
+from losen.cases.queries_meetings import invitations_for
 from losen.cases.queries_worklist import (
     applications_awaiting_signature,
     my_cases,
@@ -48,6 +56,8 @@ class WorkList:
     passed_on: Section
     next_meeting: TeamMeeting | None
     next_meeting_url: str | None
+    # Invitations to other teams' meetings, to answer (no young person is named in them).
+    invitations: list[MeetingInvitation]
 
 
 def _section(queryset: QuerySet) -> Section:
@@ -98,6 +108,7 @@ def work_list_for(actor: User, *, today: datetime.date | None = None) -> WorkLis
         passed_on=_section(passed_on_to(actor)),
         next_meeting=meeting,
         next_meeting_url=_meeting_url(meeting),
+        invitations=list(invitations_for(actor)),
     )
     log_cases_shown(actor, _cases_shown(work), what="list:worklist")
     return work

@@ -1,5 +1,6 @@
-"""The team meeting in a real browser: the team lead calls it with a NAV guest and decides an
-item; the guest sees that item without the young person's identity. axe-core on every page.
+"""The team meeting in a real browser: the team lead calls it inviting a NAV guest by address
+and decides an item; the guest joins from her work list and sees that item without the
+young person's identity. axe-core on every page.
 
 The meeting pages' strings are English msgids until they are translated, so elements are
 found by id, name and role rather than by their (Norwegian) text.
@@ -84,7 +85,11 @@ def test_the_team_lead_runs_a_meeting_and_the_guest_sees_the_item_masked(
     item = AgendaItem.objects.get(meeting=meeting)
     section = page.locator(f"#item-{item.pk}")
     expect(section.get_by_role("heading", level=3)).to_contain_text("Nora Hansen")
-    expect(page.locator("main")).to_contain_text("Vera Veileder")
+    # Invited by address: the team sees the address, not whose it is, until she joins.
+    expect(page.locator("#invited-addresses li")).to_have_count(1)
+    expect(page.locator("#invited-addresses")).to_contain_text("veileder@nav.test")
+    expect(page.locator("main")).not_to_contain_text("Vera Veileder")
+    expect(page.locator("main")).not_to_contain_text("NAV Testby")
     check(page)
 
     # Accept without a contact person: refused, the errors shown in the item (htmx).
@@ -104,10 +109,14 @@ def test_the_team_lead_runs_a_meeting_and_the_guest_sees_the_item_masked(
     assert case.state == CaseState.ACCEPTED
     assert case.contact_person == coordinator
 
-    # The guest from NAV: Nora has given no consent for NAV, so the item has no identity.
+    # The guest from NAV finds the invitation on her work list and joins. Nora has given
+    # no consent for NAV, so the item has no identity.
     log_in(page, base, "veileder@nav.test")
-    page.goto(base + "/meetings/")
-    page.locator(f'a[href="/meetings/{meeting.pk}/"]').click()
+    invitations = page.locator("#meeting-invitations")
+    expect(invitations.locator("li")).to_have_count(1)
+    expect(invitations).not_to_contain_text("Nora")
+    check(page)
+    invitations.locator("form").first.locator("button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/meetings/{meeting.pk}/$"))
     guest_section = page.locator(f"#item-{item.pk}")
     expect(guest_section.get_by_role("heading", level=3)).to_be_visible()
@@ -121,6 +130,12 @@ def test_the_team_lead_runs_a_meeting_and_the_guest_sees_the_item_masked(
     response = page.request.get(base + f"/meetings/{meeting.pk}/minutes.pdf")
     assert response.status == 200
     assert response.body().startswith(b"%PDF")
+
+    # Now the team sees who she is.
+    log_in(page, base, "leder@test.no")
+    page.goto(base + f"/meetings/{meeting.pk}/")
+    expect(page.locator("main")).to_contain_text("Vera Veileder")
+    expect(page.locator("#invited-addresses")).to_have_count(0)
 
 
 def test_an_unsigned_referral_can_only_be_sent_back_for_more_information(

@@ -31,6 +31,7 @@ from losen.cases.models import (
     Decision,
     EventKind,
     MeetingAttendee,
+    MeetingInvitation,
     TeamMeeting,
 )
 from losen.cases.queries import team_members
@@ -42,6 +43,8 @@ from losen.cases.queries_meetings import (
     meeting_day,
     meeting_members,
     missing_for_decision,
+    normalised_address,
+    possible_guests,
 )
 
 # The state a decision moves the case to; "more information" is handled apart.
@@ -72,6 +75,18 @@ class NotAGuest(MeetingError):
     """A guest must come from another organisation than the team's."""
 
     code = "not_a_guest"
+
+
+class NotTheInvitee(MeetingError):
+    """Only the owner of the invited address, a user of another organisation, answers."""
+
+    code = "not_the_invitee"
+
+
+class AlreadyAnswered(MeetingError):
+    """The invitation has its answer, or the meeting's day is over."""
+
+    code = "already_answered"
 
 
 class AgendaLocked(MeetingError):
@@ -125,8 +140,14 @@ def do_create_meeting(
     location: str = "",
     members: Iterable[User] = (),
     guests: Iterable[User] = (),
+    invite_addresses: Iterable[str] = (),
 ) -> TeamMeeting:
-    """Call a meeting of the team, with its members and guests, and build its agenda."""
+    """Call a meeting of the team, with its members and guests, and build its agenda.
+
+    `guests` attend at once (the team's earlier guests, chosen by name); each address of
+    `invite_addresses` gets an invitation, whoever it belongs to, that its owner answers
+    (`do_accept_invitation`). No e-mail is sent: the invitation waits in Losen.
+    """
     _require_team_member(actor, team.pk)
     member_ids = set(meeting_members(team).values_list("pk", flat=True))
     attendees: list[MeetingAttendee] = []
@@ -156,15 +177,88 @@ def do_create_meeting(
     for attendee in attendees:
         attendee.meeting = meeting
     MeetingAttendee.objects.bulk_create(attendees)
+    addresses = dict.fromkeys(normalised_address(a) for a in invite_addresses if a.strip())
+    invitations = MeetingInvitation.objects.bulk_create(
+        MeetingInvitation(meeting=meeting, email=address, invited_by=actor) for address in addresses
+    )
     do_log_change(
         actor,
         action="meeting.created",
         obj=meeting,
         organisation_id=meeting.organisation_id,
-        changed_fields=["team", "starts_at", "location", "attendees"],
+        changed_fields=["team", "starts_at", "location", "attendees", "invitations"],
     )
+    for invitation in invitations:
+        do_log_change(
+            actor,
+            action="meeting.invited",
+            obj=invitation,
+            organisation_id=meeting.organisation_id,
+            changed_fields=["email"],
+        )
     _build_agenda(actor, meeting)
     return meeting
+
+
+def _lock_invitation_for_answer(actor: User, invitation: MeetingInvitation) -> MeetingInvitation:
+    """The invitation, locked, once it is sure the actor may answer it now."""
+    locked = (
+        MeetingInvitation.objects.select_for_update()
+        .select_related("meeting__team")
+        .get(pk=invitation.pk)
+    )
+    team = locked.meeting.team
+    if not actor.email or normalised_address(actor.email) != locked.email:
+        raise NotTheInvitee(locked)
+    if not possible_guests(team).filter(pk=actor.pk).exists():
+        raise NotTheInvitee(locked)
+    if locked.status != MeetingInvitation.Status.PENDING:
+        raise AlreadyAnswered(locked)
+    if timezone.localdate(locked.meeting.starts_at) < timezone.localdate():
+        raise AlreadyAnswered(locked)
+    return locked
+
+
+def _answer(actor: User, invitation: MeetingInvitation, status: str) -> None:
+    invitation.status = status
+    invitation.answered_by = actor
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_by", "answered_at"])
+    do_log_change(
+        actor,
+        action=f"meeting.invitation_{status}",
+        obj=invitation,
+        organisation_id=invitation.meeting.organisation_id,
+        changed_fields=["status", "answered_by"],
+    )
+
+
+@transaction.atomic
+def do_accept_invitation(actor: User, invitation: MeetingInvitation) -> MeetingAttendee:
+    """The owner of the invited address joins the meeting as a guest of their organisation.
+
+    Refused (NotTheInvitee) for anyone whose address is not the invited one, and for a
+    user of the team's own organisation (no guest); refused (AlreadyAnswered) once
+    answered or after the meeting's day.
+    """
+    locked = _lock_invitation_for_answer(actor, invitation)
+    organisation = guest_organisation(actor, locked.meeting.team)
+    if organisation is None:
+        raise NotTheInvitee(locked)
+    attendee, _created = MeetingAttendee.objects.get_or_create(
+        meeting=locked.meeting,
+        user=actor,
+        defaults={"organisation": organisation, "is_guest": True},
+    )
+    _answer(actor, locked, MeetingInvitation.Status.ACCEPTED)
+    return attendee
+
+
+@transaction.atomic
+def do_decline_invitation(actor: User, invitation: MeetingInvitation) -> None:
+    """The owner of the invited address declines; the team sees the address declined."""
+    locked = _lock_invitation_for_answer(actor, invitation)
+    _answer(actor, locked, MeetingInvitation.Status.DECLINED)
 
 
 @transaction.atomic

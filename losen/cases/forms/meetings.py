@@ -16,9 +16,9 @@ from losen.cases.queries_meetings import (
     FINAL_DECISIONS,
     Missing,
     earlier_guests,
-    guest_by_email,
     item_missing,
     meeting_members,
+    normalised_address,
 )
 
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -63,10 +63,10 @@ class MeetingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
-            "One address per line: the address they log in to Losen with. An address "
-            "that is no Losen user in another organisation is left out. Guests see a "
-            "young person's name only when the person has consented to their "
-            "organisation taking part."
+            "One address per line: the address they log in to Losen with. Each address "
+            "is invited; its owner sees the invitation in Losen and joins or declines. "
+            "Guests see a young person's name only when the person has consented to "
+            "their organisation taking part."
         ),
     )
 
@@ -83,13 +83,13 @@ class MeetingForm(forms.Form):
             "memberships__organisation"
         )
 
-    def clean_guest_emails(self) -> list[User]:
-        """The users of other organisations with the addresses typed.
+    def clean_guest_emails(self) -> list[str]:
+        """The addresses typed, each once, as invitations keep them (lower-cased).
 
-        An address that is no such user is left out without a word: the form answers
-        the same whether or not an address is a Losen user elsewhere, so it cannot be
-        used to find out who works where. Only an address that is not an e-mail address
-        at all is refused.
+        Every address is kept, whether it is a Losen user in another organisation, a
+        colleague or no one: the form and the meeting's page answer the same for each,
+        so they cannot be used to find out who works where. Only an address that is not
+        an e-mail address at all is refused.
         """
         addresses = [a for a in re.split(r"[\s,;]+", self.cleaned_data["guest_emails"]) if a]
         malformed = []
@@ -107,17 +107,14 @@ class MeetingForm(forms.Form):
                 )
                 % {"addresses": ", ".join(malformed)}
             )
-        found = []
-        for address in addresses:
-            user = guest_by_email(self.team, address)
-            if user is not None and user not in found:
-                found.append(user)
-        return found
+        return list(dict.fromkeys(normalised_address(a) for a in addresses))
 
     def chosen_guests(self) -> list[User]:
-        """The earlier guests ticked and those invited by address, each once."""
-        guests = list(self.cleaned_data.get("guests") or [])
-        return guests + [u for u in self.cleaned_data.get("guest_emails", []) if u not in guests]
+        """The earlier guests ticked: they attend at once."""
+        return list(self.cleaned_data.get("guests") or [])
+
+    def invited_addresses(self) -> list[str]:
+        return list(self.cleaned_data.get("guest_emails") or [])
 
     @staticmethod
     def member_field(user: User) -> str:

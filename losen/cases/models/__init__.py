@@ -9,7 +9,13 @@ from losen.cases.models.intake import (
     Referral,
     ReferralSource,
 )
-from losen.cases.models.meetings import AgendaItem, Decision, MeetingAttendee, TeamMeeting
+from losen.cases.models.meetings import (
+    AgendaItem,
+    Decision,
+    MeetingAttendee,
+    MeetingInvitation,
+    TeamMeeting,
+)
 from losen.cases.models.plan import (
     ActionPlan,
     Category,
@@ -45,6 +51,7 @@ __all__ = [
     "MappingDomain",
     "MappingScore",
     "MeetingAttendee",
+    "MeetingInvitation",
     "PlanStep",
     "Referral",
     "ReferralSource",

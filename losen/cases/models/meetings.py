@@ -62,6 +62,60 @@ class MeetingAttendee(models.Model):
         return str(self.user)
 
 
+class MeetingInvitation(models.Model):
+    """An invitation by e-mail address to attend a meeting as a guest: one per address typed.
+
+    Kept whoever the address belongs to (a user of another organisation, a colleague of
+    the team's own organisation, or no one), and shown to the team the same way until
+    it is answered, so the team cannot learn from it who works where. Only the owner
+    of the address, when they are a user in another organisation, sees it and answers
+    (`invitations_for` matches it to them by address whenever they open their work list
+    or the meetings page, so an address that becomes a user later is matched then).
+    Accepting makes them a guest attendee; until then the team sees only the address.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("invited")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    meeting = models.ForeignKey(TeamMeeting, on_delete=models.CASCADE, related_name="invitations")
+    # Lower-cased: an address is matched to a user case-insensitively.
+    email = models.EmailField(_("e-mail address"))
+    status = models.CharField(
+        _("answer"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    invited_at = models.DateTimeField(default=timezone.now, editable=False)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_invitations_answered",
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting invitation")
+        verbose_name_plural = _("meeting invitations")
+        ordering = ["meeting", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "email"], name="invitation_unique_email"),
+            models.CheckConstraint(
+                condition=models.Q(status="pending")
+                | models.Q(answered_by__isnull=False, answered_at__isnull=False),
+                name="invitation_answered_by_someone",
+            ),
+        ]
+        indexes = [models.Index(fields=["email", "status"], name="invitation_email_status")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} {self.email}"
+
+
 class Decision(models.TextChoices):
     ACCEPT = "accept", _("Accept")
     WAITING_LIST = "waiting_list", _("Put on the waiting list")

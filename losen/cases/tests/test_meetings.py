@@ -102,7 +102,7 @@ def pdf_text(content: bytes) -> str:
     return result.stdout.decode()
 
 
-def create_meeting(actor, team, *, guests=(), members=(), days=1):
+def create_meeting(actor, team, *, guests=(), members=(), days=1, invite_addresses=()):
     return actions.do_create_meeting(
         actor,
         team=team,
@@ -110,6 +110,7 @@ def create_meeting(actor, team, *, guests=(), members=(), days=1):
         location="Møterom 2",
         members=members,
         guests=guests,
+        invite_addresses=invite_addresses,
     )
 
 
@@ -290,10 +291,10 @@ def test_the_team_lead_creates_a_meeting_with_members_guests_and_agenda(
     assert meeting.location == "Rådhuset, møterom 3"
     assert meeting.created_by == team_lead
     attendees = {(a.user_id, a.organisation.name, a.is_guest) for a in meeting.attendees.all()}
-    assert attendees == {
-        (team_lead.pk, "Testkommune", False),
-        (nav_guest.pk, "NAV Testby", True),
-    }
+    # The guest invited by address attends once they accept (test_meeting_invitations.py).
+    assert attendees == {(team_lead.pk, "Testkommune", False)}
+    invitations = meeting.invitations.values_list("email", "status", "invited_by")
+    assert list(invitations) == [("veileder@nav.test", "pending", team_lead.pk)]
     assert list(meeting.items.values_list("case_id", flat=True)) == [case.pk]
     assert ChangeLog.objects.filter(action="meeting.created", object_id=meeting.pk).exists()
     assert ChangeLog.objects.filter(action="meeting.item_added", person_id=case.person_id).exists()
@@ -329,33 +330,9 @@ def test_earlier_guests_are_offered_and_others_are_invited_by_address(
     assert response.status_code == 302
     meeting = team.meetings.order_by("-starts_at").first()
     guests = set(meeting.attendees.filter(is_guest=True).values_list("user_id", flat=True))
-    assert guests == {nav_guest.pk, outsider.pk}
-
-
-def _invite_by_address(client, team, address):
-    response = client.post(
-        reverse("meetings:new"),
-        {"team": team.pk, "starts_at": "2030-01-07T09:00", "guest_emails": address},
-        follow=True,
-    )
-    meeting = team.meetings.order_by("-id").first()
-    return response.redirect_chain[0][1], [str(m) for m in response.context["messages"]], meeting
-
-
-def test_an_invitation_by_address_answers_the_same_whether_or_not_the_address_is_a_user_elsewhere(
-    client, team_lead, team, colleague, nav_guest
-):
-    client.force_login(team_lead)
-    answers = {}
-    for address in ["ukjent@example.no", colleague.email, nav_guest.email]:
-        status, shown_messages, meeting = _invite_by_address(client, team, address)
-        answers[address] = (status, shown_messages)
-        guests = list(meeting.attendees.filter(is_guest=True).values_list("user_id", flat=True))
-        assert guests == ([nav_guest.pk] if address == nav_guest.email else [])
-    assert answers["ukjent@example.no"] == answers[colleague.email] == answers[nav_guest.email]
-    (status, shown_messages) = answers[nav_guest.email]
-    assert status == 302
-    assert len(shown_messages) == 1
+    assert guests == {nav_guest.pk}
+    invited = set(meeting.invitations.values_list("email", flat=True))
+    assert invited == {outsider.email, nav_guest.email}
 
 
 def test_an_address_that_is_no_email_address_is_refused_and_nothing_is_created(

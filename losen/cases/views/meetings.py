@@ -38,8 +38,11 @@ from losen.cases.queries_meetings import (
     Viewer,
     agenda_for,
     decisions_started,
+    get_invitation_for,
     get_item_for,
     get_meeting_for,
+    invitations_for,
+    invitations_shown_to_team,
     invited_meeting_ids,
     teams_for_new_meeting,
     upcoming_and_past,
@@ -65,6 +68,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "upcoming": upcoming,
             "page": page,
             "invited_ids": invited_meeting_ids(request.user, [*upcoming, *page.object_list]),
+            "invitations": list(invitations_for(request.user)),
             "can_create": bool(teams_for_new_meeting(request.user)),
         },
     )
@@ -93,6 +97,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 location=form.cleaned_data["location"],
                 members=form.chosen_members(),
                 guests=form.chosen_guests(),
+                invite_addresses=form.invited_addresses(),
             )
         except actions.NotAGuest:
             form.add_error(
@@ -148,6 +153,9 @@ def _detail(
             ),
             "decisions_started": decisions_started(meeting),
             "masked_count": sum(1 for entry in entries if entry.is_masked),
+            # The team sees the addresses it invited, never whose they are (a guest sees
+            # no other guest's address).
+            "invitations": [] if viewer.is_guest else list(invitations_shown_to_team(meeting)),
         },
     )
 
@@ -157,6 +165,35 @@ def _detail(
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for(request.user, meeting_id)
     return _detail(request, meeting)
+
+
+@login_required
+@require_POST
+@once_per_submission
+def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    """The owner of the invited address joins as a guest; 404 for anyone else."""
+    invitation = get_invitation_for(request.user, invitation_id)
+    try:
+        actions.do_accept_invitation(request.user, invitation)
+    except (actions.NotTheInvitee, actions.AlreadyAnswered):
+        messages.error(request, _("The invitation can no longer be answered."))
+        return redirect("meetings:list")
+    messages.success(request, _("You attend the meeting as a guest."))
+    return redirect("meetings:detail", meeting_id=invitation.meeting_id)
+
+
+@login_required
+@require_POST
+@once_per_submission
+def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_invitation_for(request.user, invitation_id)
+    try:
+        actions.do_decline_invitation(request.user, invitation)
+    except (actions.NotTheInvitee, actions.AlreadyAnswered):
+        messages.error(request, _("The invitation can no longer be answered."))
+    else:
+        messages.success(request, _("You have declined the invitation."))
+    return redirect("meetings:list")
 
 
 def _require_runner(request: HttpRequest, meeting: TeamMeeting) -> Viewer:
@@ -339,4 +376,6 @@ urlpatterns = [
     path("<int:meeting_id>/refresh/", meeting_refresh, name="refresh"),
     path("<int:meeting_id>/items/<int:item_id>/decide/", meeting_decide, name="decide"),
     path("<int:meeting_id>/minutes.pdf", minutes_pdf, name="minutes_pdf"),
+    path("invitations/<int:invitation_id>/accept/", invitation_accept, name="accept"),
+    path("invitations/<int:invitation_id>/decline/", invitation_decline, name="decline"),
 ]
