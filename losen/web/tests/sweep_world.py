@@ -9,7 +9,8 @@ has not got: a volunteer in Ungteam, the team lead of the municipality's other t
 provider's guest at Ungteam's meeting and the administrator of another organisation.
 
 Every object belongs to Ungteam of Demo kommune (the KAA objects to KAA-teamet of Demo
-kommun: KAA lists exist only in Sweden). `Home.secrets` are what a response to someone
+kommun: KAA lists exist only in Sweden; an invitation by address to its invitee, a NAV
+adviser). `Home.secrets` are what a response to someone
 outside must never contain: the names and identity numbers of the young people concerned.
 """
 
@@ -32,6 +33,7 @@ from losen.cases.actions.intake import (
     do_upload_signed_application,
     do_withdraw_consent,
 )
+from losen.cases.actions.meetings import do_create_meeting
 from losen.cases.models import (
     AgendaItem,
     Case,
@@ -65,6 +67,8 @@ OTHER_LEAD = "leder.oppfolging@demo.no"
 # A PitStop coordinator invited to the team meeting whose agenda has a person who has
 # withdrawn their consent to the team meeting.
 GUEST = "gjest@pitstop.demo.no"
+# A NAV adviser invited by address to Ungteam's next meeting, who has not answered yet.
+INVITEE = "invitert@nav.demo.no"
 
 
 @dataclass
@@ -94,6 +98,7 @@ class Home:
 class World:
     ungteam: Home
     kaa: Home
+    invitation: Home
     users: dict[str, User]
     organisations: dict[str, Organisation]
 
@@ -112,6 +117,7 @@ def build_world() -> World:
     return World(
         ungteam=_ungteam_home(users, kommune, ungteam),
         kaa=_kaa_home(users, organisations["Demo kommun"]),
+        invitation=_invitation_home(users, ungteam, organisations["NAV Demo"]),
         users=users,
         organisations=organisations,
     )
@@ -285,3 +291,18 @@ def _listed_person(scheme, number, actor, organisation, team) -> TargetEntry:
 def _last_half_year(day: datetime.date) -> str:
     """The half-year before today's (its cut-off date has come, whatever the day)."""
     return f"{day.year}H1" if day.month > 6 else f"{day.year - 1}H2"
+
+
+def _invitation_home(users: dict[str, User], ungteam: Team, nav: Organisation) -> Home:
+    """An invitation of Ungteam's next meeting, by address, to a NAV adviser: only she
+    answers it. Its people are those on that meeting's agenda."""
+    _add_persona(users, INVITEE, "Ida Invitert", Role.COORDINATOR, nav, nav.teams.first())
+    meeting = do_create_meeting(
+        users["leder@demo.no"],
+        team=ungteam,
+        starts_at=timezone.now() + datetime.timedelta(days=7),
+        invite_addresses=[INVITEE.upper()],
+    )
+    invitation = meeting.invitations.get()
+    people = [item.case.person for item in meeting.items.select_related("case__person")]
+    return Home(ids={"invitation_id": invitation.pk}, people=people)

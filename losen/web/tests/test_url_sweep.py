@@ -64,6 +64,7 @@ SAME_ORGANISATION = {"other_team", "other_team_lead", "volunteer", "manager"}
 HOME_USERS = {
     "ungteam": ("koordinator@demo.no", "leder@demo.no", "admin@demo.no"),
     "kaa": ("kaa@demo.se",),
+    "invitation": (sweep_world.INVITEE,),
 }
 
 # Keywords that choose a format or a table, not an object.
@@ -94,6 +95,7 @@ FILL = {
     "list_id": "list_id",
     "export_id": "export_id",
     "referral_id": "referral_id",
+    "invitation_id": "invitation_id",
 }
 # Where one URL needs another object than the keyword's usual one.
 FILL_FOR = {
@@ -106,6 +108,8 @@ NOT_SWEPT = {
 }
 # The KAA register exists only for Swedish lists: these URLs are swept in KAA-teamet.
 KAA_URLS = {"outreach:kaa", "outreach:kaa_measure", "outreach:kaa_measure_new"}
+# An invitation to a meeting by address is its invitee's, not the team's, to answer.
+INVITATION_URLS = {"meetings:accept", "meetings:decline"}
 
 _MEASURE_READERS = "measures are the organisation's: its coordinators and managers read them"
 _SESSION_READERS = "volunteers see their organisation's sessions (first names only)"
@@ -234,8 +238,17 @@ OBJECT_URLS = object_urls()
 KEYWORDS = dict(OBJECT_URLS)
 
 
+def home_key(name: str) -> str:
+    """Whose object the URL names: Ungteam's, KAA-teamet's or the invitee's."""
+    if name in KAA_URLS:
+        return "kaa"
+    if name in INVITATION_URLS:
+        return "invitation"
+    return "ungteam"
+
+
 def url_of(world: World, name: str) -> str:
-    home = world.kaa if name in KAA_URLS else world.ungteam
+    home = home_of(world, name)
     kwargs = {
         keyword: NOT_OBJECTS[keyword]
         if keyword in NOT_OBJECTS
@@ -246,7 +259,7 @@ def url_of(world: World, name: str) -> str:
 
 
 def home_of(world: World, name: str):
-    return world.kaa if name in KAA_URLS else world.ungteam
+    return getattr(world, home_key(name))
 
 
 @pytest.fixture(scope="module")
@@ -371,9 +384,8 @@ def test_the_secrets_are_what_the_home_teams_pages_show(world, clients):
 def test_the_home_team_reaches_every_swept_url(world, clients, name):
     """The sweep's ids are right: someone of the home team gets past the door."""
     url = url_of(world, name)
-    home = "kaa" if name in KAA_URLS else "ungteam"
     answers = []
-    for email in HOME_USERS[home]:
+    for email in HOME_USERS[home_key(name)]:
         client, token = clients[email]
         answers.append(client.get(url).status_code)
         if answers[-1] == 405:
