@@ -21,8 +21,9 @@ BENCH_YOUTHS ?= 100000
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 # Moments the fast suite is run at by `make test-clocks` (Europe/Oslo local time): the
-# first and last minute of a month, a 29 February, and the last minute of a year.
-TEST_CLOCKS ?= 2026-12-01T00:00 2026-11-30T23:59 2028-02-29T23:59 2026-12-31T23:59
+# first minute of a month, the last minute of a month that is a 29 February, and the
+# last minute of a year.
+TEST_CLOCKS ?= 2026-12-01T00:00 2028-02-29T23:59 2026-12-31T23:59
 DEMO_DATABASE_URL ?= sqlite:///$(CURDIR)/var/demo.sqlite3
 # The SQLite test suites run on in-memory databases; this keeps a DATABASE_URL from
 # the caller's environment (say, a PostgreSQL one) out of them.
