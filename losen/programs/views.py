@@ -509,6 +509,8 @@ def session_detail(request: HttpRequest, measure_id: int, session_id: int) -> Ht
                 "session": session,
                 "first_names": [e.case.person.first_name for e in enrolments],
                 "can_register": False,
+                # A manager sees no one on the list: "nobody" would be a count, and false.
+                "teams_only": not scope_of(request.user).volunteer_team_ids,
             },
         )
     marks = queries.attendance_marks(session)

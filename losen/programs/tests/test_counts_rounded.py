@@ -235,3 +235,17 @@ def test_the_manager_s_measure_figures_minus_the_results_page_s_give_no_count_fr
     client.force_login(coordinator)  # the team's own figures: exact
     row = list_row(client, measure)
     assert (int(row["taken"]), int(row["waiting"])) == (taking_part, waiting)
+
+
+def test_a_manager_is_not_told_that_nobody_takes_part_in_a_session(
+    client, manager, coordinator, team_lead, measure, seven_and_six
+):
+    starts_at = timezone.now()
+    session = actions.do_add_session(team_lead, measure, number=1, starts_at=starts_at)
+    url = reverse("programs:session_detail", args=[measure.pk, session.pk])
+    client.force_login(manager)
+    page = client.get(url).content.decode()
+    assert shown("Nobody on the list.") not in page
+    assert shown("The attendance list is shown to the teams only.") in page
+    client.force_login(coordinator)
+    assert 'id="attendance-teams-only"' not in client.get(url).content.decode()
