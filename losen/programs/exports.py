@@ -1,9 +1,9 @@
 """Exports of the measures list, a measure's participants and its attendance (CSV, XLSX).
 
-The measures list holds no people: places are counted, and small counts hidden for those
-who see aggregates only, exactly as on the page. Participants and attendance are
-personal data: only the cases the actor may see are in them (cases_visible_to), and each
-person exported is access-logged.
+The measures list holds no people: places are counted, exact for those who do casework in
+the organisation and rounded by cell keys for everyone else, exactly as on the page.
+Participants and attendance are personal data: only the cases the actor may see are in
+them (cases_visible_to), and each person exported is access-logged.
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ class MeasureListExport(TableExport):
         for view in queries.staircases_with_measures(self.actor):
             for row in view.rows:
                 measure, places = row.measure, row.places
-                hidden = queries.sees_only_aggregates(self.actor, measure.organisation_id)
-                taken = _count(places.taken, hidden)
+                rounded = queries.counts_rounded_for(self.actor, measure.organisation_id)
+                shown = queries.shown_places(places, rounded=rounded)
                 yield [
                     view.staircase.name if view.staircase else "",
                     measure.step,
@@ -64,20 +64,15 @@ class MeasureListExport(TableExport):
                     measure.get_kind_display(),
                     measure.planned_weeks,
                     places.capacity,
-                    taken,
-                    # The free places would give a hidden count away.
-                    places.free if isinstance(taken, int) else "–",
-                    _count(places.waiting, hidden),
+                    shown.taken,
+                    # Hidden when rounded: capacity minus a rounded count counts nothing.
+                    "–" if shown.free is None and places.capacity is not None else shown.free,
+                    shown.waiting,
                     measure.monthly_cost
                     if queries.can_see_costs(self.actor, measure.organisation_id)
                     else None,
                     _("Yes") if measure.is_active else _("No"),
                 ]
-
-
-def _count(count: int, hidden: bool) -> int | str:
-    shown = queries.shown_count(count, aggregates_only=hidden)
-    return count if shown == str(count) else shown
 
 
 class _MeasurePeopleExport(PersonalExport):

@@ -9,14 +9,21 @@ own team's participants, nothing else.
 
 On lists that span teams (a measure's waiting list, a session's attendance) a participant
 is named only to those who may see their case; the others see a position in the queue.
+
+Counts of young people (places taken, the waiting list) are exact for those who do
+casework in the organisation and rounded by the cases' cell keys for everyone else who
+reads the measures (managers, administrators without casework; `counts_rounded_for`),
+with the same record keys as the results page (losen.lib.suppression), so the same cases
+give the same figure on both and no difference between them is a count from 1 to 4.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -35,7 +42,6 @@ MANAGER_ROLES = (Role.TEAM_LEAD, Role.ADMIN)
 COST_ROLES = (Role.TEAM_LEAD, Role.ADMIN, Role.MANAGER)
 # Who sees an organisation's sessions (the volunteers too).
 SESSION_ROLES = (*READER_ROLES, Role.VOLUNTEER)
-# Counts below this are shown as a range to those who see only aggregates.
 
 
 def _org_ids(actor: User, roles: tuple[Role, ...]) -> frozenset[int]:
@@ -112,9 +118,18 @@ def get_staircase_to_manage(actor: User, staircase_id: int | str) -> Staircase:
 
 @dataclass(frozen=True)
 class Places:
+    """A measure's places: exact counts of young people, with their cell keys.
+
+    `taken_key` and `waiting_key` are the cell keys (losen.lib.suppression) of the
+    cases taking part and of the cases waiting: the sums of the same record keys the
+    results page counts with, so the same cases round to the same figure there and here.
+    """
+
     capacity: int | None
     taken: int
     waiting: int
+    taken_key: int = 0
+    waiting_key: int = 0
 
     @property
     def free(self) -> int | None:
@@ -129,38 +144,66 @@ class Places:
 
 def places_of(measures: list[Measure]) -> dict[int, Places]:
     """Places taken and the waiting list's length for each measure, in one query."""
-    counts: dict[tuple[int, str], int] = {}
-    rows = (
-        Enrolment.objects.filter(
-            measure__in=measures, status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.WAITING]
-        )
-        .values("measure_id", "status")
-        .annotate(n=Count("id"))
-    )
-    for row in rows:
-        counts[(row["measure_id"], row["status"])] = row["n"]
-    return {
-        m.pk: Places(
-            capacity=m.capacity,
-            taken=counts.get((m.pk, Enrolment.Status.ACTIVE), 0),
-            waiting=counts.get((m.pk, Enrolment.Status.WAITING), 0),
-        )
-        for m in measures
-    }
+    cases: dict[tuple[int, str], set[int]] = defaultdict(set)
+    rows = Enrolment.objects.filter(
+        measure__in=measures, status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.WAITING]
+    ).values_list("measure_id", "status", "case_id")
+    for measure_id, status, case_id in rows:
+        cases[(measure_id, status)].add(case_id)
+    key = suppression.key_coefficients("case").key
+
+    def count(measure: Measure, status: str) -> tuple[int, int]:
+        found = cases.get((measure.pk, status), set())
+        return len(found), suppression.cell_key(key(pk) for pk in found)
+
+    places = {}
+    for m in measures:
+        taken, taken_key = count(m, Enrolment.Status.ACTIVE)
+        waiting, waiting_key = count(m, Enrolment.Status.WAITING)
+        places[m.pk] = Places(m.capacity, taken, waiting, taken_key, waiting_key)
+    return places
 
 
-def shown_count(count: int | None, *, aggregates_only: bool) -> str:
-    """A count as shown: small counts hidden for those who see aggregates only.
+def counts_rounded_for(actor: User, organisation_id: int) -> bool:
+    """Whether the actor sees the organisation's counts of young people rounded.
 
-    A single figure with no published total beside it needs no secondary suppression.
+    Exact for those who do casework in the organisation (coordinators and team leads:
+    they enrol young people and need the free places); rounded by cell key for everyone
+    else who reads its measures (managers, and administrators without casework), as on
+    the results page, so that no subtraction between the two gives a count from 1 to 4.
     """
-    if count is None:
-        return suppression.display(None)
-    if aggregates_only and suppression.is_small(
-        count, threshold=suppression.configured_threshold()
-    ):
-        return suppression.display(None)
-    return str(count)
+    scope = scope_of(actor)
+    return not any(
+        m.organisation_id == organisation_id and m.role in (Role.COORDINATOR, Role.TEAM_LEAD)
+        for m in scope.memberships
+    )
+
+
+def shown_count(count: int, key: int, *, rounded: bool) -> int:
+    """A count of young people as the viewer sees it: exact, or rounded by its cell key."""
+    if not rounded:
+        return count
+    return suppression.round_count(count, key, threshold=suppression.configured_threshold())
+
+
+@dataclass(frozen=True)
+class ShownPlaces:
+    """A measure's places as one viewer sees them. `free` is None when it is hidden (no
+    limit, or a rounded count: capacity minus a rounded count is no count of places)."""
+
+    taken: int
+    free: int | None
+    waiting: int
+    rounded: bool
+
+
+def shown_places(places: Places, *, rounded: bool) -> ShownPlaces:
+    return ShownPlaces(
+        taken=shown_count(places.taken, places.taken_key, rounded=rounded),
+        free=None if rounded else places.free,
+        waiting=shown_count(places.waiting, places.waiting_key, rounded=rounded),
+        rounded=rounded,
+    )
 
 
 @dataclass

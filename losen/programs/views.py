@@ -53,17 +53,15 @@ def _managed_organisations(request: HttpRequest) -> list[Organisation]:
 
 def _measure_row(request: HttpRequest, row: queries.StaircaseRow) -> dict[str, object]:
     measure, places = row.measure, row.places
-    aggregates_only = queries.sees_only_aggregates(request.user, measure.organisation_id)
-    taken = queries.shown_count(places.taken, aggregates_only=aggregates_only)
-    # The free places would give a hidden count away.
-    taken_hidden = taken != str(places.taken)
-    free = "–" if places.free is None or taken_hidden else str(places.free)
+    rounded = queries.counts_rounded_for(request.user, measure.organisation_id)
+    shown = queries.shown_places(places, rounded=rounded)
     return {
         "measure": measure,
         "places": places,
-        "taken": taken,
-        "free": free,
-        "waiting": queries.shown_count(places.waiting, aggregates_only=aggregates_only),
+        "taken": shown.taken,
+        "free": "–" if shown.free is None else shown.free,
+        "waiting": shown.waiting,
+        "rounded": rounded,
         "cost": measure.monthly_cost
         if queries.can_see_costs(request.user, measure.organisation_id)
         else None,
@@ -85,6 +83,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
         "programs/measure_list.html",
         {
             "staircases": staircases,
+            "any_rounded": any(row["rounded"] for item in staircases for row in item["rows"]),
             "can_manage": bool(queries.managed_org_ids(request.user)),
             "show_costs": any(
                 queries.can_see_costs(request.user, org_id)
@@ -315,23 +314,29 @@ def enrol(request: HttpRequest, case_id: int) -> HttpResponse:
             "case_url": queries.case_page_url(case.pk),
             "form": form,
             "can_enrol": can_enrol,
-            "chosen": _places_for(measures, form["measure"].value()),
+            "chosen": _places_for(request, measures, form["measure"].value()),
         },
     )
 
 
-def _places_for(measures, measure_id) -> dict[str, object] | None:
+def _places_for(request: HttpRequest, measures, measure_id) -> dict[str, object] | None:
     """The chosen measure and its places, for the note under the measure field."""
     if not str(measure_id or "").isdigit():
         return None
     measure = measures.filter(pk=int(measure_id)).first()
     if measure is None:
         return None
-    return {"measure": measure, "places": queries.places_of([measure])[measure.pk]}
+    places = queries.places_of([measure])[measure.pk]
+    rounded = queries.counts_rounded_for(request.user, measure.organisation_id)
+    return {
+        "measure": measure,
+        "places": places,
+        "shown": queries.shown_places(places, rounded=rounded),
+    }
 
 
 def _places_partial(request: HttpRequest, measures) -> HttpResponse:
-    chosen = _places_for(measures, request.GET.get("measure"))
+    chosen = _places_for(request, measures, request.GET.get("measure"))
     return render(request, "programs/_enrol_places.html", {"chosen": chosen})
 
 
@@ -504,6 +509,8 @@ def session_detail(request: HttpRequest, measure_id: int, session_id: int) -> Ht
                 "session": session,
                 "first_names": [e.case.person.first_name for e in enrolments],
                 "can_register": False,
+                # A manager sees no one on the list: "nobody" would be a count, and false.
+                "teams_only": not scope_of(request.user).volunteer_team_ids,
             },
         )
     marks = queries.attendance_marks(session)

@@ -452,7 +452,8 @@ def _costs(
 
     Adults per six young people: a staffed measure's adults times six, divided by its
     mean number of participants (participant-days over the days counted); per month,
-    over the staffed measures with participants that month.
+    over the staffed measures with participants that month. Outside the team every
+    month's participant-days per measure are rounded first (`_participant_days`).
     """
     found = participation(
         organisation_id=organisation_id,
@@ -462,9 +463,31 @@ def _costs(
         team_id=team_id,
         measure_id=measure_id,
     )
+    if board.suppressed:
+        found.days = {
+            (month, measure): _participant_days(
+                days, found.keys.get(("month", month, measure), 0), found.days_in[month], threshold
+            )
+            for (month, measure), days in found.days.items()
+        }
     measures = list(Measure.objects.filter(pk__in=found.measure_ids()).order_by("name"))
     _cost_per_measure(board, threshold, found, measures)
     _cost_per_month(board, threshold, found, {m.pk: m for m in measures})
+
+
+def _participant_days(days: int, key: int, days_in: int, threshold: int) -> int:
+    """A month's participant-days in one measure, rounded as they leave the team.
+
+    Participant-days over the month's days counted are the mean number of young people
+    taking part (three young people all month: exactly 3), and participant-months, cost
+    and adults per six follow from them. Outside the team they are rounded by the cell
+    key of their cases (the same cases as the month's count of participants in the
+    measure) to a multiple of the rounding base times the days counted, so the mean they
+    imply is a multiple of the base too, like every count. A period's participant-days
+    are the sum of its rounded months.
+    """
+    unit = suppression.rounding_base(threshold=threshold) * days_in
+    return suppression.round_count(days, key, threshold=unit - 1)
 
 
 def _people(board: Dashboard, value: int, key: int, threshold: int) -> int:

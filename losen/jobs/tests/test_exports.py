@@ -217,7 +217,7 @@ def test_a_manager_exports_measures_but_no_people(client, manager, enrolled):
     text = csv_text(client.get(reverse("programs:measures_export", args=["csv"])))
     row = text.strip().split("\r\n")[1].split(";")
     assert row[2] == "Jobbklubb"
-    assert row[6] == "–"  # one participant: a small count, hidden for a manager
+    assert row[6] in ("0", "5")  # one participant: rounded by the case's key for a manager
 
 
 def test_the_case_list_export_follows_the_filter(client, coordinator, case):

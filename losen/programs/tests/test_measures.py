@@ -94,7 +94,7 @@ def test_the_measures_page_shows_places_taken_free_and_waiting(
     row = next(
         r for s in response.context["staircases"] for r in s["rows"] if r["measure"] == restart
     )
-    assert (row["taken"], row["free"], row["waiting"]) == ("2", "0", "1")
+    assert (row["taken"], row["free"], row["waiting"]) == (2, 0, 1)
 
 
 def test_a_coordinator_reads_the_measures_but_does_not_define_them(
@@ -231,7 +231,7 @@ def test_costs_are_for_team_leads_and_managers_not_coordinators(
         assert "4500" in page or "4 500" in page or "4\xa0500" in page
 
 
-def test_a_manager_sees_small_counts_hidden_and_no_names(
+def test_a_manager_sees_no_small_count_and_no_names(
     client, coordinator, register, team, manager, pitstop
 ):
     restart = pitstop["restart"]
@@ -241,7 +241,8 @@ def test_a_manager_sees_small_counts_hidden_and_no_names(
     row = next(
         r for s in response.context["staircases"] for r in s["rows"] if r["measure"] == restart
     )
-    assert (row["taken"], row["free"]) == ("–", "–")
+    assert row["taken"] in (0, 5)  # one young person, rounded by the case's key
+    assert row["free"] == "–"
     detail = client.get(reverse("programs:measure_detail", args=[restart.pk])).content.decode()
     assert "Ada" not in detail
 

@@ -49,8 +49,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--suppress",
             action="store_true",
-            help="hide small counts (1 to LOSEN_SMALL_COUNT_THRESHOLD), as for figures "
-            "that leave the team",
+            help="round every count to a multiple of LOSEN_SMALL_COUNT_THRESHOLD + 1 by its "
+            "cell key, as for figures that leave the team",
         )
 
     def handle(self, *args, **options):
