@@ -34,6 +34,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, OuterRef
 from django.http import Http404
+from django.utils import timezone
 
 from losen.accounts.models import Organisation, Team, User
 from losen.accounts.scope import scope_of
@@ -459,7 +460,7 @@ def _costs(
         organisation_id=organisation_id,
         start=board.start,
         end=board.end,
-        today=datetime.date.today(),
+        today=timezone.localdate(),
         team_id=team_id,
         measure_id=measure_id,
     )
