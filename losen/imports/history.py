@@ -61,6 +61,7 @@ from django.utils.translation import ngettext
 from losen.accounts.models import Organisation, Team, User
 from losen.audit.models import ChangeLog
 from losen.cases.models import Case, CaseEvent, CaseState, EventKind, Referral
+from losen.imports import runs
 from losen.imports.models import ImportedCase
 from losen.imports.rows import HistoryRow, Outcome, RowError, check_rows, read_rows
 from losen.lib.bulk import insert_rows
@@ -71,7 +72,6 @@ from losen.outcomes.models import FOLLOW_UP_MONTHS, ExitOutcome, FollowUp
 from losen.people.models import Follow, Person
 from losen.programs.models import Enrolment, Measure
 
-BATCH = 2000
 IMPORTED_FIRST_NAME = "(importert)"
 IMPORT_USER_EMAIL = "historisk-import@losen.invalid"
 IMPORT_USER_NAME = "Historisk import"
@@ -133,7 +133,11 @@ def do_import_history(
     today: datetime.date | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportSummary:
-    """Check every row, then write all new cases in one transaction, or nothing."""
+    """Check every row, then write all new cases, or nothing.
+
+    The cases are written a chunk at a time (losen/imports/runs.py) and shown only when
+    the last chunk is in; an import that fails on the way is undone.
+    """
     today = today or timezone.localdate()
     measures = {m.name.casefold(): m for m in Measure.objects.filter(organisation=organisation)}
     try:
@@ -176,27 +180,45 @@ def do_import_history(
         else:
             summary.changed.append((row.line, row.person_ref))
 
-    with transaction.atomic():
-        # Only the measures the new rows use are created.
-        used = {row.measure.casefold() for row in new_rows if row.measure}
-        for key, name in wanted.items():
-            if key in used:
-                measures[key] = Measure.objects.create(
-                    organisation=organisation,
-                    name=name,
-                    kind=CREATED_MEASURE_KIND,
-                    description=f"Opprettet av historikkimporten ({path.name}).",
-                )
-                summary.measures_created.append(name)
-        writer = _Writer(actor, organisation, team, measures, path.name, summary)
+    try:
+        run = runs.do_start_run(organisation, path.name)
+    except runs.RunBusy:
+        raise ImportRefused(
+            _("Another import into %(organisation)s is running; try again when it has finished.")
+            % {"organisation": organisation.name}
+        ) from None
+    try:
+        with transaction.atomic():
+            # Only the measures the new rows use are created.
+            used = {row.measure.casefold() for row in new_rows if row.measure}
+            for key, name in wanted.items():
+                if key in used:
+                    measures[key] = Measure.objects.create(
+                        organisation=organisation,
+                        name=name,
+                        kind=CREATED_MEASURE_KIND,
+                        description=f"Opprettet av historikkimporten ({path.name}).",
+                    )
+                    summary.measures_created.append(name)
+                    run.created_measure_ids.append(measures[key].pk)
+            run.save(update_fields=["created_measure_ids"])
+        writer = _Writer(actor, organisation, team, measures, path.name, summary, run)
         step = max(1, len(new_rows) // 10)
         next_report = step
-        for start in range(0, len(new_rows), BATCH):
-            writer.write(new_rows[start : start + BATCH])
-            done = min(start + BATCH, len(new_rows))
+        # Each chunk is its own short transaction (see runs.py): pages write between them.
+        for start in range(0, len(new_rows), runs.CHUNK):
+            with transaction.atomic():
+                writer.write(new_rows[start : start + runs.CHUNK])
+                runs.do_note_alive(run)
+            done = min(start + runs.CHUNK, len(new_rows))
             if progress and (done >= next_report or done == len(new_rows)):
                 progress(done, len(new_rows))
                 next_report = (done // step + 1) * step
+        with transaction.atomic():
+            runs.do_complete_run(run)
+    except BaseException:
+        runs.do_discard_run(run)
+        raise
     return summary
 
 
@@ -208,7 +230,8 @@ class _Writer:
     cases by person, the exits by case.
     """
 
-    def __init__(self, actor, organisation, team, measures, file_name, summary):
+    def __init__(self, actor, organisation, team, measures, file_name, summary, run):
+        self.run = run
         self.actor = actor
         self.organisation = organisation
         self.team = team
@@ -356,6 +379,7 @@ class _Writer:
                     "source_file_name": self.file_name[:255],
                     "source_line": row.line,
                     "imported_at": self.now,
+                    "run_id": self.run.pk,
                 }
                 for row, person, case in zip(rows, people, cases, strict=True)
             ),

@@ -39,6 +39,8 @@ from django.db import connection
 from django.db.models import Q
 
 from losen.cases.models import Case, CaseEvent, EventKind
+from losen.imports import runs
+from losen.imports.models import HistoryImport, ImportedCase
 from losen.lib.suppression import KEY_MODULUS, KeyCoefficients, key_coefficients
 from losen.programs.models import Enrolment
 
@@ -105,7 +107,9 @@ def _month(value: str | datetime.date | None) -> Month | None:
 FLOW_KINDS = (EventKind.REFERRED, EventKind.ENROLMENT_STARTED, EventKind.EXIT)
 
 
-def _sql(*, vendor: str, team: bool, measure: bool, times: bool, keys: KeyCoefficients) -> str:
+def _sql(
+    *, vendor: str, team: bool, measure: bool, times: bool, keys: KeyCoefficients, hidden: bool
+) -> str:
     events = CaseEvent._meta.db_table
     cases = Case._meta.db_table
     enrolments = Enrolment._meta.db_table
@@ -127,6 +131,13 @@ def _sql(*, vendor: str, team: bool, measure: bool, times: bool, keys: KeyCoeffi
     if measure:
         narrowing += (
             f" AND {{case}} IN (SELECT case_id FROM {enrolments} WHERE measure_id = %(measure)s)"  # noqa: S608
+        )
+    if hidden:
+        # The cases of an import that is not complete yet (losen/imports/runs.py).
+        narrowing += (
+            f" AND {{case}} NOT IN (SELECT i.case_id FROM {ImportedCase._meta.db_table} i"  # noqa: S608
+            f" JOIN {HistoryImport._meta.db_table} r ON r.id = i.run_id"
+            f" WHERE r.state <> '{HistoryImport.State.COMPLETE}')"
         )
     in_period = "BETWEEN %(start)s AND %(end)s"
     # Each case's record key, summed per group (a cell key; see losen.lib.suppression).
@@ -249,6 +260,7 @@ def case_milestones(
         measure=measure_id is not None,
         times=with_times,
         keys=keys,
+        hidden=runs.any_incomplete(),
     )
     found = Milestones()
     corrected = []
