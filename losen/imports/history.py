@@ -139,6 +139,8 @@ def do_import_history(
     the last chunk is in; an import that fails on the way is undone.
     """
     today = today or timezone.localdate()
+    # First of all, what a crashed run left (its measures among them) goes.
+    runs.do_clean_up_abandoned(organisation=organisation)
     measures = {m.name.casefold(): m for m in Measure.objects.filter(organisation=organisation)}
     try:
         rows, errors = check_rows(
@@ -165,6 +167,13 @@ def do_import_history(
         if row.measure and row.measure.casefold() not in measures:
             wanted.setdefault(row.measure.casefold(), row.measure)
 
+    try:
+        run = runs.do_start_run(organisation, path.name)
+    except runs.RunBusy:
+        raise ImportRefused(
+            _("Another import into %(organisation)s is running; try again when it has finished.")
+            % {"organisation": organisation.name}
+        ) from None
     summary = ImportSummary(rows=len(rows))
     known = dict(
         ImportedCase.objects.filter(organisation=organisation).values_list(
@@ -180,13 +189,6 @@ def do_import_history(
         else:
             summary.changed.append((row.line, row.person_ref))
 
-    try:
-        run = runs.do_start_run(organisation, path.name)
-    except runs.RunBusy:
-        raise ImportRefused(
-            _("Another import into %(organisation)s is running; try again when it has finished.")
-            % {"organisation": organisation.name}
-        ) from None
     try:
         with transaction.atomic():
             # Only the measures the new rows use are created.
