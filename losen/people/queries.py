@@ -24,6 +24,7 @@ from losen.accounts.scope import scope_of
 from losen.audit.actions import do_log_access, do_log_accesses
 from losen.audit.models import Purpose
 from losen.imports import runs
+from losen.outreach.models.lists import PendingPerson
 from losen.people.models import Follow, Person
 
 
@@ -41,7 +42,8 @@ def visible_to(actor: User) -> QuerySet[Person]:
     hidden = runs.hidden_person_ids()
     if hidden is not None:  # an import is being written: its people are not shown yet
         people = people.exclude(pk__in=hidden)
-    return people
+    # Registered by a list import that is not complete (losen/outreach/importer.py).
+    return people.exclude(pk__in=PendingPerson.objects.values("person_id"))
 
 
 def reading_team(actor: User, person: Person) -> Team | None:
