@@ -64,7 +64,7 @@ from losen.cases.models import Case, CaseEvent, CaseState, EventKind, Referral
 from losen.imports import runs
 from losen.imports.models import ImportedCase
 from losen.imports.rows import HistoryRow, Outcome, RowError, check_rows, read_rows
-from losen.lib.bulk import insert_rows
+from losen.lib.bulk import insert_rows, let_waiting_writers_in
 from losen.lib.dates import add_months
 from losen.lib.sheets import FileProblem
 from losen.outcomes import codes
@@ -132,6 +132,7 @@ def do_import_history(
     create_measures: bool = False,
     today: datetime.date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    chunk: int = runs.CHUNK,
 ) -> ImportSummary:
     """Check every row, then write all new cases, or nothing.
 
@@ -208,14 +209,17 @@ def do_import_history(
         step = max(1, len(new_rows) // 10)
         next_report = step
         # Each chunk is its own short transaction (see runs.py): pages write between them.
-        for start in range(0, len(new_rows), runs.CHUNK):
+        for start in range(0, len(new_rows), chunk):
+            if start:
+                let_waiting_writers_in()
             with transaction.atomic():
-                writer.write(new_rows[start : start + runs.CHUNK])
+                writer.write(new_rows[start : start + chunk])
                 runs.do_note_alive(run)
-            done = min(start + runs.CHUNK, len(new_rows))
+            done = min(start + chunk, len(new_rows))
             if progress and (done >= next_report or done == len(new_rows)):
                 progress(done, len(new_rows))
                 next_report = (done // step + 1) * step
+        let_waiting_writers_in()
         with transaction.atomic():
             runs.do_complete_run(run)
     except BaseException:

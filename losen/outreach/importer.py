@@ -43,7 +43,7 @@ from losen.accounts.models import Organisation, Team, User
 from losen.audit.actions import do_log_change
 from losen.audit.models import ChangeLog
 from losen.lib import crypto
-from losen.lib.bulk import insert_rows
+from losen.lib.bulk import insert_rows, let_waiting_writers_in
 from losen.lib.names import same_name
 from losen.outreach import listfile, rules, statuses
 from losen.outreach.models import (
@@ -57,8 +57,9 @@ from losen.outreach.models import (
 )
 from losen.people.models import Follow, Person
 
-# Rows per write transaction: on SQLite a page's write waits for at most one chunk.
-CHUNK = 500
+# Rows per write transaction: on SQLite a page's write waits for at most one chunk
+# (about 0.2 s) and the pause after it (losen.lib.bulk.let_waiting_writers_in).
+CHUNK = 1000
 # A running import touches its list after every chunk; one silent for this long is dead.
 ABANDONED_AFTER = datetime.timedelta(minutes=15)
 LIST_IMPORT_USER_EMAIL = "listeimport@losen.invalid"
@@ -267,12 +268,14 @@ class _Writer:
         total = len(rows)
         for start in range(0, total, CHUNK):
             chunk = rows[start : start + CHUNK]
+            let_waiting_writers_in()
             with transaction.atomic():
                 seen |= self._write_chunk(list_import, chunk, open_entries)
                 ListImport.objects.filter(pk=list_import.pk).update(alive_at=timezone.now())
             if progress:
                 progress(min(start + CHUNK, total), total)
         self._leave_absent(list_import, open_entries, seen)
+        let_waiting_writers_in()
         with transaction.atomic():
             self._complete(list_import)
 
@@ -573,6 +576,7 @@ class _Writer:
             self.summary.left += 1
             self.summary.left_reasons[reason] += 1
         for start in range(0, len(members), CHUNK):
+            let_waiting_writers_in()
             with transaction.atomic():
                 insert_rows(ListMembership, members[start : start + CHUNK])
 
