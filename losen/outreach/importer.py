@@ -139,6 +139,7 @@ def do_import_list(
     scheme: str,
     received_on: datetime.date,
     progress: Callable[[int, int], None] | None = None,
+    chunk: int = CHUNK,
 ) -> ListSummary:
     today = timezone.localdate()
     if received_on > today:
@@ -192,13 +193,14 @@ def do_import_list(
             )
             % {"date": later}
         )
-    writer = _Writer(actor, organisation, team, scheme, received_on, summary)
+    writer = _Writer(actor, organisation, team, scheme, received_on, summary, chunk)
     writer.write(name, rows, list_digest, progress)
     return summary
 
 
 class _Writer:
-    def __init__(self, actor, organisation, team, scheme, received_on, summary):
+    def __init__(self, actor, organisation, team, scheme, received_on, summary, chunk=CHUNK):
+        self.chunk = chunk
         self.actor = actor
         self.organisation = organisation
         self.team = team
@@ -266,14 +268,14 @@ class _Writer:
         }
         seen: set[int] = set()
         total = len(rows)
-        for start in range(0, total, CHUNK):
-            chunk = rows[start : start + CHUNK]
+        for start in range(0, total, self.chunk):
+            chunk = rows[start : start + self.chunk]
             let_waiting_writers_in()
             with transaction.atomic():
                 seen |= self._write_chunk(list_import, chunk, open_entries)
                 ListImport.objects.filter(pk=list_import.pk).update(alive_at=timezone.now())
             if progress:
-                progress(min(start + CHUNK, total), total)
+                progress(min(start + self.chunk, total), total)
         self._leave_absent(list_import, open_entries, seen)
         let_waiting_writers_in()
         with transaction.atomic():
@@ -575,10 +577,10 @@ class _Writer:
             )
             self.summary.left += 1
             self.summary.left_reasons[reason] += 1
-        for start in range(0, len(members), CHUNK):
+        for start in range(0, len(members), self.chunk):
             let_waiting_writers_in()
             with transaction.atomic():
-                insert_rows(ListMembership, members[start : start + CHUNK])
+                insert_rows(ListMembership, members[start : start + self.chunk])
 
 
 def abandoned_lists(organisation: Organisation | None = None):
