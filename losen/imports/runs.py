@@ -15,10 +15,13 @@ All or nothing still holds: a run that fails is undone by `do_discard_run`, whic
 what the run wrote, children before parents, a chunk at a time (short transactions
 again). A run left `running` by a crash (no sign of life for ABANDONED_AFTER) is hidden
 all the same, and discarded by the next import into its organisation or by
-`losen import-history --clean-up`; system check losen.W301 names such runs.
+`losen clean-up-imports`.
 
+Between chunks the import pauses a little on SQLite (losen.lib.bulk.let_waiting_writers_in):
+without it the import takes the lock again before a waiting page's busy handler wakes.
 The same code path serves PostgreSQL, where one long transaction would not block pages:
-the chunks cost nothing there, and one path is one thing to test.
+there the chunks cost next to nothing and there is no pause, and one path is one thing
+to test.
 """
 
 from __future__ import annotations
