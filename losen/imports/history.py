@@ -48,6 +48,7 @@ with ``recorded_by``, or else the shared inactive user "Historisk import"
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,17 +210,20 @@ def do_import_history(
         step = max(1, len(new_rows) // 10)
         next_report = step
         # Each chunk is its own short transaction (see runs.py): pages write between them.
+        held = 0.0
         for start in range(0, len(new_rows), chunk):
             if start:
-                let_waiting_writers_in()
+                let_waiting_writers_in(held)
+            began = time.perf_counter()
             with transaction.atomic():
                 writer.write(new_rows[start : start + chunk])
                 runs.do_note_alive(run)
+            held = time.perf_counter() - began
             done = min(start + chunk, len(new_rows))
             if progress and (done >= next_report or done == len(new_rows)):
                 progress(done, len(new_rows))
                 next_report = (done // step + 1) * step
-        let_waiting_writers_in()
+        let_waiting_writers_in(held)
         with transaction.atomic():
             runs.do_complete_run(run)
     except BaseException:

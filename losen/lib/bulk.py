@@ -29,17 +29,31 @@ def _can_copy(connection) -> bool:
     return is_psycopg3
 
 
-# SQLite's busy handler sleeps up to 100 ms between its tries for the write lock (1, 2,
-# 5, ... 100 ms): an import that pauses a little longer than that between its chunks lets
-# in every page that was waiting, instead of taking the lock again before they wake.
-PAUSE_BETWEEN_CHUNKS = 0.11
+# How SQLite's busy handler waits for the write lock (sqliteDefaultBusyCallback): it
+# sleeps these many seconds in turn, then 0.1 s at a time until the busy timeout.
+_BUSY_SLEEPS = (0.001, 0.002, 0.005, 0.010, 0.015, 0.020, 0.025, 0.025, 0.025, 0.050, 0.050)
+_BUSY_SLEEP_LAST = 0.100
 
 
-def let_waiting_writers_in() -> None:
-    """Between two write transactions of an import: on SQLite, pause so that pages
-    waiting for the write lock get it. PostgreSQL locks rows, so pages never wait there."""
+def _busy_sleep_after(waited: float) -> float:
+    """The sleep a page's busy handler is in after waiting `waited` seconds."""
+    for sleep in _BUSY_SLEEPS:
+        if waited < sleep:
+            return sleep
+        waited -= sleep
+    return _BUSY_SLEEP_LAST
+
+
+def let_waiting_writers_in(held_for: float) -> None:
+    """Between two write transactions of an import that held the lock `held_for` seconds.
+
+    On SQLite a page that waited all that while is asleep in its busy handler; without a
+    pause the import takes the lock again before it wakes, chunk after chunk. Pausing a
+    little longer than that sleep lets every waiting page in. PostgreSQL locks rows, so
+    pages never wait for an import there, and there is no pause.
+    """
     if connections[DEFAULT_DB_ALIAS].vendor == "sqlite":
-        time.sleep(PAUSE_BETWEEN_CHUNKS)
+        time.sleep(1.1 * _busy_sleep_after(held_for))
 
 
 MAX_ROWS_PER_STATEMENT = 2000

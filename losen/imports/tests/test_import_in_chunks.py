@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from losen.audit.models import ChangeLog
 from losen.cases.models import Case, CaseEvent, Referral
@@ -177,7 +177,10 @@ def test_an_import_while_another_is_alive_is_refused_and_writes_nothing(tmp_path
     leave_behind_as_a_crash_would(tmp_path, team)
     before = written_rows()
 
-    with pytest.raises(ImportRefused, match="Another import into Testkommune is running"):
+    with (
+        translation.override("en"),
+        pytest.raises(ImportRefused, match="Another import into Testkommune is running"),
+    ):
         import_history(write_history(tmp_path, 10, measure="Annet"), team)
 
     assert written_rows() == before

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from losen.audit.models import ChangeLog
 from losen.outreach import importer, listfile
@@ -193,7 +193,10 @@ def test_a_list_import_while_another_is_alive_is_refused_and_writes_nothing(
     leave_half_written(fnr, coordinator, municipality, team)
     before = written_rows()
 
-    with pytest.raises(importer.ImportRefused, match="Another OT list for Testkommune"):
+    with (
+        translation.override("en"),
+        pytest.raises(importer.ImportRefused, match="Another OT list for Testkommune"),
+    ):
         import_march(fnr, coordinator, municipality, team)
 
     assert written_rows() == before
