@@ -176,22 +176,22 @@ def do_import_history(
             _("Another import into %(organisation)s is running; try again when it has finished.")
             % {"organisation": organisation.name}
         ) from None
-    summary = ImportSummary(rows=len(rows))
-    known = dict(
-        ImportedCase.objects.filter(organisation=organisation).values_list(
-            "person_ref", "row_digest"
-        )
-    )
-    new_rows = []
-    for row in rows:
-        if row.person_ref not in known:
-            new_rows.append(row)
-        elif known[row.person_ref] == row.digest:
-            summary.unchanged += 1
-        else:
-            summary.changed.append((row.line, row.person_ref))
-
     try:
+        summary = ImportSummary(rows=len(rows))
+        known = dict(
+            ImportedCase.objects.filter(organisation=organisation).values_list(
+                "person_ref", "row_digest"
+            )
+        )
+        new_rows = []
+        for row in rows:
+            if row.person_ref not in known:
+                new_rows.append(row)
+            elif known[row.person_ref] == row.digest:
+                summary.unchanged += 1
+            else:
+                summary.changed.append((row.line, row.person_ref))
+
         with transaction.atomic():
             # Only the measures the new rows use are created.
             used = {row.measure.casefold() for row in new_rows if row.measure}
