@@ -511,12 +511,21 @@ def step_list_import_orm(args) -> dict:
     )
     organisation = Organisation.objects.get(name=name)
     existing = outreach_numbers(args.youths)
+    half = args.youths // 2
+
+    def name_of(i: int) -> tuple[str, str]:
+        # The second half is on the list (row i - half): registered under the list's
+        # name, or the import refuses the number as someone else's.
+        if i < half:
+            return "Registrert", str(i)
+        return f"Ung{i - half}", f"Listesen{(i - half) % 997}"
+
     Person.objects.bulk_create(
         [
             Person(
                 organisation=organisation,
-                first_name="Registrert",
-                last_name=str(i),
+                first_name=name_of(i)[0],
+                last_name=name_of(i)[1],
                 birth_date=datetime.date(2000 + int(n[4:6]), int(n[2:4]) - 80, int(n[0:2])),
                 id_number_encrypted=crypto.encrypt(n),
                 id_number_hash=crypto.lookup_hash(n),

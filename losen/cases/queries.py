@@ -18,6 +18,7 @@ from losen.accounts.scope import scope_of
 from losen.audit.actions import do_log_access
 from losen.audit.models import Purpose
 from losen.cases.models import Case, CaseEvent
+from losen.imports import runs
 from losen.people.queries import log_people_shown
 
 
@@ -25,9 +26,13 @@ def cases_visible_to(actor: User) -> QuerySet[Case]:
     scope = scope_of(actor)
     if not scope.can_read_people:
         return Case.objects.none()
-    return Case.objects.filter(
+    cases = Case.objects.filter(
         Q(team_id__in=scope.casework_team_ids) | Q(organisation_id__in=scope.admin_org_ids)
     )
+    hidden = runs.hidden_case_ids()
+    if hidden is not None:  # an import is being written: its cases are not shown yet
+        cases = cases.exclude(pk__in=hidden)
+    return cases
 
 
 def get_case_for(

@@ -48,6 +48,7 @@ with ``recorded_by``, or else the shared inactive user "Historisk import"
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,9 +62,10 @@ from django.utils.translation import ngettext
 from losen.accounts.models import Organisation, Team, User
 from losen.audit.models import ChangeLog
 from losen.cases.models import Case, CaseEvent, CaseState, EventKind, Referral
+from losen.imports import runs
 from losen.imports.models import ImportedCase
 from losen.imports.rows import HistoryRow, Outcome, RowError, check_rows, read_rows
-from losen.lib.bulk import insert_rows
+from losen.lib.bulk import insert_rows, let_waiting_writers_in
 from losen.lib.dates import add_months
 from losen.lib.sheets import FileProblem
 from losen.outcomes import codes
@@ -71,7 +73,6 @@ from losen.outcomes.models import FOLLOW_UP_MONTHS, ExitOutcome, FollowUp
 from losen.people.models import Follow, Person
 from losen.programs.models import Enrolment, Measure
 
-BATCH = 2000
 IMPORTED_FIRST_NAME = "(importert)"
 IMPORT_USER_EMAIL = "historisk-import@losen.invalid"
 IMPORT_USER_NAME = "Historisk import"
@@ -132,9 +133,16 @@ def do_import_history(
     create_measures: bool = False,
     today: datetime.date | None = None,
     progress: Callable[[int, int], None] | None = None,
+    chunk: int = runs.CHUNK,
 ) -> ImportSummary:
-    """Check every row, then write all new cases in one transaction, or nothing."""
+    """Check every row, then write all new cases, or nothing.
+
+    The cases are written a chunk at a time (losen/imports/runs.py) and shown only when
+    the last chunk is in; an import that fails on the way is undone.
+    """
     today = today or timezone.localdate()
+    # First of all, what a crashed run left (its measures among them) goes.
+    runs.do_clean_up_abandoned(organisation=organisation)
     measures = {m.name.casefold(): m for m in Measure.objects.filter(organisation=organisation)}
     try:
         rows, errors = check_rows(
@@ -161,42 +169,66 @@ def do_import_history(
         if row.measure and row.measure.casefold() not in measures:
             wanted.setdefault(row.measure.casefold(), row.measure)
 
-    summary = ImportSummary(rows=len(rows))
-    known = dict(
-        ImportedCase.objects.filter(organisation=organisation).values_list(
-            "person_ref", "row_digest"
+    try:
+        run = runs.do_start_run(organisation, path.name)
+    except runs.RunBusy:
+        raise ImportRefused(
+            _("Another import into %(organisation)s is running; try again when it has finished.")
+            % {"organisation": organisation.name}
+        ) from None
+    try:
+        summary = ImportSummary(rows=len(rows))
+        known = dict(
+            ImportedCase.objects.filter(organisation=organisation).values_list(
+                "person_ref", "row_digest"
+            )
         )
-    )
-    new_rows = []
-    for row in rows:
-        if row.person_ref not in known:
-            new_rows.append(row)
-        elif known[row.person_ref] == row.digest:
-            summary.unchanged += 1
-        else:
-            summary.changed.append((row.line, row.person_ref))
+        new_rows = []
+        for row in rows:
+            if row.person_ref not in known:
+                new_rows.append(row)
+            elif known[row.person_ref] == row.digest:
+                summary.unchanged += 1
+            else:
+                summary.changed.append((row.line, row.person_ref))
 
-    with transaction.atomic():
-        # Only the measures the new rows use are created.
-        used = {row.measure.casefold() for row in new_rows if row.measure}
-        for key, name in wanted.items():
-            if key in used:
-                measures[key] = Measure.objects.create(
-                    organisation=organisation,
-                    name=name,
-                    kind=CREATED_MEASURE_KIND,
-                    description=f"Opprettet av historikkimporten ({path.name}).",
-                )
-                summary.measures_created.append(name)
-        writer = _Writer(actor, organisation, team, measures, path.name, summary)
+        with transaction.atomic():
+            # Only the measures the new rows use are created.
+            used = {row.measure.casefold() for row in new_rows if row.measure}
+            for key, name in wanted.items():
+                if key in used:
+                    measures[key] = Measure.objects.create(
+                        organisation=organisation,
+                        name=name,
+                        kind=CREATED_MEASURE_KIND,
+                        description=f"Opprettet av historikkimporten ({path.name}).",
+                    )
+                    summary.measures_created.append(name)
+                    run.created_measure_ids.append(measures[key].pk)
+            run.save(update_fields=["created_measure_ids"])
+        writer = _Writer(actor, organisation, team, measures, path.name, summary, run)
         step = max(1, len(new_rows) // 10)
         next_report = step
-        for start in range(0, len(new_rows), BATCH):
-            writer.write(new_rows[start : start + BATCH])
-            done = min(start + BATCH, len(new_rows))
+        # Each chunk is its own short transaction (see runs.py): pages write between them.
+        held = 0.0
+        for start in range(0, len(new_rows), chunk):
+            if start:
+                let_waiting_writers_in(held)
+            began = time.perf_counter()
+            with transaction.atomic():
+                writer.write(new_rows[start : start + chunk])
+                runs.do_note_alive(run)
+            held = time.perf_counter() - began
+            done = min(start + chunk, len(new_rows))
             if progress and (done >= next_report or done == len(new_rows)):
                 progress(done, len(new_rows))
                 next_report = (done // step + 1) * step
+        let_waiting_writers_in(held)
+        with transaction.atomic():
+            runs.do_complete_run(run)
+    except BaseException:
+        runs.do_discard_run(run)
+        raise
     return summary
 
 
@@ -208,7 +240,8 @@ class _Writer:
     cases by person, the exits by case.
     """
 
-    def __init__(self, actor, organisation, team, measures, file_name, summary):
+    def __init__(self, actor, organisation, team, measures, file_name, summary, run):
+        self.run = run
         self.actor = actor
         self.organisation = organisation
         self.team = team
@@ -356,6 +389,7 @@ class _Writer:
                     "source_file_name": self.file_name[:255],
                     "source_line": row.line,
                     "imported_at": self.now,
+                    "run_id": self.run.pk,
                 }
                 for row, person, case in zip(rows, people, cases, strict=True)
             ),

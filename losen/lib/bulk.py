@@ -13,6 +13,7 @@ keys are not returned: callers read back what they need with one query per batch
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -26,6 +27,33 @@ def _can_copy(connection) -> bool:
     from django.db.backends.postgresql.psycopg_any import is_psycopg3
 
     return is_psycopg3
+
+
+# How SQLite's busy handler waits for the write lock (sqliteDefaultBusyCallback): it
+# sleeps these many seconds in turn, then 0.1 s at a time until the busy timeout.
+_BUSY_SLEEPS = (0.001, 0.002, 0.005, 0.010, 0.015, 0.020, 0.025, 0.025, 0.025, 0.050, 0.050)
+_BUSY_SLEEP_LAST = 0.100
+
+
+def _busy_sleep_after(waited: float) -> float:
+    """The sleep a page's busy handler is in after waiting `waited` seconds."""
+    for sleep in _BUSY_SLEEPS:
+        if waited < sleep:
+            return sleep
+        waited -= sleep
+    return _BUSY_SLEEP_LAST
+
+
+def let_waiting_writers_in(held_for: float) -> None:
+    """Between two write transactions of an import that held the lock `held_for` seconds.
+
+    On SQLite a page that waited all that while is asleep in its busy handler; without a
+    pause the import takes the lock again before it wakes, chunk after chunk. Pausing a
+    little longer than that sleep lets every waiting page in. PostgreSQL locks rows, so
+    pages never wait for an import there, and there is no pause.
+    """
+    if connections[DEFAULT_DB_ALIAS].vendor == "sqlite":
+        time.sleep(1.1 * _busy_sleep_after(held_for))
 
 
 MAX_ROWS_PER_STATEMENT = 2000

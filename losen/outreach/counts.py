@@ -45,7 +45,7 @@ def statuses_on(
     team_id: int | None = None,
 ) -> list[tuple[int, str]]:
     """(entry id, status code) of each person in the target group on `day`."""
-    entries = TargetEntry.objects.filter(organisation_id=organisation_id)
+    entries = TargetEntry.objects.shown().filter(organisation_id=organisation_id)
     if team_id is not None:
         entries = entries.filter(team_id=team_id)
     entries = in_group_on(entries, scheme, day, known_at=known_at)

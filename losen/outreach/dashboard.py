@@ -166,7 +166,7 @@ def _true_counts(
     today: datetime.date,
 ) -> tuple[list[list[int]], list[list[int]]]:
     """One row of COUNT_COLUMNS per month, as they are, and their cell keys."""
-    entries = TargetEntry.objects.filter(organisation_id=organisation_id, scheme=scheme)
+    entries = TargetEntry.objects.shown().filter(organisation_id=organisation_id, scheme=scheme)
     attempts = ContactAttempt.objects.filter(organisation_id=organisation_id, entry__scheme=scheme)
     if team_id is not None:
         entries = entries.filter(team_id=team_id)

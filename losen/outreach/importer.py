@@ -29,6 +29,7 @@ the last one imported for the organisation and scheme is refused.
 from __future__ import annotations
 
 import datetime
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ from losen.accounts.models import Organisation, Team, User
 from losen.audit.actions import do_log_change
 from losen.audit.models import ChangeLog
 from losen.lib import crypto
-from losen.lib.bulk import insert_rows
+from losen.lib.bulk import insert_rows, let_waiting_writers_in
 from losen.lib.names import same_name
 from losen.outreach import listfile, rules, statuses
 from losen.outreach.models import (
@@ -51,12 +52,17 @@ from losen.outreach.models import (
     ListImport,
     ListMembership,
     MembershipChange,
+    PendingPerson,
     StatusChange,
     TargetEntry,
 )
 from losen.people.models import Follow, Person
 
+# Rows per write transaction: on SQLite a page's write waits for at most one chunk
+# (some 0.3 s) and the pause after it (losen.lib.bulk.let_waiting_writers_in).
 CHUNK = 2000
+# A running import touches its list after every chunk; one silent for this long is dead.
+ABANDONED_AFTER = datetime.timedelta(minutes=15)
 LIST_IMPORT_USER_EMAIL = "listeimport@losen.invalid"
 LIST_IMPORT_USER_NAME = "Listeimport"
 
@@ -134,6 +140,7 @@ def do_import_list(
     scheme: str,
     received_on: datetime.date,
     progress: Callable[[int, int], None] | None = None,
+    chunk: int = CHUNK,
 ) -> ListSummary:
     today = timezone.localdate()
     if received_on > today:
@@ -162,9 +169,11 @@ def do_import_list(
     except rules.RuleError as error:
         raise ImportRefused(str(error)) from None
     rows = check_file(name, stream, scheme=scheme, today=today)
+    do_clean_up_abandoned(organisation=organisation)
     summary = ListSummary(rows=len(rows))
     list_digest = listfile.digest(rows)
-    same = ListImport.objects.filter(
+    complete = ListImport.objects.filter(state=ListImport.State.COMPLETE)
+    same = complete.filter(
         organisation=organisation, scheme=scheme, received_on=received_on, digest=list_digest
     ).first()
     if same is not None:
@@ -172,7 +181,7 @@ def do_import_list(
         summary.list_import_id = same.pk
         return summary
     later = (
-        ListImport.objects.filter(organisation=organisation, scheme=scheme)
+        complete.filter(organisation=organisation, scheme=scheme)
         .order_by("-received_on")
         .values_list("received_on", flat=True)
         .first()
@@ -185,14 +194,16 @@ def do_import_list(
             )
             % {"date": later}
         )
-    with transaction.atomic():
-        writer = _Writer(actor, organisation, team, scheme, received_on, summary)
-        writer.write(name, rows, list_digest, progress)
+    writer = _Writer(actor, organisation, team, scheme, received_on, summary, chunk)
+    writer.write(name, rows, list_digest, progress)
     return summary
 
 
 class _Writer:
-    def __init__(self, actor, organisation, team, scheme, received_on, summary):
+    def __init__(self, actor, organisation, team, scheme, received_on, summary, chunk=CHUNK):
+        self.chunk = chunk
+        # How long the last write transaction held the lock (None before the first).
+        self.held: float | None = None
         self.actor = actor
         self.organisation = organisation
         self.team = team
@@ -201,21 +212,57 @@ class _Writer:
         self.summary = summary
         self.now = timezone.now()
         self.rule = rules.rule_on(scheme, received_on)
+        # (entry, left on, reason): entries of earlier lists that leave with this one,
+        # changed in the last transaction, when the list is shown.
+        self.leaving: list[tuple[int, datetime.date, str]] = []
 
     def write(self, name, rows, list_digest, progress) -> None:
-        org = self.organisation
-        list_import = ListImport.objects.create(
-            organisation=org,
-            team=self.team,
-            scheme=self.scheme,
-            received_on=self.day,
-            file_name=name[:255],
-            digest=list_digest,
-            rows=len(rows),
-            imported_by=self.actor,
-            imported_at=self.now,
-        )
+        """A chunk of rows per transaction, the list hidden until the last one shows it.
+
+        Everything written before the last transaction is new (the list, its entries
+        and rows, the people it registers) and hidden while the list is not complete;
+        what changes rows of earlier lists (entries that leave) waits for the last
+        transaction. An import that fails on the way is undone (`do_discard_list`).
+        """
+        list_import = self._start(name, rows, list_digest)
+        try:
+            self._write_rows(list_import, rows, progress)
+        except BaseException:
+            do_discard_list(list_import)
+            raise
+
+    def _start(self, name, rows, list_digest) -> ListImport:
+        with transaction.atomic():
+            # The organisation's row serialises starts on PostgreSQL (SQLite: one writer).
+            Organisation.objects.select_for_update().filter(pk=self.organisation.pk).first()
+            if ListImport.objects.filter(
+                organisation=self.organisation, scheme=self.scheme, state=ListImport.State.RUNNING
+            ).exists():
+                raise ImportRefused(
+                    _(
+                        "Another %(scheme)s list for %(organisation)s is being imported; "
+                        "try again when it has finished."
+                    )
+                    % {"scheme": self.scheme.upper(), "organisation": self.organisation.name}
+                )
+            list_import = ListImport.objects.create(
+                organisation=self.organisation,
+                team=self.team,
+                scheme=self.scheme,
+                received_on=self.day,
+                file_name=name[:255],
+                digest=list_digest,
+                rows=len(rows),
+                imported_by=self.actor,
+                imported_at=self.now,
+                state=ListImport.State.RUNNING,
+                alive_at=timezone.now(),
+            )
         self.summary.list_import_id = list_import.pk
+        return list_import
+
+    def _write_rows(self, list_import, rows, progress) -> None:
+        org = self.organisation
         open_entries = {
             person_id: (entry_id, listed_on)
             for person_id, entry_id, listed_on in TargetEntry.objects.filter(
@@ -224,20 +271,48 @@ class _Writer:
         }
         seen: set[int] = set()
         total = len(rows)
-        for start in range(0, total, CHUNK):
-            chunk = rows[start : start + CHUNK]
-            seen |= self._write_chunk(list_import, chunk, open_entries)
+        for start in range(0, total, self.chunk):
+            chunk = rows[start : start + self.chunk]
+            self._pause()
+            began = time.perf_counter()
+            with transaction.atomic():
+                seen |= self._write_chunk(list_import, chunk, open_entries)
+                ListImport.objects.filter(pk=list_import.pk).update(alive_at=timezone.now())
+            self.held = time.perf_counter() - began
             if progress:
-                progress(min(start + CHUNK, total), total)
+                progress(min(start + self.chunk, total), total)
         self._leave_absent(list_import, open_entries, seen)
+        self._pause()
+        with transaction.atomic():
+            self._complete(list_import)
+
+    def _pause(self) -> None:
+        """Between two write transactions (none before the first): see `CHUNK`."""
+        if self.held is not None:
+            let_waiting_writers_in(self.held)
+
+    def _complete(self, list_import) -> None:
+        """The last transaction: entries of earlier lists leave, and the list is shown."""
+        by_outcome: dict[tuple[datetime.date, str], list[int]] = {}
+        for entry_id, left_on, reason in self.leaving:
+            by_outcome.setdefault((left_on, reason), []).append(entry_id)
+        for (left_on, reason), entry_ids in by_outcome.items():
+            for start in range(0, len(entry_ids), 2000):
+                TargetEntry.objects.filter(
+                    pk__in=entry_ids[start : start + 2000], left_on__isnull=True
+                ).update(left_on=left_on, left_reason=reason, left_recorded_at=self.now)
+        PendingPerson.objects.filter(list_import=list_import).delete()
+        list_import.state = ListImport.State.COMPLETE
         for attribute in ("new", "stayed", "left", "excluded", "people_created"):
             setattr(list_import, attribute, getattr(self.summary, attribute))
-        list_import.save(update_fields=["new", "stayed", "left", "excluded", "people_created"])
+        list_import.save(
+            update_fields=["new", "stayed", "left", "excluded", "people_created", "state"]
+        )
         do_log_change(
             self.actor,
             action="outreach.list_imported",
             obj=list_import,
-            organisation_id=org.pk,
+            organisation_id=self.organisation.pk,
             changed_fields=["rows", "new", "stayed", "left", "excluded"],
         )
 
@@ -264,6 +339,13 @@ class _Writer:
             insert_rows(Person, new_people)
             known.update(self._people_with([p["id_number_hash"] for p in new_people]))
             self.summary.people_created += len(new_people)
+            insert_rows(
+                PendingPerson,
+                (
+                    {"list_import_id": list_import.pk, "person_id": known[p["id_number_hash"]]}
+                    for p in new_people
+                ),
+            )
             actor_name = self.actor.full_name or self.actor.email
             insert_rows(
                 ChangeLog,
@@ -282,8 +364,8 @@ class _Writer:
                     for p in new_people
                 ),
             )
-        # The team follows the people registered just now (nobody else sees them before
-        # the commit, so their follows go straight in). People registered before are
+        # The team follows the people registered just now (nobody sees them before the
+        # list is complete, so their follows go straight in). People registered before are
         # followed by the team already, or not opened to it: never followed from a list.
         insert_rows(
             Follow,
@@ -471,9 +553,7 @@ class _Writer:
     def _leave(self, entry_id: int, left_on: datetime.date, reason: str) -> None:
         self.summary.left += 1
         self.summary.left_reasons[reason] += 1
-        TargetEntry.objects.filter(pk=entry_id, left_on__isnull=True).update(
-            left_on=left_on, left_reason=reason, left_recorded_at=self.now
-        )
+        self.leaving.append((entry_id, left_on, reason))
 
     def _leave_absent(self, list_import, open_entries, seen: set[int]) -> None:
         absent = [person_id for person_id in open_entries if person_id not in seen]
@@ -487,7 +567,6 @@ class _Writer:
                 )
             )
         members = []
-        by_outcome: dict[tuple[datetime.date, str], list[int]] = {}
         for person_id in absent:
             entry_id, listed_on = open_entries[person_id]
             ended = rules.age_window_ended_on(self.scheme, births[person_id], listed_on, self.day)
@@ -495,7 +574,7 @@ class _Writer:
                 left_on, reason = ended, rules.rule_on(self.scheme, ended).age_leave_reason
             else:
                 left_on, reason = self.day, LeaveReason.NOT_ON_LIST
-            by_outcome.setdefault((left_on, reason), []).append(entry_id)
+            self.leaving.append((entry_id, left_on, reason))
             members.append(
                 {
                     "list_import_id": list_import.pk,
@@ -508,9 +587,66 @@ class _Writer:
             )
             self.summary.left += 1
             self.summary.left_reasons[reason] += 1
-        for (left_on, reason), entry_ids in by_outcome.items():
-            for start in range(0, len(entry_ids), CHUNK):
-                TargetEntry.objects.filter(
-                    pk__in=entry_ids[start : start + CHUNK], left_on__isnull=True
-                ).update(left_on=left_on, left_reason=reason, left_recorded_at=self.now)
-        insert_rows(ListMembership, members)
+        for start in range(0, len(members), self.chunk):
+            self._pause()
+            began = time.perf_counter()
+            with transaction.atomic():
+                insert_rows(ListMembership, members[start : start + self.chunk])
+            self.held = time.perf_counter() - began
+
+
+def abandoned_lists(organisation: Organisation | None = None):
+    """Imports a crash left behind: running without a sign of life, or failed and not
+    yet undone (undoing deletes the list at its end)."""
+    stale = timezone.now() - ABANDONED_AFTER
+    lists = ListImport.objects.filter(state=ListImport.State.FAILED) | ListImport.objects.filter(
+        state=ListImport.State.RUNNING, alive_at__lt=stale
+    )
+    if organisation is not None:
+        lists = lists.filter(organisation=organisation)
+    return lists
+
+
+def do_clean_up_abandoned(organisation: Organisation | None = None) -> int:
+    """Undo the list imports a crash left half written; returns how many."""
+    lists = list(abandoned_lists(organisation))
+    for list_import in lists:
+        do_discard_list(list_import)
+    return len(lists)
+
+
+def do_discard_list(list_import: ListImport) -> None:
+    """Delete everything an import that never completed wrote, a chunk per transaction.
+
+    Its entries, rows and people were hidden all along, so nothing else refers to them;
+    entries of earlier lists were not touched (they change only as the list completes).
+    """
+    ListImport.objects.filter(pk=list_import.pk).update(state=ListImport.State.FAILED)
+    while entries := list(
+        TargetEntry.objects.filter(list_import=list_import).values_list("pk", flat=True)[:CHUNK]
+    ):
+        with transaction.atomic():
+            StatusChange.objects.filter(entry_id__in=entries).delete()
+            ListMembership.objects.filter(entry_id__in=entries).delete()
+            TargetEntry.objects.filter(pk__in=entries).delete()
+    while people := list(
+        PendingPerson.objects.filter(list_import=list_import).values_list("person_id", flat=True)[
+            :CHUNK
+        ]
+    ):
+        with transaction.atomic():
+            ChangeLog.objects.filter(
+                action="person.registered_from_list",
+                object_type=Person._meta.label_lower,
+                object_id__in=people,
+            ).delete()
+            ListMembership.objects.filter(person_id__in=people, list_import=list_import).delete()
+            Follow.objects.filter(person_id__in=people).delete()
+            PendingPerson.objects.filter(person_id__in=people).delete()
+            Person.objects.filter(pk__in=people).delete()
+    while members := list(
+        ListMembership.objects.filter(list_import=list_import).values_list("pk", flat=True)[:CHUNK]
+    ):
+        with transaction.atomic():
+            ListMembership.objects.filter(pk__in=members).delete()
+    ListImport.objects.filter(pk=list_import.pk).delete()

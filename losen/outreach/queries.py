@@ -32,7 +32,7 @@ def entries_visible_to(actor: User) -> QuerySet[TargetEntry]:
     scope = scope_of(actor)
     if not scope.casework_team_ids:
         return TargetEntry.objects.none()
-    return TargetEntry.objects.filter(
+    return TargetEntry.objects.shown().filter(
         team_id__in=scope.casework_team_ids, person__in=visible_to(actor)
     )
 
@@ -54,9 +54,9 @@ def get_entry_for(
 
 def lists_visible_to(actor: User) -> QuerySet[ListImport]:
     scope = scope_of(actor)
-    return ListImport.objects.filter(team_id__in=scope.casework_team_ids).select_related(
-        "team", "imported_by"
-    )
+    return ListImport.objects.filter(
+        team_id__in=scope.casework_team_ids, state=ListImport.State.COMPLETE
+    ).select_related("team", "imported_by")
 
 
 def get_list_for(actor: User, list_id: int | str) -> ListImport:

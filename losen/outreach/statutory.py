@@ -116,7 +116,7 @@ def _people_rows(
 ) -> tuple[list[list[str]], list[int], list[str]]:
     entries = list(
         in_group_on(
-            TargetEntry.objects.filter(organisation=organisation),
+            TargetEntry.objects.shown().filter(organisation=organisation),
             layout.scheme,
             day,
             known_at=known_at,

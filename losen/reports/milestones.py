@@ -39,6 +39,7 @@ from django.db import connection
 from django.db.models import Q
 
 from losen.cases.models import Case, CaseEvent, EventKind
+from losen.imports.models import HistoryImport, ImportedCase
 from losen.lib.suppression import KEY_MODULUS, KeyCoefficients, key_coefficients
 from losen.programs.models import Enrolment
 
@@ -128,6 +129,16 @@ def _sql(*, vendor: str, team: bool, measure: bool, times: bool, keys: KeyCoeffi
         narrowing += (
             f" AND {{case}} IN (SELECT case_id FROM {enrolments} WHERE measure_id = %(measure)s)"  # noqa: S608
         )
+    # Not the cases of an import that is not complete yet (losen/imports/runs.py): a
+    # look-up in the index of the runs' states, empty but while an import is written.
+    incomplete = ", ".join(
+        f"'{state}'" for state in HistoryImport.State if state != HistoryImport.State.COMPLETE
+    )
+    narrowing += (
+        f" AND {{case}} NOT IN (SELECT i.case_id FROM {ImportedCase._meta.db_table} i"  # noqa: S608
+        f" JOIN {HistoryImport._meta.db_table} r ON r.id = i.run_id"
+        f" WHERE r.state IN ({incomplete}))"
+    )
     in_period = "BETWEEN %(start)s AND %(end)s"
     # Each case's record key, summed per group (a cell key; see losen.lib.suppression).
     key = f"SUM({keys.sql('case_id')})"

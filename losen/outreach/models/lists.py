@@ -36,7 +36,17 @@ class LeaveReason(models.TextChoices):
 
 
 class ListImport(models.Model):
-    """One list received for a period (a file), imported all or nothing."""
+    """One list received for a period (a file), imported all or nothing.
+
+    The import writes a chunk of rows per transaction (losen/outreach/importer.py), so
+    pages are not kept waiting on SQLite; until its state is complete the list, its
+    entries and the people it registered are shown to nobody.
+    """
+
+    class State(models.TextChoices):
+        RUNNING = "running", _("being imported")
+        COMPLETE = "complete", _("imported")
+        FAILED = "failed", _("failed")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
@@ -59,6 +69,10 @@ class ListImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     imported_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Lists imported before chunked imports were complete when they were committed.
+    state = models.CharField(max_length=10, choices=State.choices, default=State.COMPLETE)
+    # Touched after every chunk: a running import silent for long has been abandoned.
+    alive_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("target list")
@@ -73,6 +87,14 @@ class ListImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scheme_display()} {self.received_on} ({self.file_name})"
+
+
+class TargetEntryQuerySet(models.QuerySet):
+    def shown(self) -> TargetEntryQuerySet:
+        """Without the entries of a list that is not completely imported."""
+        return self.exclude(
+            list_import__in=ListImport.objects.exclude(state=ListImport.State.COMPLETE).values("pk")
+        )
 
 
 class TargetEntry(models.Model):
@@ -132,6 +154,8 @@ class TargetEntry(models.Model):
     left_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = TargetEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person on a target list")
@@ -227,3 +251,21 @@ class StatusChange(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValueError("Status changes are append-only: record a new one.")
         super().save(*args, **kwargs)
+
+
+class PendingPerson(models.Model):
+    """A person a list import registered, hidden until that import is complete.
+
+    The import's last transaction deletes these rows; one that fails deletes the people.
+    """
+
+    list_import = models.ForeignKey(
+        ListImport, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["list_import"], name="pendingperson_import")]
+
+    def __str__(self) -> str:
+        return f"{self.list_import_id} {self.person_id}"

@@ -59,7 +59,7 @@ class Command(BaseCommand):
             )
         except ValueError:
             raise CommandError(f"--date {options['date']!r} is not a date (YYYY-MM-DD).") from None
-        entries = TargetEntry.objects.filter(organisation=organisation)
+        entries = TargetEntry.objects.shown().filter(organisation=organisation)
         if team is not None:
             entries = entries.filter(team=team)
         writer = csv.writer(self.stdout, lineterminator="\n")
