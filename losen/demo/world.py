@@ -8,7 +8,10 @@ Everything here is invented:
 
 * Norwegian identity numbers are synthetic Test-Norge numbers (month + 80, see
   losen/lib/idnumbers.py), which cannot belong to a real person.
-* Swedish personnummer have no synthetic marker (see ``_se_number``).
+* Swedish personnummer have no synthetic marker, and the demo does not (yet) use
+  Skatteverket's published test personnummer: its numbers use an uncommon serial
+  range that is not reserved, so one may coincide with a real person's (see
+  ``swedish_number``).
 * Names are common first and last names; addresses are common street names in
   made-up places; e-mail addresses are under example.no / example.se (RFC 2606).
 
@@ -293,9 +296,13 @@ def synthetic_norwegian_number(
 # Swedish personnummer have no synthetic marker: any valid number may belong to someone.
 # The demo uses the serial numbers 980-999 only. Before 1990 the first two serial digits
 # told the county of birth and 93-99 meant "born abroad"; since 1990 serials are not
-# tied to a place, so these are merely an uncommon, not a reserved, range. Skatteverket
-# publishes lists of official test personnummer, which a production-like test installation
-# should use instead. The demo people are born after 1995.
+# tied to a place, so these are merely an uncommon, not a reserved, range: a demo number
+# can be a real person's. (Samordningsnummer, day + 60, would be no safer: they are
+# given to real people too, under lag (2022:1697) om samordningsnummer.)
+# Skatteverket publishes a list of test personnummer ("Testpersonnummer", open data),
+# numbers set aside for testing; the demo should draw from that list, but it is not
+# available offline here, so that is still to do. A production-like test installation
+# should use that list, never these numbers. The demo people are born after 1995.
 _SE_SERIALS = range(980, 1000)
 
 

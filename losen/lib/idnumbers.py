@@ -19,10 +19,22 @@ Sources the rules were checked against (read, not copied):
 * Skatteetaten, "Test for konsumenter" (same site, /test-for-konsumenter/):
   synthetic numbers in the Tenor test population add 80 to the month, for
   both fødselsnummer and D-nummer, and keep the ordinary mod-11 check.
-* Swedish Folkbokföringslag (1991:481) §§ 18 and 18 a and Skatteverket's
-  "Rättslig vägledning" on personnummer and samordningsnummer: Luhn
-  (modulus 10, weights 2 and 1) check digit, day + 60 for samordningsnummer,
-  and the hyphen being replaced by a plus sign "the year a person turns 100".
+* NAV's synthetic test numbers, as made by NAV's test data generator: 40
+  added to the month, and for synthetic D-numbers 40 added to the day as
+  well. (No NAV specification was read for this; the rule is how those
+  numbers are built.)
+* Swedish folkbokföringslag (1991:481) § 18 and Skatteverket's "Rättslig
+  vägledning" on personnummer: Luhn (modulus 10, weights 2 and 1) check
+  digit, and the hyphen being replaced by a plus sign "the year a person
+  turns 100".
+* Lag (2022:1697) om samordningsnummer, the current legal basis of
+  samordningsnummer (they were earlier regulated in folkbokföringslagen
+  § 18 a): the same shape and check digit as a personnummer, with 60 added
+  to the day.
+* Förordning (2006:39) om register och dokumentation vid fullgörandet av
+  kommunernas aktivitetsansvar för ungdomar, § 4: the KAA register may hold
+  a young person's personnummer or samordningsnummer, which is why both are
+  accepted for Swedish people.
 """
 
 from __future__ import annotations
@@ -257,11 +269,14 @@ def _parse_no(cleaned: str, *, allow_synthetic: bool | None, today: dt.date) -> 
 
     # Month offsets.
     # +40: H-nummer (assigned by health services). NAV's synthetic test
-    #      numbers (Dolly) also add 40 to the month, and the two cannot be
-    #      told apart from the number alone. We therefore treat every
-    #      month + 40 as an H-nummer and always accept it.
-    #      A number with both day + 40 and month + 40 can only be one of NAV's
-    #      synthetic D-numbers; it is reported as a D-nummer for the same reason.
+    #      numbers also add 40 to the month; on an ordinary day the two cannot
+    #      be told apart from the number alone, so such a number is treated as
+    #      an H-nummer and always accepted.
+    #      Day + 40 and month + 40 together is read as one of NAV's synthetic
+    #      numbers (NAV's test data generator adds 40 to the day as for a
+    #      D-nummer and 40 to the month as for an H-nummer). It is synthetic
+    #      like the Test-Norge numbers, reported as a D-nummer, and its date
+    #      is read with both offsets removed.
     # +80: synthetic number from Skatteetaten's test population (Tenor,
     #      "Test-Norge"), for both fødselsnummer and D-nummer. Only accepted
     #      when the installation allows synthetic numbers.
@@ -269,6 +284,8 @@ def _parse_no(cleaned: str, *, allow_synthetic: bool | None, today: dt.date) -> 
         month -= 40
         if kind is IdKind.FODSELSNUMMER:
             kind = IdKind.H_NUMMER
+        else:
+            synthetic = True
     elif 81 <= month <= 92:
         month -= 80
         synthetic = True
@@ -336,7 +353,8 @@ def _parse_se(cleaned: str, *, today: dt.date) -> IdentityNumber:
 
     kind = IdKind.PERSONNUMMER
     if 61 <= day <= 91:
-        # Samordningsnummer: 60 added to the day (Folkbokföringslag § 18 a).
+        # Samordningsnummer: 60 added to the day (lag (2022:1697) om
+        # samordningsnummer).
         day -= 60
         kind = IdKind.SAMORDNINGSNUMMER
 

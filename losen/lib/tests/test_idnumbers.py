@@ -253,10 +253,51 @@ def test_it_refuses_an_h_number_with_an_impossible_month():
     assert error_code(make_no("155385", 300)) == "date"  # month 53 -> 13
 
 
-def test_it_reports_a_d_number_with_month_plus_40_as_a_d_number():
-    number = parse_no(make_no("414590", 300))
+# Day + 40 and month + 40 together: NAV's synthetic numbers. make_no computes
+# both mod-11 check digits, so these numbers are valid apart from the offsets.
+
+
+def test_a_number_with_day_and_month_plus_40_is_a_synthetic_d_number_when_allowed():
+    number = parse_no(make_no("414590", 300), allow_synthetic=True)  # 1 May 1990
+    assert number.synthetic is True
     assert number.kind == IdKind.D_NUMMER
     assert number.birth_date == dt.date(1990, 5, 1)
+
+
+def test_the_birth_date_of_a_day_and_month_plus_40_number_drops_both_offsets():
+    number = parse_no(make_no("715299", 300), allow_synthetic=True)
+    assert number.birth_date == dt.date(1999, 12, 31)
+
+
+def test_it_refuses_a_day_and_month_plus_40_number_when_synthetic_numbers_are_not_allowed():
+    assert error_code(make_no("414590", 300), allow_synthetic=False) == "synthetic_not_allowed"
+
+
+def test_it_refuses_a_day_and_month_plus_40_number_with_an_impossible_date():
+    # 30 February, written as day 70 and month 42.
+    assert error_code(make_no("704290", 300), allow_synthetic=True) == "date"
+
+
+def test_a_day_and_month_plus_40_number_is_refused_with_the_message_of_other_synthetic_numbers(
+    django_ready,
+):
+    from django.test import override_settings
+
+    with override_settings(LOSEN_ALLOW_SYNTHETIC_IDS=False):
+        with pytest.raises(InvalidIdentityNumber) as nav:
+            parse_identity_number(make_no("414590", 300), today=TODAY)
+        with pytest.raises(InvalidIdentityNumber) as test_norge:
+            parse_identity_number("10915596784", today=TODAY)
+    assert nav.value.code == "synthetic_not_allowed"
+    assert str(nav.value.message) == str(test_norge.value.message)
+
+
+def test_plain_d_and_h_numbers_stay_real_numbers_when_synthetic_numbers_are_refused():
+    d_nummer = parse_no(make_no("410590", 450), allow_synthetic=False)
+    h_nummer = parse_no(make_no("014590", 300), allow_synthetic=False)
+    assert (d_nummer.kind, d_nummer.synthetic) == (IdKind.D_NUMMER, False)
+    assert (h_nummer.kind, h_nummer.synthetic) == (IdKind.H_NUMMER, False)
+    assert d_nummer.birth_date == h_nummer.birth_date == dt.date(1990, 5, 1)
 
 
 # ---------------------------------------------------------------------------
