@@ -54,6 +54,7 @@ from django.utils.translation import gettext as _
 from losen.grants.figures import exit_rows
 from losen.grants.models import GrantReport, GrantReportVersion
 from losen.grants.questions import ANSWERED, QUESTIONS, Kind, answer_text, normalise
+from losen.lib.amounts import format_amount
 from losen.lib.exporters import Exporter
 from losen.lib.suppression import PLACEHOLDER
 from losen.outcomes.codes import TOP_LEVEL
@@ -109,6 +110,11 @@ def report_data(
 
 def _count(value: Any) -> Any:
     return PLACEHOLDER if value is None else value
+
+
+def amount_text(value: Any) -> str:
+    """An amount for people to read ("12 000" in nb and sv), "–" when there is none."""
+    return PLACEHOLDER if value is None else format_amount(value)
 
 
 def _percent(share: float | None) -> str:
@@ -173,19 +179,19 @@ def figure_rows(figures: dict[str, Any]) -> list[tuple[str, str, Any]]:
             (
                 "figures.monthly_cost",
                 _("Cost per participant per month"),
-                _count(cost["monthly_cost"]),
+                amount_text(cost["monthly_cost"]),
             ),
-            ("figures.participants", _("Participants"), _count(cost["participants"])),
+            ("figures.participants", _("Participants"), amount_text(cost["participants"])),
             (
                 "figures.participant_months",
                 _("Participant-months"),
-                _count(cost["participant_months"]),
+                amount_text(cost["participant_months"]),
             ),
-            ("figures.total_cost", _("Cost"), _count(cost["total_cost"])),
+            ("figures.total_cost", _("Cost"), amount_text(cost["total_cost"])),
             (
                 "figures.cost_per_participant",
                 _("Cost per participant"),
-                _count(cost["cost_per_participant"]),
+                amount_text(cost["cost_per_participant"]),
             ),
         ]
     return rows

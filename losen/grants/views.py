@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from losen.grants import actions, queries
 from losen.grants.exporters import (
     GrantReportExporter,
+    amount_text,
     answer_rows,
     figure_rows,
     report_data,
@@ -75,11 +76,11 @@ def figures_context(figures: dict[str, Any]) -> dict[str, Any]:
             for f in figures["durability"]
         ],
         "cost_rows": [
-            (_("Cost per participant per month"), _shown(cost["monthly_cost"])),
-            (_("Participants"), _shown(cost["participants"])),
-            (_("Participant-months"), _shown(cost["participant_months"])),
-            (_("Cost"), _shown(cost["total_cost"])),
-            (_("Cost per participant"), _shown(cost["cost_per_participant"])),
+            (_("Cost per participant per month"), amount_text(cost["monthly_cost"])),
+            (_("Participants"), amount_text(cost["participants"])),
+            (_("Participant-months"), amount_text(cost["participant_months"])),
+            (_("Cost"), amount_text(cost["total_cost"])),
+            (_("Cost per participant"), amount_text(cost["cost_per_participant"])),
         ]
         if cost
         else [],
