@@ -17,6 +17,8 @@ from losen.grants.questions import (
     BY_KEY,
     COUNTIES,
     NO,
+    NOT_STARTED,
+    NOT_STARTED_LABEL,
     YES,
     Kind,
     Question,
@@ -68,6 +70,7 @@ class AnswersForm(forms.Form):
     error_messages = {
         "choose": _("Choose yes or no for this question, or clear the text."),
         "other": _("Tick “Other” among the sections, or clear the text about other sections."),
+        "started": _("Give the start date or tick that the measure did not start, not both."),
     }
 
     version = forms.IntegerField(widget=forms.HiddenInput(), min_value=0)
@@ -91,6 +94,7 @@ class AnswersForm(forms.Form):
             )
         elif question.kind == Kind.DATE:
             self.fields[key] = forms.DateField(label=label, required=False, widget=DateInput())
+            self.fields[NOT_STARTED] = forms.BooleanField(label=NOT_STARTED_LABEL, required=False)
         elif question.kind == Kind.LONG_TEXT:
             self.fields[key] = forms.CharField(
                 label=label,
@@ -141,6 +145,10 @@ class AnswersForm(forms.Form):
                     f"{key}_other",
                     forms.ValidationError(self.error_messages["other"], code="other"),
                 )
+        if cleaned.get(NOT_STARTED) and cleaned.get("start_date"):
+            self.add_error(
+                NOT_STARTED, forms.ValidationError(self.error_messages["started"], code="started")
+            )
         return cleaned
 
     def answers(self) -> dict[str, Any]:
@@ -155,6 +163,7 @@ class AnswersForm(forms.Form):
                 raw[key] = {"answer": cleaned.get(key), "text": cleaned.get(f"{key}_text")}
             else:
                 raw[key] = cleaned.get(key)
+        raw[NOT_STARTED] = bool(cleaned.get(NOT_STARTED))
         return normalise(raw)
 
     @staticmethod
@@ -172,6 +181,7 @@ class AnswersForm(forms.Form):
                 initial[f"{key}_text"] = value["text"]
             else:
                 initial[key] = value
+        initial[NOT_STARTED] = answers[NOT_STARTED]
         return initial
 
     def rows(self) -> list[tuple[int, Question, list[forms.BoundField]]]:
@@ -184,6 +194,8 @@ class AnswersForm(forms.Form):
                 rows.append((number, question, [self[question.key], self[f"{question.key}_other"]]))
             elif question.kind == Kind.YES_NO:
                 rows.append((number, question, [self[question.key], self[f"{question.key}_text"]]))
+            elif question.kind == Kind.DATE:
+                rows.append((number, question, [self[question.key], self[NOT_STARTED]]))
             else:
                 rows.append((number, question, [self[question.key]]))
         return rows

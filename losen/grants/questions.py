@@ -8,7 +8,10 @@ these keys (see `empty_answers` for its shape):
 - text, e-mail, county and long text questions: a string ("" when unanswered);
 - the start date: "YYYY-MM-DD" or "";
 - the sections of the Social Services Act: {"selected": [section keys], "other": "..."};
-- the yes/no questions: {"answer": "yes" | "no" | "", "text": "..."}.
+- the yes/no questions: {"answer": "yes" | "no" | "", "text": "..."};
+- and `not_started` (a bool): the answer to the start date question that the measure
+  never started. The form ends there: the questions after the first five (`FIRST_PART`)
+  are not answered, so not missing, and the exports say the measure did not start.
 
 The report type (status or final report) is a question of the form too, but it belongs to
 the report itself (a report is one measure, one year and one type), so it has no answer
@@ -120,6 +123,13 @@ QUESTIONS: tuple[Question, ...] = (
 BY_KEY = {q.key: q for q in QUESTIONS}
 # The questions with an answer in a version (all but the report type).
 ANSWERED = tuple(q for q in QUESTIONS if q.kind != Kind.REPORT_TYPE)
+# The form's first five questions, up to the start date: all a measure that never
+# started answers (the start date question's "did not start" ends the form).
+FIRST_PART = QUESTIONS[: QUESTIONS.index(BY_KEY["start_date"]) + 1]
+# The answer (beside the questions' keys) that the measure never started.
+NOT_STARTED = "not_started"
+NOT_STARTED_LABEL = _("The measure did not start (the rest of the form is not answered)")
+DID_NOT_START = _("The measure did not start")
 
 # The sections of the Social Services Act (sosialtjenesteloven) the form offers.
 ACT_SECTIONS: tuple[tuple[str, Promise], ...] = (
@@ -173,6 +183,7 @@ def empty_answers() -> dict[str, Any]:
             answers[question.key] = {"answer": "", "text": ""}
         else:
             answers[question.key] = ""
+    answers[NOT_STARTED] = False
     return answers
 
 
@@ -209,24 +220,35 @@ def normalise(answers: dict[str, Any]) -> dict[str, Any]:
             clean[question.key] = _text(value)
         else:
             clean[question.key] = _text(value)
+    clean[NOT_STARTED] = answers.get(NOT_STARTED) is True
     return clean
 
 
 def changed_keys(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
     """The questions whose answers differ (every answered one when there is no before)."""
     before = normalise(before or {})
-    return [q.key for q in ANSWERED if before[q.key] != after[q.key]]
+    after = normalise(after)
+    keys = [q.key for q in ANSWERED if before[q.key] != after[q.key]]
+    if before[NOT_STARTED] != after[NOT_STARTED]:
+        keys.append(NOT_STARTED)
+    return keys
 
 
 def missing(answers: dict[str, Any]) -> list[Question]:
     """The questions a report cannot be submitted without, in the form's order.
 
     Every question needs an answer; a yes needs its text (which, where), and so does the
-    continuation's no (because); "other" among the sections needs to say which.
+    continuation's no (because); "other" among the sections needs to say which. A
+    measure that did not start needs only the first four (its start date question is
+    answered by "did not start").
     """
     answers = normalise(answers)
     gaps = []
     for question in ANSWERED:
+        if answers[NOT_STARTED] and question not in FIRST_PART:
+            continue
+        if answers[NOT_STARTED] and question.key == "start_date":
+            continue
         value = answers[question.key]
         if question.kind == Kind.SECTIONS:
             chosen = value["selected"]
