@@ -15,13 +15,13 @@ from losen.grants.questions import (
     ACT_SECTIONS,
     ANSWERED,
     BY_KEY,
-    COUNTIES,
     NO,
     NOT_STARTED,
     NOT_STARTED_LABEL,
     YES,
     Kind,
     Question,
+    counties_for,
     normalise,
 )
 from losen.programs.models import Measure
@@ -75,8 +75,9 @@ class AnswersForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput(), min_value=0)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.year = year
         for question in ANSWERED:
             self._add(question)
 
@@ -90,7 +91,7 @@ class AnswersForm(forms.Form):
             self.fields[key] = forms.ChoiceField(
                 label=label,
                 required=False,
-                choices=[("", _("Choose a county"))] + [(c, c) for c in COUNTIES],
+                choices=[("", _("Choose a county"))] + [(c, c) for c in self._counties(key)],
             )
         elif question.kind == Kind.DATE:
             self.fields[key] = forms.DateField(label=label, required=False, widget=DateInput())
@@ -128,6 +129,14 @@ class AnswersForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+
+    def _counties(self, key: str) -> list[str]:
+        """The counties of the report's year, and a saved answer of another list (kept)."""
+        counties = list(counties_for(self.year))
+        saved = self.initial.get(key)
+        if saved and saved not in counties:
+            counties.append(saved)
+        return counties
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -21,8 +21,11 @@ here; `QUESTIONS` keeps its place in the order.
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.utils.functional import Promise
@@ -151,24 +154,28 @@ ACT_SECTIONS: tuple[tuple[str, Promise], ...] = (
 ACT_SECTION_KEYS = tuple(key for key, _label in ACT_SECTIONS)
 ACT_SECTION_LABELS = dict(ACT_SECTIONS)
 
-# Norway's counties from 2024 (proper names: the same in every language).
-COUNTIES = (
-    "Agder",
-    "Akershus",
-    "Buskerud",
-    "Finnmark",
-    "Innlandet",
-    "Møre og Romsdal",
-    "Nordland",
-    "Oslo",
-    "Rogaland",
-    "Telemark",
-    "Troms",
-    "Trøndelag",
-    "Vestfold",
-    "Vestland",
-    "Østfold",
-)
+COUNTIES_FILE = Path(__file__).resolve().parent / "counties.json"
+
+
+@lru_cache(maxsize=1)
+def _county_versions() -> tuple[tuple[int, int | None, tuple[str, ...]], ...]:
+    data = json.loads(COUNTIES_FILE.read_text(encoding="utf-8"))
+    return tuple(
+        (int(v["valid_from"]), v["valid_to"], tuple(v["counties"])) for v in data["versions"]
+    )
+
+
+def counties_for(year: int) -> tuple[str, ...]:
+    """The counties of the year (counties.json): Viken and the others until 2023.
+
+    A year before the first version gets the first version's list.
+    """
+    versions = _county_versions()
+    for valid_from, valid_to, counties in versions:
+        if valid_from <= year and (valid_to is None or year <= valid_to):
+            return counties
+    return versions[0][2]
+
 
 YES_NO_ANSWERS = ("yes", "no")
 

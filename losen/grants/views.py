@@ -25,7 +25,7 @@ from losen.grants.exporters import (
 from losen.grants.figures import exit_rows, figures_for
 from losen.grants.forms import AnswersForm, ListFilterForm, NewReportForm
 from losen.grants.models import GrantReport, GrantReportVersion
-from losen.grants.questions import missing
+from losen.grants.questions import counties_for, missing
 from losen.lib.exporters import csv_response, pdf_response
 from losen.lib.suppression import PLACEHOLDER
 from losen.programs.models import Measure
@@ -214,7 +214,9 @@ def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
         initial = AnswersForm.initial_from(
             queries.starting_answers(report, request.user), version=0
         )
-    form = AnswersForm(request.POST or None, initial=initial)
+        if initial["county"] not in counties_for(report.year):
+            initial["county"] = ""  # last year's county no longer exists (2024's division)
+    form = AnswersForm(request.POST or None, initial=initial, year=report.year)
     conflict: GrantReportVersion | None = None
     error = ""
     if request.method == "POST" and form.is_valid():
