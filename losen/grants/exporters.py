@@ -28,8 +28,10 @@ readers can ignore them). Hidden counts and unanswered dates are `null`.
         "trial_elsewhere": {...}, "collaboration": {...},
         "achievements": "...", "goal_assessment": "...", "challenges": "...",
         "success_factors": "...",
-        "continuation": {"answer": "yes" | "no" | null, "text": "..."}
-      },
+        "continuation": {"answer": "yes" | "no" | null, "text": "..."},
+        "not_started": false                  # true: the measure never started; the
+      },                                      # form ended at the start date, the
+                                              # answers after it are empty
       "questions": [{"key": "measure_name", "question": "Navn på tiltaket."}, ...],
       "figures": {...}                        # see losen.grants.figures
     }
@@ -53,7 +55,18 @@ from django.utils.translation import gettext as _
 
 from losen.grants.figures import exit_rows
 from losen.grants.models import GrantReport, GrantReportVersion
-from losen.grants.questions import ANSWERED, QUESTIONS, Kind, answer_text, normalise
+from losen.grants.questions import (
+    ANSWERED,
+    DID_NOT_START,
+    FIRST_PART,
+    NOT_STARTED,
+    QUESTIONS,
+    Kind,
+    answer_text,
+    empty_answers,
+    normalise,
+)
+from losen.lib.amounts import format_amount
 from losen.lib.exporters import Exporter
 from losen.lib.suppression import PLACEHOLDER
 from losen.outcomes.codes import TOP_LEVEL
@@ -64,13 +77,17 @@ SCHEMA_VERSION = 1
 
 def _json_answers(answers: dict[str, Any]) -> dict[str, Any]:
     data: dict[str, Any] = {}
+    unanswered = empty_answers()
     for question in ANSWERED:
         value = answers[question.key]
+        if answers[NOT_STARTED] and question not in FIRST_PART:
+            value = unanswered[question.key]
         if question.kind == Kind.YES_NO:
             value = {"answer": value["answer"] or None, "text": value["text"]}
         elif question.kind == Kind.DATE:
             value = value or None
         data[question.key] = value
+    data[NOT_STARTED] = answers[NOT_STARTED]
     return data
 
 
@@ -109,6 +126,11 @@ def report_data(
 
 def _count(value: Any) -> Any:
     return PLACEHOLDER if value is None else value
+
+
+def amount_text(value: Any) -> str:
+    """An amount for people to read ("12 000" in nb and sv), "–" when there is none."""
+    return PLACEHOLDER if value is None else format_amount(value)
 
 
 def _percent(share: float | None) -> str:
@@ -173,19 +195,19 @@ def figure_rows(figures: dict[str, Any]) -> list[tuple[str, str, Any]]:
             (
                 "figures.monthly_cost",
                 _("Cost per participant per month"),
-                _count(cost["monthly_cost"]),
+                amount_text(cost["monthly_cost"]),
             ),
-            ("figures.participants", _("Participants"), _count(cost["participants"])),
+            ("figures.participants", _("Participants"), amount_text(cost["participants"])),
             (
                 "figures.participant_months",
                 _("Participant-months"),
-                _count(cost["participant_months"]),
+                amount_text(cost["participant_months"]),
             ),
-            ("figures.total_cost", _("Cost"), _count(cost["total_cost"])),
+            ("figures.total_cost", _("Cost"), amount_text(cost["total_cost"])),
             (
                 "figures.cost_per_participant",
                 _("Cost per participant"),
-                _count(cost["cost_per_participant"]),
+                amount_text(cost["cost_per_participant"]),
             ),
         ]
     return rows
@@ -194,12 +216,20 @@ def figure_rows(figures: dict[str, Any]) -> list[tuple[str, str, Any]]:
 def answer_rows(
     report: GrantReport, answers: dict[str, Any], *, local_dates: bool = False
 ) -> list[tuple[str, str, str]]:
-    """(key, question, answer as text) for every question in the form's order."""
+    """(key, question, answer as text) for every question in the form's order.
+
+    For a measure that did not start, the start date says so and the questions after it
+    are empty (the form ended there).
+    """
     answers = normalise(answers)
     rows = []
     for question in QUESTIONS:
         if question.kind == Kind.REPORT_TYPE:
             text = str(report.get_kind_display())
+        elif answers[NOT_STARTED] and question.key == "start_date":
+            text = str(DID_NOT_START)
+        elif answers[NOT_STARTED] and question not in FIRST_PART:
+            text = ""
         else:
             text = answer_text(question, answers[question.key], local_dates=local_dates)
         rows.append((question.key, str(question.label), text))

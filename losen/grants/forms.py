@@ -15,11 +15,13 @@ from losen.grants.questions import (
     ACT_SECTIONS,
     ANSWERED,
     BY_KEY,
-    COUNTIES,
     NO,
+    NOT_STARTED,
+    NOT_STARTED_LABEL,
     YES,
     Kind,
     Question,
+    counties_for,
     normalise,
 )
 from losen.programs.models import Measure
@@ -68,12 +70,14 @@ class AnswersForm(forms.Form):
     error_messages = {
         "choose": _("Choose yes or no for this question, or clear the text."),
         "other": _("Tick “Other” among the sections, or clear the text about other sections."),
+        "started": _("Give the start date or tick that the measure did not start, not both."),
     }
 
     version = forms.IntegerField(widget=forms.HiddenInput(), min_value=0)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, year: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.year = year
         for question in ANSWERED:
             self._add(question)
 
@@ -87,10 +91,11 @@ class AnswersForm(forms.Form):
             self.fields[key] = forms.ChoiceField(
                 label=label,
                 required=False,
-                choices=[("", _("Choose a county"))] + [(c, c) for c in COUNTIES],
+                choices=[("", _("Choose a county"))] + [(c, c) for c in self._counties(key)],
             )
         elif question.kind == Kind.DATE:
             self.fields[key] = forms.DateField(label=label, required=False, widget=DateInput())
+            self.fields[NOT_STARTED] = forms.BooleanField(label=NOT_STARTED_LABEL, required=False)
         elif question.kind == Kind.LONG_TEXT:
             self.fields[key] = forms.CharField(
                 label=label,
@@ -125,6 +130,14 @@ class AnswersForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
 
+    def _counties(self, key: str) -> list[str]:
+        """The counties of the report's year, and a saved answer of another list (kept)."""
+        counties = list(counties_for(self.year))
+        saved = self.initial.get(key)
+        if saved and saved not in counties:
+            counties.append(saved)
+        return counties
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         for question in ANSWERED:
@@ -141,6 +154,10 @@ class AnswersForm(forms.Form):
                     f"{key}_other",
                     forms.ValidationError(self.error_messages["other"], code="other"),
                 )
+        if cleaned.get(NOT_STARTED) and cleaned.get("start_date"):
+            self.add_error(
+                NOT_STARTED, forms.ValidationError(self.error_messages["started"], code="started")
+            )
         return cleaned
 
     def answers(self) -> dict[str, Any]:
@@ -155,6 +172,7 @@ class AnswersForm(forms.Form):
                 raw[key] = {"answer": cleaned.get(key), "text": cleaned.get(f"{key}_text")}
             else:
                 raw[key] = cleaned.get(key)
+        raw[NOT_STARTED] = bool(cleaned.get(NOT_STARTED))
         return normalise(raw)
 
     @staticmethod
@@ -172,6 +190,7 @@ class AnswersForm(forms.Form):
                 initial[f"{key}_text"] = value["text"]
             else:
                 initial[key] = value
+        initial[NOT_STARTED] = answers[NOT_STARTED]
         return initial
 
     def rows(self) -> list[tuple[int, Question, list[forms.BoundField]]]:
@@ -184,6 +203,8 @@ class AnswersForm(forms.Form):
                 rows.append((number, question, [self[question.key], self[f"{question.key}_other"]]))
             elif question.kind == Kind.YES_NO:
                 rows.append((number, question, [self[question.key], self[f"{question.key}_text"]]))
+            elif question.kind == Kind.DATE:
+                rows.append((number, question, [self[question.key], self[NOT_STARTED]]))
             else:
                 rows.append((number, question, [self[question.key]]))
         return rows

@@ -8,6 +8,7 @@ the first save) and is the optimistic lock: a save based on an older number is r
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -84,6 +85,16 @@ class GrantReport(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def due_date(self) -> datetime.date:
+        """1 February of the following year, for status and final reports alike."""
+        return datetime.date(self.year + 1, 2, 1)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Not submitted and past its due date (the local date)."""
+        return not self.is_submitted and timezone.localdate() > self.due_date
 
 
 class VersionIsImmutable(Exception):

@@ -8,7 +8,10 @@ these keys (see `empty_answers` for its shape):
 - text, e-mail, county and long text questions: a string ("" when unanswered);
 - the start date: "YYYY-MM-DD" or "";
 - the sections of the Social Services Act: {"selected": [section keys], "other": "..."};
-- the yes/no questions: {"answer": "yes" | "no" | "", "text": "..."}.
+- the yes/no questions: {"answer": "yes" | "no" | "", "text": "..."};
+- and `not_started` (a bool): the answer to the start date question that the measure
+  never started. The form ends there: the questions after the first five (`FIRST_PART`)
+  are not answered, so not missing, and the exports say the measure did not start.
 
 The report type (status or final report) is a question of the form too, but it belongs to
 the report itself (a report is one measure, one year and one type), so it has no answer
@@ -18,8 +21,11 @@ here; `QUESTIONS` keeps its place in the order.
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from django.utils.functional import Promise
@@ -120,6 +126,13 @@ QUESTIONS: tuple[Question, ...] = (
 BY_KEY = {q.key: q for q in QUESTIONS}
 # The questions with an answer in a version (all but the report type).
 ANSWERED = tuple(q for q in QUESTIONS if q.kind != Kind.REPORT_TYPE)
+# The form's first five questions, up to the start date: all a measure that never
+# started answers (the start date question's "did not start" ends the form).
+FIRST_PART = QUESTIONS[: QUESTIONS.index(BY_KEY["start_date"]) + 1]
+# The answer (beside the questions' keys) that the measure never started.
+NOT_STARTED = "not_started"
+NOT_STARTED_LABEL = _("The measure did not start (the rest of the form is not answered)")
+DID_NOT_START = _("The measure did not start")
 
 # The sections of the Social Services Act (sosialtjenesteloven) the form offers.
 ACT_SECTIONS: tuple[tuple[str, Promise], ...] = (
@@ -141,24 +154,28 @@ ACT_SECTIONS: tuple[tuple[str, Promise], ...] = (
 ACT_SECTION_KEYS = tuple(key for key, _label in ACT_SECTIONS)
 ACT_SECTION_LABELS = dict(ACT_SECTIONS)
 
-# Norway's counties from 2024 (proper names: the same in every language).
-COUNTIES = (
-    "Agder",
-    "Akershus",
-    "Buskerud",
-    "Finnmark",
-    "Innlandet",
-    "Møre og Romsdal",
-    "Nordland",
-    "Oslo",
-    "Rogaland",
-    "Telemark",
-    "Troms",
-    "Trøndelag",
-    "Vestfold",
-    "Vestland",
-    "Østfold",
-)
+COUNTIES_FILE = Path(__file__).resolve().parent / "counties.json"
+
+
+@lru_cache(maxsize=1)
+def _county_versions() -> tuple[tuple[int, int | None, tuple[str, ...]], ...]:
+    data = json.loads(COUNTIES_FILE.read_text(encoding="utf-8"))
+    return tuple(
+        (int(v["valid_from"]), v["valid_to"], tuple(v["counties"])) for v in data["versions"]
+    )
+
+
+def counties_for(year: int) -> tuple[str, ...]:
+    """The counties of the year (counties.json): Viken and the others until 2023.
+
+    A year before the first version gets the first version's list.
+    """
+    versions = _county_versions()
+    for valid_from, valid_to, counties in versions:
+        if valid_from <= year and (valid_to is None or year <= valid_to):
+            return counties
+    return versions[0][2]
+
 
 YES_NO_ANSWERS = ("yes", "no")
 
@@ -173,6 +190,7 @@ def empty_answers() -> dict[str, Any]:
             answers[question.key] = {"answer": "", "text": ""}
         else:
             answers[question.key] = ""
+    answers[NOT_STARTED] = False
     return answers
 
 
@@ -209,24 +227,35 @@ def normalise(answers: dict[str, Any]) -> dict[str, Any]:
             clean[question.key] = _text(value)
         else:
             clean[question.key] = _text(value)
+    clean[NOT_STARTED] = answers.get(NOT_STARTED) is True
     return clean
 
 
 def changed_keys(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
     """The questions whose answers differ (every answered one when there is no before)."""
     before = normalise(before or {})
-    return [q.key for q in ANSWERED if before[q.key] != after[q.key]]
+    after = normalise(after)
+    keys = [q.key for q in ANSWERED if before[q.key] != after[q.key]]
+    if before[NOT_STARTED] != after[NOT_STARTED]:
+        keys.append(NOT_STARTED)
+    return keys
 
 
 def missing(answers: dict[str, Any]) -> list[Question]:
     """The questions a report cannot be submitted without, in the form's order.
 
     Every question needs an answer; a yes needs its text (which, where), and so does the
-    continuation's no (because); "other" among the sections needs to say which.
+    continuation's no (because); "other" among the sections needs to say which. A
+    measure that did not start needs only the first four (its start date question is
+    answered by "did not start").
     """
     answers = normalise(answers)
     gaps = []
     for question in ANSWERED:
+        if answers[NOT_STARTED] and question not in FIRST_PART:
+            continue
+        if answers[NOT_STARTED] and question.key == "start_date":
+            continue
         value = answers[question.key]
         if question.kind == Kind.SECTIONS:
             chosen = value["selected"]

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from losen.grants import actions, queries
 from losen.grants.exporters import (
     GrantReportExporter,
+    amount_text,
     answer_rows,
     figure_rows,
     report_data,
@@ -24,7 +25,7 @@ from losen.grants.exporters import (
 from losen.grants.figures import exit_rows, figures_for
 from losen.grants.forms import AnswersForm, ListFilterForm, NewReportForm
 from losen.grants.models import GrantReport, GrantReportVersion
-from losen.grants.questions import missing
+from losen.grants.questions import counties_for, missing
 from losen.lib.exporters import csv_response, pdf_response
 from losen.lib.suppression import PLACEHOLDER
 from losen.programs.models import Measure
@@ -75,11 +76,11 @@ def figures_context(figures: dict[str, Any]) -> dict[str, Any]:
             for f in figures["durability"]
         ],
         "cost_rows": [
-            (_("Cost per participant per month"), _shown(cost["monthly_cost"])),
-            (_("Participants"), _shown(cost["participants"])),
-            (_("Participant-months"), _shown(cost["participant_months"])),
-            (_("Cost"), _shown(cost["total_cost"])),
-            (_("Cost per participant"), _shown(cost["cost_per_participant"])),
+            (_("Cost per participant per month"), amount_text(cost["monthly_cost"])),
+            (_("Participants"), amount_text(cost["participants"])),
+            (_("Participant-months"), amount_text(cost["participant_months"])),
+            (_("Cost"), amount_text(cost["total_cost"])),
+            (_("Cost per participant"), amount_text(cost["cost_per_participant"])),
         ]
         if cost
         else [],
@@ -213,7 +214,9 @@ def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
         initial = AnswersForm.initial_from(
             queries.starting_answers(report, request.user), version=0
         )
-    form = AnswersForm(request.POST or None, initial=initial)
+        if initial["county"] not in counties_for(report.year):
+            initial["county"] = ""  # last year's county no longer exists (2024's division)
+    form = AnswersForm(request.POST or None, initial=initial, year=report.year)
     conflict: GrantReportVersion | None = None
     error = ""
     if request.method == "POST" and form.is_valid():

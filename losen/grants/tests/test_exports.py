@@ -39,7 +39,8 @@ def test_the_json_has_the_schema_version_the_answers_by_key_and_the_figures(
     assert data["report"]["measure"] == {"id": saved.measure_id, "name": "Ungdomsløftet"}
     assert data["report"]["organisation"]["org_number"] == "974760673"
     answers = data["answers"]
-    assert list(answers) == [q.key for q in QUESTIONS if q.key != "report_type"]
+    assert list(answers) == [q.key for q in QUESTIONS if q.key != "report_type"] + ["not_started"]
+    assert answers["not_started"] is False
     assert answers["nav_office"] == "NAV Bjørnafjorden"
     assert answers["start_date"] == "2024-08-15"
     assert answers["act_sections"] == {
