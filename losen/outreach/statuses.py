@@ -94,8 +94,13 @@ def contact_with_young_person(to_guardian: bool, guardian_answer_counts: bool) -
     return not to_guardian or guardian_answer_counts
 
 
+def canonical(scheme: str, code: str) -> str:
+    """A stored code as the list writes it now (statuses are append-only, so never rewritten)."""
+    return ALIASES[scheme].get(code, code)
+
+
 def get(scheme: str, code: str) -> Status:
-    return BY_SCHEME[scheme][ALIASES[scheme].get(code, code)]
+    return BY_SCHEME[scheme][canonical(scheme, code)]
 
 
 def choices(scheme: str) -> list[tuple[str, object]]:

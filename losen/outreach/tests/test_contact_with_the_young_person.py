@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from losen.outreach import actions, statuses
+from losen.outreach.counts import status_counts
 from losen.outreach.forms import AttemptForm
 from losen.outreach.models import ContactAttempt, StatusChange, TargetEntry
 
@@ -127,3 +128,18 @@ def test_a_registration_by_mistake_is_written_feil_as_udir_writes_it():
 
 def test_a_status_once_recorded_as_feil_in_capitals_still_reads():
     assert statuses.get("ot", "FEIL") == statuses.get("ot", "Feil")
+
+
+def test_a_count_reads_a_status_recorded_as_feil_in_capitals_as_feil(
+    entry, coordinator, municipality
+):
+    StatusChange.objects.create(
+        organisation_id=entry.organisation_id,
+        entry=entry,
+        scheme="ot",
+        code="FEIL",
+        code_list_version="2021.04",
+        effective_on=timezone.localdate(),
+        recorded_by=coordinator,
+    )
+    assert status_counts(municipality.pk, "ot", timezone.localdate()) == {"Feil": 1}
