@@ -155,7 +155,8 @@ def do_log_attempt(
         updates["step_index"] = step_index
         changed.append("step_index")
     TargetEntry.objects.filter(pk=entry.pk).update(**updates, version=F("version") + 1)
-    _log(actor, entry, "outreach.attempt_logged", attempt, ["method", "result", *changed])
+    logged = ["method", "result", *(["guardian_answer_counts"] if to_guardian else []), *changed]
+    _log(actor, entry, "outreach.attempt_logged", attempt, logged)
     if contact and statuses.contact_with_young_person(to_guardian, attempt.guardian_answer_counts):
         automatic = (statuses.ON_DECLINED if result == Result.DECLINED else statuses.ON_CONTACT)[
             entry.scheme

@@ -85,7 +85,6 @@ ON_CONTACT = {"ot": "OTOV", "kaa": None}
 ON_DECLINED = {"ot": "OTNO", "kaa": None}
 # Contact is with the young person (Udir: OTUK stays "inntil oppfølgingstjenesten har
 # etablert kontakt med ungdommen"): a guardian's answer counts only when the worker says so.
-GUARDIAN_ANSWER_COUNTS_BY_DEFAULT = False
 # Codes once written otherwise, read as the code they are now (FEIL was Losen's spelling).
 ALIASES = {"ot": {"FEIL": "Feil"}, "kaa": {}}
 
