@@ -115,7 +115,7 @@ EXIT_CODES = (
     ("other_activity.work_training", 5),
     ("other_activity.organised_activity", 4),
     ("no_activity", 5),
-    ("unknown.moved", 2),
+    ("unknown.moved_county", 2),
     ("unknown.not_reached", 1),
 )
 REASONS = (

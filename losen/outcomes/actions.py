@@ -52,9 +52,12 @@ class InvalidFollowUpDate(Exception):
 
 def _code(code: str) -> codes.OutcomeCode:
     try:
-        return codes.get(code)
+        outcome = codes.get(code)
     except KeyError:
         raise UnknownCode(code) from None
+    if outcome.retired_in:  # kept to read older exits, not offered for new ones
+        raise UnknownCode(code)
+    return outcome
 
 
 def _code_data(outcome: codes.OutcomeCode) -> dict[str, str]:

@@ -28,11 +28,11 @@ from losen.outreach.models import (
     TargetEntry,
 )
 from losen.outreach.models.ladder import (
-    CONTACT_RESULTS,
     PHONE_METHODS,
     ContactAttempt,
     Method,
     Result,
+    is_contact,
 )
 from losen.outreach.queries import rights_information_due, rights_recipients
 
@@ -100,14 +100,17 @@ def do_log_attempt(
     method: Method | str,
     result: Result | str,
     to_guardian: bool = False,
+    guardian_answer_counts: bool = False,
     attempted_at: datetime.datetime | None = None,
     reference: str = "",
 ) -> ContactAttempt:
     """Log an attempt and move the ladder on.
 
-    Contact (reached, declined) stops the ladder; for OT the status moves from OTUK to
-    OTOV (or OTNO when declined). An unanswered attempt moves the ladder past the step of
-    its method; a wrong number past every step that needs a phone.
+    Contact (reached by phone or at home, an answer, a refusal) stops the ladder; a letter
+    or SMS that was not answered is not contact. For OT the status moves from OTUK to OTOV
+    (or OTNO when declined) only on contact with the young person: a guardian's answer
+    counts only when the worker marks it so. An attempt without contact moves the ladder
+    past the step of its method; a wrong number past every step that needs a phone.
     """
     _check_team(actor, entry)
     attempted_at = attempted_at or timezone.now()
@@ -124,6 +127,7 @@ def do_log_attempt(
         method=method,
         result=result,
         to_guardian=to_guardian,
+        guardian_answer_counts=to_guardian and guardian_answer_counts,
         attempted_at=attempted_at,
         attempted_by=actor,
         reference=reference[:100],
@@ -133,7 +137,8 @@ def do_log_attempt(
     if entry.first_attempt_on is None:
         updates["first_attempt_on"] = day
         changed.append("first_attempt_on")
-    if result in CONTACT_RESULTS:
+    contact = is_contact(str(method), str(result))
+    if contact:
         updates["reached_on"] = day
         changed.append("reached_on")
     else:
@@ -150,9 +155,10 @@ def do_log_attempt(
         updates["step_index"] = step_index
         changed.append("step_index")
     TargetEntry.objects.filter(pk=entry.pk).update(**updates, version=F("version") + 1)
-    _log(actor, entry, "outreach.attempt_logged", attempt, ["method", "result", *changed])
-    if result in CONTACT_RESULTS:
-        automatic = (statuses.ON_CONTACT if result == Result.REACHED else statuses.ON_DECLINED)[
+    logged = ["method", "result", *(["guardian_answer_counts"] if to_guardian else []), *changed]
+    _log(actor, entry, "outreach.attempt_logged", attempt, logged)
+    if contact and statuses.contact_with_young_person(to_guardian, attempt.guardian_answer_counts):
+        automatic = (statuses.ON_DECLINED if result == Result.DECLINED else statuses.ON_CONTACT)[
             entry.scheme
         ]
         if automatic and current_status(entry) == statuses.INITIAL[entry.scheme]:

@@ -54,6 +54,6 @@ def statuses_on(
         latest = latest.filter(recorded_at__lte=known_at)
     latest = latest.order_by("-effective_on", "-recorded_at", "-id").values("code")[:1]
     return [
-        (pk, code or statuses.INITIAL[scheme])
+        (pk, statuses.canonical(scheme, code) if code else statuses.INITIAL[scheme])
         for pk, code in entries.annotate(code=Subquery(latest)).values_list("pk", "code")
     ]

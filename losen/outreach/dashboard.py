@@ -204,7 +204,7 @@ def _true_counts(
         day = min(_month_end(month), today)
         for pk, code in statuses_on(organisation_id, scheme, day, team_id=team_id):
             found["on_list", month].append(entry_key(pk))
-            if statuses.BY_SCHEME[scheme][code].in_activity:
+            if statuses.get(scheme, code).in_activity:
                 found["in_activity", month].append(entry_key(pk))
     table = [[len(found.get((name, m), ())) for name in COUNT_COLUMNS] for m in months]
     keys = [

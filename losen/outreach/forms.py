@@ -83,6 +83,11 @@ class AttemptForm(forms.Form):
     method = forms.ChoiceField(label=_("Method"), choices=Method.choices)
     result = forms.ChoiceField(label=_("Result"), choices=Result.choices)
     to_guardian = forms.BooleanField(label=_("To a guardian"), required=False)
+    guardian_answer_counts = forms.BooleanField(
+        label=_("The guardian's answer counts as contact with the young person"),
+        required=False,
+        help_text=_("Only then does the OT status leave OTUK."),
+    )
 
 
 class SmsForm(forms.Form):

@@ -2,10 +2,12 @@
 
 Norway: Udir's "Kodeverk for oppfølgingstjenesten" (OT status codes, valid from
 15 September 2011, updated April 2021), in its five groups: unknown activity (OTUK, the
-first code until contact is made), under follow-up (OTOV), in activity, clarified, and
-registered but outside the target group (the _IM codes, and FEIL for a registration by
-mistake). Sweden: the occupation categories of the KAA register (studies, work, a
-measure, no activity, unknown), which the half-yearly report to Statistics Sweden counts.
+first code until contact is made with the young person), under follow-up (OTOV), in
+activity, clarified ("Avklart", where OTIF belongs), and registered but outside the target
+group (the _IM codes, and "Feil" for a registration by mistake, spelt as Udir spells it:
+"5.5 Feil - Registrert i OT ved en feil"). Sweden: the occupation categories of the KAA
+register (studies, work, a measure, no activity, unknown), which the half-yearly report to
+Statistics Sweden counts.
 
 A status change keeps the code list version it was recorded with.
 """
@@ -57,7 +59,7 @@ OT_STATUSES: tuple[Status, ...] = (
     Status("ELVG_IM", _("Pupil or apprentice, preventive work"), "outside"),
     Status("OTFA_IM", _("Moved to another county"), "outside"),
     Status("OTFU_IM", _("Moved abroad or staying abroad"), "outside"),
-    Status("FEIL", _("Registered by mistake"), "outside"),
+    Status("Feil", _("Registered by mistake"), "outside"),
     Status("OTAR_IM", _("In work (outside the target group)"), "outside"),
     Status("OTEV_IM", _("Pupil (outside the target group)"), "outside"),
     Status("OTVF_IM", _("Pupil at a private school (outside the target group)"), "outside"),
@@ -81,10 +83,23 @@ BY_SCHEME = {
 INITIAL = {"ot": "OTUK", "kaa": "unknown"}
 ON_CONTACT = {"ot": "OTOV", "kaa": None}
 ON_DECLINED = {"ot": "OTNO", "kaa": None}
+# Contact is with the young person (Udir: OTUK stays "inntil oppfølgingstjenesten har
+# etablert kontakt med ungdommen"): a guardian's answer counts only when the worker says so.
+# Codes once written otherwise, read as the code they are now (FEIL was Losen's spelling).
+ALIASES = {"ot": {"FEIL": "Feil"}, "kaa": {}}
+
+
+def contact_with_young_person(to_guardian: bool, guardian_answer_counts: bool) -> bool:
+    return not to_guardian or guardian_answer_counts
+
+
+def canonical(scheme: str, code: str) -> str:
+    """A stored code as the list writes it now (statuses are append-only, so never rewritten)."""
+    return ALIASES[scheme].get(code, code)
 
 
 def get(scheme: str, code: str) -> Status:
-    return BY_SCHEME[scheme][code]
+    return BY_SCHEME[scheme][canonical(scheme, code)]
 
 
 def choices(scheme: str) -> list[tuple[str, object]]:

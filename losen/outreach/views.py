@@ -135,7 +135,9 @@ def _entry_context(request: HttpRequest, entry, **forms) -> dict:
         "in_group": in_group,
         "attempts": entry.attempts.select_related("attempted_by"),
         "history": history,
-        "current_status": statuses.BY_SCHEME[entry.scheme].get(current),
+        "current_status": statuses.BY_SCHEME[entry.scheme].get(
+            statuses.canonical(entry.scheme, current)
+        ),
         "notices": list(entry.notices.all()),
         "rights_information": rules.rule_on(entry.scheme, today).rights_information,
         "attempt_form": forms.get("attempt_form")

@@ -132,7 +132,7 @@ def assert_the_four_cases_are_imported(team):
     assert exit_event.data == {
         "code": "work.part_time",
         "top_code": "work",
-        "version": "2026.1",
+        "version": "2026.2",
         "ot_code": "OTAR",
     }
     assert [e.kind for e in cases["P-1"].events.all()] == [

@@ -30,10 +30,22 @@ class Result(models.TextChoices):
     WRONG_NUMBER = "wrong_number", _("Wrong number")
     DECLINED = "declined", _("Declined")
     MESSAGE_LEFT = "message_left", _("Message left")
+    ANSWERED = "answered", _("Answered (a reply to a letter or SMS)")
 
 
 # Results that mean contact was made: the ladder stops and the promise is kept.
-CONTACT_RESULTS = frozenset({Result.REACHED, Result.DECLINED})
+CONTACT_RESULTS = frozenset({Result.REACHED, Result.DECLINED, Result.ANSWERED})
+# A letter or an SMS that reached the person is not contact until it is answered (Udir:
+# OTUK "skal stå inntil oppfølgingstjenesten har etablert kontakt med ungdommen").
+WRITTEN_METHODS = frozenset({Method.SMS, Method.LETTER})
+
+
+def is_contact(method: str, result: str) -> bool:
+    """Whether an attempt made contact: an answer, a refusal, or reaching the person in
+    a conversation (phone, home visit); a delivered letter or SMS is not an answer."""
+    if result not in CONTACT_RESULTS:
+        return False
+    return not (result == Result.REACHED and method in WRITTEN_METHODS)
 
 
 class LadderConfig(models.Model):
@@ -94,6 +106,10 @@ class ContactAttempt(models.Model):
     method = models.CharField(_("method"), max_length=20, choices=Method.choices)
     result = models.CharField(_("result"), max_length=20, choices=Result.choices)
     to_guardian = models.BooleanField(_("to a guardian"), default=False)
+    # A guardian's answer is contact with the young person only when the worker says so.
+    guardian_answer_counts = models.BooleanField(
+        _("the guardian's answer counts as contact with the young person"), default=False
+    )
     attempted_at = models.DateTimeField(_("time"), default=timezone.now)
     attempted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")

@@ -62,7 +62,7 @@ def test_the_month_counts_new_reached_within_14_days_and_attempts_by_step(
     put_on_list(import_list, fnr, 3)
     first, second, _third = TargetEntry.objects.order_by("id")
     actions.do_log_attempt(coordinator, first, method="phone", result="no_answer")
-    actions.do_log_attempt(coordinator, first, method="sms", result="reached")
+    actions.do_log_attempt(coordinator, first, method="sms", result="answered")
     actions.do_log_attempt(coordinator, second, method="phone", result="reached")
     board = build_board(
         organisation_id=municipality.pk,

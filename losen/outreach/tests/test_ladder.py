@@ -106,7 +106,7 @@ def test_a_reached_person_leaves_the_queue_and_ot_status_becomes_otov(entry, coo
         coordinator, entry, method="phone", result="no_answer", attempted_at=at(day(0))
     )
     actions.do_log_attempt(
-        coordinator, entry, method="sms", result="reached", attempted_at=at(day(1))
+        coordinator, entry, method="sms", result="answered", attempted_at=at(day(1))
     )
     assert steps_on(1) == steps_on(20) == []
     entry.refresh_from_db()
