@@ -108,40 +108,46 @@ def referral_queue_view(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/intake/queue.html", context)
 
 
+def _decide_passed_on(request: HttpRequest, referral_id: int, decide, done) -> HttpResponse:
+    """Accept or decline a passed-on referral (`decide`), then say `done(referral)`."""
+    referral = get_passed_on_referral_for(request.user, referral_id)
+    try:
+        decide(request.user, referral)
+    except actions.AlreadyDecided:
+        messages.info(request, _("The referral was already decided on. Nothing was changed."))
+    else:
+        messages.success(request, done(referral))
+    return redirect("referrals:queue")
+
+
 @login_required
 @require_POST
 def passed_on_accept(request: HttpRequest, referral_id: int) -> HttpResponse:
     """A team that follows the person lets the referring team in (see the action)."""
-    referral = get_passed_on_referral_for(request.user, referral_id)
-    try:
-        actions.do_accept_passed_on_referral(request.user, referral)
-    except actions.AlreadyDecided:
-        messages.info(request, _("The referral was already decided on. Nothing was changed."))
-    else:
-        messages.success(
-            request,
+    return _decide_passed_on(
+        request,
+        referral_id,
+        actions.do_accept_passed_on_referral,
+        lambda referral: (
             _("%(team)s now follows %(name)s; the referral is filed with the team's case.")
-            % {"team": referral.team.name, "name": referral.person.full_name},
-        )
-    return redirect("referrals:queue")
+            % {"team": referral.team.name, "name": referral.person.full_name}
+        ),
+    )
 
 
 @login_required
 @require_POST
 def passed_on_decline(request: HttpRequest, referral_id: int) -> HttpResponse:
     """A team that follows the person keeps the record closed to the referring team."""
-    referral = get_passed_on_referral_for(request.user, referral_id)
-    try:
-        actions.do_decline_passed_on_referral(request.user, referral)
-    except actions.AlreadyDecided:
-        messages.info(request, _("The referral was already decided on. Nothing was changed."))
-    else:
-        messages.success(
-            request,
+    return _decide_passed_on(
+        request,
+        referral_id,
+        actions.do_decline_passed_on_referral,
+        lambda referral: (
             _("The referral is declined: %(team)s does not get access to the record.")
-            % {"team": referral.team.name},
-        )
-    return redirect("referrals:queue")
+            % {"team": referral.team.name}
+        ),
+    )
 
 
 def _page_size() -> int:
