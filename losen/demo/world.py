@@ -412,6 +412,14 @@ def _kommune_teams(count: int) -> list[tuple[str, ...]]:
     )
 
 
+def _team_phone(country: str, number: int) -> str:
+    """The number a team's letters and SMS give to call back (made up, as every phone
+    number of the demo; the demo's SMS gateway writes to the console only)."""
+    if country == "SE":
+        return f"+46 8 550 100 {number:02d}"
+    return f"+47 22 50 10 {number:02d}"
+
+
 def _phone(rng: random.Random, country: str) -> str:
     if country == "SE":
         return (
@@ -648,8 +656,10 @@ def _create_structure() -> tuple[dict[str, Organisation], dict[tuple[str, str], 
         organisation.full_clean()
         organisation.save()
         organisations[demo.key] = organisation
-        for name in demo.teams:
-            teams[demo.key, name] = Team.objects.create(organisation=organisation, name=name)
+        for number, name in enumerate(demo.teams, start=len(teams)):
+            teams[demo.key, name] = Team.objects.create(
+                organisation=organisation, name=name, phone=_team_phone(demo.country, number)
+            )
     password = make_password(PASSWORD)  # hashed once, shared by every demo user
     for spec in USERS:
         user = User.objects.create(
