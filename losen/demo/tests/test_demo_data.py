@@ -201,7 +201,16 @@ def test_every_minor_has_at_least_one_guardian(demo_world):
 
 @pytest.mark.django_db
 def test_it_writes_one_change_log_row_for_the_whole_load(demo_world):
-    assert list(ChangeLog.objects.values_list("action", flat=True)) == ["demo.loaded"]
+    # People, cases and measures are written in bulk; only the KAA lists are imported and
+    # worked through the real actions (so they are logged as they would be in use).
+    actions = list(ChangeLog.objects.values_list("action", flat=True))
+    assert actions.count("demo.loaded") == 1
+    assert {a for a in actions if a != "demo.loaded"} <= {
+        "outreach.list_imported",
+        "outreach.assigned",
+        "outreach.attempt_logged",
+        "outreach.status_set",
+    }
 
 
 # --- who sees whom ----------------------------------------------------------------------
@@ -323,13 +332,32 @@ def test_every_generated_identity_number_is_valid_unique_and_fits_the_birth_date
         assert number.birth_date == person.birth_date
 
 
-def test_swedish_demo_numbers_use_only_the_serials_980_to_999():
-    # Not a reserved range (see world.swedish_number): this keeps the demo to the few
-    # serials it documents until it uses Skatteverket's test personnummer.
+def test_swedish_demo_people_get_skatteverkets_test_personnummer_only():
+    published = set(demo.skatteverket_test_numbers())
     people = list(demo.generate_people(2000, seed=4, today=TODAY))
-    serials = {int(p.id_number[8:11]) for p in people if p.country == "SE" and p.id_number}
-    assert serials
-    assert serials <= set(range(980, 1000))
+    swedish = [p for p in people if p.country == "SE" and p.id_number]
+    assert len(swedish) > 300
+    assert {p.id_number for p in swedish} <= published
+    for person in swedish:
+        assert 15 <= age_on(person.birth_date, TODAY) <= 29
+
+
+def test_the_test_numbers_file_holds_valid_personnummer_for_their_birth_dates():
+    numbers = demo.skatteverket_test_numbers()
+    assert len(numbers) == len(set(numbers)) > 2000
+    for value in numbers:
+        number = parse_identity_number(value, today=TODAY)
+        assert number.country == "SE"
+        assert number.birth_date == datetime.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+
+
+def test_when_the_test_numbers_run_out_swedish_people_have_none_rather_than_a_made_up_one():
+    people = list(demo.generate_people(20000, seed=5, today=TODAY))
+    swedish = [p for p in people if p.country == "SE"]
+    with_number = [p for p in swedish if p.id_number]
+    assert len(with_number) <= len(demo.skatteverket_test_numbers())
+    assert len(with_number) < 0.85 * len(swedish)
+    assert {p.id_number for p in with_number} <= set(demo.skatteverket_test_numbers())
 
 
 def test_the_people_are_spread_over_the_organisations_as_planned():
