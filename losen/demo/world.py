@@ -42,6 +42,7 @@ from losen.audit.actions import do_log_change
 from losen.audit.models import AccessLog, ChangeLog
 from losen.demo.chain import ChainSummary, delete_chain, load_chain
 from losen.demo.comparisons import load_comparisons
+from losen.demo.grants import delete_grant_reports, load_grant_report
 from losen.demo.names import (
     HOME_LANGUAGE,
     HOME_MUNICIPALITY,
@@ -207,6 +208,23 @@ USERS: tuple[DemoUser, ...] = (
         "kommun",
         "KAA-teamet",
         "koordinator i KAA-teamet, Demo kommun (Sverige)",
+    ),
+    DemoUser(
+        "kaaleder@demo.se",
+        "Klara Kaaledare",
+        Role.TEAM_LEAD,
+        "kommun",
+        "KAA-teamet",
+        "teamleder for KAA-teamet, Demo kommun: lager filen til SCB",
+    ),
+    DemoUser(
+        "admin@demo.se",
+        "Anders Admin",
+        Role.ADMIN,
+        "kommun",
+        None,
+        "administrator for Demo kommun (Sverige)",
+        is_staff=True,
     ),
     DemoUser(
         "frivillig@demo.no",
@@ -634,6 +652,7 @@ def delete_demo_world() -> None:
     )
     org_ids = [org.pk for org in organisations]
     delete_outreach(org_ids)
+    delete_grant_reports(org_ids)
     delete_chain(org_ids)
     team_ids = list(Team.objects.filter(organisation_id__in=org_ids).values_list("pk", flat=True))
     AccessLog.objects.filter(
@@ -823,6 +842,8 @@ def load_demo_world(
         load_comparisons(organisations=organisations, teams=teams, today=today)
         say("Outreach: two KAA lists and the contact ladder ...")
         load_outreach(organisations=organisations, teams=teams, today=today, seed=seed)
+        say("Last year's grant report ...")
+        load_grant_report(organisations, today)
         do_log_change(
             None,
             action="demo.loaded",
@@ -854,6 +875,25 @@ def _identity_columns(demo: DemoPerson) -> dict[str, str]:
         "id_number_kind": _ID_KIND[demo.country],
         "id_number_masked": mask_identity_number(demo.id_number),
     }
+
+
+def login_box(url: str) -> list[str]:
+    """The box `make demo` prints before serving: the address and every demo login."""
+    width = max(len(email) for email, _ in DEMO_USERS)
+    rows = [
+        f"Losen demo:  {url}",
+        "",
+        f"Log in with one of these (password: {PASSWORD}):",
+        *(f"  {email:<{width}}  {description}" for email, description in DEMO_USERS),
+        "",
+        "Made-up people and numbers only. Stop with Ctrl+C.",
+    ]
+    inner = max(len(row) for row in rows) + 4
+    return [
+        "╔" + "═" * inner + "╗",
+        *(f"║  {row:<{inner - 4}}  ║" for row in rows),
+        "╚" + "═" * inner + "╝",
+    ]
 
 
 def describe_logins() -> list[str]:

@@ -106,11 +106,14 @@ def test_it_gives_every_demo_user_their_role_and_a_full_name(demo_world):
         "navveileder@demo.no": (Role.COORDINATOR, "NAV Demo", "Ungdomsteam"),
         "pitstop@demo.no": (Role.COORDINATOR, "PitStop Demo", "PitStop"),
         "kaa@demo.se": (Role.COORDINATOR, "Demo kommun", "KAA-teamet"),
+        "kaaleder@demo.se": (Role.TEAM_LEAD, "Demo kommun", "KAA-teamet"),
+        "admin@demo.se": (Role.ADMIN, "Demo kommun", None),
         "frivillig@demo.no": (Role.VOLUNTEER, "PitStop Demo", "PitStop"),
     }
     assert all(user.full_name for user in User.objects.all())
     assert set(User.objects.filter(is_staff=True).values_list("email", flat=True)) == {
-        "admin@demo.no"
+        "admin@demo.no",
+        "admin@demo.se",
     }
     assert not User.objects.filter(is_superuser=True).exists()
 
@@ -123,6 +126,25 @@ def test_every_demo_user_can_log_in_with_the_password_demo(demo_world):
         user = authenticate(request, username=email, password="demo")
         assert user is not None and user.email == email
         assert not user.check_password("wrong")
+
+
+def test_the_box_make_demo_prints_lists_every_demo_login():
+    out = StringIO()
+    call_command("demo-logins", "--url", "http://127.0.0.1:8123/", stdout=out)
+    box = out.getvalue()
+    assert "http://127.0.0.1:8123/" in box and "password: demo" in box
+    for user in demo.USERS:
+        assert user.email in box and user.description in box
+    lines = [line for line in box.splitlines() if line.strip()]
+    assert len({len(line) for line in lines}) == 1, "the box's lines are of one width"
+
+
+def test_make_demo_prints_the_box_of_the_demo_logins_command():
+    from pathlib import Path
+
+    makefile = (Path(__file__).resolve().parents[3] / "Makefile").read_text()
+    demo_recipe = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    assert "demo-logins" in demo_recipe
 
 
 @pytest.mark.django_db
@@ -201,11 +223,14 @@ def test_every_minor_has_at_least_one_guardian(demo_world):
 
 @pytest.mark.django_db
 def test_it_writes_one_change_log_row_for_the_whole_load(demo_world):
-    # People, cases and measures are written in bulk; only the KAA lists are imported and
-    # worked through the real actions (so they are logged as they would be in use).
+    # People, cases and measures are written in bulk; only the KAA lists and last year's
+    # grant report go through the real actions (so they are logged as they would be).
     actions = list(ChangeLog.objects.values_list("action", flat=True))
     assert actions.count("demo.loaded") == 1
     assert {a for a in actions if a != "demo.loaded"} <= {
+        "grants.report_created",
+        "grants.answers_saved",
+        "grants.report_submitted",
         "outreach.list_imported",
         "outreach.assigned",
         "outreach.attempt_logged",
