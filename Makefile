@@ -137,16 +137,7 @@ demo: $(RUNTIME_STAMP) messages-compile var/demo.env
 	rm -f var/demo-data.err; \
 	if [ $$status -ne 0 ] && [ $$status -ne 3 ]; then \
 		echo "error: losen demo-data failed (exit code $$status)" >&2; exit $$status; fi; \
-	line='══════════════════════════════════════════════════════════'; \
-	row() { printf '  ║  %-54s  ║\n' "$$1"; }; \
-	echo; echo "  ╔$$line╗"; \
-	row "Losen demo:  http://127.0.0.1:$(PORT)/"; \
-	row ""; \
-	row "Log in with one of these (password: demo):"; \
-	for who in koordinator leder analytiker utenfor; do row "    $$who@demo.no"; done; \
-	row ""; \
-	row "Made-up people and numbers only. Stop with Ctrl+C."; \
-	echo "  ╚$$line╝"; echo; \
+	$(LOSEN) demo-logins --url http://127.0.0.1:$(PORT)/; \
 	exec $(LOSEN) runserver 127.0.0.1:$(PORT) --noreload
 
 # --- checks and tests ------------------------------------------------------------------

@@ -135,7 +135,7 @@ def outside_organisation(db) -> Organisation:
 
 @pytest.fixture
 def team(municipality) -> Team:
-    return Team.objects.create(organisation=municipality, name="Ungteam")
+    return Team.objects.create(organisation=municipality, name="Ungteam", phone="22 50 10 00")
 
 
 @pytest.fixture

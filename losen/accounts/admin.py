@@ -222,7 +222,7 @@ class OrganisationAdmin(OrganisationScopedAdmin):
 
 @admin.register(Team)
 class TeamAdmin(OrganisationScopedAdmin):
-    list_display = ["name", "organisation"]
+    list_display = ["name", "organisation", "phone"]
     # Only the organisations in the list: the plain filter would name every organisation.
     list_filter = [("organisation", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name"]

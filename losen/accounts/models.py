@@ -69,6 +69,14 @@ class Team(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="teams", verbose_name=_("organisation")
     )
     name = models.CharField(_("name"), max_length=200)
+    # Printed on every outreach letter and SMS: the young person (or a guardian) must be
+    # able to call back without answering a message from an unknown number.
+    phone = models.CharField(
+        _("phone number to call back"),
+        max_length=30,
+        blank=True,
+        help_text=_("The team's number, printed on outreach letters and SMS."),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

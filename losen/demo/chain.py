@@ -92,6 +92,12 @@ KLART_JEG_KAN_SESSIONS = (
     "Oppfølgingssamling",
 )
 
+# PitStop's weekly groups: (measure, weekdays (0 = Monday), hour, titles in turn).
+PITSTOP_SESSIONS = (
+    ("Hangout", (1, 3), 15, ("Felles middag", "Spill og prat", "Tur i nærområdet")),
+    ("Restart", (0,), 10, ("Hverdagsrutiner", "Mine styrker", "Møte med arbeidsgiver")),
+)
+
 SOURCES = (
     (ReferralSource.NAV, 34),
     (ReferralSource.SCHOOL, 14),
@@ -138,6 +144,50 @@ STEPS = (
     ("other", "Vurdere arbeidstrening i praksisbedrift"),
     ("youth", "Lage CV sammen med koordinator"),
 )
+# The Swedish organisation's texts, as a KAA coordinator would write them.
+REASONS_SV = (
+    "Har avbrutit gymnasiet och vill ha hjälp att komma tillbaka till studier.",
+    "Har varit hemma det senaste året; vårdnadshavare har bett om kontakt.",
+    "Vill börja arbeta men saknar erfarenhet och kontakter.",
+    "Osäker på vad hen vill göra efter gymnasiet.",
+    "Avbruten lärlingsutbildning; behöver hjälp med en ny plan.",
+)
+GOALS_SV = (
+    ("outcome", "Börja på ett nationellt program eller ett introduktionsprogram"),
+    ("outcome", "Ha ett arbete eller en praktikplats inom ett år"),
+    ("development", "Fasta rutiner med aktivitet fyra dagar i veckan"),
+    ("development", "Bygga ett nätverk genom regelbundna aktiviteter"),
+)
+STEPS_SV = (
+    ("youth", "Besöka två gymnasieskolor tillsammans med KAA-samordnaren"),
+    ("coordinator", "Boka möte med studie- och yrkesvägledare"),
+    ("other", "Pröva praktik hos en arbetsgivare i kommunen"),
+    ("youth", "Skriva ett CV tillsammans med samordnaren"),
+)
+TEXTS = {
+    "NO": {
+        "reasons": REASONS,
+        "goals": GOALS,
+        "steps": STEPS,
+        "referrer": "Veileder",
+        "guardian": "Foresatt",
+        "other_owner": "Praksisbedrift",
+        "note": "Samtale om mål og hverdag. Avtalt nytt møte om to uker.",
+    },
+    "SE": {
+        "reasons": REASONS_SV,
+        "goals": GOALS_SV,
+        "steps": STEPS_SV,
+        "referrer": "Studie- och yrkesvägledare",
+        "guardian": "Vårdnadshavare",
+        "other_owner": "Praktikplats",
+        "note": "Samtal om mål och vardag. Nytt möte bokat om två veckor.",
+    },
+}
+
+
+def _pick(options: tuple, key: int):
+    return options[key % len(options)]
 
 
 def _weighted(rng: random.Random, options):
@@ -257,7 +307,7 @@ def load_chain(
     writer = _Writer()
     summary = ChainSummary()
     state_count: dict[str, int] = defaultdict(int)
-    collected = _Collected()
+    collected = _Collected(country_of={org.pk: org.country for org in organisations.values()})
 
     follows = (
         Follow.objects.filter(organisation_id__in=key_of_org)
@@ -493,12 +543,14 @@ def _write_cases(pending: list[tuple[Case, dict]], writer: _Writer, collected: _
                 person_id=case.person_id,
                 case=case,
                 source=plan["source"],
-                referrer_name="" if plan["source"] == ReferralSource.SELF else "Veileder",
+                referrer_name=""
+                if plan["source"] == ReferralSource.SELF
+                else collected.texts(case.organisation_id)["referrer"],
                 referrer_organisation={
                     ReferralSource.NAV: "NAV Demo",
                     ReferralSource.SCHOOL: "Demo videregående skole",
                 }.get(plan["source"], ""),
-                reason=REASONS[case.person_id % len(REASONS)],
+                reason=_pick(collected.texts(case.organisation_id)["reasons"], case.person_id),
                 referred_on=plan["referred_on"],
                 created_by=actor,
                 created_at=_at(plan["referred_on"], 12),
@@ -512,7 +564,9 @@ def _write_cases(pending: list[tuple[Case, dict]], writer: _Writer, collected: _
                 method=Application.Method.ON_SCREEN if signed_on else "",
                 youth_signed_name="Signert" if signed_on else "",
                 youth_signed_at=_at(signed_on, 11) if signed_on else None,
-                guardian_signed_name="Foresatt" if signed_on and plan["minor"] else "",
+                guardian_signed_name=collected.texts(case.organisation_id)["guardian"]
+                if signed_on and plan["minor"]
+                else "",
                 guardian_signed_at=_at(signed_on, 11) if signed_on and plan["minor"] else None,
                 witnessed_by=actor if signed_on else None,
                 created_at=_at(plan["referred_on"], 12),
@@ -592,6 +646,11 @@ class _Collected:
     agenda: list = field(default_factory=list)
     exits: list = field(default_factory=list)
     details: list = field(default_factory=list)
+    # Organisation id → "NO" or "SE": the texts are written in the organisation's language.
+    country_of: dict = field(default_factory=dict)
+
+    def texts(self, organisation_id: int) -> dict:
+        return TEXTS[self.country_of.get(organisation_id, "NO")]
 
 
 def _flush_exits(collected: _Collected) -> None:
@@ -720,15 +779,16 @@ def _write_details(rng: random.Random, today: datetime.date, collected: _Collect
     MappingScore.objects.bulk_create(scores, batch_size=BATCH)
     goals, steps, notes = [], [], []
     for plan, (case, actor) in zip(plans, chosen, strict=True):
-        for position, (kind, text) in enumerate(rng.sample(GOALS, 2)):
+        texts = collected.texts(case.organisation_id)
+        for position, (kind, text) in enumerate(rng.sample(texts["goals"], 2)):
             goals.append(Goal(plan=plan, kind=kind, text=text, position=position))
-        for position, (owner, text) in enumerate(rng.sample(STEPS, 2)):
+        for position, (owner, text) in enumerate(rng.sample(texts["steps"], 2)):
             steps.append(
                 PlanStep(
                     plan=plan,
                     text=text,
                     owner=owner,
-                    owner_name="Praksisbedrift" if owner == "other" else "",
+                    owner_name=texts["other_owner"] if owner == "other" else "",
                     deadline=today + datetime.timedelta(days=rng.randint(-10, 40)),
                     status=rng.choice(("planned", "in_progress", "done")),
                     position=position,
@@ -740,7 +800,7 @@ def _write_details(rng: random.Random, today: datetime.date, collected: _Collect
                 case=case,
                 author=actor,
                 written_on=min(today, case.opened_on + datetime.timedelta(days=20)),
-                text="Samtale om mål og hverdag. Avtalt nytt møte om to uker.",
+                text=texts["note"],
             )
         )
     Goal.objects.bulk_create(goals, batch_size=BATCH)
@@ -748,23 +808,56 @@ def _write_details(rng: random.Random, today: datetime.date, collected: _Collect
     JournalNote.objects.bulk_create(notes, batch_size=BATCH)
 
 
+def _pitstop_sessions(measures: list[Measure], today: datetime.date) -> list[Session]:
+    """PitStop's weekly groups: Hangout on Tuesday and Thursday afternoons, Restart on
+    Monday mornings; from four weeks back to three weeks ahead (the volunteer's list)."""
+    monday = today - datetime.timedelta(days=today.weekday())
+    by_name = {m.name: m for m in measures}
+    sessions = []
+    for name, weekdays, hour, titles in PITSTOP_SESSIONS:
+        measure = by_name[name]
+        number = 0
+        for week in range(-4, 4):
+            for weekday in weekdays:
+                day = monday + datetime.timedelta(weeks=week, days=weekday)
+                number += 1
+                title = titles[(number - 1) % len(titles)]
+                sessions.append(
+                    Session(measure=measure, number=number, title=title, starts_at=_at(day, hour))
+                )
+    return Session.objects.bulk_create(sessions)
+
+
 def _write_sessions_and_attendance(measures: dict[str, list[Measure]], today) -> None:
     course = next(m for m in measures["kommune"] if m.name == "Klart jeg kan")
-    sessions = _klart_jeg_kan_sessions(course, today)
-    taking_part = list(
-        Enrolment.objects.filter(measure=course, status=Enrolment.Status.ACTIVE).order_by(
-            "start_on", "id"
-        )[: course.capacity or 16]
+    sessions = _klart_jeg_kan_sessions(course, today) + _pitstop_sessions(
+        measures["pitstop"], today
     )
-    rows = [
-        Attendance(
-            session=session, enrolment=enrolment, present=(session.pk + enrolment.pk) % 5 != 0
+    rows = []
+    for measure_sessions in _by_measure(sessions).values():
+        measure = measure_sessions[0].measure
+        taking_part = list(
+            Enrolment.objects.filter(measure=measure, status=Enrolment.Status.ACTIVE).order_by(
+                "start_on", "id"
+            )[: measure.capacity or 16]
         )
-        for session in sessions
-        if session.starts_at.date() <= today
-        for enrolment in taking_part
-    ]
+        rows += [
+            Attendance(
+                session=session, enrolment=enrolment, present=(session.pk + enrolment.pk) % 5 != 0
+            )
+            for session in measure_sessions
+            if session.starts_at.date() <= today
+            for enrolment in taking_part
+            if enrolment.start_on <= session.starts_at.date()
+        ]
     Attendance.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _by_measure(sessions: list[Session]) -> dict[int, list[Session]]:
+    grouped: dict[int, list[Session]] = {}
+    for session in sessions:
+        grouped.setdefault(session.measure_id, []).append(session)
+    return grouped
 
 
 def delete_chain(org_ids: list[int]) -> None:

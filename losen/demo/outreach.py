@@ -145,7 +145,7 @@ def _work_the_ladder(
                 coordinator,
                 entry,
                 method=method,
-                result=Result.REACHED if reached else Result.NO_ANSWER,
+                result=Result.ANSWERED if reached else Result.NO_ANSWER,
                 attempted_at=_at(day, rng),
             )
             if reached:

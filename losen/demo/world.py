@@ -8,26 +8,28 @@ Everything here is invented:
 
 * Norwegian identity numbers are synthetic Test-Norge numbers (month + 80, see
   losen/lib/idnumbers.py), which cannot belong to a real person.
-* Swedish personnummer have no synthetic marker, and the demo does not (yet) use
-  Skatteverket's published test personnummer: its numbers use an uncommon serial
-  range that is not reserved, so one may coincide with a real person's (see
-  ``swedish_number``).
+* Swedish personnummer have no synthetic marker, so the demo's Swedish people get
+  Skatteverket's published test personnummer (data/testpersonnummer.txt), which
+  belong to no one (see ``SwedishNumbers``).
 * Names are common first and last names; addresses are common street names in
   made-up places; e-mail addresses are under example.no / example.se (RFC 2606).
 
 Speed: the people are written with bulk_create, in one transaction, without going
 through losen.people.actions (which writes a change-log row per write). One
-``demo.loaded`` change-log row records the load itself.
+``demo.loaded`` change-log row records the load itself; only the KAA lists are imported
+and worked through outreach's actions, and logged as such.
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -40,6 +42,7 @@ from losen.audit.actions import do_log_change
 from losen.audit.models import AccessLog, ChangeLog
 from losen.demo.chain import ChainSummary, delete_chain, load_chain
 from losen.demo.comparisons import load_comparisons
+from losen.demo.grants import delete_grant_reports, load_grant_report
 from losen.demo.names import (
     HOME_LANGUAGE,
     HOME_MUNICIPALITY,
@@ -207,6 +210,23 @@ USERS: tuple[DemoUser, ...] = (
         "koordinator i KAA-teamet, Demo kommun (Sverige)",
     ),
     DemoUser(
+        "kaaleder@demo.se",
+        "Klara Kaaledare",
+        Role.TEAM_LEAD,
+        "kommun",
+        "KAA-teamet",
+        "teamleder for KAA-teamet, Demo kommun: lager filen til SCB",
+    ),
+    DemoUser(
+        "admin@demo.se",
+        "Anders Admin",
+        Role.ADMIN,
+        "kommun",
+        None,
+        "administrator for Demo kommun (Sverige)",
+        is_staff=True,
+    ),
+    DemoUser(
         "frivillig@demo.no",
         "Frida Frivillig",
         Role.VOLUNTEER,
@@ -294,42 +314,44 @@ def synthetic_norwegian_number(
 
 
 # Swedish personnummer have no synthetic marker: any valid number may belong to someone.
-# The demo uses the serial numbers 980-999 only. Before 1990 the first two serial digits
-# told the county of birth and 93-99 meant "born abroad"; since 1990 serials are not
-# tied to a place, so these are merely an uncommon, not a reserved, range: a demo number
-# can be a real person's. (Samordningsnummer, day + 60, would be no safer: they are
-# given to real people too, under lag (2022:1697) om samordningsnummer.)
-# Skatteverket publishes a list of test personnummer ("Testpersonnummer", open data),
-# numbers set aside for testing; the demo should draw from that list, but it is not
-# available offline here, so that is still to do. A production-like test installation
-# should use that list, never these numbers. The demo people are born after 1995.
-_SE_SERIALS = range(980, 1000)
+# The demo's Swedish people get Skatteverket's published test personnummer instead
+# (data/testpersonnummer.txt), which are given to no one. The file keeps the numbers for
+# people born 2006-12-02 to 2009-12-31: the demo's Swedish young people are of KAA age
+# (16-19 in 2026); when the file has no number left for the age window, a Swedish demo
+# person has no identity number (as some real young people on a list have none).
+# (Samordningsnummer, day + 60, would be no safer: they are given to real people too,
+# under lag (2022:1697) om samordningsnummer.)
+TEST_NUMBERS_FILE = Path(__file__).resolve().parent / "data" / "testpersonnummer.txt"
 
 
-def _luhn_digit(digits: str) -> int:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 0:  # the rightmost payload digit is doubled
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
-    return (10 - total % 10) % 10
+@functools.cache
+def skatteverket_test_numbers() -> tuple[str, ...]:
+    """Skatteverket's test personnummer in the demo's file (12 digits each)."""
+    lines = TEST_NUMBERS_FILE.read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-def swedish_number(birth_date: datetime.date, rng: random.Random, used: set[str]) -> str | None:
-    """A personnummer (12 digits, YYYYMMDDNNNC) for the date, serial 980-999, not in `used`."""
-    short_date = f"{birth_date.year % 100:02d}{birth_date.month:02d}{birth_date.day:02d}"
-    start = rng.randrange(len(_SE_SERIALS))
-    for step in range(len(_SE_SERIALS)):
-        serial = _SE_SERIALS[(start + step) % len(_SE_SERIALS)]
-        check = _luhn_digit(f"{short_date}{serial:03d}")
-        value = f"{birth_date.year:04d}{birth_date.month:02d}{birth_date.day:02d}{serial}{check}"
-        if value not in used:
-            used.add(value)
-            return value
-    return None
+def _number_date(number: str) -> datetime.date:
+    return datetime.date(int(number[:4]), int(number[4:6]), int(number[6:8]))
+
+
+class SwedishNumbers:
+    """Hands out Skatteverket's test numbers for people born in a window, each once."""
+
+    def __init__(self, oldest: datetime.date, youngest: datetime.date, seed: int):
+        self.left = [
+            number
+            for number in skatteverket_test_numbers()
+            if oldest <= _number_date(number) <= youngest
+        ]
+        # A generator of its own: the rest of the world draws the same with or without.
+        random.Random(f"se-{seed}").shuffle(self.left)
+
+    def take(self) -> tuple[str, datetime.date] | None:
+        if not self.left:
+            return None
+        number = self.left.pop()
+        return number, _number_date(number)
 
 
 # --------------------------------------------------------------------------
@@ -410,6 +432,14 @@ def _kommune_teams(count: int) -> list[tuple[str, ...]]:
         + [("Oppfølgingsteam",)] * other_only
         + [("Ungteam", "Oppfølgingsteam")] * both
     )
+
+
+def _team_phone(country: str, number: int) -> str:
+    """The number a team's letters and SMS give to call back (made up, as every phone
+    number of the demo; the demo's SMS gateway writes to the console only)."""
+    if country == "SE":
+        return f"+46 8 550 100 {number:02d}"
+    return f"+47 22 50 10 {number:02d}"
 
 
 def _phone(rng: random.Random, country: str) -> str:
@@ -518,6 +548,7 @@ def generate_people(
     youngest = _years_before(today, 15)
     birth_span = (youngest - oldest).days
     used_numbers: set[str] = set()
+    swedish_numbers = SwedishNumbers(oldest, youngest, seed)
 
     for index, key in enumerate(organisations, start=1):
         demo_org = ORGANISATION_BY_KEY[key]
@@ -530,8 +561,12 @@ def generate_people(
         birth_date = oldest + datetime.timedelta(days=rng.randrange(birth_span + 1))
         id_number = ""
         if rng.random() < 0.85:
-            make = swedish_number if country == "SE" else synthetic_norwegian_number
-            id_number = make(birth_date, rng, used_numbers) or ""
+            if country == "SE":
+                taken = swedish_numbers.take()
+                if taken is not None:
+                    id_number, birth_date = taken
+            else:
+                id_number = synthetic_norwegian_number(birth_date, rng, used_numbers) or ""
         postal_code, city = rng.choice(SE_PLACES if country == "SE" else NO_PLACES)
         address = _street_address(rng, country) if rng.random() < 0.9 else ""
         if not address:
@@ -617,6 +652,7 @@ def delete_demo_world() -> None:
     )
     org_ids = [org.pk for org in organisations]
     delete_outreach(org_ids)
+    delete_grant_reports(org_ids)
     delete_chain(org_ids)
     team_ids = list(Team.objects.filter(organisation_id__in=org_ids).values_list("pk", flat=True))
     AccessLog.objects.filter(
@@ -648,8 +684,10 @@ def _create_structure() -> tuple[dict[str, Organisation], dict[tuple[str, str], 
         organisation.full_clean()
         organisation.save()
         organisations[demo.key] = organisation
-        for name in demo.teams:
-            teams[demo.key, name] = Team.objects.create(organisation=organisation, name=name)
+        for number, name in enumerate(demo.teams, start=len(teams)):
+            teams[demo.key, name] = Team.objects.create(
+                organisation=organisation, name=name, phone=_team_phone(demo.country, number)
+            )
     password = make_password(PASSWORD)  # hashed once, shared by every demo user
     for spec in USERS:
         user = User.objects.create(
@@ -804,6 +842,8 @@ def load_demo_world(
         load_comparisons(organisations=organisations, teams=teams, today=today)
         say("Outreach: two KAA lists and the contact ladder ...")
         load_outreach(organisations=organisations, teams=teams, today=today, seed=seed)
+        say("Last year's grant report ...")
+        load_grant_report(organisations, today)
         do_log_change(
             None,
             action="demo.loaded",
@@ -835,6 +875,25 @@ def _identity_columns(demo: DemoPerson) -> dict[str, str]:
         "id_number_kind": _ID_KIND[demo.country],
         "id_number_masked": mask_identity_number(demo.id_number),
     }
+
+
+def login_box(url: str) -> list[str]:
+    """The box `make demo` prints before serving: the address and every demo login."""
+    width = max(len(email) for email, _ in DEMO_USERS)
+    rows = [
+        f"Losen demo:  {url}",
+        "",
+        f"Log in with one of these (password: {PASSWORD}):",
+        *(f"  {email:<{width}}  {description}" for email, description in DEMO_USERS),
+        "",
+        "Made-up people and numbers only. Stop with Ctrl+C.",
+    ]
+    inner = max(len(row) for row in rows) + 4
+    return [
+        "╔" + "═" * inner + "╗",
+        *(f"║  {row:<{inner - 4}}  ║" for row in rows),
+        "╚" + "═" * inner + "╝",
+    ]
 
 
 def describe_logins() -> list[str]:

@@ -10,7 +10,6 @@ import datetime
 
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from losen.accounts.models import User
@@ -18,8 +17,8 @@ from losen.accounts.scope import scope_of
 from losen.audit.actions import do_log_change
 from losen.cases.actions import intake
 from losen.cases.models import ReferralSource
+from losen.outreach import correspondence, rules, sms, statuses
 from losen.outreach import ladder as ladders
-from losen.outreach import rules, sms, statuses
 from losen.outreach.models import (
     LeaveReason,
     ListImport,
@@ -55,6 +54,10 @@ class AlreadyReferred(Exception):
 
 class NoPhoneNumber(Exception):
     pass
+
+
+class NoCallbackNumber(Exception):
+    """The team has no phone number: a message would give nothing to call back."""
 
 
 # Leave reasons a coordinator records for someone who left the list.
@@ -103,6 +106,7 @@ def do_log_attempt(
     guardian_answer_counts: bool = False,
     attempted_at: datetime.datetime | None = None,
     reference: str = "",
+    note: str = "",
 ) -> ContactAttempt:
     """Log an attempt and move the ladder on.
 
@@ -120,6 +124,8 @@ def do_log_attempt(
     if entry.reached_on is not None:
         raise AlreadyReached()
     day = timezone.localtime(attempted_at).date()
+    if day < entry.listed_on:
+        raise ValueError("An attempt cannot be before the person was on the list.")
     attempt = ContactAttempt.objects.create(
         organisation_id=entry.organisation_id,
         entry=entry,
@@ -131,10 +137,16 @@ def do_log_attempt(
         attempted_at=attempted_at,
         attempted_by=actor,
         reference=reference[:100],
+        note=note.strip()[:300],
     )
-    changed = ["last_attempt_on"]
-    updates: dict[str, object] = {"last_attempt_on": day}
-    if entry.first_attempt_on is None:
+    # An attempt logged afterwards (the call made on the road, written in the evening)
+    # may be older than the last one: the first and last days stay the outermost.
+    changed: list[str] = []
+    updates: dict[str, object] = {}
+    if entry.last_attempt_on is None or day > entry.last_attempt_on:
+        updates["last_attempt_on"] = day
+        changed.append("last_attempt_on")
+    if entry.first_attempt_on is None or day < entry.first_attempt_on:
         updates["first_attempt_on"] = day
         changed.append("first_attempt_on")
     contact = is_contact(str(method), str(result))
@@ -155,7 +167,14 @@ def do_log_attempt(
         updates["step_index"] = step_index
         changed.append("step_index")
     TargetEntry.objects.filter(pk=entry.pk).update(**updates, version=F("version") + 1)
-    logged = ["method", "result", *(["guardian_answer_counts"] if to_guardian else []), *changed]
+    logged = [
+        "method",
+        "result",
+        "attempted_at",
+        *(["guardian_answer_counts"] if to_guardian else []),
+        *(["note"] if attempt.note else []),
+        *changed,
+    ]
     _log(actor, entry, "outreach.attempt_logged", attempt, logged)
     if contact and statuses.contact_with_young_person(to_guardian, attempt.guardian_answer_counts):
         automatic = (statuses.ON_DECLINED if result == Result.DECLINED else statuses.ON_CONTACT)[
@@ -239,30 +258,25 @@ def do_refer_from_outreach(actor: User, entry: TargetEntry, *, reason: str):
     return registered
 
 
-def sms_text(entry: TargetEntry, *, sender: User, language: str) -> str:
-    template = f"outreach/sms/first_contact.{'sv' if language == 'sv' else 'nb'}.txt"
-    return render_to_string(
-        template,
-        {"person": entry.person, "sender": sender, "team": entry.team},
-    ).strip()
-
-
-def contact_phone(entry: TargetEntry, *, to_guardian: bool) -> str:
-    if to_guardian:
-        guardian = entry.person.guardians.exclude(phone="").first()
-        return guardian.phone if guardian else ""
-    return entry.person.phone
-
-
 @transaction.atomic
 def do_send_sms(
-    actor: User, entry: TargetEntry, *, text: str, to_guardian: bool = False, gateway=None
+    actor: User,
+    entry: TargetEntry,
+    *,
+    text: str,
+    to_guardian: bool = False,
+    gateway=None,
 ) -> ContactAttempt:
-    """Send the SMS through the configured gateway, and log it as an attempt."""
+    """Send the SMS through the configured gateway, and log it as an attempt.
+
+    It goes only with a number to call back (the team's); to a guardian, to the first
+    guardian with a phone number.
+    """
     _check_team(actor, entry)
-    number = sms.normalise_phone(
-        contact_phone(entry, to_guardian=to_guardian), entry.person.country
-    )
+    if not correspondence.callback_number(entry):
+        raise NoCallbackNumber()
+    recipient = correspondence.sms_recipient(entry, to_guardian=to_guardian)
+    number = sms.normalise_phone(correspondence.phone_of(entry, recipient), entry.person.country)
     if not number:
         raise NoPhoneNumber()
     sent = (gateway or sms.gateway()).send(number, text)

@@ -4,6 +4,8 @@ The envelope and the letter must not tell a neighbour or a family member that th
 municipality's follow-up is writing: the sender is the ladder setting's neutral sender
 (LadderConfig.letter_sender), by default the team's name, and the letter says nothing of
 lists or registers on the outside. Norwegian or Swedish after the person's language.
+What a letter needs before it can be printed (an address, a number to call back) is in
+correspondence.py.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from losen.lib.exporters import Exporter, pdf_response
+from losen.outreach import correspondence
 from losen.outreach.ladder import ladder_for
 from losen.outreach.models import TargetEntry
 
@@ -31,23 +34,32 @@ class Letter(Exporter):
         return []
 
 
-def letter_language(entry: TargetEntry) -> str:
-    return "sv" if entry.person.preferred_language == "sv" or entry.scheme == "kaa" else "nb"
+class CannotPrint(Exception):
+    """The letter lacks what it needs; `missing` says what, in words."""
+
+    def __init__(self, missing: list[str]):
+        super().__init__(", ".join(missing))
+        self.missing = missing
 
 
 def letter_response(entry: TargetEntry, sender_user, *, to_guardian: bool = False) -> HttpResponse:
+    recipient = correspondence.letter_recipient(entry, to_guardian=to_guardian)
+    missing = correspondence.letter_missing(entry, recipient)
+    if missing:
+        raise CannotPrint(missing)
     ladder = ladder_for(entry.organisation_id, entry.scheme)
-    guardian = entry.person.guardians.first() if to_guardian else None
-    language = letter_language(entry)
+    language = correspondence.language_of(entry)
     return pdf_response(
         Letter(entry, sender_user, to_guardian=to_guardian),
         template=f"outreach/letter.{language}.pdf.html",
         context={
             "entry": entry,
             "person": entry.person,
-            "guardian": guardian,
+            "guardian": recipient.guardian,
+            "address_lines": correspondence.address_lines(entry, recipient),
             "sender_name": ladder.letter_sender or entry.team.name,
             "coordinator": sender_user,
+            "callback": correspondence.callback_number(entry),
             "today": timezone.localdate(),
         },
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from losen.accounts.scope import scope_of
-from losen.outreach import actions, letters, rules, statuses
+from losen.outreach import actions, correspondence, letters, rules, statuses
 from losen.outreach.forms import (
     AttemptForm,
     LeaveReasonForm,
@@ -141,7 +141,11 @@ def _entry_context(request: HttpRequest, entry, **forms) -> dict:
         "notices": list(entry.notices.all()),
         "rights_information": rules.rule_on(entry.scheme, today).rights_information,
         "attempt_form": forms.get("attempt_form")
-        or AttemptForm(initial={"method": next_step or Method.PHONE, "to_guardian": minor}),
+        or AttemptForm(
+            listed_on=entry.listed_on,
+            initial={"method": next_step or Method.PHONE, "to_guardian": minor},
+        ),
+        "letters": _letters(entry, minor),
         "status_form": forms.get("status_form")
         or StatusForm(scheme=entry.scheme, initial={"effective_on": today}),
         "leave_form": forms.get("leave_form") or LeaveReasonForm(),
@@ -170,7 +174,7 @@ def _invalid(request, entry, **forms) -> HttpResponse:
 def entry_attempt(request: HttpRequest, entry_id: int) -> HttpResponse:
     require_casework(request)
     entry = get_entry_for(request.user, entry_id)
-    form = AttemptForm(request.POST)
+    form = AttemptForm(request.POST, listed_on=entry.listed_on)
     if not form.is_valid():
         return _invalid(request, entry, attempt_form=form)
     try:
@@ -240,29 +244,60 @@ def entry_refer(request: HttpRequest, entry_id: int) -> HttpResponse:
     return redirect("cases:application", case_id=registered.referral.case_id)
 
 
+def _letters(entry, minor: bool) -> list[dict]:
+    """The letters the page offers, each with what it still lacks (then no link)."""
+    choices = [False, True] if minor else [False]
+    letters_offered = []
+    for to_guardian in choices:
+        recipient = correspondence.letter_recipient(entry, to_guardian=to_guardian)
+        letters_offered.append(
+            {
+                "to": recipient.key,
+                "label": _("The letter to a guardian (PDF)")
+                if to_guardian
+                else _("The letter (PDF, neutral sender)"),
+                "missing": correspondence.letter_missing(entry, recipient),
+            }
+        )
+    return letters_offered
+
+
+def _missing_message(missing: list[str]) -> str:
+    return _("First register %(missing)s.") % {"missing": ", ".join(missing)}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
 def entry_sms(request: HttpRequest, entry_id: int) -> HttpResponse:
-    """The SMS from the template (Norwegian or Swedish), to edit and send."""
+    """The SMS from the template (Norwegian or Swedish), to edit and send: worded for the
+    young person or for a guardian (?to=guardian), always with a number to call back."""
     require_casework(request)
     entry = get_entry_for(request.user, entry_id)
-    language = letters.letter_language(entry)
     minor = age_on(entry.person.birth_date, timezone.localdate()) < 18
+    to = request.POST.get("to") if request.method == "POST" else request.GET.get("to")
+    if to not in ("youth", "guardian"):
+        to = "guardian" if minor else "youth"
+    recipient = correspondence.sms_recipient(entry, to_guardian=to == "guardian")
+    missing = correspondence.sms_missing(entry, recipient)
     form = SmsForm(
         request.POST or None,
-        initial={
-            "text": actions.sms_text(entry, sender=request.user, language=language),
-            "to_guardian": minor,
-        },
+        callback=correspondence.callback_number(entry),
+        initial={"text": correspondence.sms_text(entry, recipient, sender=request.user), "to": to},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and missing:
+        form.is_valid()
+        form.add_error(None, _missing_message(missing))
+    elif request.method == "POST" and form.is_valid():
         from losen.outreach.sms import SmsError
 
         try:
-            actions.do_send_sms(request.user, entry, **form.cleaned_data)
-        except actions.NoPhoneNumber:
-            form.add_error(None, _("There is no phone number to send to."))
+            actions.do_send_sms(
+                request.user,
+                entry,
+                text=form.cleaned_data["text"],
+                to_guardian=recipient.to_guardian,
+            )
         except SmsError:
             form.add_error(None, _("The SMS could not be sent. Try again later."))
         except actions.AlreadyReached:
@@ -270,17 +305,35 @@ def entry_sms(request: HttpRequest, entry_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The SMS is sent and logged."))
             return redirect("outreach:entry", entry_id=entry.pk)
-    return render(request, "outreach/sms.html", {"entry": entry, "form": form, "minor": minor})
+    context = {
+        "entry": entry,
+        "form": form,
+        "minor": minor,
+        "recipient": recipient,
+        "guardians": list(entry.person.guardians.all()),
+        "missing": missing,
+        "callback": correspondence.callback_number(entry),
+    }
+    return render(request, "outreach/sms.html", context, status=400 if form.errors else 200)
 
 
 @login_required
 @require_GET
 def entry_letter(request: HttpRequest, entry_id: int) -> HttpResponse:
-    """The letter as a PDF, with a neutral sender (log it as sent on the person's page)."""
+    """The letter as a PDF, with a neutral sender (log it as sent on the person's page);
+    without an address or a number to call back, the person's page says what is missing."""
     require_casework(request)
     entry = get_entry_for(request.user, entry_id)
     to_guardian = request.GET.get("to") == "guardian"
-    return letters.letter_response(entry, request.user, to_guardian=to_guardian)
+    try:
+        return letters.letter_response(entry, request.user, to_guardian=to_guardian)
+    except letters.CannotPrint as refused:
+        messages.error(
+            request,
+            _("The letter cannot be printed yet. %(what)s")
+            % {"what": _missing_message(refused.missing)},
+        )
+        return redirect("outreach:entry", entry_id=entry.pk)
 
 
 @login_required

@@ -1,15 +1,22 @@
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from losen.accounts.scope import scope_of
 from losen.cases.queries_meetings import invitations_for
+from losen.programs.queries import upcoming_sessions
 from losen.web.worklist import work_list_for
+
+# How many coming sessions a volunteer's first page lists (the rest: /sessions/).
+HOME_SESSIONS = 8
 
 
 @never_cache
@@ -36,8 +43,19 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if scope.can_read_people:
         return redirect("people:list")
+    sessions = []
+    if scope.volunteer_team_ids:
+        # A volunteer's day starts with the sessions she helps at (today's stay all day).
+        since = timezone.make_aware(
+            datetime.datetime.combine(timezone.localdate(), datetime.time())
+        )
+        sessions = list(upcoming_sessions(request.user, since=since)[:HOME_SESSIONS])
     return render(
         request,
         "web/home.html",
-        {"scope": scope, "invitations": list(invitations_for(request.user))},
+        {
+            "scope": scope,
+            "invitations": list(invitations_for(request.user)),
+            "sessions": sessions,
+        },
     )

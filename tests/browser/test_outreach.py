@@ -72,10 +72,23 @@ def test_a_coordinator_works_the_outreach_queue(live_server, page: Page, check, 
     check(page)
     page.locator("#id_method").select_option("phone")
     page.locator("#id_result").select_option("no_answer")
+    page.get_by_label("Notat").fill("Ring etter kl. 16")
     page.locator("#attempt-submit").click()
     expect(page.locator("#attempt-log")).to_contain_text("Ikke svar")
+    expect(page.locator("#attempt-log")).to_contain_text("Ring etter kl. 16")
     check(page)
     assert ContactAttempt.objects.get().result == "no_answer"
+
+    # The SMS: under 18 it is meant for a guardian, and Ida has none with a phone number.
+    page.locator("#send-sms").click()
+    expect(page.locator("#sms-missing")).to_contain_text("en foresatt med telefonnummer")
+    check(page)
+    page.get_by_role("link", name="Ida Lie (ungdommen)").click()
+    expect(page.locator("#id_text")).to_have_value(re.compile(r"^Hei Ida!.*22 50 10 00"))
+    check(page)
+    page.locator("#sms-submit").click()
+    expect(page.locator(".messages")).to_contain_text("SMS-en er sendt")
+    assert ContactAttempt.objects.filter(method="sms", to_guardian=False).count() == 1
 
     page.goto(base + "/outreach/lists/import/")
     expect(page.locator("#list-upload")).to_be_visible()

@@ -113,3 +113,70 @@ def test_demo_kommun_has_two_kaa_lists_worked_through_the_ladder(chain):
     assert entries.filter(reached_on__isnull=True, first_attempt_on__isnull=True).exists()
     methods = set(ContactAttempt.objects.values_list("method", flat=True))
     assert {"phone", "sms"} <= methods
+
+
+# --- what the demo shows each persona ---------------------------------------------------
+
+
+def test_pitstop_has_weekly_sessions_with_attendance_and_the_volunteer_sees_them(chain, client):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from losen.accounts.models import User
+    from losen.programs.models import Attendance, Session
+
+    pitstop = Session.objects.filter(measure__organisation__name="PitStop Demo")
+    assert {"Hangout", "Restart"} <= set(pitstop.values_list("measure__name", flat=True))
+    assert pitstop.filter(starts_at__gt=timezone.now()).count() >= 4
+    assert Attendance.objects.filter(session__in=pitstop).exists()
+    client.force_login(User.objects.get(email="frivillig@demo.no"))
+    page = client.get(reverse("home")).content.decode()
+    assert 'id="next-sessions"' in page and "Hangout" in page
+
+
+def test_last_years_grant_report_is_submitted_and_this_years_starts_from_it(chain):
+    from django.utils import timezone
+
+    from losen.accounts.models import User
+    from losen.grants.actions import do_create_grant_report
+    from losen.grants.models import GrantReport
+
+    last_year = timezone.localdate().year - 1
+    report = GrantReport.objects.get(year=last_year)
+    assert report.status == GrantReport.Status.SUBMITTED
+    assert report.measure.name == "Individuell oppfølging"
+    lead = User.objects.get(email="leder@demo.no")
+    this_year = do_create_grant_report(lead, report.measure, year=last_year + 1, kind="status")
+    assert this_year.started_from.report == report
+
+
+def test_the_swedish_organisation_writes_its_plans_and_referrals_in_swedish(chain):
+    from losen.cases.models import Goal, PlanStep, Referral
+
+    swedish = {"organisation__name": "Demo kommun"}
+    goals = set(
+        Goal.objects.filter(plan__case__organisation__name="Demo kommun").values_list(
+            "text", flat=True
+        )
+    )
+    steps = set(
+        PlanStep.objects.filter(plan__case__organisation__name="Demo kommun").values_list(
+            "text", flat=True
+        )
+    )
+    reasons = set(Referral.objects.filter(**swedish).values_list("reason", flat=True))
+    assert goals and steps and reasons
+    norwegian = ("skole", "jobb", "koordinator", "Møte", "ønsker")
+    for text in goals | steps | reasons:
+        assert not any(word in text for word in norwegian), text
+
+
+def test_the_kaa_team_lead_and_administrator_can_make_the_file_for_statistics_sweden(chain, client):
+    from django.urls import reverse
+
+    from losen.accounts.models import User
+
+    for email in ("kaaleder@demo.se", "admin@demo.se"):
+        client.force_login(User.objects.get(email=email))
+        page = client.get(reverse("outreach:exports")).content.decode()
+        assert "Demo kommun" in page, email

@@ -106,11 +106,14 @@ def test_it_gives_every_demo_user_their_role_and_a_full_name(demo_world):
         "navveileder@demo.no": (Role.COORDINATOR, "NAV Demo", "Ungdomsteam"),
         "pitstop@demo.no": (Role.COORDINATOR, "PitStop Demo", "PitStop"),
         "kaa@demo.se": (Role.COORDINATOR, "Demo kommun", "KAA-teamet"),
+        "kaaleder@demo.se": (Role.TEAM_LEAD, "Demo kommun", "KAA-teamet"),
+        "admin@demo.se": (Role.ADMIN, "Demo kommun", None),
         "frivillig@demo.no": (Role.VOLUNTEER, "PitStop Demo", "PitStop"),
     }
     assert all(user.full_name for user in User.objects.all())
     assert set(User.objects.filter(is_staff=True).values_list("email", flat=True)) == {
-        "admin@demo.no"
+        "admin@demo.no",
+        "admin@demo.se",
     }
     assert not User.objects.filter(is_superuser=True).exists()
 
@@ -123,6 +126,25 @@ def test_every_demo_user_can_log_in_with_the_password_demo(demo_world):
         user = authenticate(request, username=email, password="demo")
         assert user is not None and user.email == email
         assert not user.check_password("wrong")
+
+
+def test_the_box_make_demo_prints_lists_every_demo_login():
+    out = StringIO()
+    call_command("demo-logins", "--url", "http://127.0.0.1:8123/", stdout=out)
+    box = out.getvalue()
+    assert "http://127.0.0.1:8123/" in box and "password: demo" in box
+    for user in demo.USERS:
+        assert user.email in box and user.description in box
+    lines = [line for line in box.splitlines() if line.strip()]
+    assert len({len(line) for line in lines}) == 1, "the box's lines are of one width"
+
+
+def test_make_demo_prints_the_box_of_the_demo_logins_command():
+    from pathlib import Path
+
+    makefile = (Path(__file__).resolve().parents[3] / "Makefile").read_text()
+    demo_recipe = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    assert "demo-logins" in demo_recipe
 
 
 @pytest.mark.django_db
@@ -201,7 +223,19 @@ def test_every_minor_has_at_least_one_guardian(demo_world):
 
 @pytest.mark.django_db
 def test_it_writes_one_change_log_row_for_the_whole_load(demo_world):
-    assert list(ChangeLog.objects.values_list("action", flat=True)) == ["demo.loaded"]
+    # People, cases and measures are written in bulk; only the KAA lists and last year's
+    # grant report go through the real actions (so they are logged as they would be).
+    actions = list(ChangeLog.objects.values_list("action", flat=True))
+    assert actions.count("demo.loaded") == 1
+    assert {a for a in actions if a != "demo.loaded"} <= {
+        "grants.report_created",
+        "grants.answers_saved",
+        "grants.report_submitted",
+        "outreach.list_imported",
+        "outreach.assigned",
+        "outreach.attempt_logged",
+        "outreach.status_set",
+    }
 
 
 # --- who sees whom ----------------------------------------------------------------------
@@ -323,13 +357,32 @@ def test_every_generated_identity_number_is_valid_unique_and_fits_the_birth_date
         assert number.birth_date == person.birth_date
 
 
-def test_swedish_demo_numbers_use_only_the_serials_980_to_999():
-    # Not a reserved range (see world.swedish_number): this keeps the demo to the few
-    # serials it documents until it uses Skatteverket's test personnummer.
+def test_swedish_demo_people_get_skatteverkets_test_personnummer_only():
+    published = set(demo.skatteverket_test_numbers())
     people = list(demo.generate_people(2000, seed=4, today=TODAY))
-    serials = {int(p.id_number[8:11]) for p in people if p.country == "SE" and p.id_number}
-    assert serials
-    assert serials <= set(range(980, 1000))
+    swedish = [p for p in people if p.country == "SE" and p.id_number]
+    assert len(swedish) > 300
+    assert {p.id_number for p in swedish} <= published
+    for person in swedish:
+        assert 15 <= age_on(person.birth_date, TODAY) <= 29
+
+
+def test_the_test_numbers_file_holds_valid_personnummer_for_their_birth_dates():
+    numbers = demo.skatteverket_test_numbers()
+    assert len(numbers) == len(set(numbers)) > 2000
+    for value in numbers:
+        number = parse_identity_number(value, today=TODAY)
+        assert number.country == "SE"
+        assert number.birth_date == datetime.date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+
+
+def test_when_the_test_numbers_run_out_swedish_people_have_none_rather_than_a_made_up_one():
+    people = list(demo.generate_people(20000, seed=5, today=TODAY))
+    swedish = [p for p in people if p.country == "SE"]
+    with_number = [p for p in swedish if p.id_number]
+    assert len(with_number) <= len(demo.skatteverket_test_numbers())
+    assert len(with_number) < 0.85 * len(swedish)
+    assert {p.id_number for p in with_number} <= set(demo.skatteverket_test_numbers())
 
 
 def test_the_people_are_spread_over_the_organisations_as_planned():

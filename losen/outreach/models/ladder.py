@@ -116,6 +116,8 @@ class ContactAttempt(models.Model):
     )
     # The SMS gateway's id for the message, or the letter's reference; never its text.
     reference = models.CharField(max_length=100, blank=True)
+    # What the worker wants the next one to know ("the mother says he works nights").
+    note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("contact attempt")

@@ -74,7 +74,9 @@ def swedish_municipality(db) -> Organisation:
 
 @pytest.fixture
 def kaa_team(swedish_municipality) -> Team:
-    return Team.objects.create(organisation=swedish_municipality, name="Plug In")
+    return Team.objects.create(
+        organisation=swedish_municipality, name="Plug In", phone="08-550 100 01"
+    )
 
 
 @pytest.fixture

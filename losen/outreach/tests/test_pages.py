@@ -121,10 +121,11 @@ def test_an_sms_goes_through_the_gateway_and_is_logged(
     settings.LOSEN_SMS_GATEWAY = "file"
     settings.LOSEN_SMS_OUTBOX = str(tmp_path)
     client.force_login(coordinator)
-    page = client.get(reverse("outreach:sms", args=[entry.pk])).content.decode()
+    page = client.get(reverse("outreach:sms", args=[entry.pk]) + "?to=youth").content.decode()
     assert "Hei Ida!" in page
     response = client.post(
-        reverse("outreach:sms", args=[entry.pk]), {"text": "Hei Ida! Ring meg gjerne."}
+        reverse("outreach:sms", args=[entry.pk]),
+        {"text": "Hei Ida! Ring meg gjerne på 22 50 10 00.", "to": "youth"},
     )
     assert response.status_code == 302
     attempt = ContactAttempt.objects.get()

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import shown
 from losen.accounts.models import Role
 from losen.audit.models import ChangeLog
 from losen.cases.actions.core import do_open_case, do_transition_case
@@ -185,6 +186,35 @@ def test_a_volunteer_sees_the_sessions_and_only_first_names(
         assert hidden not in page
     assert client.post(url, {f"present_{participants['nora'].pk}": "on"}).status_code == 404
     assert not Attendance.objects.exists()
+
+
+def test_a_volunteers_first_page_lists_her_next_sessions(client, volunteer, team_lead, course):
+    now = timezone.localtime()
+    earlier_today = now.replace(hour=0, minute=5, second=0, microsecond=0)
+    yesterday = earlier_today - datetime.timedelta(days=1)
+    for number, (starts_at, title) in enumerate(
+        [
+            (yesterday, "I går"),
+            (earlier_today, "Tidlig i dag"),
+            (now + datetime.timedelta(days=2), "Om to dager"),
+        ],
+        start=1,
+    ):
+        actions.do_add_session(team_lead, course, number=number, starts_at=starts_at, title=title)
+    client.force_login(volunteer)
+    response = client.get(reverse("home"))
+    page = response.content.decode()
+    assert 'id="next-sessions"' in page
+    assert "Tidlig i dag" in page and "Om to dager" in page
+    assert "I går" not in page
+    assert page.index("Tidlig i dag") < page.index("Om to dager")
+
+
+def test_a_volunteer_without_sessions_is_told_none_are_planned(client, volunteer):
+    client.force_login(volunteer)
+    page = client.get(reverse("home")).content.decode()
+    assert shown("No sessions are planned.") in page
+    assert 'id="next-sessions"' not in page
 
 
 def test_a_volunteer_gets_not_found_for_case_pages_and_enrolments(client, volunteer, participants):

@@ -205,7 +205,8 @@ def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) 
     measure = enrolment.measure
     session = do_add_session(users["leder@demo.no"], measure, number=99, starts_at=timezone.now())
     do_record_attendance(coordinator, session, {enrolment.pk: True})
-    report = do_create_grant_report(coordinator, measure, year=today.year - 1, kind="status")
+    # This year's draft (the demo brings last year's submitted one, which it starts from).
+    report = do_create_grant_report(coordinator, measure, year=today.year, kind="status")
     do_save_grant_answers(coordinator, report, expected_version=0, answers={})
     target = Target.objects.filter(organisation=kommune, readings__isnull=False).first()
     listed = _listed_person(

@@ -17,8 +17,9 @@ ALREADY_LOADED = 3
 
 class Command(BaseCommand):
     help = (
-        "Create the demo world: five organisations, their teams, ten users (password "
-        "'demo') and N made-up young people with synthetic identity numbers. "
+        f"Create the demo world: {len(demo.ORGANISATIONS)} organisations, their teams, "
+        f"{len(demo.USERS)} users (password '{demo.PASSWORD}') and N made-up young people "
+        "with synthetic (Norway) or published test (Sweden) identity numbers. "
         f"Exits with status {ALREADY_LOADED} when it is already loaded (see --reset)."
     )
 
