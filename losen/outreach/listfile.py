@@ -152,7 +152,10 @@ def _birth_date(text: str, number: IdentityNumber, today: datetime.date) -> date
             % {"column": "birth_date", "value": text}
         ) from None
     if born > today:
-        raise _RowProblem(_("birth_date %(date)s is in the future") % {"date": _shown(born)})
+        raise _RowProblem(
+            _("%(column)s %(date)s is in the future")
+            % {"column": "birth_date", "date": _shown(born)}
+        )
     if number.birth_date is not None and not number.date_may_differ and born != number.birth_date:
         raise _RowProblem(
             _("birth_date %(date)s does not match the identity number; check both")

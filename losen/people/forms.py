@@ -31,9 +31,10 @@ class PersonForm(forms.Form):
         widget=DATE_INPUT,
         required=False,
         help_text=_(
-            "Filled in from the identity number when one is given. A D-number's or "
-            "samordningsnummer's date may be the day it was registered: then give the "
-            "birth date as registered in the population register."
+            "Filled in from the identity number when one is given. The date in a D-number "
+            "or samordningsnummer may differ from the birth date (a D-number's may be the "
+            "day it was registered): then give the birth date as registered in the "
+            "population register."
         ),
     )
     identity_number = forms.CharField(
