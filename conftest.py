@@ -90,18 +90,27 @@ def pytest_report_header(config):
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test password
 
 
-def synthetic_fnr(birth_date: datetime.date, individual: int = 123) -> str:
+def synthetic_fnr(
+    birth_date: datetime.date,
+    individual: int = 123,
+    *,
+    d_number: bool = False,
+    series_2032: bool = False,
+) -> str:
     """A valid Test-Norge number (month + 80) for a birth date born 2000-2039, for tests.
 
     Tries individual numbers upwards from 500 + `individual` until the classic check
-    digits exist (k1 or k2 of 10 has no valid number).
+    digits exist (k1 or k2 of 10 has no valid number). `d_number` adds 40 to the day (a
+    D-number); `series_2032` makes check digits valid only under the 2032 rule (k1 with
+    remainder 1), so the number tells no century.
     """
     assert 2000 <= birth_date.year <= 2039
+    day = birth_date.day + (40 if d_number else 0)
     for candidate in range(500 + individual % 500, 1000):
-        base = f"{birth_date.day:02d}{birth_date.month + 80:02d}{birth_date.year % 100:02d}"
+        base = f"{day:02d}{birth_date.month + 80:02d}{birth_date.year % 100:02d}"
         digits = [int(c) for c in f"{base}{candidate:03d}"]
-        k1 = 11 - sum(w * d for w, d in zip((3, 7, 6, 1, 8, 9, 4, 5, 2), digits, strict=True)) % 11
-        k1 = 0 if k1 == 11 else k1
+        weighted = sum(w * d for w, d in zip((3, 7, 6, 1, 8, 9, 4, 5, 2), digits, strict=True))
+        k1 = ((1 if series_2032 else 0) - weighted) % 11
         if k1 == 10:
             continue
         digits.append(k1)

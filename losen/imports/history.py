@@ -3,8 +3,10 @@
 The columns (header row, any order; see rows.py for reading and checking):
 
 ``person_ref``       the programme's own id for the young person (unique in the file)
-``birth_date``       YYYY-MM-DD; the person must be 10–40 years old on the referral date
-``referral_date``    YYYY-MM-DD
+``birth_date``       YYYY-MM-DD or DD.MM.YYYY (as every date column); the person must be
+                     10–40 years old on the referral date. The files have no identity
+                     numbers: this is the birth date the age rules read
+``referral_date``    a date
 ``referral_source``  nav, municipality, county, relative, self, outreach, other
                      (municipality → social services, see rows.SOURCES)
 ``measure``          the name of one of the organisation's measures (needed with a start)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from losen.cases.models import ReferralSource
 from losen.lib import sheets
-from losen.lib.dates import add_months
+from losen.lib.dates import add_months, parse_written_date
 from losen.lib.sheets import RowError
 from losen.outcomes import codes
 
@@ -117,9 +116,6 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 # Checking ------------------------------------------------------------------------------
 
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
 class _RowProblem(Exception):
     pass
 
@@ -131,16 +127,28 @@ def _date(values: dict[str, str], column: str, *, required: bool) -> datetime.da
             raise _RowProblem(_("%(column)s is empty") % {"column": column})
         return None
     try:
-        # A spreadsheet saved as CSV may add a time: "2024-03-01 00:00:00".
-        if len(text) > 10 and text[10] in " T":
-            text = text[:10]
-        if not _ISO_DATE.fullmatch(text):
-            raise ValueError(text)
-        return datetime.date.fromisoformat(text)
+        # YYYY-MM-DD (a spreadsheet saved as CSV may add a time) or DD.MM.YYYY.
+        return parse_written_date(text)
     except ValueError:
         raise _RowProblem(
-            _("%(column)s %(value)r is not a date (YYYY-MM-DD)") % {"column": column, "value": text}
+            _("%(column)s %(value)r is not a date (DD.MM.YYYY or YYYY-MM-DD)")
+            % {"column": column, "value": text}
         ) from None
+
+
+_DATE_COLUMNS = ("birth_date", "referral_date", "start_date", "exit_date")
+
+
+def _canonical(values: dict[str, str], column: str) -> str:
+    """A cell as the row's digest reads it: a date written DD.MM.YYYY as YYYY-MM-DD.
+
+    So the same history saved with either way of writing dates is the same history;
+    ISO dates are read as they are, giving the digests earlier imports kept.
+    """
+    text = values.get(column, "")
+    if column in _DATE_COLUMNS and text and "-" not in text:
+        return parse_written_date(text).isoformat()
+    return text.casefold()
 
 
 def _outcome(column: str, text: str) -> Outcome:
@@ -237,9 +245,7 @@ def _check(
         else:
             outcome = _outcome(column, text)
             follow_ups.append(FollowUpValue(months, due_on, reached=True, outcome=outcome))
-    canonical = "\x1f".join(
-        values.get(c, "").casefold() for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-    )
+    canonical = "\x1f".join(_canonical(values, c) for c in REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
     return HistoryRow(
         line=line,
         person_ref=person_ref,

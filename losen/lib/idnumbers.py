@@ -16,6 +16,13 @@ Sources the rules were checked against (read, not copied):
   https://skatteetaten.github.io/folkeregisteret-api-dokumentasjon/nytt-fodselsnummer-fra-2032/
   (weights for k1 and k2, the 0/1/2/3 remainder rule for k1, and the note that
   the individual number will no longer indicate the century).
+* Skatteetaten, "Nye fødselsnummer og d-nummer fra 2032" (skatteetaten.no, deling /
+  folkeregisteropplysninger / pid): the birth date is to be read from its own field in
+  the population register, not from the number.
+* UDI, "Mitt d-nummer stemmer ikke med fødselsdatoen min": when no D-number is free
+  for a birth date, the registration date (day and month) is used instead, and the
+  correct birth date is kept in the register. So a D-number's date may not be the
+  birth date at all.
 * Skatteetaten, "Test for konsumenter" (same site, /test-for-konsumenter/):
   synthetic numbers in the Tenor test population add 80 to the month, for
   both fødselsnummer and D-nummer, and keep the ordinary mod-11 check.
@@ -105,13 +112,33 @@ def _error(code: str, message_key: str | None = None) -> InvalidIdentityNumber:
     return InvalidIdentityNumber(code, _MESSAGES[message_key or code])
 
 
+# Coordination numbers (D-nummer, samordningsnummer): their date may be the day the
+# number was registered rather than the birth date (see the UDI source above).
+_COORDINATION_KINDS = frozenset({"dnr", "samordningsnummer"})
+
+
 @dataclass(frozen=True, repr=False)
 class IdentityNumber:
+    """A valid number.
+
+    ``birth_date`` is the date the number gives, or None when it gives none: a Norwegian
+    number of the 2032 series (its check digits are valid only under the 2032 rule, so
+    its individual number says nothing of the century), or a century the allocation
+    table does not define. It is not the person's birth date: that is registered as a
+    fact of its own (``Person.birth_date``), and for a coordination number it may differ
+    from the number's date (``date_may_differ``).
+    """
+
     country: str
     kind: str
     value: str
     birth_date: dt.date | None
     synthetic: bool
+
+    @property
+    def date_may_differ(self) -> bool:
+        """True when the registered birth date may differ from the number's date."""
+        return str(self.kind) in _COORDINATION_KINDS
 
     def masked(self) -> str:
         """The number with everything after the date part hidden."""
@@ -221,6 +248,16 @@ def _no_check_digits_ok(digits: list[int]) -> bool:
     return k1_remainder in _NO_K1_ACCEPTED_REMAINDERS and k2_remainder == 0
 
 
+def _no_2032_series(digits: list[int]) -> bool:
+    """Valid only under the 2032 rule (k1 remainder 1-3): issued from 1 January 2032.
+
+    Such a number's individual number says nothing of the century (Skatteetaten), so no
+    birth year can be read from it. A number with remainder 0 may be of either series;
+    it is read with the old allocation table, as nothing else is known.
+    """
+    return _weighted_mod11(digits[:10], _NO_K1_WEIGHTS) != 0
+
+
 def _no_century(individual: int, yy: int) -> int | None:
     """Century of birth from the individual number (pre-2032 allocation).
 
@@ -294,7 +331,8 @@ def _parse_no(cleaned: str, *, allow_synthetic: bool | None, today: dt.date) -> 
         raise _error("date")
 
     birth_date: dt.date | None = None
-    century = _no_century(individual, yy)
+    # A number of the 2032 series gives no century: never guess one.
+    century = None if _no_2032_series(digits) else _no_century(individual, yy)
     if century is not None:
         try:
             birth_date = dt.date(century + yy, month, day)

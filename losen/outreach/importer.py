@@ -5,11 +5,15 @@ is written and every bad row is reported with its line. Then, in one transaction
 
 * people are matched on identity number through the keyed look-up hash (one query per
   chunk of numbers); a number not registered in the organisation registers a new person
-  (name, identity number, contact details from the list; the birth date from the number);
-  a registered person is joined, their record left as it is, but only when the list
-  gives their name and birth date (losen/lib/names.py): a number registered for someone
-  with another name is a row error, as a mistyped number must not file a row under
-  someone else;
+  (name, identity number, contact details from the list; the birth date from the
+  ``birth_date`` column, else from the number: see listfile.py); a registered person is
+  joined, their record left as it is, but only when the list gives their name and birth
+  date (losen/lib/names.py): a number registered for someone with another name is a row
+  error, as a mistyped number must not file a row under someone else. A coordination
+  number's own date is not held against the registered birth date (it may be the day the
+  number was registered); a ``birth_date`` column's date is;
+* the age rules read the registered birth date (for a person the list registers, the
+  one it registers them with), never the number again;
 * the team follows the people the import registers. An identity number is not a key to
   a record: a registered person the team does not follow yet is put on the list (the
   entry is the statutory fact) but not opened to the team; the summary names the lines,
@@ -320,7 +324,8 @@ class _Writer:
         org = self.organisation
         hashes = [crypto.lookup_hash(row.number.value) for row in chunk]
         known = self._people_with(hashes)
-        self._check_same_people(chunk, hashes, known)
+        # The registered birth date of each known person: what the age rules read.
+        born_on = self._check_same_people(chunk, hashes, known)
         followed = set(
             Follow.objects.filter(team=self.team, person_id__in=known.values()).values_list(
                 "person_id", flat=True
@@ -384,15 +389,15 @@ class _Writer:
         leaving: list[tuple[int, int, datetime.date, str]] = []
         for row, digest in zip(chunk, hashes, strict=True):
             person_id = known[digest]
-            reason = rules.ineligibility_reason(
-                self.scheme, row.birth_date, self.day, row.school_status
-            )
+            # A person registered just now has the row's birth date.
+            born = born_on.get(person_id, row.birth_date)
+            reason = rules.ineligibility_reason(self.scheme, born, self.day, row.school_status)
             current = open_entries.get(person_id)
             if reason:
                 self.summary.excluded += 1
                 self.summary.excluded_reasons[reason] += 1
                 if current is not None:
-                    leaving.append((person_id, current[0], self._left_on(row, current[1]), reason))
+                    leaving.append((person_id, current[0], self._left_on(born, current[1]), reason))
                 else:
                     members.append(
                         self._member(list_import, None, person_id, "excluded", reason, row)
@@ -471,8 +476,13 @@ class _Writer:
         insert_rows(ListMembership, members)
         return {known[h] for h in hashes}
 
-    def _check_same_people(self, chunk, hashes: list[str], known: dict[str, int]) -> None:
-        """A registered number with another name or birth date refuses the whole list."""
+    def _check_same_people(
+        self, chunk, hashes: list[str], known: dict[str, int]
+    ) -> dict[int, datetime.date]:
+        """A registered number with another name or birth date refuses the whole list.
+
+        Returns the registered birth date of each known person.
+        """
         registered = {
             pk: (first, last, born)
             for pk, first, last, born in Person.objects.filter(pk__in=known.values())
@@ -486,7 +496,7 @@ class _Writer:
             first, last, born = registered[known[digest]]
             if not same_name(row.first_name, row.last_name, first, last):
                 reason = _("This number belongs to a person with another name; check the number.")
-            elif row.birth_date != born:
+            elif row.birth_date_is_firm and row.birth_date != born:
                 reason = _(
                     "This number belongs to a person with another birth date; check the number."
                 )
@@ -502,6 +512,7 @@ class _Writer:
                 % {"count": len(errors)},
                 errors,
             )
+        return {pk: born for pk, (_first, _last, born) in registered.items()}
 
     def _people_with(self, hashes: list[str]) -> dict[str, int]:
         return dict(
@@ -546,8 +557,8 @@ class _Writer:
             "line": row.line,
         }
 
-    def _left_on(self, row: listfile.ListRow, listed_on: datetime.date) -> datetime.date:
-        ended = rules.age_window_ended_on(self.scheme, row.birth_date, listed_on, self.day)
+    def _left_on(self, born: datetime.date, listed_on: datetime.date) -> datetime.date:
+        ended = rules.age_window_ended_on(self.scheme, born, listed_on, self.day)
         return ended or self.day
 
     def _leave(self, entry_id: int, left_on: datetime.date, reason: str) -> None:

@@ -7,6 +7,17 @@ The file has a header row (any column order) with the columns
 ``first_name``, ``last_name``   required
 ``address``, ``postal_code``, ``city``, ``phone``, ``email``   may be empty
 ``school_status``    dropped_out, studiebevis, never_started, introduction_programme, other
+``birth_date``       optional: the birth date as registered (YYYY-MM-DD or DD.MM.YYYY)
+
+The birth date is a fact of its own, not a reading of the number. A D-number's or
+samordningsnummer's date may be the day it was registered (UDI), so the column wins over
+it; any other number's date is the birth date, and a column that says otherwise is a row
+error (a mistyped number or date). A Norwegian number of the 2032 series tells no century,
+so its row needs the column: without it the age rules could not be applied and the row is
+refused (the list comes from a register that knows the birth date; Losen does not guess
+it, nor take it from a record the number may wrongly point to). A row whose number is a
+coordination number and has no column gives the number's date to a new person; a person
+already registered keeps their registered birth date, and the age rules read that.
 
 CSV is UTF-8 (with or without a byte-order mark), comma- or semicolon-separated (the
 header decides). Line numbers are the file's own (the header is line 1). An error never
@@ -27,6 +38,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from losen.lib import sheets
+from losen.lib.dates import parse_written_date
 from losen.lib.idnumbers import IdentityNumber, InvalidIdentityNumber, parse_identity_number
 from losen.lib.sheets import FileProblem, RowError
 from losen.outreach.models import SchoolStatus
@@ -43,6 +55,7 @@ COLUMNS = (
     "phone",
     "email",
     "school_status",
+    "birth_date",
 )
 REQUIRED_COLUMNS = ("identity_number", "first_name", "last_name", "school_status")
 LIMITS = {
@@ -71,11 +84,20 @@ class ListRow:
     phone: str
     email: str
     school_status: str
+    # The birth_date column, when the file has one and the row fills it.
+    stated_birth_date: datetime.date | None = None
 
     @property
     def birth_date(self) -> datetime.date:
-        assert self.number.birth_date is not None
-        return self.number.birth_date
+        """The row's birth date: the column's, else the number's (checked to be one)."""
+        born = self.stated_birth_date or self.number.birth_date
+        assert born is not None
+        return born
+
+    @property
+    def birth_date_is_firm(self) -> bool:
+        """False when the date is only a coordination number's own (maybe not the birth)."""
+        return self.stated_birth_date is not None or not self.number.date_may_differ
 
 
 # Reading -------------------------------------------------------------------------------
@@ -83,7 +105,7 @@ class ListRow:
 
 def read_rows(name: str, stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str]]]:
     """The file's rows, read as a stream within the import limits (see losen.lib.sheets)."""
-    return sheets.read_table(name, stream, REQUIRED_COLUMNS)
+    return sheets.read_table(name, stream, REQUIRED_COLUMNS, cell_text=sheets.date_cell_text)
 
 
 # Checking ------------------------------------------------------------------------------
@@ -107,13 +129,48 @@ def _number(text: str, scheme: str, today: datetime.date) -> IdentityNumber:
         raise _RowProblem(
             _("identity_number is a %(kind)s, not accepted on this list") % {"kind": number.kind}
         )
-    if number.birth_date is None:
-        raise _RowProblem(_("identity_number: the birth date cannot be read from it"))
     return number
+
+
+def _birth_date(text: str, number: IdentityNumber, today: datetime.date) -> datetime.date | None:
+    """The birth_date column's date, checked against the number (see the module's doc)."""
+    if not text:
+        if number.birth_date is None:
+            raise _RowProblem(
+                _(
+                    "birth_date is empty, and the identity number does not tell the year of "
+                    "birth (numbers issued from 2032 do not): give the birth date in a "
+                    "birth_date column"
+                )
+            )
+        return None
+    try:
+        born = parse_written_date(text)
+    except ValueError:
+        raise _RowProblem(
+            _("%(column)s %(value)r is not a date (DD.MM.YYYY or YYYY-MM-DD)")
+            % {"column": "birth_date", "value": text}
+        ) from None
+    if born > today:
+        raise _RowProblem(
+            _("%(column)s %(date)s is in the future")
+            % {"column": "birth_date", "date": _shown(born)}
+        )
+    if number.birth_date is not None and not number.date_may_differ and born != number.birth_date:
+        raise _RowProblem(
+            _("birth_date %(date)s does not match the identity number; check both")
+            % {"date": _shown(born)}
+        )
+    return born
+
+
+def _shown(day: datetime.date) -> str:
+    return day.strftime("%d.%m.%Y")
 
 
 def _check(line: int, values: dict[str, str], scheme: str, today: datetime.date) -> ListRow:
     number = _number(values.get("identity_number", ""), scheme, today)
+    stated_birth_date = _birth_date(values.get("birth_date", ""), number, today)
     for column in ("first_name", "last_name"):
         if not values.get(column):
             raise _RowProblem(_("%(column)s is empty") % {"column": column})
@@ -151,6 +208,7 @@ def _check(line: int, values: dict[str, str], scheme: str, today: datetime.date)
         phone=phone,
         email=email,
         school_status=status,
+        stated_birth_date=stated_birth_date,
     )
 
 
@@ -193,6 +251,8 @@ def digest(rows: list[ListRow]) -> str:
                 r.phone,
                 r.email,
                 r.school_status,
+                # Only when given: a list without the column keeps the digest it had.
+                *([r.stated_birth_date.isoformat()] if r.stated_birth_date else []),
             )
         )
         for r in rows

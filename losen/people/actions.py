@@ -83,6 +83,15 @@ def _identity_fields(number: IdentityNumber | None) -> dict[str, str]:
     }
 
 
+def _date_is_the_birth_date(number: IdentityNumber | None) -> bool:
+    """Whether the number's date is the person's birth date, and so wins over a typed one.
+
+    A coordination number's date may be the day it was registered, and a number of the
+    2032 series gives no date at all: for those the registered birth date stands.
+    """
+    return number is not None and number.birth_date is not None and not number.date_may_differ
+
+
 def find_by_identity_number(organisation_id: int, number: IdentityNumber) -> Person | None:
     """The person with this number in the organisation, if any (for duplicate detection).
 
@@ -140,7 +149,8 @@ def do_register_person(
         **{name: getattr(data, name) for name in EDITABLE_FIELDS},
         **_identity_fields(identity_number),
     )
-    if identity_number is not None and identity_number.birth_date:
+    if _date_is_the_birth_date(identity_number):
+        assert identity_number is not None and identity_number.birth_date is not None
         person.birth_date = identity_number.birth_date
     try:
         with transaction.atomic():
@@ -193,9 +203,9 @@ def do_update_person(
             if existing is not None and existing.pk != person.pk:
                 raise DuplicateIdentityNumber(existing)
             changes.update(_identity_fields(identity_number))
-            if identity_number.birth_date and identity_number.birth_date != changes.get(
-                "birth_date", person.birth_date
-            ):
+            if _date_is_the_birth_date(
+                identity_number
+            ) and identity_number.birth_date != changes.get("birth_date", person.birth_date):
                 changes["birth_date"] = identity_number.birth_date
                 if "birth_date" not in changed_names:
                     changed_names.append("birth_date")

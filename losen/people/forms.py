@@ -30,7 +30,12 @@ class PersonForm(forms.Form):
         label=_("Birth date"),
         widget=DATE_INPUT,
         required=False,
-        help_text=_("Filled in from the identity number when one is given."),
+        help_text=_(
+            "Filled in from the identity number when one is given. The date in a D-number "
+            "or samordningsnummer may differ from the birth date (a D-number's may be the "
+            "day it was registered): then give the birth date as registered in the "
+            "population register."
+        ),
     )
     identity_number = forms.CharField(
         label=_("Identity number"),
@@ -79,7 +84,10 @@ class PersonForm(forms.Form):
         cleaned = super().clean()
         number = self.parsed_identity_number
         birth_date: datetime.date | None = cleaned.get("birth_date")
-        if number is not None and number.birth_date:
+        # A coordination number's date may be its registration date: a typed birth date
+        # stands (an empty one is taken from the number). Any other number's date is the
+        # birth date.
+        if number is not None and number.birth_date and not (birth_date and number.date_may_differ):
             if birth_date and birth_date != number.birth_date:
                 self.add_error(
                     "birth_date",
@@ -94,13 +102,15 @@ class PersonForm(forms.Form):
         today = timezone.localdate()
         if birth_date is None:
             if "birth_date" not in self.errors:
-                self.add_error(
-                    "birth_date",
-                    forms.ValidationError(
-                        _("Enter the birth date, or an identity number that gives it."),
-                        code="required",
-                    ),
+                message = (
+                    _(
+                        "This identity number does not tell the year of birth "
+                        "(numbers issued from 2032 do not). Enter the birth date."
+                    )
+                    if number is not None
+                    else _("Enter the birth date, or an identity number that gives it.")
                 )
+                self.add_error("birth_date", forms.ValidationError(message, code="required"))
         elif birth_date > today:
             self.add_error(
                 "birth_date",

@@ -178,7 +178,7 @@ def do_register_referral(
                 existing = exc.existing
         if existing is not None:
             person = Person.objects.get(pk=existing.pk)
-            _check_same_person(person_data, person)
+            _check_same_person(person_data, identity_number, person)
             if not visible_to(actor).filter(pk=person.pk).exists():
                 return _pass_on(actor, team, person, person_data, fields)
             person_joined = True
@@ -223,12 +223,20 @@ REFERRAL_FIELDS = [
 ]
 
 
-def _check_same_person(typed: PersonData, person: Person) -> None:
-    """The number's person must have the typed name and birth date (losen/lib/names.py)."""
+def _check_same_person(typed: PersonData, number: IdentityNumber | None, person: Person) -> None:
+    """The number's person must have the typed name and birth date (losen/lib/names.py).
+
+    A coordination number's own date says nothing firm of the birth date (it may be the
+    day the number was registered): a birth date that is only that date, typed or taken
+    from the number, is not held against the registered one.
+    """
     if not same_name(typed.first_name, typed.last_name, person.first_name, person.last_name):
         raise NumberBelongsToAnother("name")
-    if typed.birth_date != person.birth_date:
-        raise NumberBelongsToAnother("birth_date")
+    if typed.birth_date == person.birth_date:
+        return
+    if number is not None and number.date_may_differ and typed.birth_date == number.birth_date:
+        return
+    raise NumberBelongsToAnother("birth_date")
 
 
 def _open_or_join_case(

@@ -167,7 +167,10 @@ def test_the_command_still_speaks_english(tmp_path, team, measure, capsys):
     path.write_text(",".join(HEADER) + "\nP-1,2005-13-01,2024-01-10,nav,,,,,,\n")
     with pytest.raises(CommandError, match="1 of 1 row has problems"):
         call_command("import-history", str(path), organisation="Testkommune", verbosity=0)
-    assert "line 2: birth_date '2005-13-01' is not a date (YYYY-MM-DD)" in capsys.readouterr().err
+    assert (
+        "line 2: birth_date '2005-13-01' is not a date (DD.MM.YYYY or YYYY-MM-DD)"
+        in capsys.readouterr().err
+    )
 
 
 def test_an_upload_over_the_size_limit_is_refused_before_it_is_read(

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from losen.lib.dates import add_months
+from losen.lib.dates import add_months, parse_written_date
 
 
 def test_it_adds_months_keeping_the_day():
@@ -32,3 +32,18 @@ def test_it_crosses_years_both_ways():
 )
 def test_it_keeps_the_day_or_clamps_it_to_the_months_end(day, months, expected):
     assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["2008-03-14", "14.03.2008", "14.3.2008", " 2008-03-14 ", "2008-03-14 00:00:00"]
+)
+def test_it_reads_a_date_written_the_iso_or_the_norwegian_way(text):
+    assert parse_written_date(text) == datetime.date(2008, 3, 14)
+
+
+@pytest.mark.parametrize(
+    "text", ["14.03.08", "080314", "2008-3-14", "14/03/2008", "31.02.2008", "2008-13-01", ""]
+)
+def test_it_refuses_a_two_digit_year_another_format_or_a_day_that_does_not_exist(text):
+    with pytest.raises(ValueError):
+        parse_written_date(text)

@@ -181,7 +181,38 @@ def test_it_accepts_a_number_that_is_only_valid_under_the_2032_rule():
     # Skatteetaten's example "person 2": k1 from remainder 1.
     number = parse_no("30108299939")
     assert number.value == "30108299939"
-    assert number.birth_date == dt.date(1982, 10, 30)
+
+
+def test_a_number_of_the_2032_series_gives_no_birth_date():
+    # Its individual number says nothing of the century: 1982 and 2082 are both possible.
+    assert parse_no("30108299939").birth_date is None
+
+
+def test_01011544718_is_not_read_as_born_in_1915():
+    # k1 remainder 2: a 2032-series number. The old table would say 1915 (individual 447).
+    number = parse_no("01011544718")
+    assert number.birth_date is None
+    assert "1915" not in repr(number)
+
+
+def test_a_2032_series_number_gives_no_birth_date_for_any_remainder_or_individual_number():
+    for remainder in (1, 2, 3):
+        for individual in (100, 450, 600, 950):
+            assert parse_no(make_no("010115", individual, remainder=remainder)).birth_date is None
+
+
+def test_a_d_number_of_the_2032_series_gives_no_birth_date_either():
+    number = parse_no(make_no("410190", 450, remainder=1))
+    assert number.kind == IdKind.D_NUMMER
+    assert number.birth_date is None
+
+
+def test_only_coordination_numbers_may_have_a_birth_date_other_than_their_date():
+    assert parse_no(make_no("410190", 450)).date_may_differ
+    assert parse_se("701063-2391").date_may_differ
+    assert not parse_no(make_no("010190", 450)).date_may_differ
+    assert not parse_no(make_no("014590", 450)).date_may_differ
+    assert not parse_se("640823-3234").date_may_differ
 
 
 def test_it_accepts_computed_numbers_with_remainders_one_two_and_three():

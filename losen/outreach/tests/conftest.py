@@ -15,14 +15,18 @@ from losen.outreach import importer
 HEADER = "identity_number,first_name,last_name,address,postal_code,city,phone,email,school_status"
 
 
-def swedish_pnr(birth_date: datetime.date, serial: int = 123) -> str:
-    """A valid personnummer (12 digits) for a birth date, for tests."""
-    short = f"{birth_date:%y%m%d}{serial % 1000:03d}"
+def swedish_pnr(
+    birth_date: datetime.date, serial: int = 123, *, samordningsnummer: bool = False
+) -> str:
+    """A valid personnummer (12 digits) for a birth date, for tests (or a samordningsnummer:
+    60 added to the day)."""
+    day = birth_date.day + (60 if samordningsnummer else 0)
+    short = f"{birth_date:%y%m}{day:02d}{serial % 1000:03d}"
     return f"{birth_date.year:04d}{short[2:]}{luhn.calc_check_digit(short)}"
 
 
-def list_csv(rows: list[dict], *, delimiter: str = ",") -> bytes:
-    lines = [HEADER.replace(",", delimiter)]
+def list_csv(rows: list[dict], *, delimiter: str = ",", header: str = HEADER) -> bytes:
+    lines = [header.replace(",", delimiter)]
     for row in rows:
         values = {
             "first_name": "Ung",
@@ -33,9 +37,10 @@ def list_csv(rows: list[dict], *, delimiter: str = ",") -> bytes:
             "phone": "+47 400 00 000",
             "email": "",
             "school_status": "dropped_out",
+            "birth_date": "",
             **row,
         }
-        lines.append(delimiter.join(values[c] for c in HEADER.split(",")))
+        lines.append(delimiter.join(values[c] for c in header.split(",")))
     return ("\n".join(lines) + "\n").encode()
 
 
