@@ -225,9 +225,7 @@ class Signature(models.Model):
         verbose_name=_("witnessed by"),
     )
     text_version = models.CharField(_("text version"), max_length=20)
-    text_language = models.CharField(
-        _("text language"), max_length=10, choices=settings.LANGUAGES
-    )
+    text_language = models.CharField(_("text language"), max_length=10, choices=settings.LANGUAGES)
     text_sha256 = models.CharField(_("SHA-256 of the signed text"), max_length=64)
 
     class Meta:
