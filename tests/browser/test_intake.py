@@ -66,6 +66,9 @@ def test_a_coordinator_takes_in_a_referral_signs_and_gives_and_withdraws_consent
     page.locator("#sign-on-screen").click()
     expect(page.locator("#sign-form")).to_be_visible()
     check(page)
+    expect(page.locator("#application-text")).to_contain_text("Ungteam")
+    page.locator("#id_youth__follow_up__nav").check()
+    page.locator("#id_youth__information_sharing__school").check()
     page.locator("#id_youth_name").fill("Emma Larsen")
     page.locator("#id_witnessed").check()
     page.locator("#sign-submit").click()
@@ -77,6 +80,9 @@ def test_a_coordinator_takes_in_a_referral_signs_and_gives_and_withdraws_consent
     assert case.state == CaseState.ASSESSMENT
     assert Application.objects.get(case=case).witnessed_by == coordinator
     assert case.events.filter(kind=EventKind.APPLICATION_SIGNED).count() == 1
+    expect(page.locator("#signature-record")).to_contain_text("Emma Larsen")
+    given_at_signing = set(Consent.objects.filter(case=case).values_list("purpose", "recipient"))
+    assert given_at_signing == {("follow_up", "nav"), ("information_sharing", "school")}
 
     page.locator(f"a[href='/cases/{case.pk}/consents/']").first.click()
     expect(page.locator("#consent-new")).to_be_visible()
@@ -90,7 +96,7 @@ def test_a_coordinator_takes_in_a_referral_signs_and_gives_and_withdraws_consent
     page.locator("#consent-submit").click()
     expect(page.locator("#active-consents")).to_be_visible()
     check(page)
-    consent = Consent.objects.get(case=case)
+    consent = Consent.objects.get(case=case, signature=None)
     assert consent_covers(case, nav_office)
 
     page.locator(f"#withdraw-{consent.pk}").click()
@@ -99,11 +105,11 @@ def test_a_coordinator_takes_in_a_referral_signs_and_gives_and_withdraws_consent
     page.locator("#id_note").fill("Told me on the phone.")
     page.locator("#withdraw-submit").click()
     expect(page.locator("#withdrawn-consents")).to_be_visible()
-    expect(page.locator("#active-consents")).to_have_count(0)
     check(page)
     consent.refresh_from_db()
     assert consent.withdrawn_at is not None
     assert not consent_covers(case, nav_office)
+    assert consent_covers(case, nav_office, "follow_up")  # given at signing, not withdrawn
     assert case.events.filter(kind=EventKind.CONSENT_WITHDRAWN).count() == 1
 
     page.goto(base + "/referrals/")
