@@ -506,6 +506,7 @@ def _record_consents_given_at_signing(actor: User, case: Case, application: Appl
     given_by = needed[-1]  # under 18 the guardian gives the consent
     signature = signatures[given_by]
     given_on = timezone.localtime(max(s.signed_at for s in signatures.values())).date()
+    Case.objects.select_for_update().filter(pk=case.pk).first()  # as do_give_consent
     active = set(active_consents(case).values_list("purpose", "recipient"))
     for purpose, recipient in SIGNING_SCOPES:
         if (purpose, recipient) in given and (purpose, recipient) not in active:

@@ -34,6 +34,7 @@ from losen.cases.models import (
 )
 from losen.cases.queries_intake import application_of
 from losen.cases.views.intake import render_application_form
+from losen.lib.dates import add_months
 from losen.people.actions import do_add_guardian
 from losen.submissions.once import SUBMISSION_FIELD
 
@@ -141,7 +142,7 @@ def test_under_18_by_the_stored_birth_date_the_guardian_ticks_each_scope_too(
 
 def test_on_the_18th_birthday_the_young_person_signs_alone(client, coordinator, register, team):
     today = timezone.localdate()
-    born = today.replace(year=today.year - 18) if (today.month, today.day) != (2, 29) else today
+    born = add_months(today, -18 * 12)
     adult = register(first_name="Eli", last_name="Dahl", birth_date=born)
     case = actions.do_register_referral(
         coordinator, team=team, person=adult, source="nav", reason="Needs a start."
@@ -449,6 +450,20 @@ def test_a_withdrawn_consent_given_at_signing_is_marked_withdrawn_in_the_pdf(
     html_text = render_application_form(signed_minor, "en")
     assert "withdrawn " in html_text
     assert html_text.count("☒") == 0
+
+
+def test_the_pdf_of_a_minors_application_awaiting_the_guardian_lists_no_consents_yet(
+    coordinator, minor_case
+):
+    actions.do_sign_application(
+        coordinator, minor_case, youth_name="Ida Berg", youth_scopes=[MEETING_MEMBERS]
+    )
+    html_text = render_application_form(minor_case, "en")
+    assert 'id="signing-record"' in html_text
+    assert "Ida Berg" in html_text
+    assert "Not signed (required: the young person is under 18)" in html_text
+    assert "Consents given at signing" not in html_text
+    assert "No consent was given at signing." not in html_text
 
 
 def test_the_pdf_of_an_unsigned_application_keeps_the_lines_to_sign_on(referred):

@@ -577,6 +577,7 @@ def render_application_form(case: Case, language: str) -> str:
                 "guardian_needed": guardian_signature_needed(application, person),
                 "application": application,
                 "signed_on_screen": on_screen,
+                "complete": application_is_complete(application, person),
                 "signatures": signatures,
                 "given_at_signing": given_at_signing,
                 "generated_at": timezone.now(),
