@@ -410,6 +410,14 @@ def test_the_application_page_shows_each_signature_with_its_witness_text_and_ans
     assert shown("Not given") in record
 
 
+def test_the_consents_page_tells_which_consents_were_given_at_signing(
+    client, coordinator, signed_minor
+):
+    client.force_login(coordinator)
+    page = client.get(reverse("cases:consents", args=[signed_minor.pk])).content.decode()
+    assert page.count(shown("at signing on screen")) == 1
+
+
 def test_the_pdf_of_an_application_signed_on_screen_shows_who_when_the_witness_and_the_scopes(
     client, coordinator, signed_minor
 ):
