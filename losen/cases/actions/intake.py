@@ -444,7 +444,7 @@ def do_sign_application(
     for signer, name, ticked in signers:
         if name:
             _record_signature(actor, case, application, signer, name, signed_at, text, ticked)
-    _record_consents_given_at_signing(actor, case, application)
+    _record_consents_given_at_signing(actor, case, application, signed_at)
     return application
 
 
@@ -490,8 +490,10 @@ def _record_signature(
     return signature
 
 
-def _record_consents_given_at_signing(actor: User, case: Case, application: Application) -> None:
-    """Once every signer who must sign has signed on screen: their common scopes as consents."""
+def _record_consents_given_at_signing(
+    actor: User, case: Case, application: Application, signed_at: datetime.datetime
+) -> None:
+    """When a signature made now completes the application: the common scopes as consents."""
     if not application_is_complete(application, case.person):
         return
     signatures = {s.signer: s for s in application.signatures.prefetch_related("answers")}
@@ -500,6 +502,8 @@ def _record_consents_given_at_signing(actor: User, case: Case, application: Appl
         needed.append(Consent.GivenBy.GUARDIAN)
     if any(signer not in signatures for signer in needed):
         return  # a signer signed on paper: consents are registered on the consents page
+    if all(signatures[signer].signed_at != signed_at for signer in needed):
+        return  # complete before: a signature nobody needed adds no consent
     given = set(SIGNING_SCOPES)
     for signer in needed:
         given &= {(a.purpose, a.recipient) for a in signatures[signer].answers.all() if a.given}

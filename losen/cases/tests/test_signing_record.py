@@ -294,6 +294,20 @@ def test_a_scope_already_consented_to_is_not_recorded_twice(coordinator, referre
     assert Consent.objects.filter(case=referred).count() == 1
 
 
+def test_a_consent_withdrawn_after_signing_is_not_given_again_by_a_later_signature(
+    coordinator, referred
+):
+    actions.do_sign_application(
+        coordinator, referred, youth_name="Nora Hansen", youth_scopes=[FOLLOW_UP_NAV]
+    )
+    actions.do_withdraw_consent(coordinator, Consent.objects.get(case=referred))
+    actions.do_sign_application(
+        coordinator, referred, guardian_name="Far Hansen", guardian_scopes=[FOLLOW_UP_NAV]
+    )
+    assert active_scopes(referred) == set()
+    assert Consent.objects.filter(case=referred).count() == 1
+
+
 # --- twice, and racing -------------------------------------------------------------------
 
 
