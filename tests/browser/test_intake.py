@@ -145,3 +145,47 @@ def test_a_referral_for_a_registered_person_is_found_by_search(
     page.locator("#upload-paper").click()
     expect(page.locator("#upload-form")).to_be_visible()
     check(page)
+
+
+def test_a_minor_and_the_guardian_sign_in_swedish_and_tick_their_scopes(
+    live_server, page: Page, check, coordinator, register, team
+):
+    from django.utils import timezone
+
+    from losen.cases.actions.intake import do_register_referral
+    from losen.people.actions import do_add_guardian
+
+    today = timezone.localdate()
+    young = register(
+        first_name="Ida", last_name="Berg", birth_date=today.replace(year=today.year - 16, day=1)
+    )
+    do_add_guardian(coordinator, young, name="Mor Berg", relation="mother", phone="+4790000001")
+    case = do_register_referral(
+        coordinator, team=team, person=young, source="school", reason="Absent."
+    ).referral.case
+    base = live_server.url
+    page.context.add_cookies([{"name": "django_language", "value": "sv", "url": base}])
+    page.goto(base + "/accounts/login/")
+    page.locator("form:has(input[type=password]) input[name=username]").fill("koordinator@test.no")
+    page.locator("input[type=password]").fill(PASSWORD)
+    page.locator("form:has(input[type=password]) button").click()
+    page.goto(base + f"/cases/{case.pk}/application/sign/")
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    expect(page.locator("#application-text")).to_contain_text("Jag ansöker")
+    check(page)
+    page.locator("#id_youth__team_meeting__meeting_members").check()
+    page.locator("#id_guardian__team_meeting__meeting_members").check()
+    page.locator("#id_youth__follow_up__nav").check()  # the guardian does not tick this one
+    page.locator("#id_youth_name").fill("Ida Berg")
+    page.locator("#id_guardian_name").fill("Mor Berg")
+    page.locator("#id_witnessed").check()
+    page.locator("#sign-submit").click()
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/application/$"))
+    expect(page.locator("#signature-record")).to_contain_text("Mor Berg")
+    check(page)
+    consent = Consent.objects.get(case=case)
+    assert (consent.purpose, consent.recipient, consent.given_by) == (
+        "team_meeting",
+        "meeting_members",
+        "guardian",
+    )
