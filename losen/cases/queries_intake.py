@@ -27,6 +27,7 @@ from losen.cases.models import (
     ConsentPurpose,
     ConsentRecipient,
     Referral,
+    Signature,
 )
 from losen.cases.queries import cases_visible_to, get_case_for
 from losen.people.models import Follow, Person, age_on
@@ -105,6 +106,22 @@ def application_is_complete(application: Application | None, person: Person) -> 
     if is_minor_on(person, timezone.localtime(application.youth_signed_at).date()):
         return application.guardian_signed_at is not None
     return True
+
+
+def signatures_of(application: Application | None) -> list[Signature]:
+    """The signatures made on screen, each with `given_answers` and `refused_answers`."""
+    if application is None:
+        return []
+    signatures = list(
+        Signature.objects.filter(application_id=application.pk)
+        .select_related("witnessed_by")
+        .prefetch_related("answers")
+    )
+    for signature in signatures:
+        answers = list(signature.answers.all())
+        signature.given_answers = [a for a in answers if a.given]  # type: ignore[attr-defined]
+        signature.refused_answers = [a for a in answers if not a.given]  # type: ignore[attr-defined]
+    return signatures
 
 
 def guardian_signature_needed(application: Application | None, person: Person) -> bool:

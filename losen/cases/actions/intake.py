@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -20,6 +21,7 @@ from losen.accounts.models import Organisation, Team, User
 from losen.accounts.scope import scope_of
 from losen.audit.actions import do_log_change
 from losen.cases.actions.core import do_open_case, do_record_event, do_transition_case
+from losen.cases.application_text import SIGNING_SCOPES, ApplicationText, application_text
 from losen.cases.models import (
     Application,
     Case,
@@ -30,9 +32,16 @@ from losen.cases.models import (
     EventKind,
     Referral,
     ReferralSource,
+    ScopeAnswer,
+    Signature,
 )
 from losen.cases.models.case import OPEN_STATES
-from losen.cases.queries_intake import application_is_complete, is_minor_on
+from losen.cases.queries_intake import (
+    active_consents,
+    application_is_complete,
+    guardian_signature_needed,
+    is_minor_on,
+)
 from losen.lib.idnumbers import IdentityNumber
 from losen.lib.names import same_name
 from losen.people import actions as people_actions
@@ -71,6 +80,10 @@ class AlreadySigned(Exception):
         super().__init__(f"already signed by the {signer}")
         self.signer = signer
         self.signed_at = signed_at
+
+
+class TextChanged(Exception):
+    """The text to be signed changed after the signing page was opened."""
 
 
 class PaperAlreadyUploaded(Exception):
@@ -400,6 +413,10 @@ def do_sign_application(
     *,
     youth_name: str = "",
     guardian_name: str = "",
+    youth_scopes: Iterable[tuple[str, str]] = (),
+    guardian_scopes: Iterable[tuple[str, str]] = (),
+    language: str = "nb",
+    text_sha256: str | None = None,
 ) -> Application:
     """Signing on screen, in the presence of the logged-in user (the witness), now.
 
@@ -407,15 +424,113 @@ def do_sign_application(
     has signed, and under 18 the guardian too. Completion writes `application_signed`
     and moves a referred case to assessment (onto the next team meeting's agenda).
     Raises AlreadySigned when a signer signs a second time.
+
+    Each signer's signature is recorded with the text they were shown (`language`; its
+    version and hash) and their answer to every consent scope offered (`*_scopes` are
+    the (purpose, recipient) pairs ticked; the others are recorded as not given). When
+    the last signer who must sign has signed on screen, the scopes every one of them
+    ticked become consents, in this same transaction: given by the young person, or
+    under 18 by the guardian. With `text_sha256` (the hash of the text the page showed),
+    TextChanged is raised if the text has changed since, and nothing is recorded.
     """
-    return _sign(
+    text = application_text(case, language)
+    if text_sha256 is not None and text_sha256 != text.sha256:
+        raise TextChanged()
+    signed_at = timezone.now()
+    application = _sign(
         actor,
         case,
         method=Application.Method.ON_SCREEN,
         youth_name=youth_name,
         guardian_name=guardian_name,
-        signed_at=timezone.now(),
+        signed_at=signed_at,
     )
+    signers = [
+        (Consent.GivenBy.YOUTH, youth_name.strip(), set(youth_scopes)),
+        (Consent.GivenBy.GUARDIAN, guardian_name.strip(), set(guardian_scopes)),
+    ]
+    for signer, name, ticked in signers:
+        if name:
+            _record_signature(actor, case, application, signer, name, signed_at, text, ticked)
+    _record_consents_given_at_signing(actor, case, application, signed_at)
+    return application
+
+
+def _record_signature(
+    actor: User,
+    case: Case,
+    application: Application,
+    signer: str,
+    name: str,
+    signed_at: datetime.datetime,
+    text: ApplicationText,
+    ticked: set[tuple[str, str]],
+) -> Signature:
+    signature = Signature.objects.create(
+        organisation_id=application.organisation_id,
+        application=application,
+        signer=signer,
+        name=name,
+        signed_at=signed_at,
+        witnessed_by=actor,
+        text_version=text.version,
+        text_language=text.language,
+        text_sha256=text.sha256,
+    )
+    ScopeAnswer.objects.bulk_create(
+        ScopeAnswer(
+            organisation_id=application.organisation_id,
+            signature=signature,
+            purpose=purpose,
+            recipient=recipient,
+            given=(purpose, recipient) in ticked,
+        )
+        for purpose, recipient in SIGNING_SCOPES
+    )
+    do_log_change(
+        actor,
+        action="application.signature_recorded",
+        obj=signature,
+        organisation_id=application.organisation_id,
+        person_id=case.person_id,
+        changed_fields=["signer", "name", "signed_at", "witnessed_by", "text_sha256", "answers"],
+    )
+    return signature
+
+
+def _record_consents_given_at_signing(
+    actor: User, case: Case, application: Application, signed_at: datetime.datetime
+) -> None:
+    """When a signature made now completes the application: the common scopes as consents."""
+    if not application_is_complete(application, case.person):
+        return
+    signatures = {s.signer: s for s in application.signatures.prefetch_related("answers")}
+    needed = [Consent.GivenBy.YOUTH]
+    if guardian_signature_needed(application, case.person):
+        needed.append(Consent.GivenBy.GUARDIAN)
+    if any(signer not in signatures for signer in needed):
+        return  # a signer signed on paper: consents are registered on the consents page
+    if all(signatures[signer].signed_at != signed_at for signer in needed):
+        return  # complete before: a signature nobody needed adds no consent
+    given = set(SIGNING_SCOPES)
+    for signer in needed:
+        given &= {(a.purpose, a.recipient) for a in signatures[signer].answers.all() if a.given}
+    given_by = needed[-1]  # under 18 the guardian gives the consent
+    signature = signatures[given_by]
+    given_on = timezone.localtime(max(s.signed_at for s in signatures.values())).date()
+    Case.objects.select_for_update().filter(pk=case.pk).first()  # as do_give_consent
+    active = set(active_consents(case).values_list("purpose", "recipient"))
+    for purpose, recipient in SIGNING_SCOPES:
+        if (purpose, recipient) in given and (purpose, recipient) not in active:
+            _record_consent(
+                actor,
+                case,
+                purpose=purpose,
+                recipient=recipient,
+                given_by=given_by,
+                given_on=given_on,
+                signature=signature,
+            )
 
 
 ALLOWED_PAPER_EXTENSIONS = (".pdf", ".jpg", ".jpeg", ".png")
@@ -572,6 +687,28 @@ def do_give_consent(
     ).first()
     if existing is not None:
         raise ConsentAlreadyGiven(existing)
+    return _record_consent(
+        actor,
+        case,
+        purpose=purpose,
+        recipient=recipient,
+        given_by=given_by,
+        given_on=given_on,
+        recipient_organisation=recipient_organisation,
+    )
+
+
+def _record_consent(
+    actor: User,
+    case: Case,
+    *,
+    purpose: str,
+    recipient: str,
+    given_by: str,
+    given_on: datetime.date,
+    recipient_organisation: Organisation | None = None,
+    signature: Signature | None = None,
+) -> Consent:
     consent = Consent.objects.create(
         organisation_id=case.organisation_id,
         case=case,
@@ -582,22 +719,18 @@ def do_give_consent(
         given_on=given_on,
         given_by=given_by,
         recorded_by=actor,
+        signature=signature,
     )
-    do_record_event(
-        actor,
-        case,
-        EventKind.CONSENT_GIVEN,
-        effective_on=given_on,
-        data={
-            "consent_id": consent.pk,
-            "purpose": str(purpose),
-            "recipient": str(recipient),
-            "recipient_organisation_id": recipient_organisation.pk
-            if recipient_organisation
-            else None,
-            "given_by": str(given_by),
-        },
-    )
+    data: dict[str, object] = {
+        "consent_id": consent.pk,
+        "purpose": str(purpose),
+        "recipient": str(recipient),
+        "recipient_organisation_id": recipient_organisation.pk if recipient_organisation else None,
+        "given_by": str(given_by),
+    }
+    if signature is not None:
+        data["signature_id"] = signature.pk
+    do_record_event(actor, case, EventKind.CONSENT_GIVEN, effective_on=given_on, data=data)
     do_log_change(
         actor,
         action="consent.given",

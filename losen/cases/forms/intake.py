@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from losen.accounts.models import Organisation, Team
+from losen.cases.application_text import SIGNING_SCOPES, scope_key
 from losen.cases.models import (
     Application,
     Consent,
@@ -208,10 +209,77 @@ class _SigningForm(forms.Form):
 
 
 class SignOnScreenForm(_SigningForm):
+    """The names, a tick per consent scope per signer who signs now, and the witness.
+
+    `text_sha256` is the hash of the text the page showed (the template writes the
+    current one, never the posted one back), so a page opened before the text changed
+    is refused by the action instead of signed.
+    """
+
     witnessed = forms.BooleanField(
         label=_("I am with the signer now and witnessed the signing in person"),
         required=True,
     )
+    text_sha256 = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+    error_messages = {
+        "ticks_without_name": _(
+            "The ticks for %(signer)s count only when %(signer)s signs: type the name, or "
+            "remove the ticks."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signers: list[str] = []
+        if self.application is None or self.application.youth_signed_at is None:
+            self.signers.append(Consent.GivenBy.YOUTH)
+        if self.guardian_needed and (
+            self.application is None or self.application.guardian_signed_at is None
+        ):
+            self.signers.append(Consent.GivenBy.GUARDIAN)
+        for signer in self.signers:
+            for purpose, recipient in SIGNING_SCOPES:
+                self.fields[self.scope_field(signer, purpose, recipient)] = forms.BooleanField(
+                    required=False
+                )
+
+    @staticmethod
+    def scope_field(signer: str, purpose: str, recipient: str) -> str:
+        return f"{signer}__{scope_key(purpose, recipient)}"
+
+    def scopes_of(self, signer: str) -> set[tuple[str, str]]:
+        """The (purpose, recipient) pairs `signer` ticked."""
+        if signer not in self.signers:
+            return set()
+        return {
+            (purpose, recipient)
+            for purpose, recipient in SIGNING_SCOPES
+            if self.cleaned_data.get(self.scope_field(signer, purpose, recipient))
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        names = {
+            Consent.GivenBy.YOUTH: ("youth_name", _("the young person")),
+            Consent.GivenBy.GUARDIAN: ("guardian_name", _("the guardian")),
+        }
+        for signer in self.signers:
+            name_field, who = names[signer]
+            if (
+                not cleaned.get(name_field)
+                and name_field not in self.errors
+                and any(cleaned.get(self.scope_field(signer, p, r)) for p, r in SIGNING_SCOPES)
+            ):
+                self.add_error(
+                    name_field,
+                    forms.ValidationError(
+                        self.error_messages["ticks_without_name"],
+                        code="ticks_without_name",
+                        params={"signer": who},
+                    ),
+                )
+        return cleaned
 
 
 class PaperUploadForm(_SigningForm):

@@ -8,6 +8,8 @@ from losen.cases.models.intake import (
     ConsentRecipient,
     Referral,
     ReferralSource,
+    ScopeAnswer,
+    Signature,
 )
 from losen.cases.models.meetings import (
     AgendaItem,
@@ -55,5 +57,7 @@ __all__ = [
     "PlanStep",
     "Referral",
     "ReferralSource",
+    "ScopeAnswer",
+    "Signature",
     "TeamMeeting",
 ]

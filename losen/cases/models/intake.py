@@ -178,6 +178,10 @@ class Consent(models.Model):
         blank=True,
         related_name="+",
     )
+    # The signature on screen that gave it (None: registered on the consents page).
+    signature = models.ForeignKey(
+        "Signature", on_delete=models.PROTECT, null=True, blank=True, related_name="consents"
+    )
 
     class Meta:
         verbose_name = _("consent")
@@ -197,3 +201,65 @@ class Consent(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class Signature(models.Model):
+    """One signer's signature on screen: who, when, before whom, and what they signed.
+
+    The text is stored as its version, language and SHA-256 (losen/cases/application_text.py),
+    with the signer's answer to every consent scope offered (`answers`). A signer signs an
+    application once (the constraint holds against a double post that slips past the lock).
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="signatures"
+    )
+    signer = models.CharField(_("signer"), max_length=20, choices=Consent.GivenBy.choices)
+    name = models.CharField(_("name as signed"), max_length=200)
+    signed_at = models.DateTimeField(_("signed at"))
+    witnessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("witnessed by"),
+    )
+    text_version = models.CharField(_("text version"), max_length=20)
+    text_language = models.CharField(_("text language"), max_length=10, choices=settings.LANGUAGES)
+    text_sha256 = models.CharField(_("SHA-256 of the signed text"), max_length=64)
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "signer"], name="signature_once_per_signer"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signer} {self.signed_at:%Y-%m-%d %H:%M}"
+
+
+class ScopeAnswer(models.Model):
+    """A signer's answer to one consent scope on the signing page: given or not given."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    signature = models.ForeignKey(Signature, on_delete=models.PROTECT, related_name="answers")
+    purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
+    recipient = models.CharField(_("recipient"), max_length=30, choices=ConsentRecipient.choices)
+    given = models.BooleanField(_("given"))
+
+    class Meta:
+        verbose_name = _("answer to a consent scope")
+        verbose_name_plural = _("answers to consent scopes")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["signature", "purpose", "recipient"], name="scope_answer_once_per_scope"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} → {self.recipient}: {self.given}"

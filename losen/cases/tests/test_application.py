@@ -14,6 +14,7 @@ from django.utils import timezone
 from losen.audit.models import AccessLog, ChangeLog, Purpose
 from losen.cases.actions import intake as actions
 from losen.cases.actions.core import do_transition_case
+from losen.cases.application_text import application_text
 from losen.cases.models import (
     Application,
     CaseEvent,
@@ -82,6 +83,11 @@ def pdf_text(content: bytes) -> str:
         ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
     )
     return result.stdout.decode()
+
+
+def text_hash(case, language="nb"):
+    """The hash the signing page posts with the text it shows."""
+    return application_text(case, language).sha256
 
 
 def signed_events(case):
@@ -156,7 +162,7 @@ def test_signing_on_screen_records_the_name_time_witness_and_event_and_moves_to_
     client.force_login(coordinator)
     response = client.post(
         reverse("cases:application_sign", args=[referred.pk]),
-        {"youth_name": "  nora   hansen ", "witnessed": "on"},
+        {"youth_name": "  nora   hansen ", "witnessed": "on", "text_sha256": text_hash(referred)},
     )
     assert response.status_code == 302
     application = Application.objects.get(case=referred)
@@ -190,7 +196,7 @@ def test_a_typed_name_that_is_not_the_young_persons_is_refused(client, coordinat
     client.force_login(coordinator)
     response = client.post(
         reverse("cases:application_sign", args=[referred.pk]),
-        {"youth_name": "Someone Else", "witnessed": "on"},
+        {"youth_name": "Someone Else", "witnessed": "on", "text_sha256": text_hash(referred)},
     )
     assert response.status_code == 200
     assert "youth_name_error1" in response.content.decode()
@@ -201,7 +207,8 @@ def test_a_minor_needs_the_guardians_signature_too(client, coordinator, minor_ca
     client.force_login(coordinator)
     url = reverse("cases:application_sign", args=[minor_case.pk])
     assert 'name="guardian_name"' in client.get(url).content.decode()
-    client.post(url, {"youth_name": "Ida Berg", "witnessed": "on"})
+    sha = text_hash(minor_case)
+    client.post(url, {"youth_name": "Ida Berg", "witnessed": "on", "text_sha256": sha})
     application = application_of(minor_case)
     minor_case.refresh_from_db()
     assert application.is_signed
@@ -209,7 +216,7 @@ def test_a_minor_needs_the_guardians_signature_too(client, coordinator, minor_ca
     assert minor_case.state == CaseState.REFERRED
     assert not signed_events(minor_case).exists()
 
-    client.post(url, {"guardian_name": "Mor Berg", "witnessed": "on"})
+    client.post(url, {"guardian_name": "Mor Berg", "witnessed": "on", "text_sha256": sha})
     application = application_of(minor_case)
     minor_case.refresh_from_db()
     assert application.guardian_signed_name == "Mor Berg"
@@ -221,7 +228,11 @@ def test_a_minor_needs_the_guardians_signature_too(client, coordinator, minor_ca
 def test_posting_the_signature_twice_does_not_double_the_event(english, coordinator, referred):
     english.force_login(coordinator)
     url = reverse("cases:application_sign", args=[referred.pk])
-    data = {"youth_name": "Nora Hansen", "witnessed": "on"}
+    data = {
+        "youth_name": "Nora Hansen",
+        "witnessed": "on",
+        "text_sha256": text_hash(referred, "en"),
+    }
     english.post(url, data)
     first = application_of(referred).youth_signed_at
     response = english.post(url, data, follow=True)

@@ -22,6 +22,7 @@ from losen.accounts.models import Country
 from losen.accounts.scope import scope_of
 from losen.audit.models import Purpose
 from losen.cases.actions import intake as actions
+from losen.cases.application_text import ApplicationText, application_text
 from losen.cases.forms.intake import (
     ConsentForm,
     FormLanguageForm,
@@ -34,7 +35,7 @@ from losen.cases.forms.intake import (
     SignOnScreenForm,
     WithdrawConsentForm,
 )
-from losen.cases.models import Case, ConsentPurpose, ConsentRecipient
+from losen.cases.models import Application, Case, Consent, ConsentPurpose, ConsentRecipient
 from losen.cases.queries import get_case_for, log_cases_shown
 from losen.cases.queries_intake import (
     active_consents,
@@ -47,6 +48,7 @@ from losen.cases.queries_intake import (
     passed_on_to,
     queue_teams,
     referral_queue,
+    signatures_of,
 )
 from losen.people import actions as people_actions
 from losen.people.models import Person
@@ -342,6 +344,7 @@ def _application_context(case: Case) -> dict[str, object]:
         "application": application,
         "complete": application_is_complete(application, case.person),
         "guardian_needed": guardian_signature_needed(application, case.person),
+        "signatures": signatures_of(application),
     }
 
 
@@ -363,12 +366,24 @@ def _already_signed_message(error: actions.AlreadySigned) -> str:
     return text % {"when": when}
 
 
+def _text_language() -> str:
+    """The language of the page, in which the text is shown and signed."""
+    language = (translation.get_language() or "nb").split("-")[0]
+    return language if language in ("nb", "sv", "en") else "nb"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@once_per_submission
 def application_sign(request: HttpRequest, case_id: int) -> HttpResponse:
-    """Signing on screen, in the young person's (and guardian's) presence."""
+    """Signing on screen, in the young person's (and guardian's) presence.
+
+    The page shows the text being signed and each consent scope; the signers tick the
+    scopes they consent to, and signatures and consents are recorded in one action.
+    """
     case = get_case_for(request.user, case_id, Purpose.REGISTRATION, what="application")
     context = _application_context(case)
+    text = application_text(case, _text_language())
     form = SignOnScreenForm(
         request.POST or None, person=case.person, application=context["application"]
     )
@@ -379,13 +394,60 @@ def application_sign(request: HttpRequest, case_id: int) -> HttpResponse:
                 case,
                 youth_name=form.cleaned_data["youth_name"],
                 guardian_name=form.cleaned_data.get("guardian_name", ""),
+                youth_scopes=form.scopes_of(Consent.GivenBy.YOUTH),
+                guardian_scopes=form.scopes_of(Consent.GivenBy.GUARDIAN),
+                language=text.language,
+                text_sha256=form.cleaned_data["text_sha256"],
             )
         except actions.AlreadySigned as error:
             messages.error(request, _already_signed_message(error))
+        except actions.TextChanged:
+            form.add_error(
+                None,
+                _(
+                    "The text to be signed has changed since the page was opened. Read the "
+                    "text below with the signer again, and sign once more. Nothing was saved."
+                ),
+            )
         else:
             messages.success(request, _signed_message(case))
-        return redirect("cases:application", case_id=case.pk)
-    return render(request, "cases/intake/sign.html", {**context, "form": form})
+            return redirect("cases:application", case_id=case.pk)
+        if not form.errors:
+            return redirect("cases:application", case_id=case.pk)
+    return render(
+        request,
+        "cases/intake/sign.html",
+        {
+            **context,
+            "form": form,
+            "text": text,
+            "scope_rows": _scope_rows(form, text),
+            "signer_labels": [Consent.GivenBy(signer).label for signer in form.signers],
+        },
+    )
+
+
+def _scope_rows(form: SignOnScreenForm, text: ApplicationText) -> list[dict[str, object]]:
+    """Per purpose: its scopes, each with a checkbox (bound field) per signer signing now."""
+    return [
+        {
+            "purpose": purpose,
+            "scopes": [
+                {
+                    "scope": scope,
+                    "boxes": [
+                        {
+                            "field": form[form.scope_field(signer, scope.purpose, scope.recipient)],
+                            "label": f"{Consent.GivenBy(signer).label}, {scope.recipient_label}",
+                        }
+                        for signer in form.signers
+                    ],
+                }
+                for scope in purpose.scopes
+            ],
+        }
+        for purpose in text.purposes
+    ]
 
 
 def _signed_message(case: Case) -> str:
@@ -458,7 +520,12 @@ def form_language(case: Case, requested: str = "") -> str:
 
 
 def render_application_form(case: Case, language: str) -> str:
-    """The printable application and consent form as HTML (no identity number in it)."""
+    """The printable application and consent form as HTML (no identity number in it).
+
+    Its text is `application_text`, the one the signing page shows. Once signed on
+    screen it is the record of the signing: who signed, when, before whom, the text's
+    version and hash, and the consents given at signing.
+    """
     ticked = {(c.purpose, c.recipient) for c in active_consents(case)}
     named = sorted(
         {
@@ -468,10 +535,27 @@ def render_application_form(case: Case, language: str) -> str:
         }
     )
     person = case.person
+    application = application_of(case)
+    signatures = signatures_of(application)
+    on_screen = (
+        application is not None
+        and application.method == Application.Method.ON_SCREEN
+        and (application.youth_signed_at or application.guardian_signed_at) is not None
+    )
+    given_at_signing = list(
+        Consent.objects.filter(signature__application=application)
+        .select_related("signature")
+        .order_by("id")
+        if application is not None
+        else []
+    )
+    text = application_text(case, language)
+    explanations = {p.purpose: p.explanation for p in text.purposes}
     with translation.override(language):
         rows = [
             {
                 "purpose": purpose.label,
+                "explanation": explanations[purpose],
                 "boxes": [
                     {"recipient": recipient.label, "ticked": (purpose, recipient) in ticked}
                     for recipient in ConsentRecipient
@@ -486,10 +570,16 @@ def render_application_form(case: Case, language: str) -> str:
                 "person": person,
                 "team": case.team,
                 "organisation": case.organisation,
+                "text": text,
                 "recipients": [recipient.label for recipient in ConsentRecipient],
                 "rows": rows,
                 "named_organisations": named,
-                "guardian_needed": guardian_signature_needed(application_of(case), person),
+                "guardian_needed": guardian_signature_needed(application, person),
+                "application": application,
+                "signed_on_screen": on_screen,
+                "complete": application_is_complete(application, person),
+                "signatures": signatures,
+                "given_at_signing": given_at_signing,
                 "generated_at": timezone.now(),
                 "LANGUAGE_CODE": language,
             },
@@ -505,6 +595,9 @@ def application_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.EXPORT, what="application_form")
     choice = FormLanguageForm(request.GET)
     requested = choice.cleaned_data["lang"] if choice.is_valid() else ""
+    if not requested:  # signed on screen: the language the text was signed in
+        signed_in = {s.text_language for s in signatures_of(application_of(case))}
+        requested = signed_in.pop() if len(signed_in) == 1 else ""
     html = render_application_form(case, form_language(case, requested))
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="application-{case.pk}.pdf"'
