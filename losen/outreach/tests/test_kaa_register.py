@@ -1,4 +1,4 @@
-"""The KAA register holds only what förordning 2006:39 § 4 allows; measures keep history."""
+"""The KAA register holds only what förordning (2006:39), 4 §, allows; measures keep history."""
 
 from __future__ import annotations
 
