@@ -414,12 +414,12 @@ def build(
             )
             % {"layout": layout.key, "new": layout.superseded_by}
         )
-    if day > timezone.localdate():
-        raise ExportRefused(
-            _("The cut-off date %(day)s of %(period)s has not come yet.")
-            % {"day": day.isoformat(), "period": period}
-        )
     if layout.kind == "counts":
+        if day > timezone.localdate():
+            raise ExportRefused(
+                _("The cut-off date %(day)s of %(period)s has not come yet.")
+                % {"day": day.isoformat(), "period": period}
+            )
         rows, people, problems = _count_rows(organisation, layout, period, day, known_at), [], []
     else:
         start, end = layout.span(period)
