@@ -143,7 +143,8 @@ class KaaLeavingForm(forms.Form):
         help_text=_("The first day the young person was no longer covered."),
     )
     reason = forms.ChoiceField(
-        label=_("Reason for leaving"), choices=[(r.value, r.label) for r in KAA_LEAVE_REASONS]
+        label=_("Reason for leaving"),
+        choices=[("", "—"), *((r.value, r.label) for r in KAA_LEAVE_REASONS)],
     )
 
 
