@@ -168,7 +168,8 @@ def do_record_kaa_leaving(
 
     For someone still on the list, or to give the real day and reason for someone a list
     showed as gone ("no longer on the list") or recorded with another day. The day is
-    from the day on the list to today; "turned 20" only on or after the 20th birthday.
+    from the day on the list to today, and not after the day a later list took the
+    person in again; "turned 20" only on or after the 20th birthday.
     """
     _kaa(actor, entry)
     if reason not in KAA_LEAVE_REASONS:
@@ -176,6 +177,14 @@ def do_record_kaa_leaving(
     current = TargetEntry.objects.select_for_update().select_related("person").get(pk=entry.pk)
     if not current.listed_on <= left_on <= timezone.localdate():
         raise LeavingRefused("day")
+    later = TargetEntry.objects.filter(
+        organisation_id=current.organisation_id,
+        scheme=current.scheme,
+        person_id=current.person_id,
+        listed_on__gt=current.listed_on,
+    )
+    if later.filter(listed_on__lt=left_on).exists():
+        raise LeavingRefused("later_list")
     if reason == LeaveReason.TURNED_20 and rules.rule_on("kaa", left_on).age_eligible(
         current.person.birth_date, left_on
     ):

@@ -76,6 +76,10 @@ def kaa_register(request: HttpRequest, entry_id: int) -> HttpResponse:
 LEAVING_ERRORS = {
     "day": ("left_on", gettext_lazy("The date must be between the day on the list and today.")),
     "not_20": ("left_on", gettext_lazy("The young person had not turned 20 on that day.")),
+    "later_list": (
+        "left_on",
+        gettext_lazy("A later list took the young person in again before that day."),
+    ),
     "reason": ("reason", gettext_lazy("Choose one of the reasons in the list.")),
 }
 

@@ -95,6 +95,25 @@ def test_a_day_that_cannot_be_right_is_refused_with_a_message_and_nothing_is_sav
     assert entry.left_on is None and entry.left_reason == ""
 
 
+def test_a_day_after_a_later_list_took_the_person_in_again_is_refused(
+    client, kaa_coordinator, entry, import_kaa
+):
+    alva = {
+        "identity_number": swedish_pnr(twentieth_birthday_in(10), 9),
+        "first_name": "Alva",
+        "last_name": "Lund",
+    }
+    other = {"identity_number": swedish_pnr(days_ago(17 * 365), 7), "first_name": "Bo"}
+    import_kaa([other], received_on=days_ago(30))  # Alva left with this list
+    import_kaa([alva, other], received_on=days_ago(10))  # and came back with this one
+    client.force_login(kaa_coordinator)
+    response = leave(client, entry, days_ago(5), "moved")
+    assert response.status_code == 400
+    assert "En senere liste tok ungdommen inn igjen før den dagen." in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.left_on == days_ago(30)
+
+
 def test_a_reason_the_register_does_not_record_by_hand_is_refused(client, kaa_coordinator, entry):
     client.force_login(kaa_coordinator)
     assert leave(client, entry, days_ago(5), "not_on_list").status_code == 400
