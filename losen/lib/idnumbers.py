@@ -30,16 +30,16 @@ Sources the rules were checked against (read, not copied):
   added to the month, and for synthetic D-numbers 40 added to the day as
   well. (No NAV specification was read for this; the rule is how those
   numbers are built.)
-* Swedish folkbokföringslag (1991:481) § 18 and Skatteverket's "Rättslig
+* 18 § folkbokföringslagen (1991:481) and Skatteverket's "Rättslig
   vägledning" on personnummer: Luhn (modulus 10, weights 2 and 1) check
   digit, and the hyphen being replaced by a plus sign "the year a person
   turns 100".
-* Lag (2022:1697) om samordningsnummer, the current legal basis of
-  samordningsnummer (they were earlier regulated in folkbokföringslagen
-  § 18 a): the same shape and check digit as a personnummer, with 60 added
-  to the day.
-* Förordning (2006:39) om register och dokumentation vid fullgörandet av
-  kommunernas aktivitetsansvar för ungdomar, § 4: the KAA register may hold
+* Lag (2022:1697) om samordningsnummer, in force from 1 September 2023, the
+  current legal basis of samordningsnummer (until then they were regulated
+  in 18 a § folkbokföringslagen): the same shape and check digit as a
+  personnummer, with 60 added to the day.
+* 4 § förordningen (2006:39) om register och dokumentation vid fullgörandet
+  av kommunernas aktivitetsansvar för ungdomar: the KAA register may hold
   a young person's personnummer or samordningsnummer, which is why both are
   accepted for Swedish people.
 """
@@ -402,7 +402,7 @@ def _parse_se(cleaned: str, *, today: dt.date) -> IdentityNumber:
     if len(date_part) == 8:
         year = int(date_part[0:4])
     elif separator == "+":
-        # Folkbokföringslag § 18: the hyphen is replaced by a plus sign the
+        # 18 § folkbokföringslagen: the hyphen is replaced by a plus sign the
         # (calendar) year the person turns 100. So the person was born in or
         # before today.year - 100.
         year = _latest_year_ending_in(yy, today.year - 100)

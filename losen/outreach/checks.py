@@ -16,10 +16,10 @@ def kaa_register_holds_only_paragraph_4(app_configs=None, **kwargs) -> list[Erro
         if extra:
             errors.append(
                 Error(
-                    f"{model.__name__} has fields förordning 2006:39 § 4 does not allow in the "
+                    f"{model.__name__} has fields förordning (2006:39), 4 §, does not allow in the "
                     f"KAA register: {', '.join(extra)}.",
                     hint="Remove them, or list them in losen/outreach/models/kaa.py PARAGRAPH_4 "
-                    "with the item of § 4 they belong to.",
+                    "with the item of 4 § they belong to.",
                     id="losen.outreach.E001",
                 )
             )

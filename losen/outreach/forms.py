@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from losen.outreach import correspondence, statuses
 from losen.outreach.actions import RECORDABLE_LEAVE_REASONS
+from losen.outreach.kaa_actions import KAA_LEAVE_REASONS
 from losen.outreach.models import LeaveReason, Scheme
 from losen.outreach.models.kaa import (
     SENSITIVE_DATA_WARNING,
@@ -209,6 +210,18 @@ class PlannedOccupationForm(forms.Form):
     planned_from = forms.DateField(label=_("Planned from"), required=False, widget=DATE_INPUT)
 
 
+class KaaLeavingForm(forms.Form):
+    left_on = forms.DateField(
+        label=_("The responsibility ended on"),
+        widget=DATE_INPUT,
+        help_text=_("The first day the young person was no longer covered."),
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason for leaving"),
+        choices=[("", "—"), *((r.value, r.label) for r in KAA_LEAVE_REASONS)],
+    )
+
+
 class KaaMeasureForm(forms.Form):
     plan = forms.CharField(
         label=_("Individual plan"),
@@ -236,6 +249,11 @@ class KaaMeasureForm(forms.Form):
     end_on = forms.DateField(label=_("End"), widget=DATE_INPUT, required=False)
     end_reason = forms.ChoiceField(
         label=_("Reason it ended"), choices=[("", "—"), *MeasureEndReason.choices], required=False
+    )
+    declined = forms.BooleanField(
+        label=_("The young person declined the measure"),
+        required=False,
+        help_text=_("The measure was offered, and the young person said no."),
     )
     follow_up_dates = forms.CharField(
         label=_("Follow-up dates"),
@@ -308,7 +326,7 @@ class StatutoryExportForm(forms.Form):
         self.fields["organisation"].queryset = organisations
         self.fields["layout"].choices = [
             (key, f"{layout.title} ({layout.version})")
-            for key, layout in sorted(statutory.layouts().items())
+            for key, layout in sorted(statutory.current_layouts().items())
         ]
 
     def clean(self):

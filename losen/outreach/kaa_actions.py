@@ -1,4 +1,5 @@
-"""Writes to the KAA register: planned occupation, and measures with their history."""
+"""Writes to the KAA register: planned occupation, measures with their history, and the
+end of the municipality's responsibility (the day and the reason)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,34 @@ from django.utils import timezone
 
 from losen.accounts.models import User
 from losen.audit.actions import do_log_change
+from losen.outreach import rules
 from losen.outreach.actions import _check_team
-from losen.outreach.models import KaaMeasure, KaaMeasureVersion, KaaRecord, TargetEntry
+from losen.outreach.models import (
+    KaaMeasure,
+    KaaMeasureVersion,
+    KaaRecord,
+    LeaveReason,
+    TargetEntry,
+)
 from losen.outreach.models.kaa import MEASURE_CONTENT, NotAllowedInKaaRegister
+
+# Why the responsibility ends, as the KAA register records it by hand (the half-yearly
+# file to Statistics Sweden reports each with the day).
+KAA_LEAVE_REASONS = (
+    LeaveReason.TURNED_20,
+    LeaveReason.MOVED,
+    LeaveReason.NATIONAL_PROGRAMME_STARTED,
+    LeaveReason.NATIONAL_PROGRAMME_COMPLETED,
+    LeaveReason.OTHER,
+)
+
+
+class LeavingRefused(ValueError):
+    """The day or reason of leaving cannot be right; ``code`` says which rule it breaks."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
 
 
 class ConcurrentEdit(Exception):
@@ -33,7 +59,7 @@ def _only_register_fields(values: dict, allowed) -> None:
     outside = sorted(set(values) - set(allowed))
     if outside:
         raise NotAllowedInKaaRegister(
-            f"{', '.join(outside)}: not allowed in the KAA register (förordning 2006:39, § 4)."
+            f"{', '.join(outside)}: not allowed in the KAA register (förordning (2006:39), 4 §)."
         )
 
 
@@ -132,3 +158,49 @@ def do_update_kaa_measure(
         changed_fields=changed,
     )
     return changed
+
+
+@transaction.atomic
+def do_record_kaa_leaving(
+    actor: User, entry: TargetEntry, *, left_on: datetime.date, reason: str
+) -> None:
+    """The responsibility ended on `left_on` (the first day outside it) for `reason`.
+
+    For someone still on the list, or to give the real day and reason for someone a list
+    showed as gone ("no longer on the list") or recorded with another day. The day is
+    from the day on the list to today, and not after the day a later list took the
+    person in again; "turned 20" only on or after the 20th birthday.
+    """
+    _kaa(actor, entry)
+    if reason not in KAA_LEAVE_REASONS:
+        raise LeavingRefused("reason")
+    current = TargetEntry.objects.select_for_update().select_related("person").get(pk=entry.pk)
+    if not current.listed_on <= left_on <= timezone.localdate():
+        raise LeavingRefused("day")
+    later = TargetEntry.objects.filter(
+        organisation_id=current.organisation_id,
+        scheme=current.scheme,
+        person_id=current.person_id,
+        listed_on__gt=current.listed_on,
+    )
+    if later.filter(listed_on__lt=left_on).exists():
+        raise LeavingRefused("later_list")
+    if reason == LeaveReason.TURNED_20 and rules.rule_on("kaa", left_on).age_eligible(
+        current.person.birth_date, left_on
+    ):
+        raise LeavingRefused("not_20")
+    values = {"left_on": left_on, "left_reason": reason}
+    if current.left_recorded_at is None:
+        # When Losen first learnt of the leaving (an export "as known" reads it).
+        values["left_recorded_at"] = timezone.now()
+    TargetEntry.objects.filter(pk=current.pk).update(**values, version=F("version") + 1)
+    for name, value in values.items():
+        setattr(entry, name, value)
+    do_log_change(
+        actor,
+        action="kaa.leaving_recorded",
+        obj=entry,
+        organisation_id=entry.organisation_id,
+        person_id=entry.person_id,
+        changed_fields=["left_on", "left_reason"],
+    )

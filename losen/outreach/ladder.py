@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from losen.outreach import rules
 from losen.outreach.models import LadderConfig, TargetEntry
@@ -130,6 +130,40 @@ def in_group_on(
         entries = entries.filter(person__birth_date__lte=latest)
     if rule.excluded_school_statuses:
         entries = entries.exclude(school_status__in=rule.excluded_school_statuses)
+    return entries
+
+
+def in_group_during(
+    entries: QuerySet[TargetEntry],
+    scheme: str,
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    known_at: datetime.datetime | None = None,
+) -> QuerySet:
+    """Entries whose person is in the target group on at least one day from `start` to
+    `end` (both included): everyone the municipality was responsible for in the period,
+    also those who left it or came during it. `known_at` as for `in_group_on`.
+
+    A person is in on some day when listed by `end`, not gone by `start` (nor on the day
+    they were listed), young enough on `start` and old enough on `end`.
+    """
+    first, last = rules.rule_on(scheme, start), rules.rule_on(scheme, end)
+    entries = entries.filter(scheme=scheme, listed_on__lte=end)
+    still_there = Q(left_on__isnull=True) | (Q(left_on__gt=start) & Q(left_on__gt=F("listed_on")))
+    if known_at is not None:
+        entries = entries.filter(created_at__lte=known_at)
+        still_there |= Q(left_recorded_at__gt=known_at)
+    entries = entries.filter(still_there)
+    earliest, _latest = first.birth_date_range(start)
+    _earliest, latest = last.birth_date_range(end)
+    if earliest is not None:
+        entries = entries.filter(person__birth_date__gte=earliest)
+    if latest is not None:
+        entries = entries.filter(person__birth_date__lte=latest)
+    excluded = first.excluded_school_statuses & last.excluded_school_statuses
+    if excluded:
+        entries = entries.exclude(school_status__in=excluded)
     return entries
 
 

@@ -6,10 +6,24 @@ version, scheme, kind, cut-off days per half-year, format and columns; a column 
 given; nothing of a layout is written in code. The documented example layouts are marked
 ``"example": true`` (the real SCB layout is not public here).
 
+The KAA file has one row for every young person the
+municipality was responsible for at any time during the half-year (from the layout's
+``starts`` day to its cut-off, the half-year's last day), not only those on the list at
+its end: with the day the responsibility began, the day and reason it ended when that
+was during the half-year (turned 20, moved, started or completed a national programme;
+a 20th birthday is found from the rules even before a list or a coordinator records it),
+whether contact was made, the status on the last day covered, and each measure that ran
+or was offered during the half-year with its dates and whether it was declined (the
+layout's ``measures`` block: ``max`` groups of columns, ``{n}`` numbering them). Two
+periods of one person in the same half-year are one row. A layout with
+``superseded_by`` is kept so that exports made with it can be read, and makes no new one.
+
 Before anything is written the export is checked: every person has a valid identity
-number of the scheme's country, every value has a code in the layout, nobody is in the
-file twice, and the number of rows equals the count of the target group at the cut-off
-date. A problem refuses the export with every problem listed (people named by their
+number of the scheme's country, every value has a code in the layout (a leaving whose
+reason is not yet known has none), nobody is in the file twice, and the number of rows
+equals the count of the half-year's whole group, counted another way: everyone in the
+group on its first day, and everyone who came onto the list during it. A problem refuses
+the export with every problem listed, in the user's language (people named by their
 entry's number, never by identity number).
 
 The figures are read "as known" at the moment the export is made (counts.py), and the
@@ -32,18 +46,28 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from losen.accounts.models import Organisation, User
 from losen.audit.actions import do_log_accesses, do_log_change
 from losen.audit.models import Purpose
 from losen.lib import crypto
 from losen.lib.idnumbers import InvalidIdentityNumber, parse_identity_number
-from losen.outreach import statuses
+from losen.outreach import rules, statuses
 from losen.outreach.counts import status_counts
-from losen.outreach.ladder import in_group_on
+from losen.outreach.ladder import in_group_during, in_group_on
 from losen.outreach.listfile import SCHEME_COUNTRY, SCHEME_KINDS
-from losen.outreach.models import KaaMeasure, KaaRecord, StatusChange, StatutoryExport, TargetEntry
+from losen.outreach.models import (
+    KaaMeasure,
+    KaaRecord,
+    LeaveReason,
+    StatusChange,
+    StatutoryExport,
+    TargetEntry,
+)
 
 LAYOUT_DIR = Path(__file__).resolve().parent / "layouts"
 _PERIOD = re.compile(r"(?P<year>20[0-9]{2})H(?P<half>[12])")
@@ -68,17 +92,47 @@ class Layout:
     header: bool
     cutoffs: dict[str, str]
     columns: tuple[dict, ...]
+    # The first day of each half-year the file covers (everyone covered from it to the
+    # cut-off); without it, the file covers the cut-off day alone.
+    starts: dict[str, str] | None = None
+    superseded_by: str = ""
+    measure_slots: int = 0
 
     @property
     def key(self) -> str:
         return f"{self.name}@{self.version}"
 
     def cutoff(self, period: str) -> datetime.date:
+        return self._day(period, self.cutoffs)
+
+    def span(self, period: str) -> tuple[datetime.date, datetime.date]:
+        """The first and last day the file covers (a half-year layout), both included."""
+        end = self.cutoff(period)
+        return (self._day(period, self.starts) if self.starts else end), end
+
+    def _day(self, period: str, days: dict[str, str]) -> datetime.date:
         match = _PERIOD.fullmatch(period)
         if match is None:
-            raise ExportRefused(f"{period!r} is not a half-year such as 2026H1.")
-        month, day = self.cutoffs[f"H{match['half']}"].split("-")
+            raise ExportRefused(_("Write the half-year as 2026H1 or 2026H2."))
+        month, day = days[f"H{match['half']}"].split("-")
         return datetime.date(int(match["year"]), int(month), int(day))
+
+
+def _columns(data: dict) -> tuple[tuple[dict, ...], int]:
+    """The layout's columns, each measure column repeated for every measure it has room
+    for (``{n}`` in the name is the measure's number; its source becomes
+    ``measure<n>.<source>``), and that room."""
+    columns = list(data["columns"])
+    block = data.get("measures")
+    if not block:
+        return tuple(columns), 0
+    slots = int(block["max"])
+    for n in range(1, slots + 1):
+        columns += [
+            {**c, "name": c["name"].replace("{n}", str(n)), "source": f"measure{n}.{c['source']}"}
+            for c in block["columns"]
+        ]
+    return tuple(columns), slots
 
 
 @lru_cache(maxsize=16)
@@ -86,6 +140,7 @@ def layouts() -> dict[str, Layout]:
     found = {}
     for path in sorted(LAYOUT_DIR.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
+        columns, slots = _columns(data)
         layout = Layout(
             name=data["layout"],
             version=str(data["version"]),
@@ -97,7 +152,10 @@ def layouts() -> dict[str, Layout]:
             delimiter=data["format"]["delimiter"],
             header=bool(data["format"].get("header", True)),
             cutoffs=data["cutoffs"],
-            columns=tuple(data["columns"]),
+            columns=columns,
+            starts=data.get("starts"),
+            superseded_by=data.get("superseded_by", ""),
+            measure_slots=slots,
         )
         found[layout.key] = layout
     return found
@@ -107,70 +165,208 @@ def layouts_for(scheme: str) -> list[Layout]:
     return [layout for layout in layouts().values() if layout.scheme == scheme]
 
 
+def current_layouts() -> dict[str, Layout]:
+    """The layouts a new export can be made with (not superseded)."""
+    return {key: layout for key, layout in layouts().items() if not layout.superseded_by}
+
+
 def _yes(value: bool) -> str:
     return "yes" if value else "no"
 
 
-def _people_rows(
-    organisation: Organisation, layout: Layout, period: str, day, known_at
-) -> tuple[list[list[str]], list[int], list[str]]:
-    entries = list(
-        in_group_on(
-            TargetEntry.objects.shown().filter(organisation=organisation),
-            layout.scheme,
-            day,
-            known_at=known_at,
-        ).select_related("person")
-    )
-    ids = [e.pk for e in entries]
-    status_of: dict[int, str] = {}
-    for entry_id, code in (
+def _as_known(entry: TargetEntry, known_at) -> tuple[datetime.date | None, str]:
+    """The day and reason of leaving as Losen knew them at `known_at`."""
+    if entry.left_on is None:
+        return None, ""
+    if entry.left_recorded_at is not None and entry.left_recorded_at > known_at:
+        return None, ""
+    return entry.left_on, entry.left_reason
+
+
+@dataclass
+class _Period:
+    """One responsibility period of a person inside the half-year."""
+
+    entry: TargetEntry
+    left_on: datetime.date | None  # the first day outside, when inside the half-year
+    left_reason: str
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        return self.left_on - datetime.timedelta(days=1) if self.left_on else None
+
+
+def _periods(entries, scheme: str, start, end, known_at) -> dict[int, list[_Period]]:
+    """Each person's periods in the half-year, the day and reason each ended (a 20th
+    birthday found from the rules when nothing earlier was recorded)."""
+    by_person: dict[int, list[_Period]] = {}
+    for entry in entries:
+        left_on, reason = _as_known(entry, known_at)
+        if left_on is not None and left_on > end:
+            left_on, reason = None, ""
+        inside_from = max(start, entry.listed_on)
+        until = left_on - datetime.timedelta(days=1) if left_on else end
+        aged_out = rules.age_window_ended_on(scheme, entry.person.birth_date, inside_from, until)
+        if aged_out is not None:
+            left_on, reason = aged_out, rules.rule_on(scheme, aged_out).age_leave_reason
+        by_person.setdefault(entry.person_id, []).append(_Period(entry, left_on, reason))
+    for periods in by_person.values():
+        periods.sort(key=lambda p: (p.entry.listed_on, p.entry.pk))
+    return by_person
+
+
+def _measures(entry_ids, start, end, known_at) -> dict[int, list[dict]]:
+    """The measures of the entries that ran, or were offered, during the half-year, as
+    they stood at `known_at` (a measure changed later is read from its history)."""
+    found: dict[int, list[tuple]] = {}
+    for measure in KaaMeasure.objects.filter(
+        entry_id__in=entry_ids, created_at__lte=known_at
+    ).prefetch_related("versions"):
+        content = measure.content()
+        if measure.updated_at > known_at:
+            later = [v for v in measure.versions.all() if v.changed_at > known_at]
+            if later:
+                content = min(later, key=lambda v: (v.changed_at, v.version)).values
+        start_on = datetime.date.fromisoformat(content["start_on"])
+        end_on = datetime.date.fromisoformat(content["end_on"]) if content["end_on"] else None
+        if start_on > end or (end_on is not None and end_on < start):
+            continue
+        values = {
+            "start_on": start_on.isoformat(),
+            "end_on": end_on.isoformat() if end_on else "",
+            "declined": _yes(bool(content.get("declined", False))),
+            "end_reason": content.get("end_reason", ""),
+        }
+        found.setdefault(measure.entry_id, []).append((start_on, measure.pk, values))
+    return {entry_id: [v for *_, v in sorted(rows)] for entry_id, rows in found.items()}
+
+
+def _statuses(entry_ids, end, known_at) -> dict[int, list[tuple[datetime.date, str]]]:
+    history: dict[int, list[tuple[datetime.date, str]]] = {}
+    for entry_id, effective_on, code in (
         StatusChange.objects.filter(
-            entry_id__in=ids, effective_on__lte=day, recorded_at__lte=known_at
+            entry_id__in=entry_ids, effective_on__lte=end, recorded_at__lte=known_at
         )
         .order_by("entry_id", "effective_on", "recorded_at", "id")
-        .values_list("entry_id", "code")
+        .values_list("entry_id", "effective_on", "code")
     ):
-        status_of[entry_id] = code
-    active = set(
-        KaaMeasure.objects.filter(entry_id__in=ids, start_on__lte=day, created_at__lte=known_at)
-        .exclude(end_on__lt=day)
-        .values_list("entry_id", flat=True)
+        history.setdefault(entry_id, []).append((effective_on, code))
+    return history
+
+
+def _status_on(history: list[tuple[datetime.date, str]], day: datetime.date, scheme: str) -> str:
+    code = statuses.INITIAL[scheme]
+    for effective_on, recorded in history:
+        if effective_on <= day:
+            code = recorded
+    return code
+
+
+def _people_rows(
+    organisation: Organisation, layout: Layout, period: str, start, end, known_at
+) -> tuple[list[list[str]], list[int], list[str]]:
+    """One row per person covered at any time from `start` to `end`."""
+    entries = list(
+        in_group_during(
+            TargetEntry.objects.shown().filter(organisation=organisation),
+            layout.scheme,
+            start,
+            end,
+            known_at=known_at,
+        )
+        .select_related("person")
+        .order_by("listed_on", "id")
     )
+    ids = [e.pk for e in entries]
+    periods = _periods(entries, layout.scheme, start, end, known_at)
+    history = _statuses(ids, end, known_at)
+    measures = _measures(ids, start, end, known_at)
     planned = dict(
         KaaRecord.objects.filter(entry_id__in=ids).values_list("entry_id", "planned_occupation")
     )
     problems: list[str] = []
     seen: dict[str, int] = {}
     rows = []
-    for entry in entries:
-        person = entry.person
+    people = []
+    for person_periods in periods.values():
+        first, last = person_periods[0], person_periods[-1]
+        entry, person = last.entry, last.entry.person
+        who = _("entry %(entry)s") % {"entry": entry.pk}
         number = crypto.decrypt(person.id_number_encrypted) if person.id_number_encrypted else ""
         try:
             parsed = parse_identity_number(number, country=SCHEME_COUNTRY[layout.scheme])
             if str(parsed.kind) not in SCHEME_KINDS[layout.scheme]:
                 raise InvalidIdentityNumber("kind")
         except InvalidIdentityNumber:
-            problems.append(f"entry {entry.pk}: no valid identity number")
+            problems.append(_("%(who)s: no valid identity number") % {"who": who})
             continue
         if number in seen:
-            problems.append(f"entry {entry.pk}: the same person as entry {seen[number]}")
+            problems.append(
+                _("%(who)s: the same person as entry %(other)s")
+                % {"who": who, "other": seen[number]}
+            )
             continue
         seen[number] = entry.pk
+        if last.left_reason == LeaveReason.NOT_ON_LIST:
+            problems.append(
+                _(
+                    "%(who)s: left the list on %(day)s for a reason not yet known; record "
+                    "the day and the reason in the person's KAA register"
+                )
+                % {"who": who, "day": last.left_on.isoformat()}
+            )
+            continue
+        last_day = last.last_day or end
+        taken = [m for p in person_periods for m in measures.get(p.entry.pk, [])]
+        if len(taken) > layout.measure_slots and layout.measure_slots:
+            problems.append(
+                _(
+                    "%(who)s: %(count)s measures in the half-year, but the layout has room "
+                    "for %(room)s"
+                )
+                % {"who": who, "count": len(taken), "room": layout.measure_slots}
+            )
+            continue
+        reached_on = min(
+            (p.entry.reached_on for p in person_periods if p.entry.reached_on), default=None
+        )
         values = {
             "organisation_number": organisation.org_number,
             "period": period,
-            "cutoff": day.isoformat(),
+            "cutoff": end.isoformat(),
             "identity_number": number,
-            "status": status_of.get(entry.pk, statuses.INITIAL[layout.scheme]),
+            "responsible_from": first.entry.listed_on.isoformat(),
+            "left_on": last.left_on.isoformat() if last.left_on else "",
+            "left_reason": last.left_reason if last.left_on else "",
+            "status": _status_on(history.get(entry.pk, []), last_day, layout.scheme),
             "school_status": entry.school_status,
             "listed_on": entry.listed_on.isoformat(),
-            "reached": _yes(entry.reached_on is not None and entry.reached_on <= day),
-            "active_measure": _yes(entry.pk in active),
+            "reached": _yes(reached_on is not None and reached_on <= last_day),
             "planned_occupation": planned.get(entry.pk, ""),
         }
-        rows.append(_row(layout, values, f"entry {entry.pk}", problems))
-    return rows, [e.person_id for e in entries], problems
+        for n in range(1, layout.measure_slots + 1):
+            slot = taken[n - 1] if n <= len(taken) else {}
+            for name in ("start_on", "end_on", "declined", "end_reason"):
+                values[f"measure{n}.{name}"] = slot.get(name, "")
+        rows.append(_row(layout, values, who, problems))
+        people.append(person.pk)
+    return rows, people, problems
+
+
+def half_year_group_count(organisation: Organisation, scheme: str, start, end, known_at) -> int:
+    """The half-year's whole group counted another way than the rows are made: everyone
+    in the group on its first day, and everyone who came onto the list during it."""
+    shown = TargetEntry.objects.shown().filter(organisation=organisation, scheme=scheme)
+    on_first_day = in_group_on(shown, scheme, start, known_at=known_at).values_list(
+        "person_id", flat=True
+    )
+    came = (
+        shown.filter(listed_on__gt=start, listed_on__lte=end, created_at__lte=known_at)
+        .exclude(left_on=F("listed_on"), left_recorded_at__lte=known_at)
+        .exclude(school_status__in=rules.rule_on(scheme, end).excluded_school_statuses)
+        .values_list("person_id", flat=True)
+    )
+    return len(set(on_first_day) | set(came))
 
 
 def _row(layout: Layout, values: dict, who: str, problems: list[str]) -> list[str]:
@@ -180,7 +376,10 @@ def _row(layout: Layout, values: dict, who: str, problems: list[str]) -> list[st
         codes = column.get("codes")
         if codes is not None:
             if value not in codes:
-                problems.append(f"{who}: {column['name']} {value!r} has no code in the layout")
+                problems.append(
+                    _("%(who)s: %(column)s %(value)s has no code in the layout")
+                    % {"who": who, "column": column["name"], "value": repr(value)}
+                )
                 value = ""
             else:
                 value = codes[value]
@@ -207,21 +406,53 @@ def build(
 ) -> tuple[bytes, int, list[int]]:
     """The file's bytes, its row count and the people in it; ExportRefused on problems."""
     day = layout.cutoff(period)
-    if day > timezone.localdate():
-        raise ExportRefused(f"The cut-off date {day} of {period} has not come yet.")
+    if layout.superseded_by:
+        raise ExportRefused(
+            _(
+                "The layout %(layout)s is superseded by %(new)s: it is kept only to read the "
+                "exports made with it."
+            )
+            % {"layout": layout.key, "new": layout.superseded_by}
+        )
     if layout.kind == "counts":
+        if day > timezone.localdate():
+            raise ExportRefused(
+                _("The cut-off date %(day)s of %(period)s has not come yet.")
+                % {"day": day.isoformat(), "period": period}
+            )
         rows, people, problems = _count_rows(organisation, layout, period, day, known_at), [], []
     else:
-        rows, people, problems = _people_rows(organisation, layout, period, day, known_at)
-        expected = sum(
-            status_counts(organisation.pk, layout.scheme, day, known_at=known_at).values()
-        )
+        start, end = layout.span(period)
+        if end >= timezone.localdate():
+            raise ExportRefused(
+                _("The half-year %(period)s ends on %(day)s: make the file from the day after.")
+                % {"period": period, "day": end.isoformat()}
+            )
+        rows, people, problems = _people_rows(organisation, layout, period, start, end, known_at)
+        expected = half_year_group_count(organisation, layout.scheme, start, end, known_at)
         if not problems and len(rows) != expected:
             problems.append(
-                f"the file has {len(rows)} people, the target group on {day} has {expected}"
+                _(
+                    "the file has %(rows)s people, but the half-year's whole group (in it on "
+                    "%(start)s or come onto the list by %(end)s) has %(expected)s"
+                )
+                % {
+                    "rows": len(rows),
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                    "expected": expected,
+                }
             )
     if problems:
-        raise ExportRefused(f"{len(problems)} problems; nothing was exported.", problems)
+        raise ExportRefused(
+            ngettext(
+                "%(count)s problem; nothing was exported.",
+                "%(count)s problems; nothing was exported.",
+                len(problems),
+            )
+            % {"count": len(problems)},
+            problems,
+        )
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=layout.delimiter, lineterminator="\r\n")
     if layout.header:

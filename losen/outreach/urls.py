@@ -29,6 +29,7 @@ urlpatterns = [
     path("people/<int:entry_id>/letter.pdf", views.entry_letter, name="letter"),
     path("people/<int:entry_id>/rights/", views.entry_rights, name="rights"),
     path("people/<int:entry_id>/kaa/", views_kaa.kaa_register, name="kaa"),
+    path("people/<int:entry_id>/kaa/leaving/", views_kaa.kaa_leaving, name="kaa_leaving"),
     path("people/<int:entry_id>/kaa/measures/new/", views_kaa.kaa_measure, name="kaa_measure_new"),
     path(
         "people/<int:entry_id>/kaa/measures/<int:measure_id>/",

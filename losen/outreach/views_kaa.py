@@ -1,4 +1,5 @@
-"""The KAA register of one person: planned occupation and individual measures."""
+"""The KAA register of one person: planned occupation, individual measures, and the end
+of the municipality's responsibility (its day and reason)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from losen.outreach import kaa_actions
-from losen.outreach.forms import KaaMeasureForm, PlannedOccupationForm
+from losen.outreach.forms import KaaLeavingForm, KaaMeasureForm, PlannedOccupationForm
 from losen.outreach.models import KaaMeasure, KaaRecord
 from losen.outreach.queries import get_entry_for
 from losen.outreach.views import require_casework
@@ -25,31 +27,80 @@ def _kaa_entry(request: HttpRequest, entry_id: int):
     return entry
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def kaa_register(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = _kaa_entry(request, entry_id)
+def _planned_initial(entry) -> dict:
     record = KaaRecord.objects.filter(entry=entry).first()
-    initial = (
-        {
-            "planned_occupation": record.planned_occupation,
-            "planned_occupation_text": record.planned_occupation_text,
-            "planned_from": record.planned_from,
-        }
-        if record
-        else {}
-    )
-    form = PlannedOccupationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        kaa_actions.do_save_planned_occupation(request.user, entry, **form.cleaned_data)
-        messages.success(request, _("The planned occupation is saved."))
-        return redirect("outreach:kaa", entry_id=entry.pk)
+    if record is None:
+        return {}
+    return {
+        "planned_occupation": record.planned_occupation,
+        "planned_occupation_text": record.planned_occupation_text,
+        "planned_from": record.planned_from,
+    }
+
+
+def _leaving_initial(entry) -> dict:
+    if entry.left_reason in kaa_actions.KAA_LEAVE_REASONS:
+        return {"left_on": entry.left_on, "reason": entry.left_reason}
+    return {"left_on": entry.left_on}
+
+
+def _render_register(request, entry, *, form, leaving_form, status=200) -> HttpResponse:
     measures = KaaMeasure.objects.filter(entry=entry).prefetch_related("versions")
     return render(
         request,
         "outreach/kaa.html",
-        {"entry": entry, "person": entry.person, "form": form, "measures": measures},
+        {
+            "entry": entry,
+            "person": entry.person,
+            "form": form,
+            "leaving_form": leaving_form,
+            "measures": measures,
+        },
+        status=status,
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kaa_register(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = _kaa_entry(request, entry_id)
+    form = PlannedOccupationForm(request.POST or None, initial=_planned_initial(entry))
+    if request.method == "POST" and form.is_valid():
+        kaa_actions.do_save_planned_occupation(request.user, entry, **form.cleaned_data)
+        messages.success(request, _("The planned occupation is saved."))
+        return redirect("outreach:kaa", entry_id=entry.pk)
+    leaving_form = KaaLeavingForm(initial=_leaving_initial(entry))
+    return _render_register(request, entry, form=form, leaving_form=leaving_form)
+
+
+LEAVING_ERRORS = {
+    "day": ("left_on", gettext_lazy("The date must be between the day on the list and today.")),
+    "not_20": ("left_on", gettext_lazy("The young person had not turned 20 on that day.")),
+    "later_list": (
+        "left_on",
+        gettext_lazy("A later list took the young person in again before that day."),
+    ),
+    "reason": ("reason", gettext_lazy("Choose one of the reasons in the list.")),
+}
+
+
+@login_required
+@require_POST
+def kaa_leaving(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """The day and reason the responsibility ended (the half-yearly file reports both)."""
+    entry = _kaa_entry(request, entry_id)
+    form = KaaLeavingForm(request.POST)
+    if form.is_valid():
+        try:
+            kaa_actions.do_record_kaa_leaving(request.user, entry, **form.cleaned_data)
+        except kaa_actions.LeavingRefused as refused:
+            field, message = LEAVING_ERRORS[refused.code]
+            form.add_error(field, message)
+        else:
+            messages.success(request, _("The end of the responsibility is recorded."))
+            return redirect("outreach:kaa", entry_id=entry.pk)
+    planned = PlannedOccupationForm(initial=_planned_initial(entry))
+    return _render_register(request, entry, form=planned, leaving_form=form, status=400)
 
 
 @login_required

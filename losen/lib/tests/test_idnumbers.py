@@ -459,7 +459,7 @@ def test_it_reads_a_plus_sign_as_100_years_or_older():
 
 
 def test_the_plus_sign_applies_from_the_start_of_the_year_the_person_turns_100():
-    # Folkbokföringslagen § 18: the hyphen becomes a plus "the year" the
+    # 18 § folkbokföringslagen: the hyphen becomes a plus "the year" the
     # person turns 100, so a person born 1 September 1925 already has a plus
     # on 1 June 2025.
     raw = make_se("250901")

@@ -1,14 +1,22 @@
-"""The KAA register's own tables, limited to what förordning (2006:39) § 4 allows.
+"""The KAA register's own tables, limited to what förordning (2006:39), 4 §, allows.
 
-§ 4 lets the municipality's register over young people under the activity duty hold:
+The förordning is "förordning (2006:39) om register och dokumentation vid fullgörandet
+av kommunernas aktivitetsansvar för ungdomar" (its title since SFS 2014:1382, in force
+1 January 2015), under 29 kap. 9 § skollagen (2010:800). Swedish coordination numbers
+are given under lag (2022:1697) om samordningsnummer (in force 1 September 2023).
+
+4 § lets the municipality's register over young people under the activity duty hold:
 name; personnummer or samordningsnummer; contact details; past, present and planned
 occupation; and the individual measures. Name, number and contact details are the
 Person's (people app); past and present occupation are the school status on the list and
 the KAA status history (StatusChange); planned occupation is KaaRecord; the measures are
-KaaMeasure, with their history in KaaMeasureVersion.
+KaaMeasure (with whether the young person declined one offered), with their history in
+KaaMeasureVersion. When the responsibility began and ended, and why, is the target-list
+entry's (TargetEntry: listed_on, left_on, left_reason), and contact made is its
+reached_on.
 
 `PARAGRAPH_4` below is the whitelist: for each KAA model, every field it may have, and
-which item of § 4 (or which piece of bookkeeping) it belongs to. The model layer holds
+which item of 4 § (or which piece of bookkeeping) it belongs to. The model layer holds
 to it three ways:
 
 * a system check (losen.outreach.E001) fails when a model has a field not on the list;
@@ -27,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from losen.accounts.models import Organisation
 from losen.outreach.models.lists import TargetEntry
 
-# Item of § 4 (or bookkeeping) for each field of each KAA model.
+# Item of 4 § (or bookkeeping) for each field of each KAA model.
 BOOKKEEPING = "bookkeeping (who recorded it, when; tenant and links)"
 PARAGRAPH_4: dict[str, dict[str, str]] = {
     "KaaRecord": {
@@ -54,6 +62,7 @@ PARAGRAPH_4: dict[str, dict[str, str]] = {
         "start_on": "individual measures: start",
         "end_on": "individual measures: end",
         "end_reason": "individual measures: why it ended",
+        "declined": "individual measures: offered, and declined by the young person",
         "follow_up_dates": "individual measures: follow-up dates",
         "version": BOOKKEEPING,
         "created_at": BOOKKEEPING,
@@ -95,18 +104,19 @@ MEASURE_CONTENT = (
     "start_on",
     "end_on",
     "end_reason",
+    "declined",
     "follow_up_dates",
 )
 
 SENSITIVE_DATA_WARNING = _(
-    "Write only what the register may hold (förordning 2006:39, § 4): the plan, "
+    "Write only what the register may hold (förordning (2006:39), 4 §): the plan, "
     "responsibilities and occupation. Never health, diagnoses, ethnicity, religion, crime "
     "or family matters."
 )
 
 
 class NotAllowedInKaaRegister(ValueError):
-    """Something outside förordning 2006:39 § 4 was to be stored in the KAA register."""
+    """Something outside förordning (2006:39), 4 §, was to be stored in the KAA register."""
 
 
 def unlisted_fields(model: type[models.Model]) -> list[str]:
@@ -116,7 +126,7 @@ def unlisted_fields(model: type[models.Model]) -> list[str]:
 
 
 class Paragraph4Model(models.Model):
-    """Refuses to save anything that § 4 does not allow (see the module docstring)."""
+    """Refuses to save anything that 4 § does not allow (see the module docstring)."""
 
     class Meta:
         abstract = True
@@ -128,7 +138,7 @@ class Paragraph4Model(models.Model):
         if extra:
             raise NotAllowedInKaaRegister(
                 f"{type(self).__name__} cannot store {', '.join(extra)}: "
-                "not allowed in the KAA register (förordning 2006:39, § 4)."
+                "not allowed in the KAA register (förordning (2006:39), 4 §)."
             )
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
@@ -213,6 +223,11 @@ class KaaMeasure(Paragraph4Model):
     end_reason = models.CharField(
         _("reason it ended"), max_length=20, choices=MeasureEndReason.choices, blank=True
     )
+    declined = models.BooleanField(
+        _("declined by the young person"),
+        default=False,
+        help_text=_("The measure was offered, and the young person said no."),
+    )
     follow_up_dates = models.JSONField(_("follow-up dates"), default=list, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -273,6 +288,6 @@ class KaaMeasureVersion(Paragraph4Model):
         outside = sorted(set(self.values) - set(MEASURE_CONTENT))
         if outside:
             raise NotAllowedInKaaRegister(
-                f"A measure's history cannot hold {', '.join(outside)} (förordning 2006:39, § 4)."
+                f"A measure's history cannot hold {', '.join(outside)} (förordning (2006:39), 4 §)."
             )
         super().save(*args, **kwargs)

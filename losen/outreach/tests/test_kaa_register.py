@@ -1,4 +1,4 @@
-"""The KAA register holds only what förordning 2006:39 § 4 allows; measures keep history."""
+"""The KAA register holds only what förordning (2006:39), 4 §, allows; measures keep history."""
 
 from __future__ import annotations
 
@@ -144,3 +144,52 @@ def test_ot_entries_have_no_kaa_register(import_list, fnr, coordinator):
             goal="g",
             start_on=datetime.date(2026, 9, 2),
         )
+
+
+CURRENT_TITLE = (
+    "förordningen (2006:39) om register och dokumentation vid fullgörandet av kommunernas "
+    "aktivitetsansvar för ungdomar"
+)
+OLD_TITLES = (
+    "om register över ungdomar som inte fullföljt",
+    "rörande information om icke skolpliktiga ungdomar",
+)
+
+
+def test_the_kaa_rules_cite_the_current_sources():
+    from losen.outreach import rules
+
+    law = rules.description("kaa")["law"]
+    assert CURRENT_TITLE in law
+    assert "lag (2022:1697) om samordningsnummer" in law
+
+
+def test_no_source_cites_an_old_title_of_forordning_2006_39():
+    from pathlib import Path
+
+    import losen
+
+    root = Path(losen.__file__).resolve().parent
+    files = [root.parent / "README.md"] + [
+        path
+        for pattern in ("*.py", "*.html", "*.json", "*.po")
+        for path in root.rglob(pattern)
+        if "migrations" not in path.parts
+    ]
+    citing = [
+        str(path.relative_to(root.parent))
+        for path in files
+        if any(old in path.read_text(encoding="utf-8") for old in OLD_TITLES)
+        and path.name != "test_kaa_register.py"
+    ]
+    assert citing == []
+
+
+def test_the_register_page_cites_the_current_title(client, kaa_coordinator, kaa_entry):
+    from django.urls import reverse
+
+    client.force_login(kaa_coordinator)
+    page = client.get(
+        reverse("outreach:kaa", args=[kaa_entry.pk]), HTTP_ACCEPT_LANGUAGE="sv"
+    ).content.decode()
+    assert "4 § förordningen (2006:39) om register och dokumentation" in page

@@ -7,13 +7,15 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from losen.audit.models import AccessLog
 from losen.outreach import actions, statutory
 from losen.outreach.models import StatutoryExport, TargetEntry
 from losen.outreach.tests.conftest import swedish_pnr
 
-KAA = "scb-kaa-example@2026.1"
+KAA = "scb-kaa-example@2026.2"
+OLD_KAA = "scb-kaa-example@2026.1"
 OT = "udir-ot-status-counts@2026.1"
 
 
@@ -33,8 +35,22 @@ def kaa_people(import_kaa):
 def test_the_layouts_are_versioned_data_files_with_a_documented_example():
     layout = statutory.layouts()[KAA]
     assert layout.example and layout.contains_identity_numbers
-    assert layout.cutoff("2026H1") == datetime.date(2026, 2, 15)
+    assert layout.span("2026H1") == (datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
+    assert layout.span("2026H2") == (datetime.date(2026, 7, 1), datetime.date(2026, 12, 31))
     assert statutory.layouts()[OT].cutoff("2026H2") == datetime.date(2026, 6, 15)
+
+
+def test_the_old_kaa_layout_is_still_read_but_makes_no_new_export(
+    kaa_people, swedish_municipality, kaa_coordinator
+):
+    old = statutory.layouts()[OLD_KAA]
+    assert old.cutoff("2026H1") == datetime.date(2026, 2, 15)
+    assert old.superseded_by == KAA
+    assert OLD_KAA not in statutory.current_layouts()
+    with translation.override("en"), pytest.raises(statutory.ExportRefused) as refused:
+        statutory.do_make_statutory_export(kaa_coordinator, swedish_municipality, old, "2026H1")
+    assert "superseded by scb-kaa-example@2026.2" in str(refused.value)
+    assert not StatutoryExport.objects.exists()
 
 
 def test_the_kaa_file_carries_personnummer_and_codes_from_the_layout(
@@ -48,10 +64,11 @@ def test_the_kaa_file_carries_personnummer_and_codes_from_the_layout(
         kaa_coordinator, swedish_municipality, statutory.layouts()[KAA], "2026H1"
     )
     lines = statutory.content_of(export).decode().splitlines()
-    assert lines[0].startswith("organisationsnummer;period;personnummer;sysselsattning")
+    header = lines[0].split(";")
+    assert header[:4] == ["organisationsnummer", "period", "personnummer", "ansvar_fran"]
     assert len(lines) == 4
     row = next(line for line in lines if swedish_pnr(kaa_people[0], 0) in line)
-    assert row.split(";")[3] == "1"  # studies
+    assert row.split(";")[header.index("sysselsattning")] == "1"  # studies
     assert export.rows == 3 and export.contains_identity_numbers
 
 
@@ -81,7 +98,7 @@ def test_a_value_without_a_code_in_the_layout_refuses_the_export(
     actions.do_set_status(
         kaa_coordinator, entry, code="work", effective_on=datetime.date(2026, 2, 1)
     )
-    with pytest.raises(statutory.ExportRefused) as refused:
+    with translation.override("en"), pytest.raises(statutory.ExportRefused) as refused:
         statutory.do_make_statutory_export(
             kaa_coordinator, swedish_municipality, narrowed, "2026H1"
         )

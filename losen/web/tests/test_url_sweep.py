@@ -107,7 +107,12 @@ NOT_SWEPT = {
     "password_reset_confirm": "for anonymous visitors; guarded by its one-time token",
 }
 # The KAA register exists only for Swedish lists: these URLs are swept in KAA-teamet.
-KAA_URLS = {"outreach:kaa", "outreach:kaa_measure", "outreach:kaa_measure_new"}
+KAA_URLS = {
+    "outreach:kaa",
+    "outreach:kaa_leaving",
+    "outreach:kaa_measure",
+    "outreach:kaa_measure_new",
+}
 # An invitation to a meeting by address is its invitee's, not the team's, to answer.
 INVITATION_URLS = {"meetings:accept", "meetings:decline"}
 
