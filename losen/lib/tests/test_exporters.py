@@ -41,7 +41,8 @@ def test_it_writes_semicolon_separated_utf8_with_a_byte_order_mark():
     text = "".join(csv_lines(Sample()))
     assert text.startswith("\ufeff")
     assert text == (
-        '\ufeffSample\r\nNavn;Merknad\r\nÅse Øvrebø;"\'=HYPERLINK(""http://x"")"\r\n"Bo; Ek";\'+46\r\n'
+        "\ufeffSample\r\n"
+        'Navn;Merknad\r\nÅse Øvrebø;"\'=HYPERLINK(""http://x"")"\r\n"Bo; Ek";\'+46\r\n'
     )
 
 
