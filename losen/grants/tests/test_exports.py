@@ -65,9 +65,13 @@ def test_the_csv_has_one_row_per_question_in_norwegian_with_æøå_and_escaped_f
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0] == ["key", "question", "answer"]
-    by_key = {row[0]: row for row in rows[1:]}
-    question_rows = rows[1 : len(QUESTIONS) + 1]
+    assert rows[0] == [
+        f"{shown('Grant report %(year)s: %(measure)s', year=saved.year, measure='Ungdomsløftet')}"
+        f" · Testkommune · {shown('Status report')} · januar {saved.year} – desember {saved.year}"
+    ]
+    assert rows[1] == ["Nøkkel", "Spørsmål", "Svar"]
+    by_key = {row[0]: row for row in rows[2:]}
+    question_rows = rows[2 : len(QUESTIONS) + 2]
     assert [row[0] for row in question_rows] == [q.key for q in QUESTIONS]
     assert by_key["measure_name"][1:] == [shown("Name of the measure."), "Ungdomsløftet"]
     assert by_key["nav_office"][2] == "NAV Bjørnafjorden"
