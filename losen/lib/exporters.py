@@ -157,7 +157,11 @@ _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def sheet_title(title: str) -> str:
     """A worksheet name Excel accepts: no []:*?/\\, no edge apostrophes, 31 characters."""
     cleaned = " ".join(_SHEET_TITLE_FORBIDDEN.sub(" ", title).split()).strip("'").strip()
-    return cleaned[:31].rstrip() or "Rapport"
+    if len(cleaned) > 31:
+        cut = cleaned[:32]
+        # A whole word short rather than a word cut off ("… etter status", not "… etter s").
+        cleaned = cut[: cut.rfind(" ")] if " " in cut else cut[:31]
+    return cleaned.rstrip() or "Rapport"
 
 
 def _xlsx_cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:

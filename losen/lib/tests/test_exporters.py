@@ -161,6 +161,13 @@ def test_sheet_titles_lose_characters_excel_forbids():
     assert sheet_title("x" * 40) == "x" * 31
 
 
+def test_a_long_sheet_title_is_cut_between_words():
+    title = "Avslutninger i perioden etter status, med andeler"
+    assert sheet_title(title) == "Avslutninger i perioden etter"
+    assert sheet_title("Resultater måned for måned") == "Resultater måned for måned"
+    assert sheet_title("a" * 31 + " b") == "a" * 31
+
+
 def test_xlsx_writes_aware_datetimes_in_local_time():
     class Stamped(Exporter):
         def header(self):
