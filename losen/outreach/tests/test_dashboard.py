@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -257,6 +258,13 @@ def test_the_whole_dashboard_is_a_pdf(client, import_list, fnr, persona, request
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    whose = (
+        " · Testkommune · Ungteam · OT · " if persona == "coordinator" else " · Testkommune · OT · "
+    )
+    assert " ".join(text.split()).startswith(shown("Outreach: figures month by month") + whose)
 
 
 def test_an_outsider_gets_404_for_the_page_the_downloads_and_the_pdf(
