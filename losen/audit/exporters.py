@@ -13,9 +13,17 @@ from losen.lib.exporters import Exporter
 class AccessLogExporter(Exporter):
     """Who has read a person's data: the person's right to see it (GDPR art. 15)."""
 
-    def __init__(self, entries: QuerySet[AccessLog], *, person_label: str, person_id: int):
+    def __init__(
+        self,
+        entries: QuerySet[AccessLog],
+        *,
+        person_label: str,
+        person_id: int,
+        about: str = "",
+    ):
         self.entries = entries
         self.title = _("Access log for %(person)s") % {"person": person_label}
+        self.about = about
         self.filename = f"access-log-{person_id}"
 
     def header(self) -> list[str]:

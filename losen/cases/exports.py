@@ -13,7 +13,7 @@ from losen.accounts.scope import scope_of
 from losen.cases.models import Case
 from losen.cases.queries_work import filtered_cases
 from losen.jobs.exports import table_export
-from losen.people.exports import PersonalExport
+from losen.people.exports import PersonalExport, list_about
 
 
 @table_export
@@ -29,6 +29,7 @@ class CaseListExport(PersonalExport):
         if not scope_of(actor).can_read_people:
             raise Http404("No access to individual records.")
         self.title = _("Cases")
+        self.about = list_about(actor, self.params.get("team"))
 
     def queryset(self) -> QuerySet[Case]:
         return filtered_cases(

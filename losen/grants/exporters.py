@@ -40,13 +40,16 @@ Act section keys: s1, s12, s14, s15, s17, s18, s19, s20, s20a, s27, s28_33, s29_
 other. The report type is under "report"; in "questions" it keeps its place (key
 "report_type") so the list is the form as a whole.
 
-CSV: the shared exporter (semicolons, byte-order mark, formulas escaped), header
-`key;question;answer`, one row per question in the form's order, then one row per figure
-with keys starting with "figures." (a hidden count reads "–").
+CSV: the shared exporter (semicolons, byte-order mark, formulas escaped): a first line
+that names the report, the organisation and the year's period, then the header (key,
+question, answer: translated, "nøkkel;spørsmål;svar" in Norwegian), one row per question
+in the form's order, then one row per figure with keys starting with "figures." (a hidden
+count reads "–").
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -67,7 +70,7 @@ from losen.grants.questions import (
     normalise,
 )
 from losen.lib.amounts import format_amount
-from losen.lib.exporters import Exporter
+from losen.lib.exporters import Exporter, about_line, period_text
 from losen.lib.suppression import PLACEHOLDER
 from losen.outcomes.codes import TOP_LEVEL
 
@@ -249,10 +252,15 @@ class GrantReportExporter(Exporter):
             "year": report.year,
             "measure": report.measure.name,
         }
+        self.about = about_line(
+            report.organisation.name,
+            report.get_kind_display(),
+            period_text(datetime.date(report.year, 1, 1), datetime.date(report.year, 12, 1)),
+        )
         self.filename = f"grant-report-{report.year}-{report.kind}-{report.pk}"
 
     def header(self) -> list[str]:
-        return ["key", "question", "answer"]
+        return [_("Key"), _("Question"), _("Answer")]
 
     def rows(self) -> Iterable[list[Any]]:
         answers = self.version.answers if self.version else {}

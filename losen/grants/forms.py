@@ -210,6 +210,17 @@ class AnswersForm(forms.Form):
         return rows
 
 
+class SubmitForm(forms.Form):
+    """Submitting a report: the version read, and the confirmation on the summary page.
+
+    Without `confirmed` the post only shows what is about to be submitted; the summary's
+    button sends it again with `confirmed`, and only that post submits.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
 class ListFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
     status = forms.ChoiceField(label=_("Status"), required=False)

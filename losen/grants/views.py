@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from losen.grants import actions, queries
@@ -23,7 +24,7 @@ from losen.grants.exporters import (
     report_data,
 )
 from losen.grants.figures import exit_rows, figures_for
-from losen.grants.forms import AnswersForm, ListFilterForm, NewReportForm
+from losen.grants.forms import AnswersForm, ListFilterForm, NewReportForm, SubmitForm
 from losen.grants.models import GrantReport, GrantReportVersion
 from losen.grants.questions import counties_for, missing
 from losen.lib.exporters import csv_response, pdf_response
@@ -260,14 +261,47 @@ def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
     return render(request, "grants/edit.html", context)
 
 
+def _not_ready(request: HttpRequest, report: GrantReport, expected: int) -> bool:
+    """Why the report cannot be submitted now, as a message (False: it can be)."""
+    latest = queries.latest_version(report)
+    if report.is_submitted:
+        messages.info(request, _("The report is already submitted."))
+    elif latest is None or report.version != expected:
+        messages.error(request, STALE_MESSAGE)
+    elif gaps := missing(latest.answers):
+        messages.error(request, _incomplete_message(gaps))
+    else:
+        return False
+    return True
+
+
+STALE_MESSAGE = gettext_lazy(
+    "The report was saved again after you opened it. Read it through, then submit."
+)
+
+
+def _incomplete_message(questions) -> str:
+    names = "; ".join(str(q.label) for q in questions)
+    return _("Answer every question before you submit. Missing: %(questions)s") % {
+        "questions": names
+    }
+
+
 @login_required
 @require_POST
 def report_submit(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Two steps, without JavaScript: the first post shows what is about to be submitted
+    (the version, its figures) with a confirm button; only the confirmed post submits."""
     report = queries.get_report_to_submit(request.user, report_id)
-    try:
-        expected = int(request.POST.get("version", ""))
-    except ValueError:
-        expected = -1
+    form = SubmitForm(request.POST)
+    expected = form.cleaned_data["version"] if form.is_valid() else -1
+    if not (form.is_valid() and form.cleaned_data["confirmed"]):
+        if _not_ready(request, report, expected):
+            return redirect("grants:detail", report_id=report.pk)
+        version = queries.latest_version(report)
+        context = _report_context(request, report, version)
+        context["form"] = form
+        return render(request, "grants/submit_confirm.html", context)
     try:
         actions.do_submit_grant_report(
             request.user,
@@ -276,17 +310,9 @@ def report_submit(request: HttpRequest, report_id: int) -> HttpResponse:
             with_costs=can_see_costs(request.user, report.organisation_id),
         )
     except actions.Incomplete as exc:
-        names = "; ".join(str(q.label) for q in exc.questions)
-        messages.error(
-            request,
-            _("Answer every question before you submit. Missing: %(questions)s")
-            % {"questions": names},
-        )
+        messages.error(request, _incomplete_message(exc.questions))
     except actions.StaleReport:
-        messages.error(
-            request,
-            _("The report was saved again after you opened it. Read it through, then submit."),
-        )
+        messages.error(request, STALE_MESSAGE)
     except actions.ReportSubmitted:
         messages.info(request, _("The report is already submitted."))
     else:

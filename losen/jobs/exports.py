@@ -2,7 +2,9 @@
 
 Each list in the interface has a `TableExport`: an exporter (a header row, then rows)
 built from the actor and a few plain parameters, so that a job can build it again from
-its row. It reads through the app's permission-checked querysets, streams its rows with
+its row. Its first line says whose list it is and when (`about`, see
+losen.lib.exporters): the organisation, the team or measure, and "as of" the day it is
+made. It reads through the app's permission-checked querysets, streams its rows with
 `iterator()`, and says which people it holds (`people()`); identity numbers are never a
 column. Apps register their exports with `@table_export` in their `exports.py`.
 
@@ -24,9 +26,10 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
-from losen.accounts.models import Organisation, User
+from losen.accounts.models import Organisation, Team, User
 from losen.jobs import files
 from losen.jobs.models import Job
 from losen.jobs.registry import job_kind
@@ -34,6 +37,8 @@ from losen.jobs.runner import start_job
 from losen.lib.exporters import (
     XLSX_CONTENT_TYPE,
     Exporter,
+    about_line,
+    as_of_text,
     csv_response,
     write_csv,
     write_xlsx,
@@ -94,6 +99,24 @@ class TableExport(Exporter):
             raise NotImplementedError
 
 
+def snapshot_about(*names: str | None) -> str:
+    """Whose list and when: the names given, then "as of" today."""
+    return about_line(*names, as_of_text(timezone.localdate()))
+
+
+def organisation_names(org_ids: Iterable[int]) -> str:
+    """The organisations by name, in alphabetical order: "Arba, Demo kommune"."""
+    names = Organisation.objects.filter(pk__in=list(org_ids)).order_by("name")
+    return ", ".join(names.values_list("name", flat=True))
+
+
+def team_name(team_id: Any) -> str | None:
+    """A filter's team by name (the filter was checked against the actor's teams)."""
+    if not team_id:
+        return None
+    return Team.objects.filter(pk=team_id).values_list("name", flat=True).first()
+
+
 def export_response(request: HttpRequest, export: TableExport, fmt: str) -> HttpResponse:
     """The export as a download now, or as a job whose page the user is sent to."""
     if fmt not in FORMATS:
@@ -136,6 +159,7 @@ class _Counted(Exporter):
         self.export = export
         self.job = job
         self.title = export.title
+        self.about = export.about
         self.filename = export.filename
 
     def header(self) -> list[str]:

@@ -1,4 +1,9 @@
-"""Reports as exporters: a title, a header row, then rows; rendered by shared code.
+"""Reports as exporters: a title line, a header row, then rows; rendered by shared code.
+
+Every download says whose figures they are and when on its first line (`title_line()`):
+the title, then `about` (the organisation, the team or measure, and the period, or "as
+of" a day for a list as it stands; see `about_line`). CSV starts with that line as one
+cell, XLSX has it as a bold row above the header, and the PDFs have it as their heading.
 
 CSV is semicolon-separated UTF-8 with a byte-order mark, so Norwegian and Swedish Excel
 open it with the right letters and columns. A cell that starts with = + - or @ is
@@ -24,6 +29,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -45,11 +51,33 @@ def escape_cell(value: Any) -> str:
     return text
 
 
+def period_text(start: datetime.date, end: datetime.date) -> str:
+    """A period of months as people write it: "January 2026 – March 2026"."""
+    first, last = date_format(start, "F Y"), date_format(end, "F Y")
+    return first if first == last else f"{first} – {last}"
+
+
+def as_of_text(day: datetime.date) -> str:
+    """A list as it stands on a day: "as of 4 December 2026"."""
+    return _("as of %(date)s") % {"date": date_format(day, "DATE_FORMAT")}
+
+
+def about_line(*parts: str | None) -> str:
+    """Whose and when, in one line: the organisation, the team or measure, the period."""
+    return " · ".join(str(part) for part in parts if part)
+
+
 class Exporter:
-    """Subclass and give `title`, `filename`, `header()` and `rows()`."""
+    """Subclass and give `title`, `about`, `filename`, `header()` and `rows()`."""
 
     title: str = ""
+    # Whose figures and when: organisation, team or measure, period (see about_line).
+    about: str = ""
     filename: str = "export"
+
+    def title_line(self) -> str:
+        """The download's first line: what it is, whose and when."""
+        return about_line(self.title, self.about)
 
     def header(self) -> list[str]:
         raise NotImplementedError
@@ -66,6 +94,7 @@ class _Echo:
 def csv_lines(exporter: Exporter) -> Iterator[str]:
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
     yield "\ufeff"
+    yield writer.writerow([escape_cell(exporter.title_line())])
     yield writer.writerow([escape_cell(h) for h in exporter.header()])
     for row in exporter.rows():
         yield writer.writerow([escape_cell(cell) for cell in row])
@@ -98,6 +127,8 @@ def pdf_bytes(
         template,
         {
             "title": exporter.title,
+            "title_line": exporter.title_line(),
+            "about": exporter.about,
             "header": exporter.header(),
             "rows": [
                 [escape_cell(c) if c is not None else "" for c in row] for row in exporter.rows()
@@ -126,7 +157,11 @@ _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 def sheet_title(title: str) -> str:
     """A worksheet name Excel accepts: no []:*?/\\, no edge apostrophes, 31 characters."""
     cleaned = " ".join(_SHEET_TITLE_FORBIDDEN.sub(" ", title).split()).strip("'").strip()
-    return cleaned[:31].rstrip() or "Rapport"
+    if len(cleaned) > 31:
+        cut = cleaned[:32]
+        # A whole word short rather than a word cut off ("… etter status", not "… etter s").
+        cleaned = cut[: cut.rfind(" ")] if " " in cut else cut[:31]
+    return cleaned.rstrip() or "Rapport"
 
 
 def _xlsx_cell(sheet: Any, value: Any, *, bold: bool = False) -> Any:
@@ -152,7 +187,8 @@ def write_xlsx(exporter: Exporter, target: str | os.PathLike | IO[bytes]) -> Non
     header = exporter.header()
     for index, name in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, len(str(name)) + 2)
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = "A3"
+    sheet.append([_xlsx_cell(sheet, exporter.title_line(), bold=True)])
     sheet.append([_xlsx_cell(sheet, name, bold=True) for name in header])
     for row in exporter.rows():
         sheet.append([_xlsx_cell(sheet, value) for value in row])

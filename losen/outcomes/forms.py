@@ -33,6 +33,10 @@ class ExitForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    # The two-step submit: a valid exit is shown as a summary first; only the summary's
+    # "confirm" button ends the case, and its "change" button brings the form back filled.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    change = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, earliest: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,6 +57,10 @@ class ExitForm(forms.Form):
                 params={"date": self.earliest.strftime("%d.%m.%Y")},
             )
         return day
+
+    def is_confirmed(self) -> bool:
+        """Valid, and confirmed on the summary (not sent back to be changed)."""
+        return self.cleaned_data["confirmed"] and not self.cleaned_data["change"]
 
 
 class FollowUpForm(forms.Form):

@@ -21,14 +21,24 @@ from losen.submissions.once import once_per_submission
 @require_http_methods(["GET", "POST"])
 @once_per_submission
 def case_exit(request: HttpRequest, case_id: int) -> HttpResponse:
-    """End the case with an exit outcome; once ended, the outcome and its follow-ups."""
+    """End the case with an exit outcome; once ended, the outcome and its follow-ups.
+
+    Two steps, without JavaScript: a valid form is shown as a summary to confirm (its
+    values carried in hidden fields), and only the summary's confirmation ends the case.
+    "Change" on the summary brings the form back as it was filled in.
+    """
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP, what="exit")
     exit_outcome = queries.exit_of(case)
     can_exit = exit_outcome is None and case.state in actions.EXITABLE_STATES
     form = None
     if can_exit:
         form = ExitForm(request.POST or None, earliest=actions.earliest_exit_date(case))
+    confirming = False
     if request.method == "POST" and form is not None and form.is_valid():
+        # Shown as a summary first ("change" brings the form back as it was filled in).
+        confirming = not form.cleaned_data["change"]
+    if confirming and form is not None and form.is_confirmed():
+        confirming = False
         try:
             actions.do_exit(
                 request.user,
@@ -50,7 +60,7 @@ def case_exit(request: HttpRequest, case_id: int) -> HttpResponse:
             return redirect("outcomes:exit", case_id=case.pk)
     return render(
         request,
-        "outcomes/exit.html",
+        "outcomes/exit_confirm.html" if confirming else "outcomes/exit.html",
         {
             "case": case,
             "case_url": case_page_url(case.pk),

@@ -21,7 +21,13 @@ from losen.accounts.models import Organisation, Team
 from losen.accounts.scope import scope_of
 from losen.cases.svg import Series, month_chart
 from losen.lib.dates import add_months
-from losen.lib.exporters import csv_response, pdf_response, xlsx_response
+from losen.lib.exporters import (
+    about_line,
+    csv_response,
+    pdf_response,
+    period_text,
+    xlsx_response,
+)
 from losen.lib.suppression import configured_threshold, rounding_base
 from losen.outreach.dashboard import STEPS, Board, build_board
 from losen.outreach.forms import DashboardForm
@@ -251,9 +257,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/dashboard.html", _context(form, board, about))
 
 
-def _exporter(table: Table, board: Board) -> TableExporter:
+def _exporter(table: Table, board: Board, about: dict[str, Any]) -> TableExporter:
     # TableExporter reads only the board's first and last month, for the file name.
-    exporter = TableExporter(table, board)
+    team = about["team"]
+    exporter = TableExporter(
+        table,
+        board,
+        about=about_line(
+            about["organisation"].name,
+            team.name if team else None,
+            about["scheme"].upper(),
+            period_text(board.start, board.end),
+        ),
+    )
     exporter.filename = f"outreach-{board.scheme}-{exporter.filename}"
     return exporter
 
@@ -262,7 +278,7 @@ def _exporter(table: Table, board: Board) -> TableExporter:
 @require_GET
 def dashboard_pdf(request: HttpRequest) -> HttpResponse:
     form, board, about = _board(request)
-    exporter = _exporter(people_table(board), board)
+    exporter = _exporter(people_table(board), board, about)
     exporter.title = _("Outreach: figures month by month")
     exporter.filename = f"outreach-{board.scheme}-{board.start:%Y-%m}-{board.end:%Y-%m}"
     return pdf_response(
@@ -279,6 +295,6 @@ def table_export(request: HttpRequest, key: str, file_format: str) -> HttpRespon
     build = TABLES.get(key)
     if build is None:
         raise Http404("No such table.")
-    _form, board, _about = _board(request)
-    exporter = _exporter(build(board), board)
+    _form, board, about = _board(request)
+    exporter = _exporter(build(board), board, about)
     return csv_response(exporter) if file_format == "csv" else xlsx_response(exporter)

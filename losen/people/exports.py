@@ -22,7 +22,14 @@ from losen.audit.actions import do_log_accesses
 from losen.audit.exporters import what_label
 from losen.audit.models import Purpose
 from losen.audit.queries import access_log_of
-from losen.jobs.exports import TableExport, batches, table_export
+from losen.jobs.exports import (
+    TableExport,
+    batches,
+    organisation_names,
+    snapshot_about,
+    table_export,
+    team_name,
+)
 from losen.people.models import Person
 from losen.people.queries import reading_teams, search, visible_to
 
@@ -42,6 +49,14 @@ class PersonalExport(TableExport):
                 purpose=Purpose.EXPORT,
                 what=cls.what,
             )
+
+
+def list_about(actor, team_id: Any = None) -> str:
+    """A list's first line: the organisations whose people the actor reads (or the
+    team filtered on), and as of today."""
+    scope = scope_of(actor)
+    org_ids = set(scope.admin_org_ids) | {t.organisation_id for t in scope.casework_teams()}
+    return snapshot_about(organisation_names(org_ids), team_name(team_id))
 
 
 def people_filter_params(cleaned: dict[str, Any]) -> dict[str, Any]:
@@ -106,6 +121,7 @@ class PeopleExport(PersonalExport):
         if not scope_of(actor).can_read_people:
             raise Http404("No access to individual records.")
         self.title = _("Young people")
+        self.about = list_about(actor, self.params.get("team"))
 
     def queryset(self) -> QuerySet[Person]:
         return filtered_people(self.actor, self.params).only(
@@ -158,6 +174,7 @@ class AccessLogTableExport(PersonalExport):
         except (Person.DoesNotExist, KeyError, ValueError, TypeError):
             raise Http404("No such person.") from None
         self.title = _("Access log for %(person)s") % {"person": self.person.full_name}
+        self.about = snapshot_about(self.person.organisation.name)
         self.filename = f"access-log-{self.person.pk}"
 
     def organisation(self):

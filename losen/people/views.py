@@ -19,7 +19,7 @@ from losen.accounts.scope import scope_of
 from losen.audit.exporters import AccessLogExporter
 from losen.audit.models import Purpose
 from losen.audit.queries import access_log_of
-from losen.jobs.exports import export_response
+from losen.jobs.exports import export_response, snapshot_about
 from losen.lib.exporters import pdf_response
 from losen.people import actions
 from losen.people.exports import AccessLogTableExport, PeopleExport, people_filter_params
@@ -366,7 +366,10 @@ def access_log_export(request: HttpRequest, person_id: int, fmt: str) -> HttpRes
         return export_response(request, export, fmt)
     person = get_person_for(request.user, person_id, Purpose.EXPORT)
     exporter = AccessLogExporter(
-        access_log_of(person.pk), person_label=person.full_name, person_id=person.pk
+        access_log_of(person.pk),
+        person_label=person.full_name,
+        person_id=person.pk,
+        about=snapshot_about(person.organisation.name),
     )
     return pdf_response(
         exporter,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from losen.accounts.scope import scope_of
 from losen.cases.queries import cases_visible_to
-from losen.jobs.exports import TableExport, table_export
+from losen.jobs.exports import TableExport, organisation_names, snapshot_about, table_export
 from losen.people.exports import PersonalExport
 from losen.programs import queries
 from losen.programs.models import Attendance, Enrolment
@@ -32,6 +32,7 @@ class MeasureListExport(TableExport):
         if not queries.measure_org_ids(actor):
             raise Http404("No organisation whose measures the actor reads.")
         self.title = _("Measures")
+        self.about = snapshot_about(organisation_names(queries.measure_org_ids(actor)))
 
     def count(self) -> int:
         return queries.measures_visible_to(self.actor).count()
@@ -85,6 +86,7 @@ class _MeasurePeopleExport(PersonalExport):
         if not scope_of(actor).can_read_people:
             raise Http404("No access to individual records.")
         self.measure = queries.get_measure_for(actor, self.params.get("measure"))
+        self.about = snapshot_about(self.measure.organisation.name, self.measure.name)
 
     def organisation(self):
         return self.measure.organisation

@@ -103,6 +103,16 @@ class DashboardForm(forms.Form):
                 )
         return cleaned
 
+    def names(self) -> list[str]:
+        """The chosen organisation, team and measure by name (the cleaned filters)."""
+        cleaned = self.cleaned_data
+        names = []
+        for key in ("organisation", "team", "measure"):
+            chosen = dict(self.fields[key].choices)
+            if cleaned.get(key) is not None and cleaned[key] in chosen:
+                names.append(str(chosen[cleaned[key]]))
+        return names
+
     def query_string(self) -> str:
         """The cleaned filters as a query string, for the export links."""
         from urllib.parse import urlencode

@@ -311,9 +311,10 @@ class Period(Protocol):
 
 
 class TableExporter(Exporter):
-    def __init__(self, table: Table, board: Period) -> None:
+    def __init__(self, table: Table, board: Period, *, about: str = "") -> None:
         self.table = table
         self.title = table.caption
+        self.about = about
         self.filename = f"{table.key}-{board.start:%Y-%m}-{board.end:%Y-%m}"
 
     def header(self) -> list[str]:

@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from losen.cases.svg import Series, month_chart
-from losen.lib.exporters import csv_response, pdf_response, xlsx_response
+from losen.lib.exporters import (
+    about_line,
+    csv_response,
+    pdf_response,
+    period_text,
+    xlsx_response,
+)
 from losen.lib.suppression import configured_threshold, rounding_base
 from losen.programs.queries import can_see_costs
 from losen.reports import comparisons
@@ -177,29 +183,37 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _valid_board(request: HttpRequest) -> Dashboard | HttpResponse:
+def _about(form: DashboardForm, board: Dashboard) -> str:
+    """Whose figures and when, for the downloads' first line."""
+    return about_line(*form.names(), period_text(board.start, board.end))
+
+
+def _valid_board(request: HttpRequest) -> tuple[Dashboard, str] | HttpResponse:
+    """The figures and the line that says whose they are, or the page with its errors."""
     form, board = _board(request)
     if board is None:
         return render(request, "reports/dashboard.html", _context(form, None), status=400)
-    return board
+    return board, _about(form, board)
 
 
 @login_required
 @require_GET
 def flow_csv(request: HttpRequest) -> HttpResponse:
-    board = _valid_board(request)
-    if isinstance(board, HttpResponse):
-        return board
-    return csv_response(FlowExporter(board))
+    found = _valid_board(request)
+    if isinstance(found, HttpResponse):
+        return found
+    board, about = found
+    return csv_response(FlowExporter(board, about=about))
 
 
 @login_required
 @require_GET
 def flow_xlsx(request: HttpRequest) -> HttpResponse:
-    board = _valid_board(request)
-    if isinstance(board, HttpResponse):
-        return board
-    return xlsx_response(FlowExporter(board))
+    found = _valid_board(request)
+    if isinstance(found, HttpResponse):
+        return found
+    board, about = found
+    return xlsx_response(FlowExporter(board, about=about))
 
 
 @login_required
@@ -208,7 +222,7 @@ def dashboard_pdf(request: HttpRequest) -> HttpResponse:
     form, board = _board(request)
     if board is None:
         return render(request, "reports/dashboard.html", _context(form, None), status=400)
-    exporter = FlowExporter(board)
+    exporter = FlowExporter(board, about=_about(form, board))
     exporter.title = _("Results")
     return pdf_response(
         exporter,
@@ -223,11 +237,12 @@ def table_export(request: HttpRequest, key: str, file_format: str) -> HttpRespon
     """One of the dashboard's tables as CSV or XLSX, with the page's filters."""
     if key not in TABLES:
         raise Http404("No such table.")
-    board = _valid_board(request)
-    if isinstance(board, HttpResponse):
-        return board
+    found = _valid_board(request)
+    if isinstance(found, HttpResponse):
+        return found
+    board, about = found
     table = tables_for(board).get(key)
     if table is None:  # cost tables for someone who may not see costs
         raise Http404("No such table.")
-    exporter = TableExporter(table, board)
+    exporter = TableExporter(table, board, about=about)
     return csv_response(exporter) if file_format == "csv" else xlsx_response(exporter)

@@ -144,6 +144,7 @@ def test_the_chain_from_referral_to_the_six_month_follow_up(
     page.locator("#id_code").select_option("work.full_time")
     page.locator("#id_exited_on").fill(add_months(today, -6).isoformat())
     page.locator("#exit-submit").click()
+    page.locator("#exit-confirm").click()
     expect(page.locator("#exit-facts")).to_be_visible()
     check(page)
     case.refresh_from_db()

@@ -93,6 +93,12 @@ def test_a_team_lead_writes_a_grant_report_from_last_years_answers_and_submits_i
     expect(page.locator("#submit-grant-report")).to_be_visible()
     check(page)
     page.locator("#submit-grant-report").click()
+    # A summary to confirm first: nothing is submitted yet.
+    expect(page.locator("#submit-summary")).to_be_visible()
+    check(page)
+    report.refresh_from_db()
+    assert report.status == "draft"
+    page.locator("#confirm-submit-grant-report").click()
     expect(page.locator("#reopen-grant-report")).to_be_visible()
     expect(page.locator("#edit-grant-report")).to_have_count(0)
     check(page)

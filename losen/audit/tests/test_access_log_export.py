@@ -2,6 +2,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
+
+from conftest import shown
+from losen.lib.exporters import as_of_text
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +31,11 @@ def test_it_exports_the_access_log_as_csv_without_the_identity_number(
     assert response["Content-Type"].startswith("text/csv")
     assert body.startswith("\ufeff")
     lines = body.lstrip("\ufeff").strip().split("\r\n")
-    assert lines[0].count(";") == 5
-    assert any("Kari Koordinator" in line and "Ungteam" in line for line in lines[1:])
+    assert lines[0].startswith(shown("Access log for %(person)s", person=person.full_name))
+    with translation.override("nb"):
+        assert lines[0].endswith(" · Testkommune · " + as_of_text(timezone.localdate()))
+    assert lines[1].count(";") == 5
+    assert any("Kari Koordinator" in line and "Ungteam" in line for line in lines[2:])
     assert person_number not in body
 
 

@@ -727,6 +727,9 @@ def test_the_minutes_are_a_pdf_with_time_place_attendees_and_decisions(
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     text = pdf_text(response.content)
+    heading = " ".join(text.split()[:12])
+    assert heading.startswith("Minutes of the team meeting, Ungteam, ")
+    assert " · Testkommune" in " ".join(text.split())  # whose meeting, on the first line
     assert "Møterom 2" in text
     assert "Lise Leder" in text
     assert "Vera Veileder" in text

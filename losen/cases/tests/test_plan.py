@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import subprocess
 
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from conftest import shown
 from losen.audit.models import AccessLog, ChangeLog, Purpose
@@ -20,6 +21,7 @@ from losen.cases.actions.work import (
 )
 from losen.cases.models import ActionPlan, CaseEvent, EventKind, Goal, PlanStep
 from losen.cases.views.case_plan import plan_print_context
+from losen.lib.exporters import as_of_text
 
 pytestmark = pytest.mark.django_db
 
@@ -279,6 +281,14 @@ def test_the_plan_pdf_downloads_for_the_team_and_logs_an_export(
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert f"action-plan-{case.pk}.pdf" in response["Content-Disposition"]
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    with translation.override("nb"):
+        as_of = as_of_text(timezone.localdate())
+    assert " ".join(text.split()).startswith(
+        f"Handlingsplan for Nora Hansen · Testkommune · Ungteam · {as_of}"
+    )
     entry = AccessLog.objects.filter(person_id=case.person_id, purpose=Purpose.EXPORT).latest("id")
     assert entry.actor == coordinator
     assert entry.team == team

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -23,7 +24,7 @@ from losen.cases.forms.work import (
 )
 from losen.cases.models import ActionPlan, Case, Goal, PlanStep
 from losen.cases.queries import get_case_for
-from losen.lib.exporters import Exporter, pdf_response
+from losen.lib.exporters import Exporter, about_line, as_of_text, pdf_response
 
 
 def plan_of(case: Case) -> ActionPlan | None:
@@ -132,6 +133,9 @@ class PlanStepsExporter(Exporter):
 
     def __init__(self, case: Case, steps: Iterable[PlanStep]):
         self.title = _("Action plan for %(name)s") % {"name": case.person.full_name}
+        self.about = about_line(
+            case.organisation.name, case.team.name, as_of_text(timezone.localdate())
+        )
         self.filename = f"action-plan-{case.pk}"
         self.steps = list(steps)
 

@@ -302,6 +302,7 @@ class MinutesExporter(Exporter):
             "team": meeting.team.name,
             "when": when,
         }
+        self.about = meeting.team.organisation.name
         self.filename = f"minutes-{meeting.pk}"
 
     def header(self) -> list[str]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from conftest import shown
@@ -65,9 +67,13 @@ def test_the_csv_has_one_row_per_question_in_norwegian_with_æøå_and_escaped_f
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
-    assert rows[0] == ["key", "question", "answer"]
-    by_key = {row[0]: row for row in rows[1:]}
-    question_rows = rows[1 : len(QUESTIONS) + 1]
+    assert rows[0] == [
+        f"{shown('Grant report %(year)s: %(measure)s', year=saved.year, measure='Ungdomsløftet')}"
+        f" · Testkommune · {shown('Status report')} · januar {saved.year} – desember {saved.year}"
+    ]
+    assert rows[1] == ["Nøkkel", "Spørsmål", "Svar"]
+    by_key = {row[0]: row for row in rows[2:]}
+    question_rows = rows[2 : len(QUESTIONS) + 2]
     assert [row[0] for row in question_rows] == [q.key for q in QUESTIONS]
     assert by_key["measure_name"][1:] == [shown("Name of the measure."), "Ungdomsløftet"]
     assert by_key["nav_office"][2] == "NAV Bjørnafjorden"
@@ -94,3 +100,34 @@ def test_an_empty_report_exports_with_version_zero(client, coordinator, report):
     assert data["report"]["version"] == 0
     assert data["answers"]["measure_name"] == ""
     assert data["answers"]["start_date"] is None
+
+
+def pdf_text(content: bytes) -> str:
+    result = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=content, capture_output=True, check=True
+    )
+    return " ".join(result.stdout.decode().split())
+
+
+def test_the_csv_in_swedish_names_the_report_organisation_and_year_and_has_swedish_headings(
+    client, coordinator, saved
+):
+    client.force_login(coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    response = client.get(reverse("grants:csv", args=[saved.pk]))
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
+    assert rows[0] == [
+        "Bidragsrapport 2025: Ungdomsløftet · Testkommune · Statusrapport · "
+        "januari 2025 – december 2025"
+    ]
+    assert rows[1] == ["Nyckel", "Fråga", "Svar"]
+
+
+def test_the_pdf_is_headed_by_the_measure_organisation_and_year(client, team_lead, saved):
+    client.force_login(team_lead)
+    text = pdf_text(client.get(reverse("grants:pdf", args=[saved.pk])).content)
+    assert text.startswith(
+        "Tilskuddsrapport 2025: Ungdomsløftet · Testkommune · Statusrapportering · "
+        "januar 2025 – desember 2025"
+    )

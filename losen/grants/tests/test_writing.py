@@ -201,7 +201,8 @@ def test_a_team_lead_submits_a_complete_report_and_it_becomes_read_only(
 ):
     do_save_grant_answers(coordinator, report, expected_version=0, answers=complete_answers)
     client.force_login(team_lead)
-    response = client.post(reverse("grants:submit", args=[report.pk]), {"version": 1})
+    url = reverse("grants:submit", args=[report.pk])
+    response = client.post(url, {"version": 1, "confirmed": "True"})
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == "submitted"
@@ -215,6 +216,46 @@ def test_a_team_lead_submits_a_complete_report_and_it_becomes_read_only(
     assert GrantReportVersion.objects.filter(report=report).count() == 1
 
 
+def test_submitting_asks_for_a_confirmation_first_and_submits_nothing_before_it(
+    client, coordinator, team_lead, report, complete_answers
+):
+    do_save_grant_answers(coordinator, report, expected_version=0, answers=complete_answers)
+    client.force_login(team_lead)
+    url = reverse("grants:submit", args=[report.pk])
+    response = client.post(url, {"version": 1})
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "grants/submit_confirm.html"
+    page = response.content.decode()
+    assert shown("Confirm: submit the report") in page
+    assert 'name="version" value="1"' in page
+    assert "NAV Bjørnafjorden" in page  # the answers about to be submitted
+    report.refresh_from_db()
+    assert (report.status, report.version, report.submitted_at) == ("draft", 1, None)
+    assert GrantReportVersion.objects.get(report=report).number == 1  # nothing changed
+
+    client.post(url, {"version": 1, "confirmed": "True"})
+    report.refresh_from_db()
+    assert report.status == "submitted"
+
+
+def test_the_confirmation_of_a_version_saved_again_since_is_refused(
+    client, coordinator, team_lead, report, complete_answers
+):
+    do_save_grant_answers(coordinator, report, expected_version=0, answers=complete_answers)
+    client.force_login(team_lead)
+    url = reverse("grants:submit", args=[report.pk])
+    client.post(url, {"version": 1})
+    later = {**complete_answers, "challenges": "Nye utfordringer"}
+    do_save_grant_answers(coordinator, report, expected_version=1, answers=later)
+    response = client.post(url, {"version": 1, "confirmed": "True"}, follow=True)
+    assert (
+        shown("The report was saved again after you opened it. Read it through, then submit.")
+        in response.content.decode()
+    )
+    report.refresh_from_db()
+    assert (report.status, report.version) == ("draft", 2)
+
+
 def test_an_incomplete_report_is_not_submitted(client, coordinator, team_lead, report):
     do_save_grant_answers(
         coordinator, report, expected_version=0, answers={"measure_name": "Ungdomsløftet"}
@@ -226,6 +267,10 @@ def test_an_incomplete_report_is_not_submitted(client, coordinator, team_lead, r
     page = client.get(reverse("grants:detail", args=[report.pk])).content.decode()
     assert shown("Before the report can be submitted, these questions need an answer:") in page
     assert shown("Describe the target group.") in page
+    response = client.post(reverse("grants:submit", args=[report.pk]), {"version": 1}, follow=True)
+    assert shown("Describe the target group.") in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == "draft"
 
 
 def test_a_coordinator_cannot_submit_and_a_team_lead_reopens(

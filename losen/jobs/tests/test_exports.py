@@ -30,13 +30,17 @@ def csv_text(response) -> str:
     assert response["Content-Type"].startswith("text/csv")
     text = body_of(response).decode("utf-8")
     assert text.startswith("\ufeff")  # so Norwegian and Swedish Excel read UTF-8
-    return text.lstrip("\ufeff")
+    title, _newline, table = text.lstrip("\ufeff").partition("\r\n")
+    assert " · " in title  # the first line: what, whose and when (test_export_titles.py)
+    return table
 
 
 def xlsx_rows(response) -> list[tuple]:
     assert response.status_code == 200, response
     workbook = openpyxl.load_workbook(io.BytesIO(body_of(response)))
-    return list(workbook.worksheets[0].iter_rows(values_only=True))
+    title, *rows = workbook.worksheets[0].iter_rows(values_only=True)
+    assert " · " in title[0]  # the title row above the header (test_export_titles.py)
+    return rows
 
 
 @pytest.fixture
@@ -164,8 +168,8 @@ def test_a_search_by_identity_number_is_kept_in_the_job_as_its_hash_only(
     assert job.params["params"]["id_hash"]
     text = client.get(reverse("jobs:download", args=[job.pk]))
     lines = b"".join(text.streaming_content).decode("utf-8").strip().split("\r\n")
-    assert len(lines) == 2
-    assert "Nora" in lines[1]
+    assert len(lines) == 3  # the title line, the header and Nora
+    assert "Nora" in lines[2]
 
 
 def test_the_people_export_follows_the_search(client, coordinator, register):

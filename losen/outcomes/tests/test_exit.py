@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from conftest import shown
 from losen.accounts.models import Role
 from losen.audit.models import AccessLog, ChangeLog
 from losen.cases.actions.core import (
@@ -143,9 +144,8 @@ def test_a_coordinator_ends_the_case_on_the_exit_page(client, coordinator, long_
     do_enrol(coordinator, long_case, measures["hangout"], start_on=datetime.date(2025, 4, 1))
     client.force_login(coordinator)
     url = reverse("outcomes:exit", args=[long_case.pk])
-    response = client.post(
-        url, {"code": "work.part_time", "exited_on": "2025-10-15", "note": "Deltid i butikk"}
-    )
+    entered = {"code": "work.part_time", "exited_on": "2025-10-15", "note": "Deltid i butikk"}
+    response = client.post(url, {**entered, "confirmed": "True"})
     assert response["Location"] == url
     outcome = ExitOutcome.objects.get(case=long_case)
     assert (outcome.code, outcome.exited_on) == ("work.part_time", datetime.date(2025, 10, 15))
@@ -153,6 +153,39 @@ def test_a_coordinator_ends_the_case_on_the_exit_page(client, coordinator, long_
     assert "15.04.2026" in page  # the 6-month follow-up
     assert "15.10.2026" in page
     assert reverse("outcomes:follow_up", args=[outcome.follow_ups.get(months=6).pk]) in page
+
+
+def test_a_valid_exit_is_shown_as_a_summary_and_nothing_ends_before_it_is_confirmed(
+    client, coordinator, long_case, measures
+):
+    do_enrol(coordinator, long_case, measures["hangout"], start_on=datetime.date(2025, 4, 1))
+    client.force_login(coordinator)
+    url = reverse("outcomes:exit", args=[long_case.pk])
+    entered = {"code": "work.part_time", "exited_on": "2025-10-15", "note": "Deltid på Å-senteret"}
+    response = client.post(url, entered)
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "outcomes/exit_confirm.html"
+    page = response.content.decode()
+    assert shown("Confirm: end the case") in page
+    assert "15.10.2025" in page
+    assert 'name="exited_on" value="2025-10-15"' in page
+    assert 'name="note" value="Deltid på Å-senteret"' in page
+    assert measures["hangout"].name in page  # the enrolment that ends with the case
+    assert not ExitOutcome.objects.exists()
+    long_case.refresh_from_db()
+    assert long_case.state == CaseState.ACTIVE
+
+
+def test_going_back_from_the_summary_keeps_what_was_entered(client, coordinator, long_case):
+    client.force_login(coordinator)
+    url = reverse("outcomes:exit", args=[long_case.pk])
+    entered = {"code": "education.upper_secondary", "exited_on": "2025-10-15", "note": "Vg1"}
+    response = client.post(url, {**entered, "change": "True"})
+    assert [t.name for t in response.templates][0] == "outcomes/exit.html"
+    form = response.context["form"]
+    assert {key: form[key].value() for key in entered} == entered
+    assert 'id="exit-submit"' in response.content.decode()
+    assert not ExitOutcome.objects.exists()
 
 
 def test_the_exit_page_explains_a_missing_code_or_an_impossible_date(

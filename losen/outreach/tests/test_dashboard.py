@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -214,7 +215,10 @@ def test_a_manager_downloads_the_table_with_the_header_and_the_counts_rounded(
     url = reverse("outreach:dashboard_table", args=["people", "csv"])
     response = client.get(url)
     assert response["Content-Type"].startswith("text/csv")
-    lines = csv_lines(response)
+    title, *lines = csv_lines(response)
+    assert title[0].startswith(
+        shown("People on the list month by month") + " · Testkommune · OT · "
+    )
     assert lines[0] == people_header()
     shown_month = next(line for line in lines if line[0] == this_month().isoformat())
     # On the list and new are the same three people: rounded alike, to 0 or 5. Nobody
@@ -226,7 +230,8 @@ def test_a_manager_downloads_the_table_with_the_header_and_the_counts_rounded(
 
     response = client.get(reverse("outreach:dashboard_table", args=["people", "xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    title, *rows = sheet.iter_rows(values_only=True)
+    assert title[0].startswith(shown("People on the list month by month"))
     assert list(rows[0]) == people_header()
     row = next(row for row in rows if row[0] == datetime.datetime.combine(this_month(), ZERO))
     assert row[1:4] == (int(shown_month[1]), int(shown_month[2]), 0)
@@ -235,7 +240,10 @@ def test_a_manager_downloads_the_table_with_the_header_and_the_counts_rounded(
 def test_the_team_downloads_its_exact_counts(client, import_list, fnr, coordinator):
     put_on_list(import_list, fnr, 3)
     client.force_login(coordinator)
-    lines = csv_lines(client.get(reverse("outreach:dashboard_table", args=["attempts", "csv"])))
+    title, *lines = csv_lines(
+        client.get(reverse("outreach:dashboard_table", args=["attempts", "csv"]))
+    )
+    assert " · Ungteam · OT · " in title[0]
     assert lines[0][0] == shown("Month") and lines[0][-1] == shown("All attempts")
     people = csv_lines(client.get(reverse("outreach:dashboard_table", args=["people", "csv"])))
     shown_month = next(line for line in people if line[0] == this_month().isoformat())
@@ -250,6 +258,13 @@ def test_the_whole_dashboard_is_a_pdf(client, import_list, fnr, persona, request
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+    ).stdout.decode()
+    whose = (
+        " · Testkommune · Ungteam · OT · " if persona == "coordinator" else " · Testkommune · OT · "
+    )
+    assert " ".join(text.split()).startswith(shown("Outreach: figures month by month") + whose)
 
 
 def test_an_outsider_gets_404_for_the_page_the_downloads_and_the_pdf(

@@ -180,7 +180,7 @@ def test_the_measure_page_and_the_results_page_round_the_same_young_people_alike
 
 def csv_counts(response, columns) -> list[int]:
     text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
-    rows = [line.split(";") for line in text.splitlines()[1:]]
+    rows = [line.split(";") for line in text.splitlines()[2:]]  # after the title and header
     return [int(row[c]) for row in rows for c in columns if c < len(row) and row[c] != ""]
 
 

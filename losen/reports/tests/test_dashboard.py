@@ -7,9 +7,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from conftest import shown
@@ -19,7 +23,8 @@ from losen.cases.models import EventKind
 from losen.outcomes.models import ExitOutcome, FollowUp
 from losen.programs.models import Enrolment, Measure
 from losen.reports.costs import participation
-from losen.reports.results import COLUMNS
+from losen.reports.results import COLUMNS, COUNTS
+from losen.reports.tables import COLUMN_LABELS
 
 pytestmark = pytest.mark.django_db
 
@@ -137,8 +142,8 @@ def test_a_manager_sees_every_count_rounded_to_a_multiple_of_five(client, manage
 
     csv = b"".join(get(client, "reports:flow_csv").streaming_content).decode("utf-8")
     lines = csv.split("\r\n")
-    assert lines[2].split(";")[:2] == ["2025-02-01", str(referred[1])]
-    assert lines[3].split(";")[:2] == ["2025-03-01", str(referred[2])]
+    assert lines[3].split(";")[:2] == ["2025-02-01", str(referred[1])]
+    assert lines[4].split(";")[:2] == ["2025-03-01", str(referred[2])]
 
 
 def test_an_org_admin_sees_the_whole_organisation_rounded(
@@ -310,25 +315,72 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_cases(
     assert len(many) == len(few)
 
 
-def test_the_csv_has_the_byte_order_mark_and_the_exact_header(client, coordinator):
+def flow_headings() -> list[str]:
+    """The month table's headings as the page shows them (in the active language)."""
+    return [gettext("Month"), *(str(COLUMN_LABELS[name]) for name in COUNTS)]
+
+
+def test_the_csv_says_whose_figures_and_has_the_pages_headings(client, coordinator, team):
     log_in(client, coordinator)
     response = get(client, "reports:flow_csv")
     assert response["Content-Type"].startswith("text/csv")
     body = b"".join(response.streaming_content)
     assert body.startswith(b"\xef\xbb\xbf")
     lines = body.decode("utf-8-sig").split("\r\n")
-    assert lines[0] == ";".join(COLUMNS)
-    assert len([line for line in lines if line]) == 1 + 6
+    assert lines[0] == (
+        f"Resultater måned for måned · {team.organisation.name} · {team.name} · "
+        "januar 2025 – juni 2025"
+    )
+    with translation.override("nb"):
+        assert lines[1] == ";".join(flow_headings())
+    assert lines[1].startswith("Måned;Henvist;")
+    assert len([line for line in lines if line]) == 2 + 6
 
 
-def test_the_xlsx_loads_with_openpyxl_and_has_the_months(client, coordinator):
+def test_the_xlsx_in_swedish_has_a_swedish_title_row_headings_and_sheet_name(
+    client, coordinator, team
+):
     log_in(client, coordinator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
     response = get(client, "reports:flow_xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == list(COLUMNS)
-    assert len(rows) == 7
-    assert rows[1][1] == 0
+    assert rows[0][0] == (
+        f"Resultat månad för månad · {team.organisation.name} · {team.name} · "
+        "januari 2025 – juni 2025"
+    )
+    with translation.override("sv"):
+        assert list(rows[1]) == flow_headings()
+    assert rows[1][:2] == ("Månad", "Anmält")
+    assert sheet.title == "Resultat månad för månad"
+    assert len(rows) == 8
+    assert rows[2][1] == 0
+
+
+def test_a_managers_download_names_the_organisation_and_the_measure(
+    client, manager, municipality, make_case
+):
+    measure = Measure.objects.create(organisation=municipality, name="Arbeidstrening Åsane")
+    log_in(client, manager)
+    response = get(client, "reports:flow_csv", measure=measure.pk)
+    first = b"".join(response.streaming_content).decode("utf-8-sig").split("\r\n")[0]
+    assert first == (
+        f"Resultater måned for måned · {municipality.name} · Arbeidstrening Åsane · "
+        "januar 2025 – juni 2025"
+    )
+
+
+def test_the_command_keeps_its_fixed_machine_column_names(coordinator, team):
+    out = io.StringIO()
+    call_command(
+        "report",
+        "results",
+        organisation=team.organisation.name,
+        start="2025-01",
+        end="2025-02",
+        stdout=out,
+    )
+    assert out.getvalue().splitlines()[0] == ",".join(COLUMNS)
 
 
 def test_the_pdf_is_a_pdf(client, team_lead, make_case):

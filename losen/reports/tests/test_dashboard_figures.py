@@ -15,6 +15,7 @@ from conftest import shown
 from losen.cases.actions.core import do_open_case, do_record_event
 from losen.cases.models import CaseEvent, EventKind
 from losen.cases.svg import nice_max
+from losen.lib.exporters import sheet_title
 from losen.outcomes.codes import TOP_LEVEL
 from losen.programs.models import Enrolment, Measure
 from losen.reports.dashboard import _quantile
@@ -176,14 +177,18 @@ def test_every_table_downloads_as_csv_and_excel_with_the_pages_figures(
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
-    header = text[1:].split("\r\n")[0].split(";")
+    title, header = text[1:].split("\r\n")[:2]
+    assert title.endswith(" · januar 2025 – mars 2025")
+    header = header.split(";")
     page = client.get(reverse("reports:dashboard"), PERIOD)
     table = page.context["tables"][key.replace("-", "_")]["table"]
     assert header == table.header
     xlsx = client.get(reverse("reports:table_export", args=[key, "xlsx"]), PERIOD)
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert [c.value for c in next(sheet.iter_rows(max_row=1))] == table.header
-    assert sheet.max_row == 1 + len(table.rows) + len(table.footer)
+    assert sheet["A1"].value.endswith(" · januar 2025 – mars 2025")
+    assert [c.value for c in next(sheet.iter_rows(min_row=2, max_row=2))] == table.header
+    assert sheet.max_row == 2 + len(table.rows) + len(table.footer)
+    assert sheet.title == sheet_title(table.caption)
 
 
 def test_the_exit_table_in_excel_keeps_numbers_and_norwegian_letters(client, manager, make_case):
@@ -191,7 +196,7 @@ def test_the_exit_table_in_excel_keeps_numbers_and_norwegian_letters(client, man
         make_case(D(2025, 1, 1), started_on=D(2025, 1, 2), exited_on=D(2025, 2, 1))
     client.force_login(manager)
     xlsx = client.get(reverse("reports:table_export", args=["exits", "xlsx"]), PERIOD)
-    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.values)
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.values)[1:]
     assert rows[0] == (shown("Outcome"), shown("Exits"), shown("Share"))
     with translation.override("nb"):
         labels = {top: str(label) for top, label in TOP_LEVEL.items()}
@@ -224,8 +229,8 @@ def test_a_measure_named_like_a_formula_is_escaped_and_keeps_its_letters(
     assert "\r\n'=Ærlig møteplass i Åsane;" in text
     xlsx = client.get(reverse("reports:table_export", args=["cost-measures", "xlsx"]), PERIOD)
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet["A2"].value == "'=Ærlig møteplass i Åsane"
-    assert sheet["A2"].data_type == "s"
+    assert sheet["A3"].value == "'=Ærlig møteplass i Åsane"
+    assert sheet["A3"].data_type == "s"
 
 
 def test_an_unknown_table_is_not_found(client, manager):

@@ -72,7 +72,7 @@ def world(register, team, other_team, colleague, municipality):
 
 def csv_rows(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
-    return [line.split(";") for line in text.splitlines()[1:]]
+    return [line.split(";") for line in text.splitlines()[2:]]  # after the title and header
 
 
 def test_every_count_in_every_download_a_manager_can_ask_for_is_a_multiple_of_five(
