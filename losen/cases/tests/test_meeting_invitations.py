@@ -95,7 +95,7 @@ def test_the_team_sees_the_same_answer_and_page_for_a_user_elsewhere_a_colleague
     english.force_login(team_lead)
     pages = {}
     for hour, address in enumerate([nav_guest.email, NOBODY, colleague.email], start=9):
-        response, meeting = invite(english, team, address, f"2030-01-07T{hour}:00")
+        response, meeting = invite(english, team, address, f"2030-01-07T{hour:02d}:00")
         page = response.content.decode()
         assert page.count(f"invited: {address}") == 1
         assert len(re.findall(r"invited: ", page)) == 1
@@ -103,7 +103,7 @@ def test_the_team_sees_the_same_answer_and_page_for_a_user_elsewhere_a_colleague
             "The meeting is created with 1 item on the agenda."
         ]
         # One meeting at a time: each is at its own hour, blanked with the rest.
-        pages[address] = normalised(page, meeting, address).replace(f"{hour}:00", "HOUR")
+        pages[address] = normalised(page, meeting, address).replace(f"{hour:02d}:00", "HOUR")
     assert pages[nav_guest.email] == pages[NOBODY] == pages[colleague.email]
     assert "Vera Veileder" not in pages[nav_guest.email]
     assert "NAV Testby" not in pages[nav_guest.email]

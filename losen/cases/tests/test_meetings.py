@@ -649,9 +649,7 @@ def test_a_second_decision_on_the_same_item_is_refused(
     item = meeting.items.get()
     client.force_login(team_lead)
     decide(client, meeting, item, decision=f"accept:{coordinator.pk}")
-    response = decide(
-        client, meeting, item, decision="redirect", redirect_to="X", note="Y"
-    )
+    response = decide(client, meeting, item, decision="redirect", redirect_to="X", note="Y")
     assert response.status_code == 302
     item.refresh_from_db()
     item.case.refresh_from_db()

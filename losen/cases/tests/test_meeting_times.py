@@ -1,0 +1,70 @@
+"""A team holds one meeting at a time: a second meeting of the team starting in the same
+minute is refused by the form, by the action and by the database."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from conftest import shown
+from losen.cases.actions import meetings as actions
+from losen.cases.models import TeamMeeting
+
+pytestmark = pytest.mark.django_db
+
+MONDAY_NINE = "2030-01-07T09:00"
+
+
+def call_meeting(client, team, starts_at=MONDAY_NINE, **data):
+    return client.post(reverse("meetings:new"), {"team": team.pk, "starts_at": starts_at, **data})
+
+
+def test_a_second_meeting_of_the_team_at_the_same_time_is_refused_with_a_clear_message(
+    client, team_lead, team
+):
+    client.force_login(team_lead)
+    assert call_meeting(client, team, location="Rom 1").status_code == 302
+
+    response = call_meeting(client, team, location="Rom 2")
+
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["starts_at"]
+    assert error == shown(
+        "%(team)s already has a meeting at %(when)s. A team holds one meeting at a time: "
+        "choose another time.",
+        team="Ungteam",
+        when="07.01.2030 09:00",
+    )
+    assert error in response.content.decode()
+    # What was typed is kept.
+    assert 'value="Rom 2"' in response.content.decode()
+    assert list(team.meetings.values_list("location", flat=True)) == ["Rom 1"]
+
+
+def test_the_same_minute_is_the_same_time_and_the_next_minute_is_another(team_lead, team):
+    nine = timezone.make_aware(datetime.datetime(2030, 1, 7, 9, 0, 0))
+    actions.do_create_meeting(team_lead, team=team, starts_at=nine)
+    with pytest.raises(actions.MeetingTimeTaken):
+        actions.do_create_meeting(
+            team_lead, team=team, starts_at=nine + datetime.timedelta(seconds=40)
+        )
+    actions.do_create_meeting(team_lead, team=team, starts_at=nine + datetime.timedelta(minutes=1))
+    assert team.meetings.count() == 2
+
+
+def test_another_team_may_meet_at_the_same_time(team_lead, colleague, team, other_team):
+    nine = timezone.make_aware(datetime.datetime(2030, 1, 7, 9, 0))
+    actions.do_create_meeting(team_lead, team=team, starts_at=nine)
+    actions.do_create_meeting(colleague, team=other_team, starts_at=nine)
+    assert TeamMeeting.objects.filter(starts_at=nine).count() == 2
+
+
+def test_the_database_refuses_two_meetings_of_a_team_at_the_same_time(team_lead, team):
+    nine = timezone.make_aware(datetime.datetime(2030, 1, 7, 9, 0))
+    TeamMeeting.objects.create(organisation=team.organisation, team=team, starts_at=nine)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        TeamMeeting.objects.create(organisation=team.organisation, team=team, starts_at=nine)
