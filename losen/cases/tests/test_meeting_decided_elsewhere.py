@@ -155,46 +155,46 @@ def test_the_same_decision_posted_twice_is_saved_once(
     assert decision_events(case).count() == 1
 
 
-# In a process of its own, on a copy of the test database in a file: two threads, each
-# with its own connection and browser, post decisions at the same moment.
+# In a process of its own, on a copy of the test database in a file: threads, each with
+# its own connection and browser, post at the same moment; `report` (an expression) is
+# what the process prints afterwards, as JSON.
 POSTS_AT_ONCE = """
 import json, sys, threading
 import django
 django.setup()
 from django.test import Client
-from django.urls import reverse
 from losen.accounts.models import User
-from losen.cases.models import AgendaItem, CaseEvent
+from losen.cases.models import AgendaItem, CaseEvent, TeamMeeting
 
 user = User.objects.get(pk=int(sys.argv[1]))
 posts = json.loads(sys.argv[2])
 start = threading.Barrier(len(posts))
 answers = []
 
-def post(meeting_id, item_id, data):
+def post(url, data):
     client = Client()
     client.force_login(user)
     start.wait()
-    response = client.post(reverse("meetings:decide", args=[meeting_id, item_id]), data)
-    answers.append(response.status_code)
+    answers.append(client.post(url, data).status_code)
 
 threads = [threading.Thread(target=post, args=p) for p in posts]
 for t in threads:
     t.start()
 for t in threads:
     t.join()
-print(json.dumps({
-    "answers": answers,
+print(json.dumps({"answers": sorted(answers), **eval(sys.argv[3])}))
+"""
+
+DECISIONS = """{
     "decided": sorted(
         AgendaItem.objects.exclude(decision="").values_list("meeting_id", "decision")
     ),
     "items": sorted(AgendaItem.objects.values_list("meeting_id", flat=True)),
     "decision_events": CaseEvent.objects.filter(kind="decision").count(),
-}))
-"""
+}"""
 
 
-def posts_at_once(user, posts, tmp_path) -> dict:
+def posts_at_once(user, posts, tmp_path, report=DECISIONS) -> dict:
     database = tmp_path / "losen.sqlite3"
     connection.ensure_connection()
     with sqlite3.connect(database) as copy:
@@ -206,7 +206,7 @@ def posts_at_once(user, posts, tmp_path) -> dict:
         "LOSEN_ALLOWED_HOSTS": "testserver",
     }
     out = subprocess.run(
-        [sys.executable, "-c", POSTS_AT_ONCE, str(user.pk), json.dumps(posts)],
+        [sys.executable, "-c", POSTS_AT_ONCE, str(user.pk), json.dumps(posts), report],
         env=env,
         cwd=Path(settings.BASE_DIR),
         capture_output=True,
@@ -215,6 +215,10 @@ def posts_at_once(user, posts, tmp_path) -> dict:
         check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def decide_url(meeting, item) -> str:
+    return reverse("meetings:decide", args=[meeting.pk, item.pk])
 
 
 needs_sqlite = pytest.mark.skipif(
@@ -231,7 +235,7 @@ def test_two_posts_of_the_same_decision_at_once_decide_once(team_lead, coordinat
     item = meeting.items.get()
     data = {f"item-{item.pk}-decision": f"accept:{coordinator.pk}"}
 
-    result = posts_at_once(team_lead, [[meeting.pk, item.pk, data]] * 2, tmp_path)
+    result = posts_at_once(team_lead, [[decide_url(meeting, item), data]] * 2, tmp_path)
 
     assert result["answers"] == [302, 302]
     assert result["decided"] == [[meeting.pk, "accept"]]
@@ -248,8 +252,8 @@ def test_two_meetings_deciding_one_case_at_once_decide_it_once(
     second = create_meeting(team_lead, case.team, days=7)
     a, b = first.items.get(), second.items.get()
     posts = [
-        [first.pk, a.pk, {f"item-{a.pk}-decision": f"accept:{coordinator.pk}"}],
-        [second.pk, b.pk, {f"item-{b.pk}-decision": "waiting_list"}],
+        [decide_url(first, a), {f"item-{a.pk}-decision": f"accept:{coordinator.pk}"}],
+        [decide_url(second, b), {f"item-{b.pk}-decision": "waiting_list"}],
     ]
 
     result = posts_at_once(team_lead, posts, tmp_path)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from conftest import shown
 from losen.cases.actions import meetings as actions
 from losen.cases.models import TeamMeeting
+from losen.cases.tests.test_meeting_decided_elsewhere import needs_sqlite, posts_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +69,21 @@ def test_the_database_refuses_two_meetings_of_a_team_at_the_same_time(team_lead,
     TeamMeeting.objects.create(organisation=team.organisation, team=team, starts_at=nine)
     with pytest.raises(IntegrityError), transaction.atomic():
         TeamMeeting.objects.create(organisation=team.organisation, team=team, starts_at=nine)
+
+
+@needs_sqlite
+@pytest.mark.django_db(transaction=True)
+def test_two_calls_of_a_meeting_at_the_same_time_at_once_make_one_meeting(
+    team_lead, team, tmp_path
+):
+    url = reverse("meetings:new")
+    posts = [
+        [url, {"team": team.pk, "starts_at": MONDAY_NINE, "location": "Rom 1"}],
+        [url, {"team": team.pk, "starts_at": MONDAY_NINE, "location": "Rom 2"}],
+    ]
+    report = '{"meetings": TeamMeeting.objects.count()}'
+
+    result = posts_at_once(team_lead, posts, tmp_path, report)
+
+    # One is created (302); the other is shown the form again with the message (200).
+    assert result == {"answers": [200, 302], "meetings": 1}
