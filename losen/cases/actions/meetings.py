@@ -444,21 +444,26 @@ def do_decide(
     """
     decision = Decision(decision)
     redirect_to, redirect_reason, note = redirect_to.strip(), redirect_reason.strip(), note.strip()
-    case_id = AgendaItem.objects.filter(pk=item.pk).values_list("case_id", flat=True).first()
-    if case_id is None:
+    found = AgendaItem.objects.filter(pk=item.pk).values_list("case_id", "meeting__team_id")
+    if not found:
         raise TakenOffTheAgenda(item)
+    ((case_id, team_id),) = found
+    _require_team_member(actor, team_id)
     # The case is locked first, then the item: every decision on a case takes its lock
     # first, so two meetings deciding on one case at once go one after the other (and a
     # consent given, which locks the case, or withdrawn waits for the decision).
     case = Case.objects.select_for_update().get(pk=case_id)
-    locked = AgendaItem.objects.select_for_update().select_related("meeting").filter(pk=item.pk)
-    locked = locked.first()
+    locked = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .filter(pk=item.pk)
+        .first()
+    )
     if locked is None:
         # Decided in another meeting while this one waited for the case's lock.
         raise TakenOffTheAgenda(item)
     locked.case = case
     meeting = locked.meeting
-    _require_team_member(actor, meeting.team_id)
     if locked.decision:
         raise AlreadyDecided(locked)
     target = DECISION_STATES.get(decision)
