@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -87,3 +87,35 @@ def test_two_calls_of_a_meeting_at_the_same_time_at_once_make_one_meeting(
 
     # One is created (302); the other is shown the form again with the message (200).
     assert result == {"answers": [200, 302], "meetings": 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_moves_a_teams_second_meeting_at_the_same_time_a_minute_on():
+    """Meetings made before the constraint keep everything: the second and third of a
+    team at one moment start one and two minutes later; other teams' stay where they are."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("cases", "0004_meeting_invitations_by_address")]
+    after = [("cases", "0005_one_meeting_per_team_at_a_time")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    organisation = old.get_model("accounts", "Organisation").objects.create(
+        name="Gammel kommune", kind="municipality", country="NO"
+    )
+    Team = old.get_model("accounts", "Team")
+    ours = Team.objects.create(organisation=organisation, name="Ungteam")
+    theirs = Team.objects.create(organisation=organisation, name="Annet team")
+    Meeting = old.get_model("cases", "TeamMeeting")
+    nine = timezone.make_aware(datetime.datetime(2030, 1, 7, 9, 0))
+    made = [
+        Meeting.objects.create(organisation=organisation, team=team, starts_at=nine).pk
+        for team in (ours, ours, ours, theirs)
+    ]
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+
+    new = executor.loader.project_state(after).apps.get_model("cases", "TeamMeeting")
+    starts = [timezone.localtime(new.objects.get(pk=pk).starts_at).strftime("%H:%M") for pk in made]
+    assert starts == ["09:00", "09:01", "09:02", "09:00"]
