@@ -65,17 +65,19 @@ def do_log_accesses(
     *,
     purpose: Purpose | str,
     what: str = "person",
+    organisation: Organisation | None = None,
 ) -> int:
     """One access-log row per (person id, person's organisation id, reading team id).
 
     For reads of many people at once (an export), written in batches. The reader reads
-    from the person's organisation (through the team, when they read as one of its team).
+    from the person's organisation (through the team, when they read as one of its team),
+    or, given `organisation`, from that one (a guest at another organisation's meeting).
     """
     entries = [
         AccessLog(
             actor=actor,
             actor_name=_actor_name(actor),
-            organisation_id=person_organisation_id,
+            organisation_id=organisation.pk if organisation else person_organisation_id,
             team_id=team_id,
             person_id=person_id,
             person_organisation_id=person_organisation_id,

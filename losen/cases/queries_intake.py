@@ -9,6 +9,7 @@ stops the sharing the moment it is recorded.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -59,7 +60,16 @@ def consent_covers(
     """
     if not isinstance(organisation, Organisation):
         organisation = Organisation.objects.only("id", "kind").get(pk=organisation)
-    for consent in active_consents(case).filter(purpose=purpose):
+    return consents_cover(active_consents(case).filter(purpose=purpose), organisation, purpose)
+
+
+def consents_cover(
+    consents: Iterable[Consent], organisation: Organisation, purpose: ConsentPurpose | str
+) -> bool:
+    """`consent_covers` over consents already read (an agenda's, read all at once)."""
+    for consent in consents:
+        if consent.purpose != purpose or consent.withdrawn_at is not None:
+            continue
         if consent.recipient == ConsentRecipient.MEETING_MEMBERS:
             return True
         if (

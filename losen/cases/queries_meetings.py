@@ -30,31 +30,35 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from losen.accounts.models import CASEWORK_ROLES, Organisation, Team, User
 from losen.accounts.scope import scope_of
-from losen.audit.actions import do_log_access
+from losen.audit.actions import do_log_accesses
 from losen.audit.models import Purpose
 from losen.cases.models import (
     AgendaItem,
     Application,
     Case,
     CaseState,
+    CategoryAssessment,
+    Consent,
     ConsentPurpose,
     Decision,
     MeetingAttendee,
     MeetingInvitation,
+    Referral,
     TeamMeeting,
 )
 from losen.cases.models.case import OPEN_STATES
-from losen.cases.queries_intake import active_consents, consent_covers, is_minor_on
+from losen.cases.queries_intake import active_consents, consents_cover, is_minor_on
+from losen.people.models import Person, age_on
 
 # Decisions that settle a case; "more information" brings it back to the next meeting.
 # The settling ones need the signed application and the consent for the team meeting
@@ -73,6 +77,10 @@ class Missing(models.TextChoices):
     APPLICATION = "application_not_signed", _("application not signed")
     GUARDIAN = "guardian_not_signed", _("guardian has not signed")
     CONSENT = "no_meeting_consent", _("no consent to discuss in the team meeting")
+    GUARDIAN_CONSENT = (
+        "no_guardian_consent",
+        _("the guardian has not consented to discussion in the team meeting"),
+    )
 
 
 def meeting_day(meeting: TeamMeeting) -> datetime.date:
@@ -88,24 +96,41 @@ def missing_for_decision(case: Case, day: datetime.date) -> list[Missing]:
 
     Signatures and consents count when they were given by the meeting's day (one given
     after it did not exist when the meeting decided); a withdrawn consent never counts.
-    The guardian signs when the young person is under 18 on the meeting's day. An empty
-    list: the meeting may take any decision.
+    The guardian signs, and gives the consent, when the young person is under 18 on the
+    meeting's day. An empty list: the meeting may take any decision.
     """
-    application = Application.objects.filter(case_id=case.pk).first()
+    return missing_from(
+        Application.objects.filter(case_id=case.pk).first(),
+        list(active_consents(case)),
+        case.person,
+        day,
+    )
+
+
+def missing_from(
+    application: Application | None,
+    consents: Iterable[Consent],
+    person: Person,
+    day: datetime.date,
+) -> list[Missing]:
+    """`missing_for_decision` over what is already read (an agenda reads it at once)."""
     missing = []
+    minor = is_minor_on(person, day)
     if not _signed_by(application.youth_signed_at if application else None, day):
         missing.append(Missing.APPLICATION)
-    if is_minor_on(case.person, day) and not _signed_by(
-        application.guardian_signed_at if application else None, day
-    ):
+    if minor and not _signed_by(application.guardian_signed_at if application else None, day):
         missing.append(Missing.GUARDIAN)
-    consented = (
-        active_consents(case)
-        .filter(purpose=ConsentPurpose.TEAM_MEETING, given_on__lte=day)
-        .exists()
-    )
-    if not consented:
+    for_meeting = [
+        consent
+        for consent in consents
+        if consent.purpose == ConsentPurpose.TEAM_MEETING
+        and consent.withdrawn_at is None
+        and consent.given_on <= day
+    ]
+    if not for_meeting:
         missing.append(Missing.CONSENT)
+    elif minor and not any(c.given_by == Consent.GivenBy.GUARDIAN for c in for_meeting):
+        missing.append(Missing.GUARDIAN_CONSENT)
     return missing
 
 
@@ -340,14 +365,83 @@ def agenda_candidates(team: Team) -> list[tuple[Case, str]]:
 
 
 def agenda_items(meeting: TeamMeeting) -> QuerySet[AgendaItem]:
-    return meeting.items.select_related(
-        "meeting",
-        "case",
-        "case__person",
-        "case__contact_person",
-        "contact_person",
-        "decided_by",
-    ).order_by("position", "id")
+    """The meeting's items with all the agenda shows of each, in a fixed number of
+    queries however long the agenda: the case, person and application joined; the
+    referrals (newest first), categories (latest first) and active consents fetched once
+    for all the items (`ItemFacts` reads them)."""
+    return (
+        meeting.items.select_related(
+            "meeting",
+            "case",
+            "case__person",
+            "case__contact_person",
+            "case__application",
+            "contact_person",
+            "decided_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "case__referrals",
+                queryset=Referral.objects.order_by("-referred_on", "-id"),
+                to_attr="agenda_referrals",
+            ),
+            Prefetch(
+                "case__categories",
+                queryset=CategoryAssessment.objects.order_by("-set_on", "-id"),
+                to_attr="agenda_categories",
+            ),
+            Prefetch(
+                "case__consents",
+                queryset=Consent.objects.filter(withdrawn_at__isnull=True).select_related(
+                    "recipient_organisation"
+                ),
+                to_attr="agenda_consents",
+            ),
+        )
+        .order_by("position", "id")
+    )
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What the team needs to decide on an item: the referral (the latest), the category
+    (the latest), the age on the meeting's day, what is missing to decide, and the
+    purposes the young person has given no consent for yet."""
+
+    referral: Referral | None
+    category: CategoryAssessment | None
+    age: int
+    missing: list[Missing]
+    consents_missing: list[str]
+
+    @classmethod
+    def of(cls, item: AgendaItem) -> ItemFacts:
+        """Read from an item of `agenda_items` (no query of its own)."""
+        case = item.case
+        day = meeting_day(item.meeting)
+        consents = [c for c in case.agenda_consents if c.given_on <= day]  # type: ignore[attr-defined]
+        try:
+            application = case.application
+        except Application.DoesNotExist:
+            application = None
+        missing = []
+        if not item.decision and case.can_move_to(CaseState.ACCEPTED):
+            missing = missing_from(application, consents, case.person, day)
+        given = {consent.purpose for consent in consents}
+        referrals = case.agenda_referrals  # type: ignore[attr-defined]
+        categories = case.agenda_categories  # type: ignore[attr-defined]
+        return cls(
+            referral=referrals[0] if referrals else None,
+            category=categories[0] if categories else None,
+            age=age_on(case.person.birth_date, day),
+            missing=missing,
+            # The meeting's own consent is among `missing` when it is lacking.
+            consents_missing=[
+                str(purpose.label)
+                for purpose in ConsentPurpose
+                if purpose != ConsentPurpose.TEAM_MEETING and purpose not in given
+            ],
+        )
 
 
 def decisions_started(meeting: TeamMeeting) -> bool:
@@ -361,8 +455,13 @@ class AgendaEntry:
     item: AgendaItem
     shows_person: bool
     viewer: Viewer
-    # What the meeting lacks to decide (for undecided items shown with their person).
-    missing: list[Missing] = field(default_factory=list)
+    # What the team needs to decide (for items shown with their person).
+    facts: ItemFacts | None = None
+
+    @property
+    def missing(self) -> list[Missing]:
+        """What the meeting lacks to decide (for undecided items shown with their person)."""
+        return self.facts.missing if self.facts else []
 
     @property
     def number(self) -> int:
@@ -400,23 +499,34 @@ def agenda_for(
     viewer = viewer_of(actor, meeting)
     entries = []
     for item in agenda_items(meeting) if items is None else items:
-        shows_person = not viewer.is_guest or consent_covers(
-            item.case, viewer.organisation, purpose=ConsentPurpose.TEAM_MEETING
+        shows_person = not viewer.is_guest or consents_cover(
+            item.case.agenda_consents,  # type: ignore[attr-defined]
+            viewer.organisation,
+            ConsentPurpose.TEAM_MEETING,
         )
-        if shows_person:
-            do_log_access(
-                actor,
-                person_id=item.case.person_id,
-                person_organisation_id=item.case.organisation_id,
-                purpose=purpose,
-                team=viewer.team,
-                organisation=viewer.organisation,
-                what=what,
-            )
-        missing = item_missing(item) if shows_person and not item.decision else []
         entries.append(
-            AgendaEntry(item=item, shows_person=shows_person, viewer=viewer, missing=missing)
+            AgendaEntry(
+                item=item,
+                shows_person=shows_person,
+                viewer=viewer,
+                facts=ItemFacts.of(item) if shows_person else None,
+            )
         )
+    do_log_accesses(
+        actor,
+        [
+            (
+                entry.item.case.person_id,
+                entry.item.case.organisation_id,
+                viewer.team and viewer.team.pk,
+            )
+            for entry in entries
+            if entry.shows_person
+        ],
+        purpose=purpose,
+        what=what,
+        organisation=viewer.organisation,
+    )
     return entries
 
 

@@ -697,7 +697,9 @@ def _write_meetings(meetings, workers, today, collected: _Collected) -> None:
     rows = list(meetings.values())
     # And next week's meeting for every team, so the work list has one to show.
     next_tuesday = today + datetime.timedelta(days=(1 - today.weekday()) % 7 or 7)
-    planned_teams = {meeting.team_id for meeting in rows}
+    # (Not for a team that already meets then: a team holds one meeting at a time.)
+    meets_then = {m.team_id for m in rows if m.starts_at == _at(next_tuesday, 9)}
+    planned_teams = {meeting.team_id for meeting in rows} - meets_then
     for team in Team.objects.filter(pk__in=planned_teams):
         rows.append(
             TeamMeeting(

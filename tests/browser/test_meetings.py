@@ -92,14 +92,20 @@ def test_the_team_lead_runs_a_meeting_and_the_guest_sees_the_item_masked(
     expect(page.locator("main")).not_to_contain_text("NAV Testby")
     check(page)
 
-    # Accept without a contact person: refused, the errors shown in the item (htmx).
-    page.locator(f"#id_item-{item.pk}-decision").select_option("accept")
-    page.locator(f"#id_item-{item.pk}-contact_person").select_option("")
+    # One control per item: the service field only shows for a redirection.
+    expect(section.locator("form")).to_have_count(1)
+    expect(section.locator("button[type=submit]")).to_have_count(1)
+    expect(page.locator(f"#id_item-{item.pk}-redirect_to")).to_be_hidden()
+    page.locator(f"#id_item-{item.pk}-decision").select_option("redirect")
+    expect(page.locator(f"#id_item-{item.pk}-redirect_to")).to_be_visible()
+    # Redirect without the service or why: refused, the errors shown in the item (htmx).
     section.locator("button[type=submit]").click()
     expect(section.locator("#error-summary")).to_be_visible()
+    expect(page.locator(f"#id_item-{item.pk}-redirect_to")).to_be_visible()
     check(page)
 
-    page.locator(f"#id_item-{item.pk}-contact_person").select_option(str(coordinator.pk))
+    # Accepting names the contact person in the same choice.
+    page.locator(f"#id_item-{item.pk}-decision").select_option(f"accept:{coordinator.pk}")
     section.locator("button[type=submit]").click()
     expect(section.locator("[role=status]")).to_be_visible()
     expect(page.locator(f"#id_item-{item.pk}-decision")).to_have_count(0)
@@ -153,7 +159,7 @@ def test_an_unsigned_referral_can_only_be_sent_back_for_more_information(
     expect(missing).to_have_count(2)
     decision = page.locator(f"#id_item-{item.pk}-decision option")
     expect(decision).to_have_count(2)  # "choose" and "more information"
-    expect(page.locator(f"#id_item-{item.pk}-contact_person")).to_have_count(0)
+    expect(page.locator(f"#id_item-{item.pk}-redirect_to")).to_have_count(0)
     check(page)
 
     page.locator(f"#id_item-{item.pk}-decision").select_option("more_information")
@@ -176,3 +182,43 @@ def test_an_outsider_who_is_not_invited_gets_not_found(
     assert response is not None
     assert response.status == 404
     expect(page.get_by_text("Nora")).to_have_count(0)
+
+
+def test_the_agenda_shows_the_referral_and_guests_are_added_after_it_is_made(
+    live_server, page: Page, check, team_lead, coordinator, person, team, nav_guest
+):
+    from losen.cases.tests.test_meetings import create_meeting
+
+    intake.do_register_referral(
+        coordinator,
+        team=team,
+        person=person,
+        source="school",
+        reason="Stopped coming to school in October.",
+        referrer_organisation="Testby vgs",
+    )
+    meeting = create_meeting(team_lead, team, days=2)
+    item = AgendaItem.objects.get(meeting=meeting)
+    base = live_server.url
+    log_in(page, base, "leder@test.no")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(base + f"/meetings/{meeting.pk}/")
+        section = page.locator(f"#item-{item.pk}")
+        expect(section.locator(f"#item-{item.pk}-referral")).to_contain_text("Testby vgs")
+        expect(section).to_contain_text("Stopped coming to school in October.")
+        expect(section.locator(f"#item-{item.pk}-missing li")).to_have_count(2)
+        check(page)
+        # Nothing of the meeting's page is wider than the screen.
+        widest = page.evaluate(
+            "Math.max(...[...document.querySelectorAll('main *')]"
+            ".map(e => e.getBoundingClientRect().right))"
+        )
+        assert widest <= width
+
+    page.locator("#guests summary").click()
+    page.locator("#id_guest_emails").fill(nav_guest.email)
+    page.locator("#guests button[type=submit]").click()
+    expect(page.locator("#invited-addresses")).to_contain_text("veileder@nav.test")
+    check(page)
+    assert meeting.invitations.filter(email="veileder@nav.test").exists()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -37,6 +37,7 @@ from losen.cases.models import (
 from losen.cases.queries import team_members
 from losen.cases.queries_meetings import (
     FINAL_DECISIONS,
+    NEW_APPLICATION_STATES,
     Missing,
     agenda_candidates,
     guest_organisation,
@@ -89,6 +90,29 @@ class AlreadyAnswered(MeetingError):
     code = "already_answered"
 
 
+class MeetingTimeTaken(MeetingError):
+    """The team has another meeting at that time (`meeting`)."""
+
+    code = "time_taken"
+
+    def __init__(self, meeting: TeamMeeting):
+        super().__init__(f"The team already meets at {meeting.starts_at:%Y-%m-%d %H:%M}.")
+        self.meeting = meeting
+
+
+class MeetingStarted(MeetingError):
+    """The meeting has started (or ended): no more guests are added."""
+
+    code = "meeting_started"
+
+
+class TakenOffTheAgenda(MeetingError):
+    """The item is gone: its case was decided in another meeting (or the agenda was
+    refreshed) before this decision was saved."""
+
+    code = "taken_off_the_agenda"
+
+
 class AgendaLocked(MeetingError):
     """Decisions have started: the agenda is no longer rebuilt."""
 
@@ -131,6 +155,11 @@ def _require_team_member(actor: User, team_id: int) -> None:
         raise NotAllowed("Only coordinators and team leads of the team run its meetings.")
 
 
+def meeting_start(starts_at: datetime.datetime) -> datetime.datetime:
+    """A meeting starts on a whole minute: two starts in the same minute are the same time."""
+    return starts_at.replace(second=0, microsecond=0)
+
+
 @transaction.atomic
 def do_create_meeting(
     actor: User,
@@ -147,19 +176,59 @@ def do_create_meeting(
     `guests` attend at once (the team's earlier guests, chosen by name); each address of
     `invite_addresses` gets an invitation, whoever it belongs to, that its owner answers
     (`do_accept_invitation`). No e-mail is sent: the invitation waits in Losen.
+
+    A team meets once at a time: a second meeting of the team starting in the same minute
+    is refused (MeetingTimeTaken), here under the team's lock and in the database by the
+    constraint `meeting_one_per_team_at_a_time`, so two calls at once make one meeting.
     """
     _require_team_member(actor, team.pk)
+    starts_at = meeting_start(starts_at)
     member_ids = set(meeting_members(team).values_list("pk", flat=True))
     attendees: list[MeetingAttendee] = []
-    seen: set[int] = set()
-    for user in members:
+    for user in dict.fromkeys(members):
         if user.pk not in member_ids:
             raise NotAMember(user)
-        if user.pk not in seen:
-            seen.add(user.pk)
-            attendees.append(
-                MeetingAttendee(user=user, organisation_id=team.organisation_id, is_guest=False)
+        attendees.append(
+            MeetingAttendee(user=user, organisation_id=team.organisation_id, is_guest=False)
+        )
+    guest_attendees = _guest_attendees(team, guests, exclude={a.user_id for a in attendees})
+    Team.objects.select_for_update().filter(pk=team.pk).first()  # one meeting call at a time
+    taken = TeamMeeting.objects.filter(team=team, starts_at=starts_at).first()
+    if taken is not None:
+        raise MeetingTimeTaken(taken)
+    try:
+        with transaction.atomic():
+            meeting = TeamMeeting.objects.create(
+                organisation_id=team.organisation_id,
+                team=team,
+                starts_at=starts_at,
+                location=location,
+                created_by=actor,
             )
+    except IntegrityError:
+        # Another call of the same time committed between the check and the insert.
+        raise MeetingTimeTaken(TeamMeeting.objects.get(team=team, starts_at=starts_at)) from None
+    for attendee in attendees:
+        attendee.meeting = meeting
+    MeetingAttendee.objects.bulk_create(attendees)
+    do_log_change(
+        actor,
+        action="meeting.created",
+        obj=meeting,
+        organisation_id=meeting.organisation_id,
+        changed_fields=["team", "starts_at", "location", "attendees", "invitations"],
+    )
+    _add_guests(actor, meeting, guest_attendees, invite_addresses)
+    _build_agenda(actor, meeting)
+    return meeting
+
+
+def _guest_attendees(
+    team: Team, guests: Iterable[User], *, exclude: Iterable[int] = ()
+) -> list[MeetingAttendee]:
+    """Guests of the team's meeting, each from their organisation (not the team's own)."""
+    seen = set(exclude)
+    attendees = []
     for user in guests:
         organisation = guest_organisation(user, team)
         if organisation is None:
@@ -167,26 +236,37 @@ def do_create_meeting(
         if user.pk not in seen:
             seen.add(user.pk)
             attendees.append(MeetingAttendee(user=user, organisation=organisation, is_guest=True))
-    meeting = TeamMeeting.objects.create(
-        organisation_id=team.organisation_id,
-        team=team,
-        starts_at=starts_at,
-        location=location,
-        created_by=actor,
-    )
-    for attendee in attendees:
+    return attendees
+
+
+def _add_guests(
+    actor: User,
+    meeting: TeamMeeting,
+    attendees: list[MeetingAttendee],
+    invite_addresses: Iterable[str],
+) -> tuple[list[MeetingAttendee], list[MeetingInvitation]]:
+    """Seat the guests and invite the addresses not seated or invited to the meeting yet."""
+    seated = set(meeting.attendees.values_list("user_id", flat=True))
+    new_guests = [attendee for attendee in attendees if attendee.user_id not in seated]
+    for attendee in new_guests:
         attendee.meeting = meeting
-    MeetingAttendee.objects.bulk_create(attendees)
-    addresses = dict.fromkeys(normalised_address(a) for a in invite_addresses if a.strip())
+    MeetingAttendee.objects.bulk_create(new_guests)
+    for attendee in new_guests:
+        do_log_change(
+            actor,
+            action="meeting.guest_added",
+            obj=attendee,
+            organisation_id=meeting.organisation_id,
+            changed_fields=["user", "organisation"],
+        )
+    invited = set(meeting.invitations.values_list("email", flat=True))
+    addresses = [
+        address
+        for address in dict.fromkeys(normalised_address(a) for a in invite_addresses if a.strip())
+        if address not in invited
+    ]
     invitations = MeetingInvitation.objects.bulk_create(
         MeetingInvitation(meeting=meeting, email=address, invited_by=actor) for address in addresses
-    )
-    do_log_change(
-        actor,
-        action="meeting.created",
-        obj=meeting,
-        organisation_id=meeting.organisation_id,
-        changed_fields=["team", "starts_at", "location", "attendees", "invitations"],
     )
     for invitation in invitations:
         do_log_change(
@@ -196,8 +276,29 @@ def do_create_meeting(
             organisation_id=meeting.organisation_id,
             changed_fields=["email"],
         )
-    _build_agenda(actor, meeting)
-    return meeting
+    return new_guests, invitations
+
+
+@transaction.atomic
+def do_invite_guests(
+    actor: User,
+    meeting: TeamMeeting,
+    *,
+    guests: Iterable[User] = (),
+    invite_addresses: Iterable[str] = (),
+) -> tuple[list[MeetingAttendee], list[MeetingInvitation]]:
+    """Add guests to a meeting at any time before it starts, the agenda built or not.
+
+    As when the meeting is called: earlier guests attend at once, each address gets an
+    invitation (one already seated or invited is left as it is). Refused (MeetingStarted)
+    from the meeting's start on, and once it is closed. Returns what was added.
+    """
+    _require_team_member(actor, meeting.team_id)
+    locked = TeamMeeting.objects.select_for_update().select_related("team").get(pk=meeting.pk)
+    if locked.closed_at is not None or timezone.now() >= locked.starts_at:
+        raise MeetingStarted(locked)
+    attendees = _guest_attendees(locked.team, guests)
+    return _add_guests(actor, locked, attendees, invite_addresses)
 
 
 def _lock_invitation_for_answer(actor: User, invitation: MeetingInvitation) -> MeetingInvitation:
@@ -336,15 +437,33 @@ def do_decide(
     Accept, waiting list and redirect need the signed application (and a guardian's
     signature under 18 on the meeting's day) and the consent for the team meeting, given
     by the meeting's day; without them NotReadyForDecision says what is missing.
-    An item is decided once: a second decision is refused (AlreadyDecided).
+    An item is decided once: a second decision is refused (AlreadyDecided). A settled
+    case (and a flagged one, once talked over) leaves every other meeting still to come
+    in the same transaction; a decision posted on such a removed item is refused
+    (TakenOffTheAgenda).
     """
     decision = Decision(decision)
     redirect_to, redirect_reason, note = redirect_to.strip(), redirect_reason.strip(), note.strip()
+    found = AgendaItem.objects.filter(pk=item.pk).values_list("case_id", "meeting__team_id")
+    if not found:
+        raise TakenOffTheAgenda(item)
+    ((case_id, team_id),) = found
+    _require_team_member(actor, team_id)
+    # The case is locked first, then the item: every decision on a case takes its lock
+    # first, so two meetings deciding on one case at once go one after the other (and a
+    # consent given, which locks the case, or withdrawn waits for the decision).
+    case = Case.objects.select_for_update().get(pk=case_id)
     locked = (
-        AgendaItem.objects.select_for_update().select_related("meeting", "case").get(pk=item.pk)
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("meeting")
+        .filter(pk=item.pk)
+        .first()
     )
-    meeting, case = locked.meeting, locked.case
-    _require_team_member(actor, meeting.team_id)
+    if locked is None:
+        # Decided in another meeting while this one waited for the case's lock.
+        raise TakenOffTheAgenda(item)
+    locked.case = case
+    meeting = locked.meeting
     if locked.decision:
         raise AlreadyDecided(locked)
     target = DECISION_STATES.get(decision)
@@ -353,9 +472,6 @@ def do_decide(
     if target is not None and target != case.state and not case.can_move_to(target):
         raise CaseCannotMove(case)
     if decision in FINAL_DECISIONS:
-        # Checked under the locks of the case and its consents: a consent given (which
-        # locks the case) or withdrawn at the same moment waits for this decision.
-        Case.objects.select_for_update().filter(pk=case.pk).first()
         list(Consent.objects.select_for_update().filter(case_id=case.pk))
         missing = missing_for_decision(case, meeting_day(meeting))
         if missing:
@@ -415,6 +531,9 @@ def do_decide(
     if decision == Decision.ACCEPT:
         assert contact_person is not None
         do_assign_contact_person(actor, case, contact_person, effective_on=effective_on)
+    if decision in FINAL_DECISIONS or (target or case.state) not in NEW_APPLICATION_STATES:
+        # Settled (or a flagged case talked over): it leaves the other meetings' agendas.
+        _take_off_other_agendas(actor, case, decided_in=meeting)
     if case.flagged_for_meeting:
         Case.objects.filter(pk=case.pk).update(
             flagged_for_meeting=False, flag_reason="", version=F("version") + 1
@@ -429,3 +548,40 @@ def do_decide(
         )
     item.refresh_from_db()
     return item
+
+
+def _take_off_other_agendas(actor: User, case: Case, *, decided_in: TeamMeeting) -> int:
+    """Take the case's undecided items off the agendas of the meetings still to come.
+
+    Called by `do_decide` in its transaction, under the case's lock. A meeting that has
+    started or is closed keeps its agenda as it was (its minutes say "not decided").
+    The items left are numbered anew. Returns how many items were taken off.
+    """
+    items = list(
+        AgendaItem.objects.filter(
+            case_id=case.pk,
+            decision="",
+            meeting__starts_at__gt=timezone.now(),
+            meeting__closed_at__isnull=True,
+        )
+        .exclude(meeting_id=decided_in.pk)
+        .select_related("meeting")
+    )
+    for item in items:
+        pk = item.pk
+        item.delete()
+        item.pk = pk
+        do_log_change(
+            actor,
+            action="meeting.item_removed",
+            obj=item,
+            organisation_id=item.meeting.organisation_id,
+            person_id=case.person_id,
+            changed_fields=["case"],
+        )
+    for meeting_id in {item.meeting_id for item in items}:
+        left = list(AgendaItem.objects.filter(meeting_id=meeting_id).order_by("position", "id"))
+        for position, kept in enumerate(left, start=1):
+            kept.position = position
+        AgendaItem.objects.bulk_update(left, ["position"])
+    return len(items)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from django import forms
 from django.core.validators import validate_email
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from losen.accounts.models import Team, User
-from losen.cases.models import AgendaItem, Decision
+from losen.cases.models import AgendaItem, Decision, TeamMeeting
 from losen.cases.queries import team_members
 from losen.cases.queries_meetings import (
     FINAL_DECISIONS,
@@ -40,18 +42,10 @@ class GuestChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.get_full_name()} ({', '.join(organisations)})"
 
 
-class MeetingForm(forms.Form):
-    starts_at = forms.DateTimeField(
-        label=_("Date and time"),
-        widget=DATETIME_INPUT,
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
-    )
-    location = forms.CharField(
-        label=_("Place"),
-        max_length=200,
-        required=False,
-        help_text=_("A meeting room, an address, or a video link."),
-    )
+class GuestsForm(forms.Form):
+    """Guests of a meeting: the team's earlier guests by name, others by address. Used
+    when the meeting is called and to add guests later, until the meeting starts."""
+
     guests = GuestChoiceField(
         label=_("Guests at the team's earlier meetings"),
         queryset=User.objects.none(),
@@ -70,18 +64,12 @@ class MeetingForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, team: Team, **kwargs):
+    def __init__(self, *args, team: Team, exclude_guests: Iterable[int] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.team = team
-        # One checkbox per member of the team, each with its own label; all ticked at first.
-        self.members = list(meeting_members(team))
-        for user in self.members:
-            self.fields[self.member_field(user)] = forms.BooleanField(
-                label=user.get_full_name(), required=False, initial=True
-            )
-        self.fields["guests"].queryset = earlier_guests(team).prefetch_related(
-            "memberships__organisation"
-        )
+        self.fields["guests"].queryset = (
+            earlier_guests(team).exclude(pk__in=list(exclude_guests))
+        ).prefetch_related("memberships__organisation")
 
     def clean_guest_emails(self) -> list[str]:
         """The addresses typed, each once, as invitations keep them (lower-cased).
@@ -116,6 +104,31 @@ class MeetingForm(forms.Form):
     def invited_addresses(self) -> list[str]:
         return list(self.cleaned_data.get("guest_emails") or [])
 
+
+class MeetingForm(GuestsForm):
+    field_order = ["starts_at", "location"]
+
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=DATETIME_INPUT,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+    )
+    location = forms.CharField(
+        label=_("Place"),
+        max_length=200,
+        required=False,
+        help_text=_("A meeting room, an address, or a video link."),
+    )
+
+    def __init__(self, *args, team: Team, **kwargs):
+        super().__init__(*args, team=team, **kwargs)
+        # One checkbox per member of the team, each with its own label; all ticked at first.
+        self.members = list(meeting_members(team))
+        for user in self.members:
+            self.fields[self.member_field(user)] = forms.BooleanField(
+                label=user.get_full_name(), required=False, initial=True
+            )
+
     @staticmethod
     def member_field(user: User) -> str:
         return f"member_{user.pk}"
@@ -127,6 +140,17 @@ class MeetingForm(forms.Form):
         return [user for user in self.members if self.cleaned_data.get(self.member_field(user))]
 
 
+def time_taken_message(meeting: TeamMeeting) -> str:
+    """Why a second meeting of the team at the same time is refused."""
+    return _(
+        "%(team)s already has a meeting at %(when)s. A team holds one meeting at a time: "
+        "choose another time."
+    ) % {
+        "team": meeting.team.name,
+        "when": formats.date_format(timezone.localtime(meeting.starts_at), "d.m.Y H:i"),
+    }
+
+
 def not_ready_message(missing: list[Missing]) -> str:
     """Why only more information can be asked for, naming what is missing."""
     return _("The team can only ask for more information until this is in place: %(missing)s.") % {
@@ -134,52 +158,70 @@ def not_ready_message(missing: list[Missing]) -> str:
     }
 
 
+ACCEPT_WITH = "accept:"
+
+
 class DecisionForm(forms.Form):
-    """The decision on one item. While the application is unsigned or the consent for the
-    meeting missing (`missing`), only "more information" is offered; the action refuses
-    the other decisions too, so a form posted anyway changes nothing."""
+    """The decision on one item, in one compact control: a single select names the
+    decision, and for acceptance the contact person with it ("Accept – contact person
+    Kari"); a service field for a redirection; a note; one button.
+
+    While the application is unsigned or the consent for the meeting missing
+    (`missing`), only "more information" is offered; the action refuses the other
+    decisions too, so a form posted anyway changes nothing. `cleaned_data` has the
+    action's arguments: decision, contact_person, redirect_to, redirect_reason, note
+    (when redirecting, the note is the reason).
+    """
 
     error_messages = {
         "contact_person_required": _("Choose the contact person when the case is accepted."),
         "redirect_to_required": _("Say which service the young person is redirected to."),
-        "redirect_reason_required": _("Say why the young person is redirected."),
+        "redirect_reason_required": _("Say why the young person is redirected, in the note."),
     }
 
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        choices=[("", _("Choose a decision")), *Decision.choices],
-    )
-    contact_person = forms.ModelChoiceField(
-        label=_("Contact person"),
-        queryset=User.objects.none(),
-        required=False,
-        empty_label=_("Choose a contact person"),
-        help_text=_("Required when the case is accepted."),
-    )
+    decision = forms.ChoiceField(label=_("Decision"))
     redirect_to = forms.CharField(
         label=_("Redirected to"),
         max_length=200,
         required=False,
-        help_text=_("Required when redirecting: which service takes over."),
-    )
-    redirect_reason = forms.CharField(
-        label=_("Why redirected"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when redirecting."),
+        help_text=_("When redirecting: which service takes over."),
     )
     note = forms.CharField(
         label=_("Note for the minutes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("For more information: what the team needs to know, and from whom."),
+        help_text=_("When redirecting: why. For more information: what the team needs, from whom."),
     )
 
-    def __init__(self, *args, item: AgendaItem, missing: list[Missing] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        item: AgendaItem,
+        missing: list[Missing] | None = None,
+        members: list[User] | None = None,
+        **kwargs,
+    ):
         kwargs.setdefault("prefix", f"item-{item.pk}")
         super().__init__(*args, **kwargs)
         self.item = item
         self.missing = item_missing(item) if missing is None else missing
+        members = list(team_members(item.case)) if members is None else members
+        # The case's contact person, if they may stay so, first among the acceptances.
+        members.sort(key=lambda user: user.pk != item.case.contact_person_id)
+        self.members = {user.pk: user for user in members}
+        accept = [
+            (
+                f"{ACCEPT_WITH}{user.pk}",
+                _("Accept – contact person %(name)s") % {"name": user.get_full_name()},
+            )
+            for user in members
+        ]
+        others = [
+            (Decision.WAITING_LIST, Decision.WAITING_LIST.label),
+            (Decision.REDIRECT, Decision.REDIRECT.label),
+            (Decision.MORE_INFORMATION, Decision.MORE_INFORMATION.label),
+        ]
+        self.fields["decision"].choices = [("", _("Choose a decision")), *accept, *others]
         if self.missing:
             # Only the widget narrows: a settling decision posted anyway gets the clear
             # message of clean_decision, not "select a valid choice".
@@ -188,27 +230,28 @@ class DecisionForm(forms.Form):
                 (Decision.MORE_INFORMATION, Decision.MORE_INFORMATION.label),
             ]
             self.fields["decision"].help_text = not_ready_message(self.missing)
-        self.fields["contact_person"].queryset = team_members(item.case)
-        if not self.is_bound and item.case.contact_person_id:
-            self.initial.setdefault("contact_person", item.case.contact_person_id)
 
     def clean_decision(self) -> str:
         decision = self.cleaned_data["decision"]
-        if decision in FINAL_DECISIONS and self.missing:
+        settling = decision.startswith(ACCEPT_WITH) or decision in FINAL_DECISIONS
+        if settling and self.missing:
             raise forms.ValidationError(not_ready_message(self.missing), code="not_ready")
         return decision
 
     def clean(self):
         cleaned = super().clean()
-        decision = cleaned.get("decision")
-        if decision == Decision.ACCEPT and not cleaned.get("contact_person"):
-            self.add_error(
-                "contact_person",
-                forms.ValidationError(
-                    self.error_messages["contact_person_required"], code="contact_person_required"
-                ),
-            )
-        if decision == Decision.REDIRECT:
+        chosen = cleaned.get("decision")
+        if not chosen:
+            return cleaned
+        contact_person = None
+        if chosen.startswith(ACCEPT_WITH):
+            contact_person = self.members[int(chosen.removeprefix(ACCEPT_WITH))]
+            chosen = Decision.ACCEPT
+        cleaned["decision"] = Decision(chosen)
+        cleaned["contact_person"] = contact_person
+        note = cleaned.get("note", "").strip()
+        cleaned["redirect_reason"] = ""
+        if chosen == Decision.REDIRECT:
             if not cleaned.get("redirect_to", "").strip():
                 self.add_error(
                     "redirect_to",
@@ -216,12 +259,15 @@ class DecisionForm(forms.Form):
                         self.error_messages["redirect_to_required"], code="redirect_to_required"
                     ),
                 )
-            if not cleaned.get("redirect_reason", "").strip():
+            if not note:
                 self.add_error(
-                    "redirect_reason",
+                    "note",
                     forms.ValidationError(
                         self.error_messages["redirect_reason_required"],
                         code="redirect_reason_required",
                     ),
                 )
+            cleaned["redirect_reason"], cleaned["note"] = note, ""
+        else:
+            cleaned["redirect_to"] = ""
         return cleaned

@@ -30,6 +30,13 @@ class TeamMeeting(models.Model):
         verbose_name_plural = _("team meetings")
         ordering = ["-starts_at"]
         indexes = [models.Index(fields=["team", "starts_at"], name="meeting_team_starts")]
+        # A meeting has a start and no set length: "at the same time" is the same
+        # minute (do_create_meeting keeps whole minutes and says so in the form).
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "starts_at"], name="meeting_one_per_team_at_a_time"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.team.name} {self.starts_at:%Y-%m-%d}"

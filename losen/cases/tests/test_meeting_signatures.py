@@ -109,7 +109,7 @@ def test_accepting_an_unsigned_application_is_refused_and_it_still_waits_for_a_s
     item = meeting.items.get()
     english.force_login(team_lead)
 
-    response = decide(english, meeting, item, decision="accept", contact_person=coordinator.pk)
+    response = decide(english, meeting, item, decision=f"accept:{coordinator.pk}")
 
     assert response.status_code == 200
     form = response.context["rows"][0]["form"]
@@ -210,13 +210,13 @@ def test_a_minor_is_accepted_only_once_the_guardian_has_signed_too(
     )
     assert "guardian has not signed" in section
     assert "application not signed" not in section
-    response = decide(english, meeting, item, decision="accept", contact_person=coordinator.pk)
+    response = decide(english, meeting, item, decision=f"accept:{coordinator.pk}")
     assert response.status_code == 200
     case.refresh_from_db()
     assert case.state == CaseState.REFERRED
 
     intake.do_sign_application(coordinator, case, guardian_name="Mor Berg")
-    response = decide(english, meeting, item, decision="accept", contact_person=coordinator.pk)
+    response = decide(english, meeting, item, decision=f"accept:{coordinator.pk}")
 
     assert response.status_code == 302
     case.refresh_from_db()

@@ -513,7 +513,7 @@ def test_accepting_moves_the_case_assigns_the_contact_person_and_clears_the_flag
     item = meeting.items.get()
     client.force_login(team_lead)
 
-    response = decide(client, meeting, item, decision="accept", contact_person=coordinator.pk)
+    response = decide(client, meeting, item, decision=f"accept:{coordinator.pk}")
 
     assert response.status_code == 302
     case.refresh_from_db()
@@ -539,14 +539,24 @@ def test_accepting_moves_the_case_assigns_the_contact_person_and_clears_the_flag
 def test_accepting_without_a_contact_person_is_refused(client, team_lead, meeting, case, signed):
     item = meeting.items.get()
     client.force_login(team_lead)
-    response = decide(client, meeting, item, decision="accept", contact_person="")
+    response = decide(client, meeting, item, decision="accept")
     assert response.status_code == 200
-    assert response.context["rows"][0]["form"].has_error("contact_person")
+    assert response.context["rows"][0]["form"].has_error("decision", "invalid_choice")
     case.refresh_from_db()
     assert case.state == CaseState.REFERRED
     assert not decision_events(case).exists()
     with pytest.raises(actions.ContactPersonRequired):
         actions.do_decide(team_lead, item, Decision.ACCEPT)
+
+
+def test_accepting_with_someone_outside_the_team_as_contact_person_is_refused(
+    client, team_lead, colleague, meeting, case, signed
+):
+    client.force_login(team_lead)
+    response = decide(client, meeting, meeting.items.get(), decision=f"accept:{colleague.pk}")
+    assert response.context["rows"][0]["form"].has_error("decision", "invalid_choice")
+    case.refresh_from_db()
+    assert case.state == CaseState.REFERRED
 
 
 def test_a_contact_person_from_outside_the_team_is_refused(
@@ -580,7 +590,7 @@ def test_redirecting_moves_the_case_and_records_where_and_why(
         meeting.items.get(),
         decision="redirect",
         redirect_to="Oppfølgingstjenesten",
-        redirect_reason="Has rights left in upper secondary school",
+        note="Has rights left in upper secondary school",
     )
     case.refresh_from_db()
     item = meeting.items.get()
@@ -595,8 +605,8 @@ def test_redirecting_moves_the_case_and_records_where_and_why(
 @pytest.mark.parametrize(
     ("data", "field"),
     [
-        ({"redirect_reason": "Because"}, "redirect_to"),
-        ({"redirect_to": "OT"}, "redirect_reason"),
+        ({"note": "Because"}, "redirect_to"),
+        ({"redirect_to": "OT"}, "note"),
     ],
 )
 def test_redirecting_without_service_or_reason_is_refused(
@@ -607,8 +617,9 @@ def test_redirecting_without_service_or_reason_is_refused(
     assert response.context["rows"][0]["form"].has_error(field)
     case.refresh_from_db()
     assert case.state == CaseState.REFERRED
+    details = {"redirect_to": data.get("redirect_to", ""), "redirect_reason": data.get("note", "")}
     with pytest.raises(actions.RedirectDetailsRequired):
-        actions.do_decide(team_lead, meeting.items.get(), Decision.REDIRECT, **data)
+        actions.do_decide(team_lead, meeting.items.get(), Decision.REDIRECT, **details)
 
 
 def test_more_information_moves_a_referral_to_assessment(client, team_lead, meeting, case):
@@ -637,10 +648,8 @@ def test_a_second_decision_on_the_same_item_is_refused(
 ):
     item = meeting.items.get()
     client.force_login(team_lead)
-    decide(client, meeting, item, decision="accept", contact_person=coordinator.pk)
-    response = decide(
-        client, meeting, item, decision="redirect", redirect_to="X", redirect_reason="Y"
-    )
+    decide(client, meeting, item, decision=f"accept:{coordinator.pk}")
+    response = decide(client, meeting, item, decision="redirect", redirect_to="X", note="Y")
     assert response.status_code == 302
     item.refresh_from_db()
     item.case.refresh_from_db()
@@ -685,12 +694,13 @@ def test_an_invalid_decision_through_htmx_shows_the_errors_in_the_item(
     client.force_login(team_lead)
     response = client.post(
         reverse("meetings:decide", args=[meeting.pk, item.pk]),
-        {f"item-{item.pk}-decision": "accept"},
+        {f"item-{item.pk}-decision": "redirect"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     assert 'id="error-summary"' in response.content.decode()
-    assert response.context["form"].has_error("contact_person")
+    assert response.context["form"].has_error("redirect_to")
+    assert response.context["form"].has_error("note")
 
 
 @pytest.mark.parametrize("user", ["nav_guest", "org_admin", "colleague", "outsider"])

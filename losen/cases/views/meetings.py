@@ -23,14 +23,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from losen.accounts.models import User
 from losen.audit.models import Purpose
 from losen.cases.actions import meetings as actions
 from losen.cases.actions.core import NotAContactPerson
 from losen.cases.forms.meetings import (
     DecisionForm,
+    GuestsForm,
     MeetingForm,
     TeamChoiceForm,
     not_ready_message,
+    time_taken_message,
 )
 from losen.cases.models import AgendaItem, Decision, TeamMeeting
 from losen.cases.queries_meetings import (
@@ -44,12 +47,16 @@ from losen.cases.queries_meetings import (
     invitations_for,
     invitations_shown_to_team,
     invited_meeting_ids,
+    meeting_members,
     teams_for_new_meeting,
     upcoming_and_past,
     viewer_of,
 )
 from losen.lib.exporters import Exporter, pdf_response
 from losen.submissions.once import once_per_submission
+
+# `_decide`'s answer when the item was taken off the agenda under it.
+TAKEN_OFF = "taken_off_the_agenda"
 
 
 @login_required
@@ -103,6 +110,8 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 "guest_emails", _("A guest must work in another organisation than the team.")
             )
+        except actions.MeetingTimeTaken as taken:
+            form.add_error("starts_at", time_taken_message(taken.meeting))
         else:
             count = meeting.items.count()
             messages.success(
@@ -122,11 +131,18 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _item_context(entry: AgendaEntry, form: DecisionForm | None = None) -> dict[str, Any]:
+def _item_context(
+    entry: AgendaEntry, form: DecisionForm | None = None, members: list[User] | None = None
+) -> dict[str, Any]:
     item = entry.item
     if form is None and entry.viewer.can_run_meeting and not item.decision:
-        form = DecisionForm(item=item, missing=entry.missing)
+        form = DecisionForm(item=item, missing=entry.missing, members=members)
     return {"entry": entry, "item": item, "form": form, "viewer": entry.viewer}
+
+
+def can_add_guests(meeting: TeamMeeting) -> bool:
+    """Guests are added until the meeting starts (as `do_invite_guests` checks)."""
+    return meeting.closed_at is None and timezone.now() < meeting.starts_at
 
 
 def _detail(
@@ -134,13 +150,26 @@ def _detail(
     meeting: TeamMeeting,
     *,
     bound: DecisionForm | None = None,
+    guests_form: GuestsForm | None = None,
 ) -> HttpResponse:
     viewer = viewer_of(request.user, meeting)
     entries = agenda_for(request.user, meeting)
+    # The contact persons to choose from, read once for every item's decision.
+    members = list(meeting_members(meeting.team)) if viewer.can_run_meeting else []
     rows = [
-        _item_context(entry, bound if bound and bound.item.pk == entry.item.pk else None)
+        _item_context(
+            entry, bound if bound and bound.item.pk == entry.item.pk else None, list(members)
+        )
         for entry in entries
     ]
+    attendees = list(
+        meeting.attendees.select_related("user", "organisation").order_by(
+            "is_guest", "user__full_name", "user__email"
+        )
+    )
+    open_to_guests = viewer.can_run_meeting and can_add_guests(meeting)
+    if open_to_guests and guests_form is None:
+        guests_form = GuestsForm(team=meeting.team, exclude_guests=[a.user_id for a in attendees])
     return render(
         request,
         "cases/meetings/detail.html",
@@ -148,14 +177,13 @@ def _detail(
             "meeting": meeting,
             "viewer": viewer,
             "rows": rows,
-            "attendees": meeting.attendees.select_related("user", "organisation").order_by(
-                "is_guest", "user__full_name", "user__email"
-            ),
+            "attendees": attendees,
             "decisions_started": decisions_started(meeting),
             "masked_count": sum(1 for entry in entries if entry.is_masked),
             # The team sees the addresses it invited, never whose they are (a guest sees
             # no other guest's address).
             "invitations": [] if viewer.is_guest else list(invitations_shown_to_team(meeting)),
+            "guests_form": guests_form if open_to_guests else None,
         },
     )
 
@@ -194,6 +222,55 @@ def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse
     else:
         messages.success(request, _("You have declined the invitation."))
     return redirect("meetings:list")
+
+
+def _started_message(meeting: TeamMeeting) -> str:
+    if (
+        meeting.closed_at is not None
+        or timezone.localdate(meeting.starts_at) < timezone.localdate()
+    ):
+        return _("The meeting is over: guests can no longer be added.")
+    return _("The meeting has started: guests can no longer be added.")
+
+
+@login_required
+@require_POST
+@once_per_submission
+def meeting_guests(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """Add guests (earlier ones by name, others by address) until the meeting starts."""
+    meeting = get_meeting_for(request.user, meeting_id)
+    _require_runner(request, meeting)
+    seated = meeting.attendees.values_list("user_id", flat=True)
+    form = GuestsForm(request.POST, team=meeting.team, exclude_guests=list(seated))
+    if not can_add_guests(meeting):
+        messages.error(request, _started_message(meeting))
+        return redirect("meetings:detail", meeting_id=meeting.pk)
+    if form.is_valid():
+        try:
+            guests, invitations = actions.do_invite_guests(
+                request.user,
+                meeting,
+                guests=form.chosen_guests(),
+                invite_addresses=form.invited_addresses(),
+            )
+        except actions.MeetingStarted:
+            messages.error(request, _started_message(meeting))
+            return redirect("meetings:detail", meeting_id=meeting.pk)
+        except actions.NotAGuest:
+            form.add_error(
+                "guest_emails", _("A guest must work in another organisation than the team.")
+            )
+        else:
+            if guests or invitations:
+                messages.success(
+                    request,
+                    _("Guests added: %(guests)s, invited by e-mail: %(invited)s.")
+                    % {"guests": len(guests), "invited": len(invitations)},
+                )
+            else:
+                messages.info(request, _("Nothing new: everyone is already invited."))
+            return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#guests")
+    return _detail(request, meeting, guests_form=form)
 
 
 def _require_runner(request: HttpRequest, meeting: TeamMeeting) -> Viewer:
@@ -239,8 +316,10 @@ def _decide(request: HttpRequest, item: AgendaItem, form: DecisionForm) -> str |
         )
     except actions.AlreadyDecided:
         return _("This item has been decided already; the second decision is not saved.")
+    except actions.TakenOffTheAgenda:
+        return TAKEN_OFF
     except NotAContactPerson:
-        form.add_error("contact_person", _("The contact person must work in the team."))
+        form.add_error("decision", _("The contact person must work in the team."))
     except actions.NotReadyForDecision as exc:
         form.add_error("decision", not_ready_message(exc.missing))
     except actions.CaseCannotMove:
@@ -250,10 +329,17 @@ def _decide(request: HttpRequest, item: AgendaItem, form: DecisionForm) -> str |
             % {"state": item.case.get_state_display().lower()},
         )
     except actions.ContactPersonRequired:
-        form.add_error("contact_person", form.error_messages["contact_person_required"])
+        form.add_error("decision", form.error_messages["contact_person_required"])
     except actions.RedirectDetailsRequired:
         form.add_error("redirect_to", form.error_messages["redirect_to_required"])
     return None
+
+
+def taken_off_message() -> str:
+    return _(
+        "This case is no longer on this meeting's agenda: it has been decided in another "
+        "meeting. Nothing was saved."
+    )
 
 
 @login_required
@@ -261,13 +347,30 @@ def _decide(request: HttpRequest, item: AgendaItem, form: DecisionForm) -> str |
 def meeting_decide(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
     meeting = get_meeting_for(request.user, meeting_id)
     _require_runner(request, meeting)
-    item = get_item_for(request.user, meeting, item_id)
+    try:
+        item = get_item_for(request.user, meeting, item_id)
+    except Http404:
+        # Gone from the agenda the runner has open: say why instead of "not found".
+        if request.htmx:
+            return render(
+                request,
+                "cases/meetings/_item_gone.html",
+                {"item_id": item_id, "message": taken_off_message()},
+            )
+        messages.error(request, taken_off_message())
+        return redirect("meetings:detail", meeting_id=meeting.pk)
     form = DecisionForm(request.POST, item=item)
     refused: str | None = None
     if form.is_valid():
         refused = _decide(request, item, form)
     decided = form.is_valid() and not form.errors and refused is None
     if request.htmx:
+        if refused == TAKEN_OFF:
+            return render(
+                request,
+                "cases/meetings/_item_gone.html",
+                {"item_id": item.pk, "message": taken_off_message()},
+            )
         item = get_item_for(request.user, meeting, item_id)
         entry = agenda_for(request.user, meeting, items=[item])[0]
         context = _item_context(entry, None if decided or refused else form)
@@ -282,6 +385,9 @@ def meeting_decide(request: HttpRequest, meeting_id: int, item_id: int) -> HttpR
         return render(request, "cases/meetings/_item_response.html", context)
     if decided:
         messages.success(request, _("The decision is saved."))
+    elif refused == TAKEN_OFF:
+        messages.error(request, taken_off_message())
+        return redirect("meetings:detail", meeting_id=meeting.pk)
     elif refused:
         messages.error(request, refused)
     else:
@@ -375,6 +481,7 @@ urlpatterns = [
     path("new/", meeting_new, name="new"),
     path("<int:meeting_id>/", meeting_detail, name="detail"),
     path("<int:meeting_id>/refresh/", meeting_refresh, name="refresh"),
+    path("<int:meeting_id>/guests/", meeting_guests, name="guests"),
     path("<int:meeting_id>/items/<int:item_id>/decide/", meeting_decide, name="decide"),
     path("<int:meeting_id>/minutes.pdf", minutes_pdf, name="minutes_pdf"),
     path("invitations/<int:invitation_id>/accept/", invitation_accept, name="accept"),
