@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "losen.web.middleware.UserLanguageMiddleware",
     "losen.web.middleware.NoStoreMiddleware",
     "losen.web.uploads.RequestSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -13,6 +13,14 @@ class Country(models.TextChoices):
     SWEDEN = "SE", _("Sweden")
 
 
+class Language(models.TextChoices):
+    """The interface languages (settings.LANGUAGES), for a user's or an organisation's choice."""
+
+    NORWEGIAN_BOKMAL = "nb", _("Norwegian Bokmål")
+    SWEDISH = "sv", _("Swedish")
+    ENGLISH = "en", _("English")
+
+
 class Organisation(models.Model):
     """A tenant: every row of personal data carries one."""
 
@@ -33,6 +41,16 @@ class Organisation(models.Model):
         help_text=_(
             "Norwegian organisation number (9 digits) or Swedish organisationsnummer; "
             "empty for a group without one."
+        ),
+    )
+    default_language = models.CharField(
+        _("default language"),
+        max_length=8,
+        choices=Language.choices,
+        blank=True,
+        help_text=_(
+            "The interface language of the organisation's users who have not chosen one "
+            "themselves. Empty: the language of each user's browser."
         ),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -105,6 +123,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=Language.choices,
+        blank=True,
+        help_text=_(
+            "The interface language for this user, in the pages and in e-mails and files "
+            "made for them. Empty: the organisation's default language."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
         _("can use the administration"),
