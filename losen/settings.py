@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
-    "axes",
+    "losen.accounts.apps.LoginAttemptsConfig",  # django-axes
     "csp",
     "losen.web",
     "losen.accounts",

@@ -108,7 +108,7 @@ def change_rows(request, obj) -> list[dict]:
     return [
         {
             "at": row.at,
-            "actor": row.actor_name,
+            "actor": row.actor_label,
             "action": _ACTION_LABELS.get(row.action.split(".", 1)[-1], row.action),
             "fields": [_field_label(models, name) for name in row.changed_fields],
         }

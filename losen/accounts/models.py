@@ -53,7 +53,7 @@ class Organisation(models.Model):
             "themselves. Empty: the language of each user's browser."
         ),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("organisation")
@@ -87,7 +87,7 @@ class Team(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="teams", verbose_name=_("organisation")
     )
     name = models.CharField(_("name"), max_length=200)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("team")
@@ -99,6 +99,21 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation.name})"
+
+
+# The accounts of Losen's own imports (they cannot log in), by e-mail address: the name
+# stored on them and in the logs, and what the interface calls them in the user's language.
+SYSTEM_USERS = {
+    "listeimport@losen.invalid": ("Listeimport", _("Automatic list import")),
+    "historisk-import@losen.invalid": ("Historisk import", _("Automatic history import")),
+}
+SYSTEM_USER_LABELS = dict(SYSTEM_USERS.values())
+
+
+def actor_label(name: str) -> str:
+    """A name kept in a log, with a system account's name in the reader's language."""
+    label = SYSTEM_USER_LABELS.get(name)
+    return str(label) if label is not None else name
 
 
 class UserManager(BaseUserManager["User"]):
@@ -153,13 +168,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["email"]
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.get_full_name()
 
     def get_full_name(self) -> str:
+        if self.email in SYSTEM_USERS:
+            return str(SYSTEM_USERS[self.email][1])
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
-        return (self.full_name or self.email).split(" ")[0]
+        return self.get_full_name().split(" ")[0]
 
 
 class Role(models.TextChoices):
@@ -198,7 +215,7 @@ class Membership(models.Model):
         verbose_name=_("team"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("membership")

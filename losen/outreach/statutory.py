@@ -32,7 +32,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from losen.accounts.models import Organisation, User
 from losen.audit.actions import do_log_accesses, do_log_change
@@ -61,13 +61,19 @@ class Layout:
     version: str
     scheme: str
     kind: str  # "people" or "counts"
-    title: str
+    # The title by language ("en" at least): the layout files are data, not code.
+    titles: dict[str, str]
     example: bool
     contains_identity_numbers: bool
     delimiter: str
     header: bool
     cutoffs: dict[str, str]
     columns: tuple[dict, ...]
+
+    @property
+    def title(self) -> str:
+        """The title in the interface language, else in English."""
+        return self.titles.get(translation.get_language() or "", self.titles["en"])
 
     @property
     def key(self) -> str:
@@ -91,7 +97,7 @@ def layouts() -> dict[str, Layout]:
             version=str(data["version"]),
             scheme=data["scheme"],
             kind=data["kind"],
-            title=data["title"],
+            titles=data["title"] if isinstance(data["title"], dict) else {"en": data["title"]},
             example=bool(data.get("example")),
             contains_identity_numbers=bool(data.get("contains_identity_numbers")),
             delimiter=data["format"]["delimiter"],
