@@ -408,8 +408,36 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
         return self.has_module_permission(request)
 
 
+# Django stores a permission's name in English when it migrates ("Can add team"): the
+# group page names it from its code and its model, in the user's language.
+_PERMISSION_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission) -> str:
+    model = permission.content_type.model_class()
+    action = permission.codename.split("_", 1)[0]
+    if (
+        model is None
+        or action not in _PERMISSION_ACTIONS
+        or permission.codename != f"{action}_{model._meta.model_name}"
+    ):
+        return str(permission)
+    opts = model._meta
+    name = _PERMISSION_ACTIONS[action] % {"model": opts.verbose_name}
+    return f"{opts.app_config.verbose_name} | {opts.verbose_name} | {name}"
+
+
 class GroupAdmin(SuperuserOnlyAdmin, DjangoGroupAdmin):
-    pass
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request=request, **kwargs)
+        if db_field.name == "permissions" and field is not None:
+            field.label_from_instance = permission_label
+        return field
 
 
 class LoginAttemptAdmin(SuperuserOnlyAdmin, AccessAttemptAdmin):
