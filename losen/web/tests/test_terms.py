@@ -3,8 +3,10 @@
 The chosen terms follow DESIGN.md's glossary and the words Swedish municipalities use:
 a referral is an *anmälan* (not a *remiss*), the outreach ladder is *kontakttrappan*
 (not *kontaktstegen*), a measure is an *insats* (not an *åtgärd*), the staircase of
-measures an *insatstrappa*, consent *samtycke*, mapping *kartläggning*. Redirecting a
-young person to another service is another thing, *hänvisa vidare*.
+measures an *insatstrappa*, consent *samtycke*, mapping *kartläggning*; one young
+person is *en ungdom*, *ungdomen* (not *en ung person*, *den unga*), the group *unga*
+as in UVAS. Redirecting a young person to another service is another thing, *hänvisa
+vidare*.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ REJECTED = [
     (r"\båtgärd", "insats (a measure)", r"measure"),
     (r"\bmedgivande", "samtycke (consent)", None),
     (r"\butredning", "kartläggning (mapping)", r"mapping"),
+    (r"\bunga? persons?\b|\bden unga\b", "en ungdom, ungdomen (one young person)", None),
 ]
 
 
@@ -53,5 +56,6 @@ def test_the_swedish_catalogue_uses_one_term_per_thing():
 
 def test_the_chosen_terms_are_there():
     swedish = " ".join(string for _english, string in swedish_messages())
-    for term in ("anmälan", "kontakttrappan", "insatstrappa", "samtycke", "kartläggning"):
+    terms = ("anmälan", "kontakttrappan", "insatstrappa", "samtycke", "kartläggning", "ungdomen")
+    for term in terms:
         assert re.search(term, swedish, re.I), term
