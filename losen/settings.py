@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
-    "axes",
+    "losen.accounts.apps.LoginAttemptsConfig",  # django-axes
     "csp",
     "losen.web",
     "losen.accounts",
@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "losen.web.middleware.UserLanguageMiddleware",
     "losen.web.middleware.NoStoreMiddleware",
     "losen.web.uploads.RequestSizeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

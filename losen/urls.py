@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from losen.accounts import views as accounts_views
 from losen.web import views as web_views
 
 urlpatterns = [
@@ -18,6 +19,6 @@ urlpatterns = [
     path("jobs/", include("losen.jobs.urls")),
     path("imports/", include("losen.imports.urls")),
     path("outreach/", include("losen.outreach.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

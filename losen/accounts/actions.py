@@ -109,3 +109,11 @@ def do_remove_membership(actor: User, membership: Membership) -> None:
     user, organisation_id = membership.user, membership.organisation_id
     membership.delete()
     _log_user_change(actor, user, "user.membership_removed", MEMBERSHIP_FIELDS, organisation_id)
+
+
+def do_set_user_language(actor: User, user: User, language: str) -> None:
+    """Set the user's interface language ('' for their organisation's default)."""
+    if user.language == language:
+        return
+    user.language = language
+    do_change_user(actor, user, fields=["language"])

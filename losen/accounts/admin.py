@@ -108,7 +108,7 @@ def change_rows(request, obj) -> list[dict]:
     return [
         {
             "at": row.at,
-            "actor": row.actor_name,
+            "actor": row.actor_label,
             "action": _ACTION_LABELS.get(row.action.split(".", 1)[-1], row.action),
             "fields": [_field_label(models, name) for name in row.changed_fields],
         }
@@ -212,7 +212,7 @@ class OrganisationScopedAdmin(admin.ModelAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(OrganisationScopedAdmin):
     organisation_path = "pk"
-    list_display = ["name", "kind", "country", "org_number"]
+    list_display = ["name", "kind", "country", "org_number", "default_language"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "org_number"]
 
@@ -297,13 +297,13 @@ class UserAdmin(OrganisationScopedAdmin, DjangoUserAdmin):
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Person"), {"fields": ("full_name",)}),
+        (_("Person"), {"fields": ("full_name", "language")}),
         (_("Access"), {"fields": ("is_active", "is_staff")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     superuser_fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Person"), {"fields": ("full_name",)}),
+        (_("Person"), {"fields": ("full_name", "language")}),
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
@@ -408,8 +408,36 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
         return self.has_module_permission(request)
 
 
+# Django stores a permission's name in English when it migrates ("Can add team"): the
+# group page names it from its code and its model, in the user's language.
+_PERMISSION_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission) -> str:
+    model = permission.content_type.model_class()
+    action = permission.codename.split("_", 1)[0]
+    if (
+        model is None
+        or action not in _PERMISSION_ACTIONS
+        or permission.codename != f"{action}_{model._meta.model_name}"
+    ):
+        return str(permission)
+    opts = model._meta
+    name = _PERMISSION_ACTIONS[action] % {"model": opts.verbose_name}
+    return f"{opts.app_config.verbose_name} | {opts.verbose_name} | {name}"
+
+
 class GroupAdmin(SuperuserOnlyAdmin, DjangoGroupAdmin):
-    pass
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request=request, **kwargs)
+        if db_field.name == "permissions" and field is not None:
+            field.label_from_instance = permission_label
+        return field
 
 
 class LoginAttemptAdmin(SuperuserOnlyAdmin, AccessAttemptAdmin):

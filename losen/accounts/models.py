@@ -13,6 +13,14 @@ class Country(models.TextChoices):
     SWEDEN = "SE", _("Sweden")
 
 
+class Language(models.TextChoices):
+    """The interface languages (settings.LANGUAGES), for a user's or an organisation's choice."""
+
+    NORWEGIAN_BOKMAL = "nb", _("Norwegian Bokmål")
+    SWEDISH = "sv", _("Swedish")
+    ENGLISH = "en", _("English")
+
+
 class Organisation(models.Model):
     """A tenant: every row of personal data carries one."""
 
@@ -35,7 +43,17 @@ class Organisation(models.Model):
             "empty for a group without one."
         ),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    default_language = models.CharField(
+        _("default language"),
+        max_length=8,
+        choices=Language.choices,
+        blank=True,
+        help_text=_(
+            "The interface language of the organisation's users who have not chosen one "
+            "themselves. Empty: the language of each user's browser."
+        ),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("organisation")
@@ -77,7 +95,7 @@ class Team(models.Model):
         blank=True,
         help_text=_("The team's number, printed on outreach letters and SMS."),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("team")
@@ -89,6 +107,21 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation.name})"
+
+
+# The accounts of Losen's own imports (they cannot log in), by e-mail address: the name
+# stored on them and in the logs, and what the interface calls them in the user's language.
+SYSTEM_USERS = {
+    "listeimport@losen.invalid": ("Listeimport", _("Automatic list import")),
+    "historisk-import@losen.invalid": ("Historisk import", _("Automatic history import")),
+}
+SYSTEM_USER_LABELS = dict(SYSTEM_USERS.values())
+
+
+def actor_label(name: str) -> str:
+    """A name kept in a log, with a system account's name in the reader's language."""
+    label = SYSTEM_USER_LABELS.get(name)
+    return str(label) if label is not None else name
 
 
 class UserManager(BaseUserManager["User"]):
@@ -113,6 +146,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=Language.choices,
+        blank=True,
+        help_text=_(
+            "The interface language for this user, in the pages and in e-mails and files "
+            "made for them. Empty: the organisation's default language."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
         _("can use the administration"),
@@ -133,13 +176,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["email"]
 
     def __str__(self) -> str:
-        return self.full_name or self.email
+        return self.get_full_name()
 
     def get_full_name(self) -> str:
+        if self.email in SYSTEM_USERS:
+            return str(SYSTEM_USERS[self.email][1])
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
-        return (self.full_name or self.email).split(" ")[0]
+        return self.get_full_name().split(" ")[0]
 
 
 class Role(models.TextChoices):
@@ -178,7 +223,7 @@ class Membership(models.Model):
         verbose_name=_("team"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("membership")

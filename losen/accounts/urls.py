@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from losen.accounts.forms import EmailAuthenticationForm
+from losen.accounts import views
+from losen.accounts.forms import EmailAuthenticationForm, UserLanguagePasswordResetForm
 
 urlpatterns = [
     path(
@@ -12,9 +13,11 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("settings/", views.account_settings, name="account_settings"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=UserLanguagePasswordResetForm,
             success_url=reverse_lazy("password_reset_done"),
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",

@@ -33,7 +33,7 @@ class AccessLogExporter(Exporter):
         for entry in self.entries.select_related("organisation", "team").iterator(chunk_size=2000):
             yield [
                 entry.at,
-                entry.actor_name,
+                entry.actor_label,
                 entry.organisation.name if entry.organisation else "",
                 entry.team.name if entry.team else "",
                 entry.get_purpose_display(),

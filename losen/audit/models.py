@@ -12,6 +12,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from losen.accounts.models import actor_label
+
 
 class Purpose(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up")
@@ -61,6 +63,10 @@ class AccessLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.purpose} person {self.person_id}"
 
     @property
+    def actor_label(self) -> str:
+        return actor_label(self.actor_name)
+
+    @property
     def what_label(self) -> str:
         from losen.audit.exporters import what_label
 
@@ -99,3 +105,7 @@ class ChangeLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}"
+
+    @property
+    def actor_label(self) -> str:
+        return actor_label(self.actor_name)

@@ -680,6 +680,9 @@ def _create_structure() -> tuple[dict[str, Organisation], dict[tuple[str, str], 
             kind=demo.kind,
             country=demo.country,
             org_number=organisation_number(demo),
+            # The Swedish municipality works in Swedish; the others follow the browser
+            # (Norwegian first).
+            default_language="sv" if demo.country == "SE" else "",
         )
         organisation.full_clean()
         organisation.save()

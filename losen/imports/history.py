@@ -61,7 +61,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from losen.accounts.models import Organisation, Team, User
+from losen.accounts.models import SYSTEM_USERS, Organisation, Team, User
 from losen.audit.models import ChangeLog
 from losen.cases.models import Case, CaseEvent, CaseState, EventKind, Referral
 from losen.imports import runs
@@ -77,7 +77,7 @@ from losen.programs.models import Enrolment, Measure
 
 IMPORTED_FIRST_NAME = "(importert)"
 IMPORT_USER_EMAIL = "historisk-import@losen.invalid"
-IMPORT_USER_NAME = "Historisk import"
+IMPORT_USER_NAME = SYSTEM_USERS[IMPORT_USER_EMAIL][0]
 # A measure made by --create-measures: kind and cost are for someone to fill in later.
 CREATED_MEASURE_KIND = Measure.Kind.INDIVIDUAL_FOLLOW_UP
 

@@ -32,6 +32,7 @@ from django.db import close_old_connections, connection, connections, transactio
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from losen.accounts.language import language_of
 from losen.accounts.models import Organisation, User
 from losen.jobs import files
 from losen.jobs.models import LIVE_PROGRESS, Job
@@ -77,7 +78,9 @@ def start_job(
             title=title[:200],
             owner=actor,
             organisation=organisation,
-            language=translation.get_language() or settings.LANGUAGE_CODE,
+            # The owner's language (their setting or their organisation's), else the
+            # page's: a job started outside a request still speaks to its owner.
+            language=language_of(actor) or translation.get_language() or settings.LANGUAGE_CODE,
             params=params or {},
         )
         if upload is not None:

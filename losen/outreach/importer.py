@@ -44,7 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from losen.accounts.models import Organisation, Team, User
+from losen.accounts.models import SYSTEM_USERS, Organisation, Team, User
 from losen.audit.actions import do_log_change
 from losen.audit.models import ChangeLog
 from losen.lib import crypto
@@ -67,8 +67,9 @@ from losen.people.models import Follow, Person
 CHUNK = 2000
 # A running import touches its list after every chunk; one silent for this long is dead.
 ABANDONED_AFTER = datetime.timedelta(minutes=15)
+# The list import's own account (accounts.SYSTEM_USERS names it in the user's language).
 LIST_IMPORT_USER_EMAIL = "listeimport@losen.invalid"
-LIST_IMPORT_USER_NAME = "Listeimport"
+LIST_IMPORT_USER_NAME = SYSTEM_USERS[LIST_IMPORT_USER_EMAIL][0]
 
 
 class ImportRefused(Exception):

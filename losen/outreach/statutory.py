@@ -47,7 +47,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -85,7 +85,8 @@ class Layout:
     version: str
     scheme: str
     kind: str  # "people" or "counts"
-    title: str
+    # The title by language ("en" at least): the layout files are data, not code.
+    titles: dict[str, str]
     example: bool
     contains_identity_numbers: bool
     delimiter: str
@@ -97,6 +98,11 @@ class Layout:
     starts: dict[str, str] | None = None
     superseded_by: str = ""
     measure_slots: int = 0
+
+    @property
+    def title(self) -> str:
+        """The title in the interface language, else in English."""
+        return self.titles.get(translation.get_language() or "", self.titles["en"])
 
     @property
     def key(self) -> str:
@@ -146,7 +152,7 @@ def layouts() -> dict[str, Layout]:
             version=str(data["version"]),
             scheme=data["scheme"],
             kind=data["kind"],
-            title=data["title"],
+            titles=data["title"] if isinstance(data["title"], dict) else {"en": data["title"]},
             example=bool(data.get("example")),
             contains_identity_numbers=bool(data.get("contains_identity_numbers")),
             delimiter=data["format"]["delimiter"],

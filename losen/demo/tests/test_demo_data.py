@@ -430,3 +430,11 @@ def test_swedish_people_have_swedish_names_and_norwegian_people_norwegian_ones()
     assert not {p.last_name for p in norwegian} & set(demo.SWEDISH.last) - set(demo.NORWEGIAN.last)
     assert {p.preferred_language for p in swedish} >= {"sv"}
     assert "sv" not in {p.preferred_language for p in norwegian}
+
+
+@pytest.mark.django_db
+def test_the_swedish_municipality_works_in_swedish_and_the_others_follow_the_browser():
+    load(youths=10)
+    languages = dict(Organisation.objects.values_list("name", "default_language"))
+    assert languages["Demo kommun"] == "sv"
+    assert {name for name, language in languages.items() if language} == {"Demo kommun"}

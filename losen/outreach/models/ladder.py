@@ -74,7 +74,7 @@ class LadderConfig(models.Model):
             "A neutral sender and return address for letters (not the municipality's name)."
         ),
     )
-    updated_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("ladder setting")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from losen.accounts.models import Organisation, Team
+from losen.outreach import statuses
 from losen.people.models import Person
 
 
@@ -251,6 +252,13 @@ class StatusChange(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise ValueError("Status changes are append-only: record a new one.")
         super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        """The status as the interface names it: "OTUK – Unknown activity", "Work"."""
+        return dict(statuses.choices(self.scheme)).get(
+            statuses.canonical(self.scheme, self.code), self.code
+        )
 
 
 class PendingPerson(models.Model):

@@ -174,7 +174,7 @@ def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) 
         users["kollega@demo.no"],
         team=Team.objects.get(organisation=kommune, name="Oppfølgingsteam"),
         source="school",
-        reason="Asked for help at school.",
+        reason="Ba om hjelp på skolen.",
         person_data=PersonData(
             first_name=person.first_name.lower(),
             last_name=person.last_name.lower(),
