@@ -68,7 +68,7 @@ def test_a_coordinator_works_on_a_case_from_category_to_timeline(
     check(page)
     category.get_by_role("link", name=shown("Cancel")).click()
     expect(category.locator("form")).to_have_count(0)
-    expect(category.locator("#open-category")).to_be_visible()
+    expect(category.locator("#open-category")).to_be_focused()
 
     # An empty category is refused in the section itself.
     category.locator("#open-category").click()

@@ -209,6 +209,7 @@ def test_with_htmx_the_button_fetches_the_form_into_its_section(
     back = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert back.startswith(f'<section id="section-{section}"')
     assert "<form" not in back
+    assert re.search(rf'id="open-{section}"[^>]*autofocus', back)  # the focus goes back
 
 
 @pytest.mark.parametrize(("section", "name"), SECTIONS)

@@ -231,6 +231,8 @@ def show_section(request: HttpRequest, case: Case, section: str) -> HttpResponse
             url += f"?edit={section}"
         return redirect(url + f"#section-{section}")
     context = section_context(request, case, [section], editing=section if edit else "")
+    # Cancelled: the focus goes back to the button that opened the form.
+    context["focus_opener"] = not edit
     return HttpResponse(render_to_string(_template(section), context, request))
 
 
