@@ -45,6 +45,7 @@ def what_label(what: str) -> str:
     return {
         "person": _("Person record"),
         "identity_number": _("Identity number"),
+        "contact_details": _("Contact details"),
         # Lists that showed the person's name (losen.people.queries.log_people_shown).
         "list:worklist": _("Shown in the work list"),
         "list:people": _("Shown in the list of young people"),

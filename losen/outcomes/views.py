@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -13,6 +13,8 @@ from losen.audit.models import Purpose
 from losen.cases.queries import get_case_for
 from losen.outcomes import actions, queries
 from losen.outcomes.forms import ExitForm, FollowUpForm
+from losen.people.models import Guardian, Person
+from losen.people.queries import get_person_for
 from losen.programs.queries import case_page_url, open_enrolments
 from losen.submissions.once import once_per_submission
 
@@ -103,6 +105,7 @@ def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The follow-up is registered."))
             return redirect("outcomes:follow_up", follow_up_id=item.pk)
+    person, guardians = _who_to_call(request, case.person_id) if form is not None else (None, [])
     return render(
         request,
         "outcomes/follow_up.html",
@@ -111,5 +114,18 @@ def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
             "case_url": case_page_url(case.pk),
             "follow_up": item,
             "form": form,
+            "person": person,
+            "guardians": guardians,
         },
     )
+
+
+def _who_to_call(request: HttpRequest, person_id: int) -> tuple[Person | None, list[Guardian]]:
+    """The young person's phone and e-mail beside the follow-up form, and their guardians'
+    under 18: read through the person's getter, so the read is logged. Someone who sees the
+    case but not the person's record gets neither."""
+    try:
+        person = get_person_for(request.user, person_id, Purpose.FOLLOW_UP, what="contact_details")
+    except Http404:
+        return None, []
+    return person, list(person.guardians.all()) if person.is_minor else []

@@ -1,6 +1,7 @@
 """A coordinator works on a case in a real browser: category, two mappings (the chart shows),
 a plan with a goal and a step, a journal note, the timeline. axe-core on every page and after
-every htmx swap.
+every htmx swap. The page reads before it edits: each section's form opens on demand (Edit,
+fill, save, and the section is read-only again), with JavaScript and without.
 
 The case pages' strings are English msgids until they are translated, so elements are found
 by id, name and role rather than by their (Norwegian) text.
@@ -56,19 +57,34 @@ def test_a_coordinator_works_on_a_case_from_category_to_timeline(
     timeline_rows = page.locator("#timeline tbody tr")
     expect(timeline_rows).to_have_count(2)  # referred, contact person
 
-    # Category: the section swaps by htmx, the timeline follows out of band.
+    # The page reads first: a summary at the top, and no form open.
+    expect(page.locator("#case-summary")).to_contain_text("+47 412 34 567")
+    expect(page.locator("main form")).to_have_count(0)
+
+    # Category: the button fetches the form into the section by htmx; Cancel takes it away.
     category = page.locator("#section-category")
-    category.locator("#id_category-category").select_option("3")
-    category.locator("#id_category-note").fill("Keen to start, but little work experience")
-    category.get_by_role("button").click()
-    expect(category).to_contain_text("Keen to start, but little work experience")
-    expect(page.locator("#case-status")).not_to_be_empty()
-    expect(timeline_rows).to_have_count(3)
+    category.locator("#open-category").click()
+    expect(category.locator("#id_category-category")).to_be_focused()
     check(page)
+    category.get_by_role("link", name=shown("Cancel")).click()
+    expect(category.locator("form")).to_have_count(0)
+    expect(category.locator("#open-category")).to_be_focused()
 
     # An empty category is refused in the section itself.
-    category.get_by_role("button").click()
+    category.locator("#open-category").click()
+    category.get_by_role("button", name=shown("Save the category")).click()
     expect(page.locator("#section-category #error-summary")).to_be_visible()
+    check(page)
+
+    # Saved, the section is read-only again; the summary and the timeline follow out of band.
+    category.locator("#id_category-category").select_option("3")
+    category.locator("#id_category-note").fill("Keen to start, but little work experience")
+    category.get_by_role("button", name=shown("Save the category")).click()
+    expect(category).to_contain_text("Keen to start, but little work experience")
+    expect(category.locator("form")).to_have_count(0)
+    expect(page.locator("#case-status")).not_to_be_empty()
+    expect(page.locator("#summary-category")).to_contain_text("3 –")
+    expect(timeline_rows).to_have_count(3)
     check(page)
 
     # Two mappings, and the chart of the change.
@@ -128,9 +144,11 @@ def test_a_coordinator_works_on_a_case_from_category_to_timeline(
 
     # A journal note, by htmx.
     journal = page.locator("#section-journal")
+    journal.locator("#open-journal").click()
     journal.locator("#id_journal-text").fill("Met at the library; talked about the course.")
-    journal.get_by_role("button").click()
+    journal.get_by_role("button", name=shown("Save the note")).click()
     expect(journal.locator("article")).to_have_count(1)
+    expect(journal.locator("form")).to_have_count(0)
     expect(journal).to_contain_text("Met at the library; talked about the course.")
     check(page)
     assert JournalNote.objects.filter(case=case, author=coordinator).count() == 1
@@ -191,6 +209,32 @@ def test_the_other_case_pages_are_accessible(
     check(page)
     case.refresh_from_db()
     assert case.contact_person == team_lead
+
+
+def test_without_javascript_a_section_form_opens_on_the_page_and_saves(
+    live_server, browser, coordinator, case
+):
+    context = browser.new_context(
+        java_script_enabled=False, locale="nb-NO", timezone_id="Europe/Oslo"
+    )
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    base = live_server.url
+    log_in(page, base, "koordinator@test.no")
+    page.goto(base + f"/cases/{case.pk}/")
+    expect(page.locator("main form")).to_have_count(0)
+    page.locator("#open-flag").click()
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/\?edit=flag#section-flag$"))
+    flag = page.locator("#section-flag")
+    expect(page.locator("main form")).to_have_count(1)
+    # (No axe-core here: it needs JavaScript. The same form is checked in the htmx flow.)
+    flag.locator("#id_flag-reason").fill("Wants to talk about another measure")
+    flag.get_by_role("button", name=shown("Flag for the team meeting")).click()
+    expect(page).to_have_url(re.compile(rf"/cases/{case.pk}/#section-flag$"))
+    expect(flag).to_contain_text("Wants to talk about another measure")
+    expect(page.locator("main form")).to_have_count(0)
+    expect(page.locator(".message--success")).to_be_visible()
+    context.close()
 
 
 @pytest.mark.parametrize("email", ["kollega@test.no", "utenfor@test.no", "analytiker@test.no"])

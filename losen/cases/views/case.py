@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from losen.accounts.models import Team
 from losen.accounts.scope import scope_of
@@ -41,7 +41,7 @@ from losen.cases.views import (
     case_plan,
     case_timeline,
 )
-from losen.cases.views.case_sections import page_context, respond
+from losen.cases.views.case_sections import editing_from, page_context, respond, show_section
 from losen.jobs.exports import export_response
 
 
@@ -115,15 +115,18 @@ def _page_size() -> int:
 @require_GET
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP)
-    return render(request, "cases/case_detail.html", page_context(request, case))
+    context = page_context(request, case, editing=editing_from(request, case))
+    return render(request, "cases/case_detail.html", context)
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_contact_person(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP)
     if not work.can_change_contact_person(request.user, case):
         raise Http404("Only the team lead or the contact person changes the contact person.")
+    if request.method == "GET":
+        return show_section(request, case, "contact")
     form = ContactPersonForm(request.POST, case=case)
     saved = False
     message = ""
@@ -155,11 +158,13 @@ def case_contact_person(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_flag(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP)
     if not work.can_work_on(request.user, case):
         raise Http404("Only the case's team flags it for the meeting.")
+    if request.method == "GET":
+        return show_section(request, case, "flag")
     form = FlagForm(request.POST)
     saved = form.is_valid()
     if saved:
@@ -177,11 +182,13 @@ def case_flag(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_category(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP)
     if not work.can_work_on(request.user, case):
         raise Http404("Only the case's team sets its category.")
+    if request.method == "GET":
+        return show_section(request, case, "category")
     form = CategoryForm(request.POST)
     saved = form.is_valid()
     if saved:
@@ -200,17 +207,20 @@ def case_category(request: HttpRequest, case_id: int) -> HttpResponse:
         form=form,
         saved=saved,
         message=_("The category is set."),
+        also=("header", "timeline"),
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_school_rights(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP)
     if not work.can_work_on(request.user, case):
         raise Http404("Only the case's team records school rights.")
     if not work.shows_school_rights(case):
         raise Http404("School rights are recorded for Norwegian cases only.")
+    if request.method == "GET":
+        return show_section(request, case, "school")
     form = SchoolRightsForm(request.POST, case=case)
     saved = form.is_valid()
     if saved:

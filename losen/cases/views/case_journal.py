@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from losen.audit.models import Purpose
 from losen.cases.actions.work import (
@@ -22,17 +22,19 @@ from losen.cases.forms.work import EditNoteForm, NoteForm
 from losen.cases.models import JournalNote
 from losen.cases.queries import get_case_for
 from losen.cases.queries_work import get_note_for
-from losen.cases.views.case_sections import respond
+from losen.cases.views.case_sections import respond, show_section
 from losen.submissions.once import once_per_submission
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @once_per_submission
 def note_new(request: HttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP, what="journal")
     if not can_work_on(request.user, case):
         raise Http404("Only the case's team writes in its journal.")
+    if request.method == "GET":
+        return show_section(request, case, "journal")
     form = NoteForm(request.POST)
     saved = form.is_valid()
     if saved:

@@ -1,9 +1,14 @@
 """The case page's sections: what each shows, and answering a section's form.
 
-The page (cases/case_detail.html) includes one partial per section, `_section_<name>.html`.
-A form in a section posts with htmx and gets back only its section, plus the sections its
-change touches (the timeline, the header) swapped out of band, and a status message.
-Without JavaScript the same form posts normally and the page reloads.
+The page (cases/case_detail.html) reads before it edits: a summary at the top, then one
+partial per section, `_section_<name>.html`, showing what is recorded. A section's form is
+opened on demand: its button GETs the form's own URL with `?edit=1` by htmx and swaps the
+form into the section (Cancel GETs the read view back). Without JavaScript the button is a
+link to the page with `?edit=<section>`, which renders the same form in its place.
+
+A form posts with htmx and gets back only its section, read-only again once saved, plus
+the sections its change touches (the timeline, the header) swapped out of band, and a
+status message. Without JavaScript the same form posts normally and the page reloads.
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ from collections.abc import Iterable
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db.models import F
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from losen.audit.models import Purpose
 from losen.cases.actions import work
 from losen.cases.forms.work import (
     CategoryForm,
@@ -25,12 +32,13 @@ from losen.cases.forms.work import (
     NoteForm,
     SchoolRightsForm,
 )
-from losen.cases.models import Case
+from losen.cases.models import Case, PlanStep
 from losen.cases.queries_work import notes_visible_to
 from losen.cases.views.case_mapping import mapping_charts, mappings_of
 from losen.cases.views.case_plan import plan_of, plan_summary
 from losen.cases.views.case_timeline import timeline_entries
-from losen.people.queries import visible_to
+from losen.people.models import Person
+from losen.people.queries import get_person_for
 
 SECTIONS = (
     "header",
@@ -43,11 +51,52 @@ SECTIONS = (
     "journal",
     "timeline",
 )
+# The sections whose form opens on demand (the mapping and the plan have pages of their own).
+EDITABLE = ("contact", "flag", "category", "school", "journal")
+
+
+def may_edit(request: HttpRequest, case: Case, section: str) -> bool:
+    if section == "contact":
+        return work.can_change_contact_person(request.user, case)
+    if section == "school" and not work.shows_school_rights(case):
+        return False
+    return section in EDITABLE and work.can_work_on(request.user, case)
+
+
+def _person_of(request: HttpRequest, case: Case) -> Person | None:
+    """The young person's record, through its getter (the read of the contact details is
+    logged), or None for someone who sees the case but not the record."""
+    try:
+        return get_person_for(
+            request.user, case.person_id, Purpose.FOLLOW_UP, what="contact_details"
+        )
+    except Http404:
+        return None
+
+
+def next_plan_step(case: Case) -> PlanStep | None:
+    """The open step of the plan that is due first (steps without a deadline last)."""
+    return (
+        PlanStep.objects.filter(
+            plan__case=case,
+            status__in=[PlanStep.Status.PLANNED, PlanStep.Status.IN_PROGRESS],
+        )
+        .order_by(F("deadline").asc(nulls_last=True), "position", "id")
+        .first()
+    )
 
 
 def _header(request: HttpRequest, case: Case, forms: dict) -> dict:
+    person = _person_of(request, case)
+    minor = case.person.is_minor
     return {
-        "can_open_person": visible_to(request.user).filter(pk=case.person_id).exists(),
+        "can_open_person": person is not None,
+        "person_record": person,
+        "age": case.person.age(),
+        "is_minor": minor,
+        "guardians": list(person.guardians.all()) if person is not None and minor else [],
+        "summary_category": case.categories.first(),
+        "next_step": next_plan_step(case),
     }
 
 
@@ -118,17 +167,73 @@ _BUILDERS = {
 }
 
 
+_FORM_NAMES = {
+    "contact": "contact_form",
+    "flag": "flag_form",
+    "category": "category_form",
+    "school": "school_form",
+    "journal": "note_form",
+}
+
+
 def section_context(
-    request: HttpRequest, case: Case, names: Iterable[str], forms: dict | None = None
+    request: HttpRequest,
+    case: Case,
+    names: Iterable[str],
+    forms: dict | None = None,
+    *,
+    editing: str = "",
 ) -> dict:
-    context: dict = {"case": case, "can_work": work.can_work_on(request.user, case)}
+    """What the sections show; `editing` names the one section whose form is open."""
+    context: dict = {
+        "case": case,
+        "can_work": work.can_work_on(request.user, case),
+        "editing": editing,
+    }
     for name in names:
         context.update(_BUILDERS[name](request, case, forms or {}))
+    form = context.get(_FORM_NAMES.get(editing, ""))
+    if form is not None:
+        _focus_first_field(form)
     return context
 
 
-def page_context(request: HttpRequest, case: Case, forms: dict | None = None) -> dict:
-    return section_context(request, case, SECTIONS, forms)
+def _focus_first_field(form: forms.Form) -> None:
+    """The form opened on demand takes the focus (htmx honours `autofocus` after a swap)."""
+    for field in form.visible_fields():
+        field.field.widget.attrs["autofocus"] = True
+        return
+
+
+def page_context(
+    request: HttpRequest, case: Case, forms: dict | None = None, *, editing: str = ""
+) -> dict:
+    return section_context(request, case, SECTIONS, forms, editing=editing)
+
+
+def editing_from(request: HttpRequest, case: Case) -> str:
+    """The section the page opens in edit mode (`?edit=<section>`, the no-JS path)."""
+    section = request.GET.get("edit", "")
+    return section if section in EDITABLE and may_edit(request, case, section) else ""
+
+
+def show_section(request: HttpRequest, case: Case, section: str) -> HttpResponse:
+    """A GET of a section's form URL: with `?edit=1` the form, otherwise the read view.
+
+    For htmx only the section; without JavaScript the case page with the form open.
+    """
+    edit = request.GET.get("edit") == "1"
+    if edit and not may_edit(request, case, section):
+        raise Http404("Not a form this user may open.")
+    if not request.htmx:
+        url = reverse("cases:detail", args=[case.pk])
+        if edit:
+            url += f"?edit={section}"
+        return redirect(url + f"#section-{section}")
+    context = section_context(request, case, [section], editing=section if edit else "")
+    # Cancelled: the focus goes back to the button that opened the form.
+    context["focus_opener"] = not edit
+    return HttpResponse(render_to_string(_template(section), context, request))
 
 
 def _template(name: str) -> str:
@@ -154,11 +259,15 @@ def respond(
             messages.success(request, message)
             return redirect(reverse("cases:detail", args=[case.pk]) + f"#section-{section}")
         return render(
-            request, "cases/case_detail.html", page_context(request, case, {form_name: form})
+            request,
+            "cases/case_detail.html",
+            page_context(request, case, {form_name: form}, editing=section),
         )
     touched = [name for name in also if name != section] if saved else []
     overrides = {} if saved else {form_name: form}
-    context = section_context(request, case, [section, *touched], overrides)
+    context = section_context(
+        request, case, [section, *touched], overrides, editing="" if saved else section
+    )
     parts = [render_to_string(_template(section), context, request)]
     for name in touched:
         parts.append(render_to_string(_template(name), {**context, "oob": True}, request))

@@ -7,6 +7,7 @@ from django import template
 from losen.cases.models import Case
 from losen.outcomes import codes, queries
 from losen.outcomes.actions import EXITABLE_STATES
+from losen.outcomes.models import FollowUp
 
 register = template.Library()
 
@@ -20,6 +21,12 @@ def case_exit(case: Case) -> dict[str, object]:
         "follow_ups": list(queries.follow_ups_of(case)) if exit_outcome else [],
         "can_exit": exit_outcome is None and case.state in EXITABLE_STATES,
     }
+
+
+@register.simple_tag
+def next_follow_up(case: Case) -> FollowUp | None:
+    """The first follow-up after the exit that is not registered yet."""
+    return queries.follow_ups_of(case).filter(registered_on__isnull=True).first()
 
 
 @register.filter

@@ -186,3 +186,52 @@ def test_the_follow_up_page_is_not_found_for_everyone_outside_the_team(
     assert not six.is_registered
     client.force_login(colleague)
     assert client.get(reverse("outcomes:follow_up", args=[999999])).status_code == 404
+
+
+def contact_card_of(page: str) -> str:
+    start = page.index('id="follow-up-contact"')
+    return page[start : page.index("</section>", start)]
+
+
+def test_the_follow_up_form_shows_whom_to_call_and_the_read_is_logged(client, coordinator, six):
+    client.force_login(coordinator)
+    page = client.get(reverse("outcomes:follow_up", args=[six.pk])).content.decode()
+    card = contact_card_of(page)
+    assert "Nora Hansen" in card
+    assert 'href="tel:+4741234567"' in card
+    assert page.index('id="follow-up-contact"') < page.index('id="follow-up-submit"')
+    assert AccessLog.objects.filter(
+        person_id=six.case.person_id, actor=coordinator, what="contact_details"
+    ).exists()
+
+
+def test_the_follow_up_form_shows_the_guardians_phone_under_18_only(
+    client, coordinator, register, team, today
+):
+    from losen.people.actions import do_add_guardian
+
+    client.force_login(coordinator)
+    for name, years, shown_too in [("Ung", 16, True), ("Voksen", 20, False)]:
+        person = register(
+            first_name=name,
+            birth_date=today.replace(year=today.year - years - 1),
+            email=f"{name.lower()}@example.no",
+        )
+        do_add_guardian(coordinator, person, name=f"Far {name}", relation="father", phone="912")
+        exited_on = add_months(today, -6)
+        case = do_open_case(coordinator, person, team, opened_on=exited_on - datetime.timedelta(9))
+        do_transition_case(coordinator, case, CaseState.ACCEPTED)
+        outcome = actions.do_exit(coordinator, case, code="work.full_time", exited_on=exited_on)
+        url = reverse("outcomes:follow_up", args=[outcome.follow_ups.get(months=6).pk])
+        card = contact_card_of(client.get(url).content.decode())
+        assert f'href="mailto:{name.lower()}@example.no"' in card
+        assert (f"Far {name}" in card) is shown_too
+        assert ('href="tel:912"' in card) is shown_too
+
+
+def test_a_registered_follow_up_shows_no_contact_details(client, coordinator, six, today):
+    actions.do_register_follow_up(coordinator, six, reached=False, registered_on=today)
+    client.force_login(coordinator)
+    page = client.get(reverse("outcomes:follow_up", args=[six.pk])).content.decode()
+    assert 'id="follow-up-contact"' not in page
+    assert "+47 412 34 567" not in page

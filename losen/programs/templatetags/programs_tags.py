@@ -7,7 +7,7 @@ from django import template
 from losen.cases.models import Case
 from losen.programs import queries
 from losen.programs.actions import ENROLLABLE_STATES
-from losen.programs.models import Measure
+from losen.programs.models import Enrolment, Measure
 
 register = template.Library()
 
@@ -19,6 +19,13 @@ def case_enrolments(case: Case) -> dict[str, object]:
         "enrolments": list(queries.enrolments_of(case)),
         "can_enrol": case.state in ENROLLABLE_STATES,
     }
+
+
+@register.simple_tag
+def current_measures(case: Case) -> list:
+    """The measures the young person takes part in, then the waiting lists they are on."""
+    enrolments = list(queries.open_enrolments(case))
+    return sorted(enrolments, key=lambda e: (e.status != Enrolment.Status.ACTIVE, e.pk))
 
 
 @register.filter

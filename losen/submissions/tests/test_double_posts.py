@@ -89,20 +89,22 @@ def test_two_forms_of_one_person_each_make_their_own_person(client, coordinator)
 
 def test_a_journal_note_sent_twice_through_htmx_is_written_once(client, coordinator, case):
     client.force_login(coordinator)
-    token = token_of(client.get(reverse("cases:detail", args=[case.pk])))
+    url = reverse("cases:note_new", args=[case.pk])
+    # The form opens on demand in the journal section.
+    token = token_of(client.get(url, {"edit": "1"}, HTTP_HX_REQUEST="true"))
     data = {
         "journal-text": "Phoned; will come Thursday.",
         "journal-written_on": "2024-03-01",
         SUBMISSION_FIELD: token,
     }
-    url = reverse("cases:note_new", args=[case.pk])
     first = client.post(url, data, HTTP_HX_REQUEST="true")
     second = client.post(url, data, HTTP_HX_REQUEST="true")
     assert JournalNote.objects.filter(case=case).count() == 1
     assert first.status_code == 200
     assert second.status_code == 204  # the first answer stays on the page
-    # The journal shown after the note has a form with a token of its own.
-    assert token_of(first) != token
+    # The journal is shown read-only after the note; its form, opened again, has a new token.
+    assert "<form" not in first.content.decode()
+    assert token_of(client.get(url, {"edit": "1"}, HTTP_HX_REQUEST="true")) != token
 
 
 def test_someone_else_cannot_use_a_token_to_see_where_the_first_post_went(
