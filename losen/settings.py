@@ -28,11 +28,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # and a hint, for the system check losen.web.checks.check_environment.
 LOSEN_ENVIRONMENT_PROBLEMS: list[dict[str, str]] = []
 
-TRUE_WORDS = ("1", "true", "yes", "on")
-FALSE_WORDS = ("0", "false", "no", "off")
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-DATABASE_ENGINES = ("django.db.backends.sqlite3", "django.db.backends.postgresql")
-
 
 def malformed(kind: str, name: str, message: str, hint: str) -> None:
     LOSEN_ENVIRONMENT_PROBLEMS.append(
@@ -48,9 +43,9 @@ def env_bool(name: str, default: bool = False) -> bool:
     value = os.environ.get(name, "").strip()
     if value == "":
         return default
-    if value.lower() in TRUE_WORDS:
+    if value.lower() in ("1", "true", "yes", "on"):
         return True
-    if value.lower() in FALSE_WORDS:
+    if value.lower() in ("0", "false", "no", "off"):
         return False
     malformed(
         "boolean",
@@ -123,7 +118,10 @@ def env_database(name: str, default: str, conn_max_age: int) -> dict:
         reason = "a part of it is malformed (a port that is not a number, or a character of "
         reason += "the user name or password that is not URL-quoted)"
     else:
-        if database["ENGINE"] not in DATABASE_ENGINES:
+        if database["ENGINE"] not in (
+            "django.db.backends.sqlite3",
+            "django.db.backends.postgresql",
+        ):
             reason = f"Losen does not run on {database['ENGINE'].rpartition('.')[2]}"
         elif not database.get("NAME"):
             reason = "it names no database"
@@ -380,11 +378,14 @@ LOSEN_SMS_SENDER = env_str("LOSEN_SMS_SENDER", "Losen")
 LOSEN_SMS_46ELKS_USERNAME = env_str("LOSEN_SMS_46ELKS_USERNAME")
 LOSEN_SMS_46ELKS_PASSWORD = env_str("LOSEN_SMS_46ELKS_PASSWORD")
 
+LOSEN_LOG_LEVEL = env_choice(
+    "LOSEN_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_choice("LOSEN_LOG_LEVEL", "INFO", LOG_LEVELS)},
+    "root": {"handlers": ["console"], "level": LOSEN_LOG_LEVEL},
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
