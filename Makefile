@@ -1,7 +1,7 @@
 # Losen — developer tasks.
 #
 #   make demo     run the demo on http://127.0.0.1:$(PORT)/ with $(YOUTHS) made-up youths
-#   make test     everything CI runs: lint, migrations check, fast suite (SQLite),
+#   make test     everything CI runs: lint, licences, migrations check, fast suite (SQLite),
 #                 the fast suite again under awkward clocks, browser suite (SQLite,
 #                 Chromium), fast suite again on PostgreSQL
 #
@@ -46,17 +46,18 @@ PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --all
 	--no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
 
 .PHONY: help demo test test-fast test-clocks test-browser test-pg lint fmt check-migrations \
-	messages-compile system-packages install install-dev lock clean distclean bench
+	licenses messages-compile system-packages install install-dev lock clean distclean bench
 
 help:
 	@echo "make demo              run the demo: http://127.0.0.1:$(PORT)/ (PORT=, YOUTHS=)"
-	@echo "make test              lint + migrations check + all test suites (what CI runs)"
+	@echo "make test              lint + licences + migrations check + all test suites (what CI runs)"
 	@echo "make test-fast         fast tests on SQLite ($(PYTEST_WORKERS) workers, PYTEST_WORKERS=)"
 	@echo "make test-clocks       fast tests once per moment in TEST_CLOCKS (first/last day, 23:59, 00:00)"
 	@echo "make test-browser      browser tests (Chromium via Playwright, axe-core) on SQLite"
 	@echo "make test-pg           fast tests on a throwaway PostgreSQL cluster"
 	@echo "make lint / fmt        ruff check + format check / apply fixes and formatting"
 	@echo "make check-migrations  fail if a model change has no migration"
+	@echo "make licenses          list every runtime dependency's licence; fail on one EUPL-1.2 may not use"
 	@echo "make messages-compile  compile losen/locale/*/LC_MESSAGES/django.po"
 	@echo "make lock              re-resolve requirements.lock and requirements-dev.lock"
 	@echo "                       (LOCK_ARGS=--upgrade or LOCK_ARGS='-P django' to upgrade)"
@@ -152,6 +153,11 @@ fmt: $(DEV_STAMP)
 	$(RUFF) check --fix --exit-zero .
 	$(RUFF) format .
 
+# Every package of requirements.lock with its licence (scripts/licenses.py): fails when one
+# is proprietary, unrecognised or not installed.
+licenses: $(RUNTIME_STAMP)
+	$(VPY) scripts/licenses.py requirements.lock
+
 check-migrations: $(DEV_STAMP)
 	DJANGO_SETTINGS_MODULE=losen.settings_test DATABASE_URL='$(SQLITE_TEST_URL)' \
 		$(LOSEN) makemigrations --check --dry-run
@@ -188,7 +194,7 @@ test-pg: $(DEV_STAMP) messages-compile system-packages
 # Runs every part even when one fails, then fails if any did.
 test: $(DEV_STAMP) messages-compile
 	@failed=(); summary=(); sys_ok=1; \
-	for part in lint check-migrations system-packages test-fast test-clocks test-browser test-pg; do \
+	for part in lint licenses check-migrations system-packages test-fast test-clocks test-browser test-pg; do \
 		printf '\n\033[1m━━━ make %s ━━━\033[0m\n' "$$part"; \
 		start=$$SECONDS; \
 		if [[ $$part == test-browser || $$part == test-pg ]] && (( ! sys_ok )); then \

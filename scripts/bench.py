@@ -928,7 +928,9 @@ def main() -> None:
     parser.add_argument(
         "--youths",
         type=int,
-        default=int(os.environ.get("BENCH_YOUTHS") or 100_000),
+        # A string default goes through `type` too: a malformed BENCH_YOUTHS is a usage
+        # error that names it, not a traceback.
+        default=os.environ.get("BENCH_YOUTHS") or "100000",
         help="young people in the demo data and rows in the history file (BENCH_YOUTHS)",
     )
     parser.add_argument(
