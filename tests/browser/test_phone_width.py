@@ -5,11 +5,11 @@ the URL sweep's (losen/web/tests/test_url_sweep.py): every pattern of the URL re
 keywords filled with the ids of one team's objects in the sweep's world, and, for the
 organisation's administrator, every page of the admin for the models registered there. Each
 persona asks for all of them with Django's test client first; the pages that answer with a
-whole HTML page (200, not a file, not an htmx partial) are then opened in one phone-sized
-browser context per persona, logged in once. On each page the document must be no wider
-than the window (a table scrolls inside its own box, a long word breaks, a form fits), and
-axe-core's WCAG 2.1 A/AA rules must find nothing. Every page's problems are listed together,
-with the page's address and the element that sticks out.
+whole HTML page (200, not a file, not an htmx partial) are then opened in a phone-sized
+browser, logged in once per persona. On each page the document must be no wider than the
+window (a table scrolls inside its own box, a long word breaks, a form fits), and axe-core's
+WCAG 2.1 A/AA rules must find nothing. Every page's problems are listed together, with the
+page's address and the element that sticks out.
 
 The menu is a disclosure (<details>) on a phone: it opens and closes with and without
 JavaScript, and on a wide screen it is simply there.
@@ -52,7 +52,6 @@ ANONYMOUS_PAGES = ("login", "password_reset", "password_reset_done", "password_r
 ADMIN_VIEWS = ("change", "history", "delete")
 # Addresses of files (PDF, CSV, Excel, JSON): not pages, and slow to make only to skip them.
 FILES = (".pdf", ".csv", ".xlsx", ".json")
-
 # The element that makes the page wider than the window: of the elements that reach past
 # its right edge (and are not inside a box that scrolls or clips), the outermost ones, the
 # one reaching furthest, named by a short path of its ancestors.
@@ -152,12 +151,13 @@ def candidate_urls(world: World, user) -> list[str]:
     return [url for url in dict.fromkeys(urls) if not url.endswith(FILES)]
 
 
-def whole_pages(client: Client, urls: list[str]) -> list[str]:
-    """The addresses among `urls` that answer this client with a whole HTML page."""
+def whole_pages(client: Client, urls: list[str], statuses: tuple[int, ...] = (200,)) -> list[str]:
+    """The addresses among `urls` that answer with a whole HTML page (not a file, not an
+    htmx partial, not a redirection or a refusal unless `statuses` says so)."""
     pages = []
     for url in urls:
         response = client.get(url)
-        if response.status_code != 200 or response.streaming:
+        if response.status_code not in statuses or response.streaming:
             continue
         if not response.get("Content-Type", "").startswith("text/html"):
             continue
@@ -171,7 +171,6 @@ def problems_on(page: Page, base: str, urls: list[str]) -> list[str]:
     found = []
     for url in urls:
         page.goto(base + url)
-        page.wait_for_load_state("load")
         wide = too_wide(page)
         if wide:
             found.append(f"{url}: {wide}")
@@ -223,6 +222,7 @@ def test_the_pages_before_logging_in_fit_a_phone_and_are_accessible(
 ):
     assert set(ANONYMOUS_PAGES) <= NOT_LISTS
     urls = [reverse(name) for name in ANONYMOUS_PAGES] + ["/no-such-page/"]
+    assert whole_pages(Client(), urls, statuses=(200, 404)) == urls
     found = problems_on(phone, live_server.url, urls)
     assert not found, "\n".join(found)
 
