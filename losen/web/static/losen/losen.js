@@ -18,6 +18,7 @@
     var details = menu();
     if (details) {
       details.open = wide.matches;
+      details.setAttribute("data-opens-wide", "");
     }
   }
 
