@@ -51,7 +51,9 @@ def test_a_coordinator_works_on_a_case_from_category_to_timeline(
     page.goto(base + "/cases/")
     expect(page.locator("h1")).to_be_visible()
     check(page)
-    page.locator("#mine-heading ~ table").get_by_role("link", name="Hansen, Nora").click()
+    page.locator("#mine-heading ~ .table-scroll table").get_by_role(
+        "link", name="Hansen, Nora"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Nora Hansen")
     check(page)
     timeline_rows = page.locator("#timeline tbody tr")
