@@ -167,10 +167,6 @@ def layouts() -> dict[str, Layout]:
     return found
 
 
-def layouts_for(scheme: str) -> list[Layout]:
-    return [layout for layout in layouts().values() if layout.scheme == scheme]
-
-
 def current_layouts() -> dict[str, Layout]:
     """The layouts a new export can be made with (not superseded)."""
     return {key: layout for key, layout in layouts().items() if not layout.superseded_by}

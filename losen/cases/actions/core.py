@@ -25,10 +25,6 @@ class NotAContactPerson(Exception):
     """The user does not work in the case's team."""
 
 
-class StaleCase(Exception):
-    """Someone else changed the case since the form was opened."""
-
-
 def do_record_event(
     actor: User | None,
     case: Case,
