@@ -95,10 +95,6 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.person} ({self.get_state_display()})"
 
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
-
     def can_move_to(self, state: str) -> bool:
         return state in TRANSITIONS[self.state]
 
