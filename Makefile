@@ -55,7 +55,7 @@ help:
 	@echo "make test-clocks       fast tests once per moment in TEST_CLOCKS (first/last day, 23:59, 00:00)"
 	@echo "make test-browser      browser tests (Chromium via Playwright, axe-core) on SQLite"
 	@echo "make test-pg           fast tests on a throwaway PostgreSQL cluster"
-	@echo "make lint / fmt        ruff check + format check / apply fixes and formatting"
+	@echo "make lint / fmt        ruff check + format check + dead code / apply fixes and formatting"
 	@echo "make check-migrations  fail if a model change has no migration"
 	@echo "make licenses          list every runtime dependency's licence; fail on one EUPL-1.2 may not use"
 	@echo "make messages-compile  compile losen/locale/*/LC_MESSAGES/django.po"
@@ -147,6 +147,7 @@ lint: $(DEV_STAMP)
 	@status=0; \
 	echo "ruff check"; $(RUFF) check . || status=1; \
 	echo "ruff format --check"; $(RUFF) format --check . || status=1; \
+	echo "dead code (vulture)"; $(VPY) scripts/dead_code.py || status=1; \
 	exit $$status
 
 fmt: $(DEV_STAMP)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from losen.accounts import views as accounts_views
+from losen.cases import urls as cases_urls
 from losen.web import views as web_views
 
 urlpatterns = [
@@ -10,8 +11,8 @@ urlpatterns = [
     path("accounts/", include("losen.accounts.urls")),
     path("people/", include("losen.people.urls")),
     path("cases/", include("losen.cases.urls")),
-    path("referrals/", include("losen.cases.referral_urls")),
-    path("meetings/", include("losen.cases.meeting_urls")),
+    path("referrals/", include((cases_urls.referral_urlpatterns, "referrals"))),
+    path("meetings/", include((cases_urls.meeting_urlpatterns, "meetings"))),
     path("", include("losen.programs.urls")),
     path("", include("losen.outcomes.urls")),
     path("results/", include("losen.reports.urls")),

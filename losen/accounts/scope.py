@@ -39,9 +39,6 @@ class Scope:
     def can_show_identity_numbers(self) -> bool:
         return self.can_read_people
 
-    def has_role(self, role: Role) -> bool:
-        return any(m.role == role for m in self.memberships)
-
     @property
     def roles(self) -> frozenset[str]:
         return frozenset(m.role for m in self.memberships)
@@ -85,12 +82,6 @@ def scope_of(actor: User) -> Scope:
     )
     actor._losen_scope = scope  # type: ignore[attr-defined]
     return scope
-
-
-def forget_scope(actor: User) -> None:
-    """Drop the cached scope (after memberships change within one request or test)."""
-    if hasattr(actor, "_losen_scope"):
-        del actor._losen_scope
 
 
 def users_managed_by(actor: User) -> QuerySet[User]:

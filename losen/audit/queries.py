@@ -10,10 +10,6 @@ def access_log_of(person_id: int) -> QuerySet[AccessLog]:
     return AccessLog.objects.filter(person_id=person_id).select_related("organisation", "team")
 
 
-def change_log_of(person_id: int) -> QuerySet[ChangeLog]:
-    return ChangeLog.objects.filter(person_id=person_id)
-
-
 def change_log_of_object(obj, *, organisation_ids: frozenset[int] | None) -> QuerySet[ChangeLog]:
     """The change log of one object; with organisation ids, only the rows filed under them.
 

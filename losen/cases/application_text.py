@@ -94,12 +94,6 @@ class ApplicationText:
     def sha256(self) -> str:
         return hashlib.sha256("\n".join(self.lines()).encode()).hexdigest()
 
-    def scope_label(self, purpose: str, recipient: str) -> str:
-        for text in self.purposes:
-            if text.purpose == purpose:
-                return f"{text.label}: {ConsentRecipient(recipient).label}"
-        return ""
-
 
 def application_text(case: Case, language: str) -> ApplicationText:
     """The application and consent text for `case` in `language` (nb, sv or en)."""

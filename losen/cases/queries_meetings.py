@@ -204,10 +204,6 @@ def viewer_of(actor: User, meeting: TeamMeeting) -> Viewer:
     return Viewer("guest", attendee.organisation)
 
 
-def can_create_meetings(actor: User) -> bool:
-    return bool(scope_of(actor).casework_team_ids)
-
-
 def teams_for_new_meeting(actor: User) -> list[Team]:
     """The teams in which the actor may call a meeting (coordinator or team lead)."""
     teams = {team.pk: team for team in scope_of(actor).casework_teams()}

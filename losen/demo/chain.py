@@ -10,7 +10,8 @@ roughly as PitStop reports (43 % work, 31 % education, 18 % other activity) afte
 event it would have produced, with the date it took effect, so results read from
 events see a believable history.
 
-Written with bulk_create for speed; the same seed gives the same history.
+The measures, their sessions and attendance are in measures.py. Written with
+bulk_create for speed; the same seed gives the same history.
 """
 
 from __future__ import annotations
@@ -19,9 +20,6 @@ import datetime
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
-
-from django.utils import timezone
 
 from losen.accounts.models import Organisation, Team, User
 from losen.cases.models import (
@@ -49,6 +47,7 @@ from losen.cases.models import (
     ReferralSource,
     TeamMeeting,
 )
+from losen.demo.measures import at, create_measures, write_sessions_and_attendance
 from losen.imports.models import ImportedCase
 from losen.lib.dates import add_months
 from losen.outcomes import codes
@@ -59,44 +58,6 @@ from losen.programs.models import Attendance, Enrolment, Measure, Session, Stair
 BATCH = 2000
 CASE_SHARE = 0.62  # of the people a team follows, how many have a case
 DETAILED_CASES = 3000  # open cases that also get mappings, plans and notes
-
-# (measure name, kind, weeks, capacity, monthly cost, step, adults per group)
-PITSTOP_STAIRS = (
-    ("Brobygger", Measure.Kind.OUTREACH, None, None, 4500, 1, "2.0"),
-    ("Hangout", Measure.Kind.MEETING_PLACE, None, None, 4500, 2, "3.0"),
-    ("Restart", Measure.Kind.CLARIFICATION, 13, 12, 4500, 3, "2.0"),
-    ("Klar-Ferdig-Gå", Measure.Kind.QUALIFICATION, 26, 15, 4500, 4, "2.0"),
-    ("Spisevenn", Measure.Kind.WORK_TRAINING, None, None, 4500, 5, "3.0"),
-    ("Eldrevenn", Measure.Kind.WORK_TRAINING, None, None, 4500, 6, "3.0"),
-)
-UNGTEAM_STAIRS = (
-    ("Klart jeg kan", Measure.Kind.COURSE, 8, 16, 6000, 1, "2.0"),
-    ("Individuell oppfølging", Measure.Kind.INDIVIDUAL_FOLLOW_UP, None, None, 9000, 2, "1.0"),
-    ("Arbeidstrening", Measure.Kind.WORK_TRAINING, 26, None, 12000, 3, "1.0"),
-)
-SINGLE_MEASURE = {
-    "nav": ("Ungdomsoppfølging", Measure.Kind.INDIVIDUAL_FOLLOW_UP, 17000),
-    "kommun": ("Individuell insats", Measure.Kind.INDIVIDUAL_FOLLOW_UP, 8000),
-    "utenfor": ("Jobbtrening", Measure.Kind.WORK_TRAINING, 11000),
-}
-# The eight sessions of "Klart jeg kan" (Drammen), twice a week, and the follow-up.
-KLART_JEG_KAN_SESSIONS = (
-    "Bevisstgjøring – hvem er jeg?",
-    "Egne valg – hvordan?",
-    "Ressursavklaring",
-    "Selvfølelse og selvtillit",
-    "Endringsprosesser",
-    "Motivasjon",
-    "Nettverk",
-    "Veien videre",
-    "Oppfølgingssamling",
-)
-
-# PitStop's weekly groups: (measure, weekdays (0 = Monday), hour, titles in turn).
-PITSTOP_SESSIONS = (
-    ("Hangout", (1, 3), 15, ("Felles middag", "Spill og prat", "Tur i nærområdet")),
-    ("Restart", (0,), 10, ("Hverdagsrutiner", "Mine styrker", "Møte med arbeidsgiver")),
-)
 
 SOURCES = (
     (ReferralSource.NAV, 34),
@@ -195,10 +156,6 @@ def _weighted(rng: random.Random, options):
     return rng.choices(values, weights=weights, k=1)[0]
 
 
-def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
-
-
 @dataclass
 class ChainSummary:
     cases: int = 0
@@ -224,62 +181,6 @@ class _Writer:
                 model.objects.bulk_create(rows, batch_size=BATCH)
 
 
-def _create_measures(organisations: dict[str, Organisation], teams) -> dict[str, list[Measure]]:
-    """The staircases: PitStop's six steps, Drammen's course and follow-up, one elsewhere."""
-    by_key: dict[str, list[Measure]] = {}
-    for key, name, stairs in (
-        ("pitstop", "PitStop-trappen", PITSTOP_STAIRS),
-        ("kommune", "Ungteamets trapp", UNGTEAM_STAIRS),
-    ):
-        staircase = Staircase.objects.create(
-            organisation=organisations[key],
-            name=name,
-            description="Trinnene fra kontakt til skole eller arbeid.",
-        )
-        by_key[key] = [
-            Measure.objects.create(
-                organisation=organisations[key],
-                name=measure_name,
-                kind=kind,
-                planned_weeks=weeks,
-                capacity=capacity,
-                monthly_cost=Decimal(cost),
-                staircase=staircase,
-                step=step,
-                adults=Decimal(adults),
-                description=f"{measure_name} ({staircase.name}, trinn {step}).",
-            )
-            for measure_name, kind, weeks, capacity, cost, step, adults in stairs
-        ]
-    for key, (measure_name, kind, cost) in SINGLE_MEASURE.items():
-        by_key[key] = [
-            Measure.objects.create(
-                organisation=organisations[key],
-                name=measure_name,
-                kind=kind,
-                monthly_cost=Decimal(cost),
-                adults=Decimal("1.0"),
-            )
-        ]
-    return by_key
-
-
-def _klart_jeg_kan_sessions(measure: Measure, today: datetime.date) -> list[Session]:
-    """A run that started two weeks ago: Tuesdays and Thursdays, then a month later."""
-    start = today - datetime.timedelta(days=today.weekday() + 14 - 1)  # a Tuesday
-    days = []
-    for week in range(4):
-        days += [
-            start + datetime.timedelta(weeks=week),
-            start + datetime.timedelta(weeks=week, days=2),
-        ]
-    days.append(days[-1] + datetime.timedelta(days=28))
-    return Session.objects.bulk_create(
-        Session(measure=measure, number=n, title=title, starts_at=_at(day, 13))
-        for n, (title, day) in enumerate(zip(KLART_JEG_KAN_SESSIONS, days, strict=True), 1)
-    )
-
-
 def load_chain(
     *,
     seed: int,
@@ -288,7 +189,7 @@ def load_chain(
     teams: dict[tuple[str, str], Team],
 ) -> ChainSummary:
     rng = random.Random(f"{seed}-chain")
-    measures = _create_measures(organisations, teams)
+    measures = create_measures(organisations, teams)
     key_of_org = {org.pk: key for key, org in organisations.items()}
     workers: dict[int, list[User]] = defaultdict(list)
     for user in User.objects.filter(
@@ -327,9 +228,9 @@ def load_chain(
             meetings[key] = TeamMeeting(
                 organisation_id=organisation_id,
                 team_id=team_id,
-                starts_at=_at(tuesday, 9),
+                starts_at=at(tuesday, 9),
                 location="Møterom 2",
-                closed_at=_at(tuesday, 11) if tuesday < today else None,
+                closed_at=at(tuesday, 11) if tuesday < today else None,
                 created_by=recorder.get(team_id),
             )
         return meetings[key]
@@ -361,7 +262,7 @@ def load_chain(
             team_id=team_id,
             person_id=person_id,
             opened_on=referred_on,
-            created_at=_at(referred_on),
+            created_at=at(referred_on),
         )
         events: list[tuple] = [(EventKind.REFERRED, referred_on, {"source": ""})]
         source = _weighted(rng, SOURCES)
@@ -432,7 +333,7 @@ def load_chain(
 
     _write_meetings(meetings, workers, today, collected)
     _write_details(rng, today, collected)
-    _write_sessions_and_attendance(measures, today)
+    write_sessions_and_attendance(measures, today)
     summary.cases = sum(state_count.values())
     summary.exits = state_count.get(CaseState.ENDED, 0)
     summary.by_state = dict(state_count)
@@ -553,7 +454,7 @@ def _write_cases(pending: list[tuple[Case, dict]], writer: _Writer, collected: _
                 reason=_pick(collected.texts(case.organisation_id)["reasons"], case.person_id),
                 referred_on=plan["referred_on"],
                 created_by=actor,
-                created_at=_at(plan["referred_on"], 12),
+                created_at=at(plan["referred_on"], 12),
             )
         )
         signed_on = plan.get("signed_on")
@@ -563,13 +464,13 @@ def _write_cases(pending: list[tuple[Case, dict]], writer: _Writer, collected: _
                 organisation_id=case.organisation_id,
                 method=Application.Method.ON_SCREEN if signed_on else "",
                 youth_signed_name="Signert" if signed_on else "",
-                youth_signed_at=_at(signed_on, 11) if signed_on else None,
+                youth_signed_at=at(signed_on, 11) if signed_on else None,
                 guardian_signed_name=collected.texts(case.organisation_id)["guardian"]
                 if signed_on and plan["minor"]
                 else "",
-                guardian_signed_at=_at(signed_on, 11) if signed_on and plan["minor"] else None,
+                guardian_signed_at=at(signed_on, 11) if signed_on and plan["minor"] else None,
                 witnessed_by=actor if signed_on else None,
-                created_at=_at(plan["referred_on"], 12),
+                created_at=at(plan["referred_on"], 12),
             )
         )
         if signed_on:
@@ -620,7 +521,7 @@ def _write_cases(pending: list[tuple[Case, dict]], writer: _Writer, collected: _
                     person_id=case.person_id,
                     kind=kind,
                     effective_on=effective_on,
-                    recorded_at=_at(effective_on, 15),
+                    recorded_at=at(effective_on, 15),
                     recorded_by=actor,
                     data=data,
                 )
@@ -665,7 +566,7 @@ def _flush_exits(collected: _Collected) -> None:
                 code=code,
                 top_code=outcome.top,
                 recorded_by=actor,
-                recorded_at=_at(exit_on, 15),
+                recorded_at=at(exit_on, 15),
             )
         )
     ExitOutcome.objects.bulk_create(exits, batch_size=BATCH)
@@ -698,14 +599,14 @@ def _write_meetings(meetings, workers, today, collected: _Collected) -> None:
     # And next week's meeting for every team, so the work list has one to show.
     next_tuesday = today + datetime.timedelta(days=(1 - today.weekday()) % 7 or 7)
     # (Not for a team that already meets then: a team holds one meeting at a time.)
-    meets_then = {m.team_id for m in rows if m.starts_at == _at(next_tuesday, 9)}
+    meets_then = {m.team_id for m in rows if m.starts_at == at(next_tuesday, 9)}
     planned_teams = {meeting.team_id for meeting in rows} - meets_then
     for team in Team.objects.filter(pk__in=planned_teams):
         rows.append(
             TeamMeeting(
                 organisation_id=team.organisation_id,
                 team=team,
-                starts_at=_at(next_tuesday, 9),
+                starts_at=at(next_tuesday, 9),
                 location="Møterom 2",
                 created_by=workers[team.pk][0] if workers[team.pk] else None,
             )
@@ -758,7 +659,7 @@ def _write_details(rng: random.Random, today: datetime.date, collected: _Collect
         second = first + datetime.timedelta(days=rng.randint(60, 120))
         if second <= today:
             mappings.append(Mapping(case=case, mapped_on=second, recorded_by=actor))
-        plans.append(ActionPlan(case=case, updated_by=actor, updated_at=_at(first, 14)))
+        plans.append(ActionPlan(case=case, updated_by=actor, updated_at=at(first, 14)))
     Mapping.objects.bulk_create(mappings, batch_size=BATCH)
     ActionPlan.objects.bulk_create(plans, batch_size=BATCH)
     scores = []
@@ -808,58 +709,6 @@ def _write_details(rng: random.Random, today: datetime.date, collected: _Collect
     Goal.objects.bulk_create(goals, batch_size=BATCH)
     PlanStep.objects.bulk_create(steps, batch_size=BATCH)
     JournalNote.objects.bulk_create(notes, batch_size=BATCH)
-
-
-def _pitstop_sessions(measures: list[Measure], today: datetime.date) -> list[Session]:
-    """PitStop's weekly groups: Hangout on Tuesday and Thursday afternoons, Restart on
-    Monday mornings; from four weeks back to three weeks ahead (the volunteer's list)."""
-    monday = today - datetime.timedelta(days=today.weekday())
-    by_name = {m.name: m for m in measures}
-    sessions = []
-    for name, weekdays, hour, titles in PITSTOP_SESSIONS:
-        measure = by_name[name]
-        number = 0
-        for week in range(-4, 4):
-            for weekday in weekdays:
-                day = monday + datetime.timedelta(weeks=week, days=weekday)
-                number += 1
-                title = titles[(number - 1) % len(titles)]
-                sessions.append(
-                    Session(measure=measure, number=number, title=title, starts_at=_at(day, hour))
-                )
-    return Session.objects.bulk_create(sessions)
-
-
-def _write_sessions_and_attendance(measures: dict[str, list[Measure]], today) -> None:
-    course = next(m for m in measures["kommune"] if m.name == "Klart jeg kan")
-    sessions = _klart_jeg_kan_sessions(course, today) + _pitstop_sessions(
-        measures["pitstop"], today
-    )
-    rows = []
-    for measure_sessions in _by_measure(sessions).values():
-        measure = measure_sessions[0].measure
-        taking_part = list(
-            Enrolment.objects.filter(measure=measure, status=Enrolment.Status.ACTIVE).order_by(
-                "start_on", "id"
-            )[: measure.capacity or 16]
-        )
-        rows += [
-            Attendance(
-                session=session, enrolment=enrolment, present=(session.pk + enrolment.pk) % 5 != 0
-            )
-            for session in measure_sessions
-            if session.starts_at.date() <= today
-            for enrolment in taking_part
-            if enrolment.start_on <= session.starts_at.date()
-        ]
-    Attendance.objects.bulk_create(rows, batch_size=BATCH)
-
-
-def _by_measure(sessions: list[Session]) -> dict[int, list[Session]]:
-    grouped: dict[int, list[Session]] = {}
-    for session in sessions:
-        grouped.setdefault(session.measure_id, []).append(session)
-    return grouped
 
 
 def delete_chain(org_ids: list[int]) -> None:

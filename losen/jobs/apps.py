@@ -7,7 +7,7 @@ class JobsConfig(AppConfig):
 
     In the app order (DESIGN.md) jobs sits right after `audit`: its models and runner use
     only `accounts`, `audit` and `lib`. The later apps register their kinds of job in a
-    `jobs.py` and their table exports in an `exports.py`, imported here at start-up.
+    `jobs.py` and their table exports in an `exporters.py`, imported here at start-up.
     """
 
     name = "losen.jobs"
@@ -18,4 +18,4 @@ class JobsConfig(AppConfig):
 
         from losen.jobs import checks  # noqa: F401 - registers the system checks
 
-        autodiscover_modules("exports", "jobs")
+        autodiscover_modules("exporters", "jobs")

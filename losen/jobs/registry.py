@@ -1,6 +1,6 @@
 """What each kind of job does: `@job_kind("export")` over a function of the job.
 
-The apps put their job kinds in a module called `jobs.py` or `exports.py`; JobsConfig
+The apps put their job kinds in a module called `jobs.py` or `exporters.py`; JobsConfig
 imports those at start-up, so the web process, its threads and `losen run-jobs` all know
 every kind.
 """

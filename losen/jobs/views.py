@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from losen.jobs import files
-from losen.jobs.exports import log_download
+from losen.jobs.exporters import log_download
 from losen.jobs.queries import get_job_for, jobs_of
 from losen.jobs.registry import kind_of
 from losen.jobs.runner import check_interrupted

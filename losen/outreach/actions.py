@@ -17,7 +17,7 @@ from losen.accounts.scope import scope_of
 from losen.audit.actions import do_log_change
 from losen.cases.actions import intake
 from losen.cases.models import ReferralSource
-from losen.outreach import correspondence, rules, sms, statuses
+from losen.outreach import correspondence, eligibility, sms, statuses
 from losen.outreach import ladder as ladders
 from losen.outreach.models import (
     LeaveReason,
@@ -335,7 +335,7 @@ def do_send_rights_information_to_list(
     if list_import.team_id not in scope_of(actor).casework_team_ids:
         raise NotAllowed("The actor does not work in the list's team.")
     sent_on = sent_on or timezone.localdate()
-    if not rules.rule_on(list_import.scheme, sent_on).rights_information:
+    if not eligibility.rule_on(list_import.scheme, sent_on).rights_information:
         raise NotAllowed("This list's scheme has no information about rights.")
     written = []
     for entry, recipients in rights_information_due(actor, list_import, sent_on):

@@ -28,13 +28,13 @@ def kaa_register_holds_only_paragraph_4(app_configs=None, **kwargs) -> list[Erro
 
 @register()
 def rules_files_are_readable(app_configs=None, **kwargs) -> list[Error]:
-    from losen.outreach import ladder, rules
+    from losen.outreach import eligibility, ladder
 
     errors = []
-    for scheme in rules.SCHEMES:
+    for scheme in eligibility.SCHEMES:
         try:
-            rules.versions(scheme)
-        except rules.RuleError as error:
+            eligibility.versions(scheme)
+        except eligibility.RuleError as error:
             errors.append(Error(str(error), id="losen.outreach.E002"))
     try:
         ladder.default_ladder()

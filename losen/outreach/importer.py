@@ -20,7 +20,7 @@ is written and every bad row is reported with its line. Then, in one transaction
   and the team sees the entry once a team that follows the person lets it follow them
   (the person page's "let the team follow", for that team's lead or the administrator);
 * each row is new (a new time in the target group), still there, or outside the group on
-  the day the list was received (too old, or a status the rules exclude: see rules.py);
+  the day the list was received (too old, or a status the rules exclude: see eligibility.py);
 * a person in the group before who is not on this list has left it: because of age (on
   the day the age rule took them out, for KAA their 20th birthday), or for a reason not
   yet known, which a coordinator records later (national programme, moved, other);
@@ -50,7 +50,7 @@ from losen.audit.models import ChangeLog
 from losen.lib import crypto
 from losen.lib.bulk import insert_rows, let_waiting_writers_in
 from losen.lib.names import same_name
-from losen.outreach import listfile, rules, statuses
+from losen.outreach import eligibility, listfile, statuses
 from losen.outreach.models import (
     LeaveReason,
     ListImport,
@@ -165,13 +165,13 @@ def do_import_list(
             }
         )
     try:
-        rules.rule_on(scheme, received_on)
-    except rules.NoRuleOn:
+        eligibility.rule_on(scheme, received_on)
+    except eligibility.NoRuleOn:
         raise ImportRefused(
             _("No %(scheme)s rules cover lists received on %(date)s.")
             % {"scheme": scheme.upper(), "date": received_on}
         ) from None
-    except rules.RuleError as error:
+    except eligibility.RuleError as error:
         raise ImportRefused(str(error)) from None
     rows = check_file(name, stream, scheme=scheme, today=today)
     do_clean_up_abandoned(organisation=organisation)
@@ -216,7 +216,7 @@ class _Writer:
         self.day = received_on
         self.summary = summary
         self.now = timezone.now()
-        self.rule = rules.rule_on(scheme, received_on)
+        self.rule = eligibility.rule_on(scheme, received_on)
         # (entry, left on, reason): entries of earlier lists that leave with this one,
         # changed in the last transaction, when the list is shown.
         self.leaving: list[tuple[int, datetime.date, str]] = []
@@ -392,7 +392,9 @@ class _Writer:
             person_id = known[digest]
             # A person registered just now has the row's birth date.
             born = born_on.get(person_id, row.birth_date)
-            reason = rules.ineligibility_reason(self.scheme, born, self.day, row.school_status)
+            reason = eligibility.ineligibility_reason(
+                self.scheme, born, self.day, row.school_status
+            )
             current = open_entries.get(person_id)
             if reason:
                 self.summary.excluded += 1
@@ -559,7 +561,7 @@ class _Writer:
         }
 
     def _left_on(self, born: datetime.date, listed_on: datetime.date) -> datetime.date:
-        ended = rules.age_window_ended_on(self.scheme, born, listed_on, self.day)
+        ended = eligibility.age_window_ended_on(self.scheme, born, listed_on, self.day)
         return ended or self.day
 
     def _leave(self, entry_id: int, left_on: datetime.date, reason: str) -> None:
@@ -581,9 +583,11 @@ class _Writer:
         members = []
         for person_id in absent:
             entry_id, listed_on = open_entries[person_id]
-            ended = rules.age_window_ended_on(self.scheme, births[person_id], listed_on, self.day)
+            ended = eligibility.age_window_ended_on(
+                self.scheme, births[person_id], listed_on, self.day
+            )
             if ended is not None:
-                left_on, reason = ended, rules.rule_on(self.scheme, ended).age_leave_reason
+                left_on, reason = ended, eligibility.rule_on(self.scheme, ended).age_leave_reason
             else:
                 left_on, reason = self.day, LeaveReason.NOT_ON_LIST
             self.leaving.append((entry_id, left_on, reason))

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from losen.accounts.models import User
 from losen.audit.actions import do_log_change
-from losen.outreach import rules
+from losen.outreach import eligibility
 from losen.outreach.actions import _check_team
 from losen.outreach.models import (
     KaaMeasure,
@@ -185,7 +185,7 @@ def do_record_kaa_leaving(
     )
     if later.filter(listed_on__lt=left_on).exists():
         raise LeavingRefused("later_list")
-    if reason == LeaveReason.TURNED_20 and rules.rule_on("kaa", left_on).age_eligible(
+    if reason == LeaveReason.TURNED_20 and eligibility.rule_on("kaa", left_on).age_eligible(
         current.person.birth_date, left_on
     ):
         raise LeavingRefused("not_20")

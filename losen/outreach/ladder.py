@@ -22,11 +22,11 @@ from functools import lru_cache
 
 from django.db.models import F, Q, QuerySet
 
-from losen.outreach import rules
+from losen.outreach import eligibility
 from losen.outreach.models import LadderConfig, TargetEntry
 from losen.outreach.models.ladder import Method
 
-LADDER_FILE = rules.RULES_DIR / "ladder.json"
+LADDER_FILE = eligibility.RULES_DIR / "ladder.json"
 
 
 class LadderError(ValueError):
@@ -116,7 +116,7 @@ def in_group_on(
     With `known_at`, as Losen knew it at that moment: entries recorded later are left
     out, and a leaving recorded later is not yet known.
     """
-    rule = rules.rule_on(scheme, day)
+    rule = eligibility.rule_on(scheme, day)
     entries = entries.filter(scheme=scheme, listed_on__lte=day)
     still_there = Q(left_on__isnull=True) | Q(left_on__gt=day)
     if known_at is not None:
@@ -148,7 +148,7 @@ def in_group_during(
     A person is in on some day when listed by `end`, not gone by `start` (nor on the day
     they were listed), young enough on `start` and old enough on `end`.
     """
-    first, last = rules.rule_on(scheme, start), rules.rule_on(scheme, end)
+    first, last = eligibility.rule_on(scheme, start), eligibility.rule_on(scheme, end)
     entries = entries.filter(scheme=scheme, listed_on__lte=end)
     still_there = Q(left_on__isnull=True) | (Q(left_on__gt=start) & Q(left_on__gt=F("listed_on")))
     if known_at is not None:
@@ -186,7 +186,10 @@ class QueueRow:
 
 
 def queue(
-    entries: QuerySet[TargetEntry], *, day: datetime.date, schemes: tuple[str, ...] = rules.SCHEMES
+    entries: QuerySet[TargetEntry],
+    *,
+    day: datetime.date,
+    schemes: tuple[str, ...] = eligibility.SCHEMES,
 ) -> list[QueueRow]:
     """The rows due on `day` from `entries` (already limited to what the actor may see).
 

@@ -113,18 +113,3 @@ def rights_information_due(
 
 def status_history(entry: TargetEntry) -> QuerySet[StatusChange]:
     return entry.statuses.select_related("recorded_by").order_by("effective_on", "recorded_at")
-
-
-def statuses_on(
-    entry_ids, day: datetime.date, *, known_at: datetime.datetime | None = None
-) -> dict[int, str]:
-    """Each entry's status on `day`, as recorded by `known_at` (now when None)."""
-    changes = StatusChange.objects.filter(entry_id__in=entry_ids, effective_on__lte=day)
-    if known_at is not None:
-        changes = changes.filter(recorded_at__lte=known_at)
-    found: dict[int, str] = {}
-    for entry_id, code in changes.order_by(
-        "entry_id", "effective_on", "recorded_at", "id"
-    ).values_list("entry_id", "code"):
-        found[entry_id] = code
-    return found

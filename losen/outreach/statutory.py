@@ -56,7 +56,7 @@ from losen.audit.actions import do_log_accesses, do_log_change
 from losen.audit.models import Purpose
 from losen.lib import crypto
 from losen.lib.idnumbers import InvalidIdentityNumber, parse_identity_number
-from losen.outreach import rules, statuses
+from losen.outreach import eligibility, statuses
 from losen.outreach.counts import status_counts
 from losen.outreach.ladder import in_group_during, in_group_on
 from losen.outreach.listfile import SCHEME_COUNTRY, SCHEME_KINDS
@@ -167,10 +167,6 @@ def layouts() -> dict[str, Layout]:
     return found
 
 
-def layouts_for(scheme: str) -> list[Layout]:
-    return [layout for layout in layouts().values() if layout.scheme == scheme]
-
-
 def current_layouts() -> dict[str, Layout]:
     """The layouts a new export can be made with (not superseded)."""
     return {key: layout for key, layout in layouts().items() if not layout.superseded_by}
@@ -212,9 +208,11 @@ def _periods(entries, scheme: str, start, end, known_at) -> dict[int, list[_Peri
             left_on, reason = None, ""
         inside_from = max(start, entry.listed_on)
         until = left_on - datetime.timedelta(days=1) if left_on else end
-        aged_out = rules.age_window_ended_on(scheme, entry.person.birth_date, inside_from, until)
+        aged_out = eligibility.age_window_ended_on(
+            scheme, entry.person.birth_date, inside_from, until
+        )
         if aged_out is not None:
-            left_on, reason = aged_out, rules.rule_on(scheme, aged_out).age_leave_reason
+            left_on, reason = aged_out, eligibility.rule_on(scheme, aged_out).age_leave_reason
         by_person.setdefault(entry.person_id, []).append(_Period(entry, left_on, reason))
     for periods in by_person.values():
         periods.sort(key=lambda p: (p.entry.listed_on, p.entry.pk))
@@ -369,7 +367,7 @@ def half_year_group_count(organisation: Organisation, scheme: str, start, end, k
     came = (
         shown.filter(listed_on__gt=start, listed_on__lte=end, created_at__lte=known_at)
         .exclude(left_on=F("listed_on"), left_recorded_at__lte=known_at)
-        .exclude(school_status__in=rules.rule_on(scheme, end).excluded_school_statuses)
+        .exclude(school_status__in=eligibility.rule_on(scheme, end).excluded_school_statuses)
         .values_list("person_id", flat=True)
     )
     return len(set(on_first_day) | set(came))

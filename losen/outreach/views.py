@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from losen.accounts.scope import scope_of
-from losen.outreach import actions, correspondence, letters, rules, statuses
+from losen.outreach import actions, correspondence, eligibility, letters, statuses
 from losen.outreach.forms import (
     AttemptForm,
     LeaveReasonForm,
@@ -110,9 +110,9 @@ def _entry_context(request: HttpRequest, entry, **forms) -> dict:
     today = timezone.localdate()
     person = entry.person
     minor = age_on(person.birth_date, today) < 18
-    in_group = rules.is_eligible(entry.scheme, person.birth_date, today, entry.school_status) and (
-        entry.left_on is None or entry.left_on > today
-    )
+    in_group = eligibility.is_eligible(
+        entry.scheme, person.birth_date, today, entry.school_status
+    ) and (entry.left_on is None or entry.left_on > today)
     history = list(status_history(entry))
     current = history[-1].code if history else ""
     next_step = (
@@ -139,7 +139,7 @@ def _entry_context(request: HttpRequest, entry, **forms) -> dict:
             statuses.canonical(entry.scheme, current)
         ),
         "notices": list(entry.notices.all()),
-        "rights_information": rules.rule_on(entry.scheme, today).rights_information,
+        "rights_information": eligibility.rule_on(entry.scheme, today).rights_information,
         "attempt_form": forms.get("attempt_form")
         or AttemptForm(
             listed_on=entry.listed_on,

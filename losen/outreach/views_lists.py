@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from losen.jobs.runner import start_job
-from losen.outreach import actions, rules
+from losen.outreach import actions, eligibility
 from losen.outreach.forms import ListUploadForm
 from losen.outreach.listfile import COLUMNS
 from losen.outreach.models import MembershipChange, Notice, SchoolStatus
@@ -62,7 +62,7 @@ def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
             "change": change,
             "changes": MembershipChange.choices,
             "page": page,
-            "rights_information": rules.rule_on(
+            "rights_information": eligibility.rule_on(
                 list_import.scheme, timezone.localdate()
             ).rights_information,
         },
@@ -78,7 +78,7 @@ def list_rights(request: HttpRequest, list_id: int) -> HttpResponse:
     require_casework(request)
     list_import = get_list_for(request.user, list_id)
     today = timezone.localdate()
-    if not rules.rule_on(list_import.scheme, today).rights_information:
+    if not eligibility.rule_on(list_import.scheme, today).rights_information:
         raise Http404("This list's scheme has no information about rights.")
     if request.method == "POST":
         written = actions.do_send_rights_information_to_list(request.user, list_import)

@@ -19,10 +19,10 @@ from losen.accounts.scope import scope_of
 from losen.audit.exporters import AccessLogExporter
 from losen.audit.models import Purpose
 from losen.audit.queries import access_log_of
-from losen.jobs.exports import export_response, snapshot_about
+from losen.jobs.exporters import export_response, snapshot_about
 from losen.lib.exporters import pdf_response
 from losen.people import actions
-from losen.people.exports import AccessLogTableExport, PeopleExport, people_filter_params
+from losen.people.exporters import AccessLogTableExport, PeopleExport, people_filter_params
 from losen.people.forms import (
     EditPersonForm,
     FollowForm,

@@ -17,10 +17,10 @@ from losen.accounts.models import Organisation
 from losen.accounts.scope import scope_of
 from losen.audit.models import Purpose
 from losen.cases.queries import get_case_for
-from losen.jobs.exports import export_response
+from losen.jobs.exporters import export_response
 from losen.people.queries import log_people_shown
 from losen.programs import actions, queries
-from losen.programs.exports import AttendanceExport, MeasureListExport, ParticipantsExport
+from losen.programs.exporters import AttendanceExport, MeasureListExport, ParticipantsExport
 from losen.programs.forms import (
     AttendanceForm,
     EndEnrolmentForm,

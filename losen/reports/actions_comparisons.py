@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from losen.accounts.models import Organisation, User
 from losen.audit.actions import do_log_change
-from losen.reports.comparisons import METRICS
+from losen.reports.metrics import METRICS
 from losen.reports.models import ReferenceFigure, Target, TargetReading
 from losen.reports.queries_comparisons import can_write_references, can_write_target
 

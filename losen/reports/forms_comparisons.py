@@ -11,7 +11,7 @@ from losen.accounts.models import Organisation, Team
 from losen.programs.forms import DATE_INPUT, OrganisationChoiceMixin
 from losen.programs.models import Measure
 from losen.reports.actions_comparisons import REFERENCE_FIELDS, TARGET_FIELDS
-from losen.reports.comparisons import METRICS, reference_metric_choices, target_metric_choices
+from losen.reports.metrics import METRICS, reference_metric_choices, target_metric_choices
 
 VALUE_HELP = _(
     "In the unit of what it measures: kroner, percent (43 for 43 %), months, adults or people."

@@ -22,10 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from losen.accounts.models import Organisation, Team
 from losen.accounts.scope import scope_of
 from losen.reports import actions_comparisons as actions
-from losen.reports import comparisons
+from losen.reports import comparisons, metrics
 from losen.reports import queries_comparisons as queries
 from losen.reports.forms_comparisons import ReadingForm, ReferenceFigureForm, TargetForm
 from losen.reports.models import ReferenceFigure, Target
+from losen.reports.targets import chart, progress
 from losen.submissions.once import once_per_submission
 
 CONFLICT = gettext_lazy(
@@ -44,15 +45,15 @@ def _organisations(org_ids: frozenset[int], reason: str) -> list[Organisation]:
 def _reference_rows(figures: list[ReferenceFigure]) -> list[dict[str, Any]]:
     rows = []
     for figure in figures:
-        found = comparisons.METRICS.get(figure.metric)
+        found = metrics.METRICS.get(figure.metric)
         rows.append(
             {
                 "figure": figure,
-                "metric": comparisons.metric_label(figure.metric),
-                "value": comparisons.formatted(figure.value, found.unit, places=2)
+                "metric": metrics.metric_label(figure.metric),
+                "value": metrics.formatted(figure.value, found.unit, places=2)
                 if found
                 else str(figure.value),
-                "years": comparisons.years(figure),
+                "years": metrics.years(figure),
             }
         )
     return rows
@@ -82,7 +83,7 @@ def comparison_list(request: HttpRequest) -> HttpResponse:
                 "targets": [
                     {
                         "target": target,
-                        "metric": comparisons.metric_label(target.metric),
+                        "metric": metrics.metric_label(target.metric),
                         "baseline": _value(target, target.baseline_value),
                         "goal": _value(target, target.target_value),
                         "can_change": queries.can_write_target(
@@ -103,8 +104,8 @@ def comparison_list(request: HttpRequest) -> HttpResponse:
 
 
 def _value(target: Target, value: Any) -> str:
-    found = comparisons.METRICS.get(target.metric)
-    return comparisons.formatted(value, found.unit, places=2) if found else str(value)
+    found = metrics.METRICS.get(target.metric)
+    return metrics.formatted(value, found.unit, places=2) if found else str(value)
 
 
 def _conflict_rows(form: forms.Form, current: Any) -> list[tuple[str, str]]:
@@ -114,7 +115,7 @@ def _conflict_rows(form: forms.Form, current: Any) -> list[tuple[str, str]]:
             continue
         value = getattr(current, name, None)
         if name == "metric":
-            value = comparisons.metric_label(value)
+            value = metrics.metric_label(value)
         rows.append((str(field.label), "" if value is None else str(value)))
     return rows
 
@@ -190,14 +191,14 @@ def reference_delete(request: HttpRequest, figure_id: int) -> HttpResponse:
         actions.do_delete_reference_figure(request.user, figure)
         messages.success(request, _("The reference figure is deleted."))
         return redirect("reports:comparisons")
-    found = comparisons.METRICS.get(figure.metric)
+    found = metrics.METRICS.get(figure.metric)
     return render(
         request,
         "reports/comparisons/confirm_delete.html",
         {
             "title": _("Delete the reference figure?"),
-            "what": f"{figure.label}: {comparisons.metric_label(figure.metric)}, "
-            + (comparisons.formatted(figure.value, found.unit, places=2) if found else ""),
+            "what": f"{figure.label}: {metrics.metric_label(figure.metric)}, "
+            + (metrics.formatted(figure.value, found.unit, places=2) if found else ""),
             "cancel_url": "reports:comparisons",
         },
     )
@@ -327,23 +328,21 @@ def _target_page(
     exact = (
         target.team_id is not None and target.team_id in scope_of(request.user).casework_team_ids
     )
-    shown = comparisons.progress(
-        target, suppressed=not exact, today=timezone.localdate(), readings=readings
-    )
+    shown = progress(target, suppressed=not exact, today=timezone.localdate(), readings=readings)
     return render(
         request,
         "reports/comparisons/target_detail.html",
         {
             "target": target,
             "progress": shown,
-            "chart": comparisons.chart(shown, f"target-chart-{target.pk}"),
+            "chart": chart(shown, f"target-chart-{target.pk}"),
             "readings": readings,
-            "uses_readings": shown.metric.over_time == comparisons.OverTime.READINGS,
+            "uses_readings": shown.metric.over_time == metrics.OverTime.READINGS,
             "reading_form": reading_form,
             "can_change": queries.can_write_target(
                 request.user, target.organisation_id, target.team_id
             ),
-            "metric": comparisons.metric_label(target.metric),
+            "metric": metrics.metric_label(target.metric),
         },
         status=status,
     )

@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from losen.accounts.models import User
@@ -23,10 +22,6 @@ class InvalidTransition(Exception):
 
 class NotAContactPerson(Exception):
     """The user does not work in the case's team."""
-
-
-class StaleCase(Exception):
-    """Someone else changed the case since the form was opened."""
 
 
 def do_record_event(
@@ -89,7 +84,7 @@ def do_transition_case(
     if not locked.can_move_to(to):
         raise InvalidTransition(locked, to)
     previous = locked.state
-    changes: dict[str, object] = {"state": to, "version": F("version") + 1}
+    changes: dict[str, object] = {"state": to}
     if to == CaseState.ENDED:
         changes["ended_on"] = effective_on or timezone.localdate()
     Case.objects.filter(pk=case.pk).update(**changes)
@@ -136,7 +131,7 @@ def do_assign_contact_person(
     )
     if previous_id == contact_person.pk:
         return None
-    Case.objects.filter(pk=case.pk).update(contact_person=contact_person, version=F("version") + 1)
+    Case.objects.filter(pk=case.pk).update(contact_person=contact_person)
     case.refresh_from_db()
     do_log_change(
         actor,
@@ -179,9 +174,7 @@ def do_hand_over_cases(
 
 @transaction.atomic
 def do_flag_for_meeting(actor: User, case: Case, *, reason: str) -> None:
-    Case.objects.filter(pk=case.pk).update(
-        flagged_for_meeting=True, flag_reason=reason, version=F("version") + 1
-    )
+    Case.objects.filter(pk=case.pk).update(flagged_for_meeting=True, flag_reason=reason)
     case.refresh_from_db()
     do_log_change(
         actor,

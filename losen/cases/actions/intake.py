@@ -636,7 +636,7 @@ def _sign(
                 "guardian_signed": application.guardian_signed_at is not None,
             },
         )
-        case.refresh_from_db(fields=["state", "version"])
+        case.refresh_from_db(fields=["state"])
         if case.state == CaseState.REFERRED:
             do_transition_case(
                 actor,

@@ -11,7 +11,6 @@ import datetime
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from losen.accounts.models import Team, User
@@ -535,9 +534,7 @@ def do_decide(
         # Settled (or a flagged case talked over): it leaves the other meetings' agendas.
         _take_off_other_agendas(actor, case, decided_in=meeting)
     if case.flagged_for_meeting:
-        Case.objects.filter(pk=case.pk).update(
-            flagged_for_meeting=False, flag_reason="", version=F("version") + 1
-        )
+        Case.objects.filter(pk=case.pk).update(flagged_for_meeting=False, flag_reason="")
         do_log_change(
             actor,
             action="case.unflagged",

@@ -457,7 +457,7 @@ def do_record_school_rights(
         if value is not None and value < 0:
             raise ValueError("Years are not negative.")
     Case.objects.filter(pk=case.pk).update(
-        school_years_used=years_used, school_years_left=years_left, version=F("version") + 1
+        school_years_used=years_used, school_years_left=years_left
     )
     case.refresh_from_db()
     _log(

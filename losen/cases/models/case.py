@@ -80,7 +80,6 @@ class Case(models.Model):
     school_years_left = models.DecimalField(
         _("years of upper secondary left"), max_digits=3, decimal_places=1, null=True, blank=True
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -95,10 +94,6 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_state_display()})"
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
 
     def can_move_to(self, state: str) -> bool:
         return state in TRANSITIONS[self.state]

@@ -24,7 +24,7 @@ from losen.cases.actions.core import (
     do_assign_contact_person,
     do_flag_for_meeting,
 )
-from losen.cases.exports import CaseListExport
+from losen.cases.exporters import CaseListExport
 from losen.cases.forms.work import (
     CaseFilterForm,
     CategoryForm,
@@ -42,7 +42,7 @@ from losen.cases.views import (
     case_timeline,
 )
 from losen.cases.views.case_sections import editing_from, page_context, respond, show_section
-from losen.jobs.exports import export_response
+from losen.jobs.exporters import export_response
 
 
 def _require_casework(request: HttpRequest) -> None:

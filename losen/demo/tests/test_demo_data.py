@@ -15,6 +15,8 @@ from django.utils import timezone
 from losen.accounts.models import Membership, Organisation, Role, Team, User
 from losen.audit.models import AccessLog, ChangeLog, Purpose
 from losen.demo import world as demo
+from losen.demo.names import NORWEGIAN, SWEDISH
+from losen.demo.people import skatteverket_test_numbers
 from losen.lib import crypto
 from losen.lib.idnumbers import parse_identity_number
 from losen.lib.orgnumbers import normalize_organisation_number
@@ -358,7 +360,7 @@ def test_every_generated_identity_number_is_valid_unique_and_fits_the_birth_date
 
 
 def test_swedish_demo_people_get_skatteverkets_test_personnummer_only():
-    published = set(demo.skatteverket_test_numbers())
+    published = set(skatteverket_test_numbers())
     people = list(demo.generate_people(2000, seed=4, today=TODAY))
     swedish = [p for p in people if p.country == "SE" and p.id_number]
     assert len(swedish) > 300
@@ -368,7 +370,7 @@ def test_swedish_demo_people_get_skatteverkets_test_personnummer_only():
 
 
 def test_the_test_numbers_file_holds_valid_personnummer_for_their_birth_dates():
-    numbers = demo.skatteverket_test_numbers()
+    numbers = skatteverket_test_numbers()
     assert len(numbers) == len(set(numbers)) > 2000
     for value in numbers:
         number = parse_identity_number(value, today=TODAY)
@@ -380,9 +382,9 @@ def test_when_the_test_numbers_run_out_swedish_people_have_none_rather_than_a_ma
     people = list(demo.generate_people(20000, seed=5, today=TODAY))
     swedish = [p for p in people if p.country == "SE"]
     with_number = [p for p in swedish if p.id_number]
-    assert len(with_number) <= len(demo.skatteverket_test_numbers())
+    assert len(with_number) <= len(skatteverket_test_numbers())
     assert len(with_number) < 0.85 * len(swedish)
-    assert {p.id_number for p in with_number} <= set(demo.skatteverket_test_numbers())
+    assert {p.id_number for p in with_number} <= set(skatteverket_test_numbers())
 
 
 def test_the_people_are_spread_over_the_organisations_as_planned():
@@ -425,9 +427,9 @@ def test_swedish_people_have_swedish_names_and_norwegian_people_norwegian_ones()
     people = list(demo.generate_people(1000, seed=2, today=TODAY))
     swedish = [p for p in people if p.country == "SE"]
     norwegian = [p for p in people if p.country == "NO"]
-    assert {p.last_name for p in swedish} & set(demo.SWEDISH.last)
-    assert not {p.last_name for p in swedish} & set(demo.NORWEGIAN.last) - set(demo.SWEDISH.last)
-    assert not {p.last_name for p in norwegian} & set(demo.SWEDISH.last) - set(demo.NORWEGIAN.last)
+    assert {p.last_name for p in swedish} & set(SWEDISH.last)
+    assert not {p.last_name for p in swedish} & set(NORWEGIAN.last) - set(SWEDISH.last)
+    assert not {p.last_name for p in norwegian} & set(SWEDISH.last) - set(NORWEGIAN.last)
     assert {p.preferred_language for p in swedish} >= {"sv"}
     assert "sv" not in {p.preferred_language for p in norwegian}
 

@@ -142,8 +142,8 @@ def test_a_job_runs_once_even_if_it_is_handed_over_twice(coordinator):
 
 @override_settings(LOSEN_JOB_RUNNER="worker")
 def test_the_worker_runs_the_queued_jobs(coordinator, many_people):
-    from losen.jobs.exports import start_export_job
-    from losen.people.exports import PeopleExport
+    from losen.jobs.exporters import start_export_job
+    from losen.people.exporters import PeopleExport
 
     job = start_export_job(PeopleExport(coordinator, {}), "csv")
     assert Job.objects.get(pk=job.pk).status == Job.Status.QUEUED
@@ -191,8 +191,8 @@ def test_jobs_interrupted_by_a_restart_are_marked_failed(coordinator):
 
 
 def test_finished_jobs_and_their_files_are_deleted_after_the_retention(coordinator, many_people):
-    from losen.jobs.exports import start_export_job
-    from losen.people.exports import PeopleExport
+    from losen.jobs.exporters import start_export_job
+    from losen.people.exporters import PeopleExport
 
     job = start_export_job(PeopleExport(coordinator, {}), "csv")
     folder = files.job_dir(job)

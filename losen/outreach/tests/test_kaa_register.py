@@ -157,9 +157,9 @@ OLD_TITLES = (
 
 
 def test_the_kaa_rules_cite_the_current_sources():
-    from losen.outreach import rules
+    from losen.outreach import eligibility
 
-    law = rules.description("kaa")["law"]
+    law = eligibility.description("kaa")["law"]
     assert CURRENT_TITLE in law
     assert "lag (2022:1697) om samordningsnummer" in law
 

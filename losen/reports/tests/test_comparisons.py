@@ -14,7 +14,7 @@ from losen.cases.actions.core import do_open_case, do_record_event
 from losen.cases.models import EventKind
 from losen.lib.suppression import key_coefficients
 from losen.programs.models import Enrolment, Measure
-from losen.reports import comparisons
+from losen.reports import metrics, targets
 from losen.reports.actions_comparisons import (
     ConcurrentEdit,
     do_add_target_reading,
@@ -22,10 +22,10 @@ from losen.reports.actions_comparisons import (
     do_create_target,
     do_update_reference_figure,
 )
-from losen.reports.comparisons import Status, progress
 from losen.reports.milestones import Milestones
 from losen.reports.models import ReferenceFigure, Target
 from losen.reports.results import monthly_results
+from losen.reports.targets import Status, progress
 
 pytestmark = pytest.mark.django_db
 
@@ -331,8 +331,8 @@ def test_a_rounded_target_counts_in_multiples_of_five_and_the_exact_one_as_it_is
     rows = monthly_results(
         organisation_id=0, start=D(2025, 1, 1), end=D(2025, 3, 31), milestones=milestones
     )
-    rounded = comparisons._running(rows, ("started",), suppressed=True, threshold=4)
-    exact = comparisons._running(rows, ("started",), suppressed=False, threshold=4)
+    rounded = targets._running(rows, ("started",), suppressed=True, threshold=4)
+    exact = targets._running(rows, ("started",), suppressed=False, threshold=4)
     assert exact == [3, 5, 11]
     assert all(r % 5 == 0 and abs(r - e) < 5 for r, e in zip(rounded, exact, strict=True))
     assert rounded[1] == 5  # five is already a multiple of five
@@ -593,7 +593,7 @@ def test_an_admin_adds_and_deletes_a_reading_on_the_targets_page(client, org_adm
 
 
 def test_every_metric_has_a_key_a_label_and_a_use():
-    for key, found in comparisons.METRICS.items():
+    for key, found in metrics.METRICS.items():
         assert found.key == key
         assert str(found.label)
         assert found.for_reference or found.for_target

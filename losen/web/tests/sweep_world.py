@@ -44,7 +44,7 @@ from losen.cases.models import (
 )
 from losen.cases.queries_intake import consent_covers
 from losen.grants.actions import do_create_grant_report, do_save_grant_answers
-from losen.jobs.exports import start_export_job
+from losen.jobs.exporters import start_export_job
 from losen.lib import crypto
 from losen.lib.idnumbers import parse_identity_number
 from losen.outcomes.models import FollowUp
@@ -53,7 +53,7 @@ from losen.outreach.kaa_actions import do_add_kaa_measure
 from losen.outreach.models import TargetEntry
 from losen.outreach.tests.conftest import list_csv, swedish_pnr
 from losen.people.actions import PersonData, do_add_guardian
-from losen.people.exports import PeopleExport
+from losen.people.exporters import PeopleExport
 from losen.people.models import Follow, Person
 from losen.programs.actions import do_add_session, do_record_attendance
 from losen.programs.models import Enrolment, Staircase

@@ -1,6 +1,6 @@
 """`losen demo-logins [--url URL]`: the box `make demo` shows, with every demo login.
 
-The logins come from losen/demo/world.py (USERS), so the box lists each one there is.
+The logins come from losen/demo/organisations.py (USERS), so the box lists each one there is.
 """
 
 from __future__ import annotations

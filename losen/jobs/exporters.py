@@ -6,7 +6,7 @@ its row. Its first line says whose list it is and when (`about`, see
 losen.lib.exporters): the organisation, the team or measure, and "as of" the day it is
 made. It reads through the app's permission-checked querysets, streams its rows with
 `iterator()`, and says which people it holds (`people()`); identity numbers are never a
-column. Apps register their exports with `@table_export` in their `exports.py`.
+column. Apps register their exports with `@table_export` in their `exporters.py`.
 
 The rule, in one place (`export_response`): an export of more rows than
 settings.LOSEN_EXPORT_DIRECT_ROWS becomes a job and the user goes to its page; a
@@ -72,7 +72,7 @@ class TableExport(Exporter):
 
     Subclasses give `name`, `title`, `filename`, `header()`, `rows()` and `count()`; an
     export with personal data gives `people()` and `log_access()` as well (see
-    losen/people/exports.py).
+    losen/people/exporters.py).
     """
 
     name: ClassVar[str] = ""

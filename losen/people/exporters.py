@@ -22,7 +22,7 @@ from losen.audit.actions import do_log_accesses
 from losen.audit.exporters import what_label
 from losen.audit.models import Purpose
 from losen.audit.queries import access_log_of
-from losen.jobs.exports import (
+from losen.jobs.exporters import (
     TableExport,
     batches,
     organisation_names,

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from losen.accounts.scope import scope_of
 from losen.cases.queries import cases_visible_to
-from losen.jobs.exports import TableExport, organisation_names, snapshot_about, table_export
-from losen.people.exports import PersonalExport
+from losen.jobs.exporters import TableExport, organisation_names, snapshot_about, table_export
+from losen.people.exporters import PersonalExport
 from losen.programs import queries
 from losen.programs.models import Attendance, Enrolment
 
