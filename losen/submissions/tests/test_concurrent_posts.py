@@ -78,7 +78,11 @@ def test_two_posts_of_one_referral_form_at_once_make_one_person_case_and_referra
         check=True,
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert (result["people"], result["cases"], result["referrals"]) == (1, 1, 1)
+    # On failure: what each post answered, and what the process wrote (a locked database?).
+    assert (result["people"], result["cases"], result["referrals"]) == (1, 1, 1), (
+        result["answers"],
+        out.stderr[-3000:],
+    )
     (first, first_to), (second, second_to) = result["answers"]
     assert first == second == 302
     assert first_to == second_to
