@@ -1,7 +1,7 @@
 """The outreach dashboard page: the team's own figures, or an organisation's suppressed.
 
 The charts, the tables and their downloads use the results dashboard's machinery
-(losen.cases.svg, losen.reports.tables, losen.lib.exporters): a view may compose apps.
+(losen.lib.charts, losen.reports.tables, losen.lib.exporters): a view may compose apps.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from losen.accounts.models import Organisation, Team
 from losen.accounts.scope import scope_of
-from losen.cases.svg import Series, month_chart
+from losen.lib.charts import Series, month_chart
 from losen.lib.dates import add_months
 from losen.lib.exporters import (
     about_line,

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from losen.cases.svg import Series, month_chart
+from losen.lib.charts import Series, month_chart
 from losen.lib.exporters import (
     about_line,
     csv_response,
