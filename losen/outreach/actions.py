@@ -17,6 +17,7 @@ from losen.accounts.scope import scope_of
 from losen.audit.actions import do_log_change
 from losen.cases.actions import intake
 from losen.cases.models import ReferralSource
+from losen.lib.errors import NotAllowed
 from losen.outreach import correspondence, eligibility, sms, statuses
 from losen.outreach import ladder as ladders
 from losen.outreach.models import (
@@ -34,10 +35,6 @@ from losen.outreach.models.ladder import (
     is_contact,
 )
 from losen.outreach.queries import rights_information_due, rights_recipients
-
-
-class NotAllowed(Exception):
-    pass
 
 
 class AlreadyReached(Exception):

@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from losen.audit.models import AccessLog, ChangeLog, Purpose
-from losen.cases.actions.work import NotAllowed, Score, do_record_mapping
+from losen.cases.actions.work import Score, do_record_mapping
 from losen.cases.models import EventKind, Mapping, MappingAspect, MappingDomain, MappingScore
+from losen.lib.errors import NotAllowed
 
 pytestmark = pytest.mark.django_db
 
