@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 
-from losen.accounts.models import Country, Membership, Organisation, Team, User
+from losen.accounts.models import SYSTEM_USERS, Country, Membership, Organisation, Team, User
 from losen.audit.actions import do_log_change
 from losen.audit.models import ChangeLog
 from losen.lib.orgnumbers import InvalidOrganisationNumber, normalize_organisation_number
@@ -54,6 +54,18 @@ def _log_user_change(
 
 
 @transaction.atomic
+def system_user(email: str) -> User:
+    """One of Losen's own accounts (`SYSTEM_USERS`, e.g. `LIST_IMPORT_USER`), the actor of
+    what an import writes; made on first use, inactive and without a usable password."""
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": SYSTEM_USERS[email][0], "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
 def do_create_user(
     actor: User, user: User, *, fields: Iterable[str], memberships: Sequence[Membership] = ()
 ) -> User:

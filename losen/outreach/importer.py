@@ -44,7 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from losen.accounts.models import SYSTEM_USERS, Organisation, Team, User
+from losen.accounts.models import Organisation, Team, User
 from losen.audit.actions import do_log_change
 from losen.audit.models import ChangeLog
 from losen.lib import crypto
@@ -67,9 +67,6 @@ from losen.people.models import Follow, Person
 CHUNK = 2000
 # A running import touches its list after every chunk; one silent for this long is dead.
 ABANDONED_AFTER = datetime.timedelta(minutes=15)
-# The list import's own account (accounts.SYSTEM_USERS names it in the user's language).
-LIST_IMPORT_USER_EMAIL = "listeimport@losen.invalid"
-LIST_IMPORT_USER_NAME = SYSTEM_USERS[LIST_IMPORT_USER_EMAIL][0]
 
 
 class ImportRefused(Exception):
@@ -95,17 +92,6 @@ class ListSummary:
     list_import_id: int | None = None
     left_reasons: Counter = field(default_factory=Counter)
     excluded_reasons: Counter = field(default_factory=Counter)
-
-
-def list_import_user() -> User:
-    user, created = User.objects.get_or_create(
-        email=LIST_IMPORT_USER_EMAIL,
-        defaults={"full_name": LIST_IMPORT_USER_NAME, "is_active": False},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
 
 
 def check_file(

@@ -17,8 +17,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from losen.accounts.actions import system_user
 from losen.accounts.lookup import NotFound as LookupRefused
 from losen.accounts.lookup import find_organisation, find_team
+from losen.accounts.models import LIST_IMPORT_USER
 from losen.outreach import importer
 
 
@@ -69,7 +71,7 @@ class Command(BaseCommand):
         try:
             with path.open("rb") as stream:
                 summary = importer.do_import_list(
-                    importer.list_import_user(),
+                    system_user(LIST_IMPORT_USER),
                     path.name,
                     stream,
                     organisation=organisation,
