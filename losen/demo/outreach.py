@@ -99,7 +99,7 @@ def load_outreach(
     second += listed[size * 3 // 4 :]
     actor = system_user(LIST_IMPORT_USER)
     for day, people in ((first_day, first), (second_day, second)):
-        importer.do_import_list(
+        actions.do_import_list(
             actor,
             f"kaa-{day:%Y-%m-%d}.csv",
             _csv(_rows(people, rng)),
