@@ -63,7 +63,7 @@ from django.utils.translation import ngettext
 
 from losen.accounts.actions import system_user
 from losen.accounts.models import HISTORY_IMPORT_USER, Organisation, Team, User
-from losen.audit.models import ChangeLog
+from losen.audit.actions import do_log_changes
 from losen.cases.models import Case, CaseEvent, CaseState, EventKind, Referral
 from losen.imports import runs
 from losen.imports.models import ImportedCase
@@ -389,22 +389,13 @@ class _Writer:
                 for row, person, case in zip(rows, people, cases, strict=True)
             ),
         )
-        actor_name = self.actor.full_name or self.actor.email
-        insert_rows(
-            ChangeLog,
-            (
-                {
-                    **common,
-                    "at": self.now,
-                    "actor_id": self.actor.pk,
-                    "actor_name": actor_name,
-                    "action": "import_history_case",
-                    "object_type": Case._meta.label_lower,
-                    "object_id": case,
-                    "person_id": person,
-                }
-                for person, case in zip(people, cases, strict=True)
-            ),
+        do_log_changes(
+            self.actor,
+            action="import_history_case",
+            model=Case,
+            objects=zip(cases, people, strict=True),
+            organisation_id=org.pk,
+            at=self.now,
         )
         self.summary.people_created += len(people)
         self.summary.cases_created += len(cases)

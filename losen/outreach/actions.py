@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from losen.accounts.models import Organisation, Team, User
 from losen.accounts.scope import scope_of
-from losen.audit.actions import do_log_accesses, do_log_change
-from losen.audit.models import ChangeLog, Purpose
+from losen.audit.actions import do_forget_undone_import, do_log_accesses, do_log_change
+from losen.audit.models import Purpose
 from losen.cases.actions import intake
 from losen.cases.models import ReferralSource
 from losen.lib import crypto
@@ -474,11 +474,9 @@ def do_discard_list(list_import: ListImport) -> None:
         ]
     ):
         with transaction.atomic():
-            ChangeLog.objects.filter(
-                action="person.registered_from_list",
-                object_type=Person._meta.label_lower,
-                object_id__in=people,
-            ).delete()
+            do_forget_undone_import(
+                action="person.registered_from_list", model=Person, object_ids=people
+            )
             ListMembership.objects.filter(person_id__in=people, list_import=list_import).delete()
             Follow.objects.filter(person_id__in=people).delete()
             PendingPerson.objects.filter(person_id__in=people).delete()

@@ -45,8 +45,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from losen.accounts.models import Organisation
-from losen.audit.actions import do_log_change
-from losen.audit.models import ChangeLog
+from losen.audit.actions import do_log_change, do_log_changes
 from losen.lib import crypto
 from losen.lib.bulk import insert_rows, let_waiting_writers_in
 from losen.lib.names import same_name
@@ -256,23 +255,15 @@ class ListWriter:
                     for p in new_people
                 ),
             )
-            actor_name = self.actor.full_name or self.actor.email
-            insert_rows(
-                ChangeLog,
-                (
-                    {
-                        "at": self.now,
-                        "actor_id": self.actor.pk,
-                        "actor_name": actor_name,
-                        "organisation_id": org.pk,
-                        "action": "person.registered_from_list",
-                        "object_type": Person._meta.label_lower,
-                        "object_id": known[p["id_number_hash"]],
-                        "person_id": known[p["id_number_hash"]],
-                        "changed_fields": ("contact_details", "identity_number", "name"),
-                    }
-                    for p in new_people
-                ),
+            registered = [known[p["id_number_hash"]] for p in new_people]
+            do_log_changes(
+                self.actor,
+                action="person.registered_from_list",
+                model=Person,
+                objects=((person_id, person_id) for person_id in registered),
+                organisation_id=org.pk,
+                changed_fields=("contact_details", "identity_number", "name"),
+                at=self.now,
             )
         # The team follows the people registered just now (nobody sees them before the
         # list is complete, so their follows go straight in). People registered before are
