@@ -1,4 +1,7 @@
-"""Administrative changes to user accounts and their memberships.
+"""Administrative changes to organisations, user accounts and their memberships.
+
+`do_create_organisation` sets up an organisation (tenant) and its first team; both are
+written in the change log.
 
 Every change writes Losen's change log as a row about the user (object type
 `accounts.user`), memberships included, so the user's administration page lists them
@@ -14,11 +17,13 @@ from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 
-from losen.accounts.models import Membership, User
+from losen.accounts.models import SYSTEM_USERS, Country, Membership, Organisation, Team, User
 from losen.audit.actions import do_log_change
 from losen.audit.models import ChangeLog
+from losen.lib.orgnumbers import InvalidOrganisationNumber, normalize_organisation_number
 
 MEMBERSHIP_FIELDS = ("organisation", "team", "role")
+DEFAULT_TEAM_NAME = "Team"
 
 
 def _field_names(changed: Iterable[str]) -> list[str]:
@@ -49,6 +54,18 @@ def _log_user_change(
 
 
 @transaction.atomic
+def system_user(email: str) -> User:
+    """One of Losen's own accounts (`SYSTEM_USERS`, e.g. `LIST_IMPORT_USER`), the actor of
+    what an import writes; made on first use, inactive and without a usable password."""
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": SYSTEM_USERS[email][0], "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
 def do_create_user(
     actor: User, user: User, *, fields: Iterable[str], memberships: Sequence[Membership] = ()
 ) -> User:
@@ -117,3 +134,61 @@ def do_set_user_language(actor: User, user: User, language: str) -> None:
         return
     user.language = language
     do_change_user(actor, user, fields=["language"])
+
+
+# Organisations -------------------------------------------------------------------------
+
+
+class OrganisationRefused(Exception):
+    pass
+
+
+def do_create_organisation(
+    name: str,
+    *,
+    kind: str,
+    number: str = "",
+    country: str = Country.NORWAY,
+    team_name: str = DEFAULT_TEAM_NAME,
+) -> tuple[Organisation, Team]:
+    name, team_name = name.strip(), team_name.strip()
+    country = country.strip().upper()
+    if not name:
+        raise OrganisationRefused("The organisation needs a name.")
+    if not team_name:
+        raise OrganisationRefused("The team needs a name.")
+    if kind not in Organisation.Kind.values:
+        raise OrganisationRefused(
+            f"Unknown kind {kind!r}: one of {', '.join(Organisation.Kind.values)}."
+        )
+    if country not in Country.values:
+        raise OrganisationRefused(
+            f"Unknown country {country!r}: one of {', '.join(Country.values)}."
+        )
+    org_number = ""
+    if number.strip():
+        try:
+            org_number = normalize_organisation_number(number, country)
+        except InvalidOrganisationNumber as exc:
+            raise OrganisationRefused(f"Organisation number {number!r}: {exc.message}") from None
+    with transaction.atomic():
+        same_number = (
+            Organisation.objects.filter(country=country, org_number=org_number).first()
+            if org_number
+            else None
+        )
+        if same_number:
+            raise OrganisationRefused(
+                f"{same_number.name} already has the organisation number {org_number}."
+            )
+        if Organisation.objects.filter(name__iexact=name).exists():
+            raise OrganisationRefused(f"An organisation called {name!r} already exists.")
+        organisation = Organisation.objects.create(
+            name=name, kind=kind, country=country, org_number=org_number
+        )
+        team = Team.objects.create(organisation=organisation, name=team_name)
+        do_log_change(
+            None, action="create_organisation", obj=organisation, organisation_id=organisation.pk
+        )
+        do_log_change(None, action="create_team", obj=team, organisation_id=organisation.pk)
+    return organisation, team

@@ -111,9 +111,12 @@ class Team(models.Model):
 
 # The accounts of Losen's own imports (they cannot log in), by e-mail address: the name
 # stored on them and in the logs, and what the interface calls them in the user's language.
+# accounts.actions.system_user gives the account, made on first use.
+LIST_IMPORT_USER = "listeimport@losen.invalid"
+HISTORY_IMPORT_USER = "historisk-import@losen.invalid"
 SYSTEM_USERS = {
-    "listeimport@losen.invalid": ("Listeimport", _("Automatic list import")),
-    "historisk-import@losen.invalid": ("Historisk import", _("Automatic history import")),
+    LIST_IMPORT_USER: ("Listeimport", _("Automatic list import")),
+    HISTORY_IMPORT_USER: ("Historisk import", _("Automatic history import")),
 }
 SYSTEM_USER_LABELS = dict(SYSTEM_USERS.values())
 

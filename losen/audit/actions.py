@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
+
+from django.db import models
+from django.utils import timezone
 
 from losen.accounts.models import Organisation, Team, User
 from losen.audit.models import AccessLog, ChangeLog, Purpose
+from losen.lib.bulk import insert_rows
 
 
 def _actor_name(actor: User | None) -> str:
@@ -57,6 +62,51 @@ def do_log_change(
         person_id=person_id,
         changed_fields=sorted(changed_fields),
     )
+
+
+def do_log_changes(
+    actor: User | None,
+    *,
+    action: str,
+    model: type[models.Model],
+    objects: Iterable[tuple[int, int | None]],
+    organisation_id: int | None,
+    changed_fields: Iterable[str] = (),
+    at: datetime.datetime | None = None,
+) -> int:
+    """One change-log row per (object id, person id) of `model`, all with the same action.
+
+    For the imports, which write thousands of objects at a time: the rows go in as one
+    bulk insert (losen.lib.bulk), without a model instance each. The number of rows.
+    """
+    common = {
+        "at": at or timezone.now(),
+        "actor_id": actor.pk if actor else None,
+        "actor_name": _actor_name(actor),
+        "organisation_id": organisation_id,
+        "action": action,
+        "object_type": model._meta.label_lower,
+        "changed_fields": sorted(changed_fields),
+    }
+    return insert_rows(
+        ChangeLog,
+        (
+            {**common, "object_id": object_id, "person_id": person_id}
+            for object_id, person_id in objects
+        ),
+    )
+
+
+def do_forget_undone_import(
+    *, action: str, model: type[models.Model], object_ids: Iterable[int]
+) -> int:
+    """Delete the `action` rows about objects of `model` that an import wrote and undid
+    before it completed: the objects are deleted with them and were never shown to anyone.
+    The number of rows deleted."""
+    deleted, _by_model = ChangeLog.objects.filter(
+        action=action, object_type=model._meta.label_lower, object_id__in=list(object_ids)
+    ).delete()
+    return deleted
 
 
 def do_log_accesses(

@@ -23,7 +23,8 @@ import random
 from django.apps import apps
 from django.utils import timezone
 
-from losen.accounts.models import Organisation, Team, User
+from losen.accounts.actions import system_user
+from losen.accounts.models import LIST_IMPORT_USER, Organisation, Team, User
 from losen.lib import crypto
 from losen.outreach import actions, importer
 from losen.outreach.models import TargetEntry
@@ -96,9 +97,9 @@ def load_outreach(
     # The second list: most of the first (those who have not turned 20), and newcomers.
     second = [p for p in first[len(first) // 6 :] if _age_on(p.birth_date, second_day) < 20]
     second += listed[size * 3 // 4 :]
-    actor = importer.list_import_user()
+    actor = system_user(LIST_IMPORT_USER)
     for day, people in ((first_day, first), (second_day, second)):
-        importer.do_import_list(
+        actions.do_import_list(
             actor,
             f"kaa-{day:%Y-%m-%d}.csv",
             _csv(_rows(people, rng)),

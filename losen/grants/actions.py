@@ -2,7 +2,7 @@
 access log).
 
 Saving answers never overwrites: each save is a new version, and a save based on an
-older version than the latest is refused (`StaleReport`), the way the action plan is
+older version than the latest is refused (`StaleEdit`), the way the action plan is
 (losen.cases.actions.work.do_save_plan): the report's `version` moves on with a
 conditional update, so of two racing saves exactly one wins.
 """
@@ -21,11 +21,8 @@ from losen.grants import queries
 from losen.grants.figures import compute
 from losen.grants.models import GrantReport, GrantReportVersion
 from losen.grants.questions import changed_keys, missing, normalise
+from losen.lib.errors import NotAllowed, StaleEdit
 from losen.programs.models import Measure
-
-
-class NotAllowed(Exception):
-    """The actor may read the report (or the measure) but not do this."""
 
 
 class ReportExists(Exception):
@@ -34,14 +31,6 @@ class ReportExists(Exception):
     def __init__(self, report: GrantReport):
         super().__init__("grant report exists")
         self.report = report
-
-
-class StaleReport(Exception):
-    """Someone else saved the answers after the editor opened them."""
-
-    def __init__(self, current: GrantReportVersion | None):
-        super().__init__("concurrent grant report edit")
-        self.current = current
 
 
 class ReportSubmitted(Exception):
@@ -99,7 +88,7 @@ def do_save_grant_answers(
     """Save the answers as a new version, unless someone saved one since `expected_version`.
 
     `expected_version` is the version the editor started from (0 before the first save).
-    Raises StaleReport with the latest version when it moved on; nothing is overwritten.
+    Raises StaleEdit with the latest version when it moved on; nothing is overwritten.
     Saving the latest version's answers unchanged makes no new version.
     """
     if report.organisation_id not in queries.writer_org_ids(actor):
@@ -109,7 +98,7 @@ def do_save_grant_answers(
         raise ReportSubmitted()
     latest = queries.latest_version(current)
     if current.version != expected_version:
-        raise StaleReport(latest)
+        raise StaleEdit(latest)
     clean = normalise(answers)
     if latest is not None and normalise(latest.answers) == clean:
         return latest
@@ -117,7 +106,7 @@ def do_save_grant_answers(
         pk=report.pk, version=expected_version, status=GrantReport.Status.DRAFT
     ).update(version=F("version") + 1)
     if moved == 0:
-        raise StaleReport(queries.latest_version(GrantReport.objects.get(pk=report.pk)))
+        raise StaleEdit(queries.latest_version(GrantReport.objects.get(pk=report.pk)))
     try:
         with transaction.atomic():
             version = GrantReportVersion.objects.create(
@@ -128,7 +117,7 @@ def do_save_grant_answers(
                 saved_at=timezone.now(),
             )
     except IntegrityError:
-        raise StaleReport(queries.latest_version(GrantReport.objects.get(pk=report.pk))) from None
+        raise StaleEdit(queries.latest_version(GrantReport.objects.get(pk=report.pk))) from None
     report.version = version.number
     before = (
         latest.answers if latest else (report.started_from.answers if report.started_from else None)
@@ -153,7 +142,7 @@ def do_submit_grant_report(
         raise ReportSubmitted()
     latest = queries.latest_version(current)
     if current.version != expected_version or latest is None:
-        raise StaleReport(latest)
+        raise StaleEdit(latest)
     gaps = missing(latest.answers)
     if gaps:
         raise Incomplete(gaps)
@@ -167,7 +156,7 @@ def do_submit_grant_report(
         submitted_figures=figures,
     )
     if moved == 0:
-        raise StaleReport(queries.latest_version(GrantReport.objects.get(pk=report.pk)))
+        raise StaleEdit(queries.latest_version(GrantReport.objects.get(pk=report.pk)))
     report.refresh_from_db()
     _log(actor, "grants.report_submitted", report, ["status", "submitted_at", "submitted_figures"])
     return report

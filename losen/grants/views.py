@@ -27,6 +27,7 @@ from losen.grants.figures import exit_rows, figures_for
 from losen.grants.forms import AnswersForm, ListFilterForm, NewReportForm, SubmitForm
 from losen.grants.models import GrantReport, GrantReportVersion
 from losen.grants.questions import counties_for, missing
+from losen.lib.errors import StaleEdit
 from losen.lib.exporters import csv_response, pdf_response
 from losen.lib.suppression import PLACEHOLDER
 from losen.programs.models import Measure
@@ -228,7 +229,7 @@ def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 answers=form.answers(),
             )
-        except actions.StaleReport as exc:
+        except StaleEdit as exc:
             conflict = exc.current
             error = _(
                 "Someone else saved the report while you were editing it. Your changes are "
@@ -311,7 +312,7 @@ def report_submit(request: HttpRequest, report_id: int) -> HttpResponse:
         )
     except actions.Incomplete as exc:
         messages.error(request, _incomplete_message(exc.questions))
-    except actions.StaleReport:
+    except StaleEdit:
         messages.error(request, STALE_MESSAGE)
     except actions.ReportSubmitted:
         messages.info(request, _("The report is already submitted."))

@@ -44,7 +44,7 @@ as it is (the import never overwrites what coordinators may have edited since).
 
 The outcome and events need someone who recorded them: a user of the organisation given
 with ``recorded_by``, or else the shared inactive user "Historisk import"
-(``IMPORT_USER_EMAIL``), who cannot log in.
+(``accounts.models.HISTORY_IMPORT_USER``), who cannot log in.
 """
 
 from __future__ import annotations
@@ -61,8 +61,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from losen.accounts.models import SYSTEM_USERS, Organisation, Team, User
-from losen.audit.models import ChangeLog
+from losen.accounts.actions import system_user
+from losen.accounts.models import HISTORY_IMPORT_USER, Organisation, Team, User
+from losen.audit.actions import do_log_changes
 from losen.cases.models import Case, CaseEvent, CaseState, EventKind, Referral
 from losen.imports import runs
 from losen.imports.models import ImportedCase
@@ -76,8 +77,6 @@ from losen.people.models import Follow, Person
 from losen.programs.models import Enrolment, Measure
 
 IMPORTED_FIRST_NAME = "(importert)"
-IMPORT_USER_EMAIL = "historisk-import@losen.invalid"
-IMPORT_USER_NAME = SYSTEM_USERS[IMPORT_USER_EMAIL][0]
 # A measure made by --create-measures: kind and cost are for someone to fill in later.
 CREATED_MEASURE_KIND = Measure.Kind.INDIVIDUAL_FOLLOW_UP
 
@@ -117,13 +116,7 @@ def find_recorder(organisation: Organisation, email: str | None) -> User:
         if user is None:
             raise ImportRefused(f"No active user {email!r} works in {organisation.name}.")
         return user
-    user, created = User.objects.get_or_create(
-        email=IMPORT_USER_EMAIL, defaults={"full_name": IMPORT_USER_NAME, "is_active": False}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
+    return system_user(HISTORY_IMPORT_USER)
 
 
 def do_import_history(
@@ -396,22 +389,13 @@ class _Writer:
                 for row, person, case in zip(rows, people, cases, strict=True)
             ),
         )
-        actor_name = self.actor.full_name or self.actor.email
-        insert_rows(
-            ChangeLog,
-            (
-                {
-                    **common,
-                    "at": self.now,
-                    "actor_id": self.actor.pk,
-                    "actor_name": actor_name,
-                    "action": "import_history_case",
-                    "object_type": Case._meta.label_lower,
-                    "object_id": case,
-                    "person_id": person,
-                }
-                for person, case in zip(people, cases, strict=True)
-            ),
+        do_log_changes(
+            self.actor,
+            action="import_history_case",
+            model=Case,
+            objects=zip(cases, people, strict=True),
+            organisation_id=org.pk,
+            at=self.now,
         )
         self.summary.people_created += len(people)
         self.summary.cases_created += len(cases)

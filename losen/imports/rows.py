@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from losen.cases.models import ReferralSource
 from losen.lib import sheets
 from losen.lib.dates import add_months, parse_written_date
-from losen.lib.sheets import RowError
+from losen.lib.sheets import RowError, RowProblem
 from losen.outcomes import codes
 
 REQUIRED_COLUMNS = (
@@ -116,24 +116,13 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 # Checking ------------------------------------------------------------------------------
 
 
-class _RowProblem(Exception):
-    pass
-
-
 def _date(values: dict[str, str], column: str, *, required: bool) -> datetime.date | None:
     text = values.get(column, "")
     if not text:
         if required:
-            raise _RowProblem(_("%(column)s is empty") % {"column": column})
+            raise sheets.empty(column)
         return None
-    try:
-        # YYYY-MM-DD (a spreadsheet saved as CSV may add a time) or DD.MM.YYYY.
-        return parse_written_date(text)
-    except ValueError:
-        raise _RowProblem(
-            _("%(column)s %(value)r is not a date (DD.MM.YYYY or YYYY-MM-DD)")
-            % {"column": column, "value": text}
-        ) from None
+    return sheets.date_in(column, text)
 
 
 _DATE_COLUMNS = ("birth_date", "referral_date", "start_date", "exit_date")
@@ -157,7 +146,7 @@ def _outcome(column: str, text: str) -> Outcome:
         return Outcome(given, given)
     if given in TOP_CODE_DEFAULTS:
         return Outcome(TOP_CODE_DEFAULTS[given], given)
-    raise _RowProblem(
+    raise RowProblem(
         _("%(column)s %(value)r is not a code of the exit code list")
         % {"column": column, "value": text}
     )
@@ -168,11 +157,9 @@ def _check(
 ) -> HistoryRow:
     person_ref = values["person_ref"]
     if not person_ref:
-        raise _RowProblem(_("person_ref is empty"))
+        raise sheets.empty("person_ref")
     if len(person_ref) > MAX_REF_LENGTH:
-        raise _RowProblem(
-            _("person_ref is longer than %(length)s characters") % {"length": MAX_REF_LENGTH}
-        )
+        raise sheets.too_long("person_ref", MAX_REF_LENGTH)
     birth_date = _date(values, "birth_date", required=True)
     referral_date = _date(values, "referral_date", required=True)
     start_date = _date(values, "start_date", required=False)
@@ -184,13 +171,11 @@ def _check(
         ("exit_date", exit_date),
     ):
         if day and day > today:
-            raise _RowProblem(
-                _("%(column)s %(date)s is in the future") % {"column": column, "date": day}
-            )
+            raise sheets.in_the_future(column, day)
     age = referral_date.year - birth_date.year
     age -= (referral_date.month, referral_date.day) < (birth_date.month, birth_date.day)
     if not MIN_AGE <= age <= MAX_AGE:
-        raise _RowProblem(
+        raise RowProblem(
             _(
                 "birth_date %(date)s makes the person %(age)s years old on the referral date "
                 "(expected %(min)s–%(max)s)"
@@ -199,33 +184,33 @@ def _check(
         )
     source = SOURCES.get(values["referral_source"].lower())
     if source is None:
-        raise _RowProblem(
+        raise RowProblem(
             _("referral_source %(value)r is not one of %(sources)s")
             % {"value": values["referral_source"], "sources": ", ".join(SOURCES)}
         )
     measure = values["measure"]
     if start_date and not measure:
-        raise _RowProblem(_("measure is empty, but the row has a start_date"))
+        raise RowProblem(_("measure is empty, but the row has a start_date"))
     if measure and not any_measure and measure.casefold() not in measures:
-        raise _RowProblem(
+        raise RowProblem(
             _("measure %(value)r is not a measure of the organisation") % {"value": measure}
         )
     if start_date and start_date < referral_date:
-        raise _RowProblem(
+        raise RowProblem(
             _("start_date %(start)s is before referral_date %(referral)s")
             % {"start": start_date, "referral": referral_date}
         )
     if exit_date and exit_date < (start_date or referral_date):
         before = "start_date" if start_date else "referral_date"
-        raise _RowProblem(
+        raise RowProblem(
             _("exit_date %(exit)s is before %(column)s %(date)s")
             % {"exit": exit_date, "column": before, "date": start_date or referral_date}
         )
     outcome_text = values["exit_outcome"]
     if exit_date and not outcome_text:
-        raise _RowProblem(_("exit_outcome is empty, but the row has an exit_date"))
+        raise RowProblem(_("exit_outcome is empty, but the row has an exit_date"))
     if outcome_text and not exit_date:
-        raise _RowProblem(_("exit_outcome is given, but exit_date is empty"))
+        raise RowProblem(_("exit_outcome is given, but exit_date is empty"))
     exit_outcome = _outcome("exit_outcome", outcome_text) if outcome_text else None
     follow_ups = []
     for months, column in FOLLOW_UP_COLUMNS.items():
@@ -233,10 +218,10 @@ def _check(
         if not text:
             continue
         if not exit_date:
-            raise _RowProblem(_("%(column)s is given, but exit_date is empty") % {"column": column})
+            raise RowProblem(_("%(column)s is given, but exit_date is empty") % {"column": column})
         due_on = add_months(exit_date, months)
         if due_on > today:
-            raise _RowProblem(
+            raise RowProblem(
                 _("%(column)s is given, but the follow-up is not due until %(date)s")
                 % {"column": column, "date": due_on}
             )
@@ -276,7 +261,7 @@ def check_rows(
     for line, values in rows:
         try:
             row = _check(line, values, today, measures, any_measure)
-        except _RowProblem as problem:
+        except RowProblem as problem:
             errors.append(RowError(line, str(problem)))
             continue
         key = row.person_ref

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from losen.accounts.models import Organisation
-from losen.audit.models import ChangeLog
+from losen.audit.actions import do_forget_undone_import
 from losen.cases.models import Case, CaseEvent, Referral
 from losen.imports.models import HistoryImport, ImportedCase
 from losen.outcomes.models import ExitOutcome, FollowUp
@@ -141,9 +141,7 @@ def _delete_cases(row_ids: list[int], cases: list[int], people: list[int]) -> No
     CaseEvent.objects.filter(case_id__in=cases).order_by().purge()
     Enrolment.objects.filter(case_id__in=cases).delete()
     Referral.objects.filter(case_id__in=cases).delete()
-    ChangeLog.objects.filter(
-        object_type=Case._meta.label_lower, object_id__in=cases, action="import_history_case"
-    ).delete()
+    do_forget_undone_import(action="import_history_case", model=Case, object_ids=cases)
     ImportedCase.objects.filter(pk__in=row_ids).delete()
     Follow.objects.filter(person_id__in=people).delete()
     Case.objects.filter(pk__in=cases).delete()

@@ -17,6 +17,10 @@ read-only (streaming) mode. A file is refused (`FileProblem`) before it costs mu
 CSV is UTF-8 (with or without a byte-order mark), comma- or semicolon-separated (the
 header decides: it has no quotes or dates to confuse a sniffer). Problems are told in the
 active language.
+
+Checking the rows is each import's own, but the problems every import meets (a required
+cell left empty, a cell too long, a date that is not one or lies in the future) are
+worded once, here: a check raises `RowProblem` and collects it as a `RowError`.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from losen.lib.dates import parse_written_date
+
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -50,6 +56,37 @@ class RowError:
 
     def __str__(self) -> str:
         return _("line %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
+
+
+class RowProblem(Exception):
+    """What is wrong with one row, in the active language (a check makes it a RowError)."""
+
+
+def empty(column: str) -> RowProblem:
+    return RowProblem(_("%(column)s is empty") % {"column": column})
+
+
+def too_long(column: str, limit: int) -> RowProblem:
+    return RowProblem(
+        _("%(column)s is longer than %(length)s characters") % {"column": column, "length": limit}
+    )
+
+
+def in_the_future(column: str, shown: object) -> RowProblem:
+    """`shown` is the date as the import writes it back to the person."""
+    return RowProblem(_("%(column)s %(date)s is in the future") % {"column": column, "date": shown})
+
+
+def date_in(column: str, text: str) -> datetime.date:
+    """The cell's date, written YYYY-MM-DD (a spreadsheet saved as CSV may add a time) or
+    DD.MM.YYYY."""
+    try:
+        return parse_written_date(text)
+    except ValueError:
+        raise RowProblem(
+            _("%(column)s %(value)r is not a date (DD.MM.YYYY or YYYY-MM-DD)")
+            % {"column": column, "value": text}
+        ) from None
 
 
 def max_rows() -> int:

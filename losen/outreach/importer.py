@@ -1,6 +1,7 @@
 """Importing a target list: all or nothing, in bulk.
 
-`do_import_list` reads and checks every row first (listfile.py); if any is wrong nothing
+The list import (`do_import_list` in outreach/actions.py, with the writer and checks here)
+reads and checks every row first (listfile.py); if any is wrong nothing
 is written and every bad row is reported with its line. Then, in one transaction:
 
 * people are matched on identity number through the keyed look-up hash (one query per
@@ -35,7 +36,6 @@ from __future__ import annotations
 import datetime
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -44,9 +44,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from losen.accounts.models import SYSTEM_USERS, Organisation, Team, User
-from losen.audit.actions import do_log_change
-from losen.audit.models import ChangeLog
+from losen.accounts.models import Organisation
+from losen.audit.actions import do_log_change, do_log_changes
 from losen.lib import crypto
 from losen.lib.bulk import insert_rows, let_waiting_writers_in
 from losen.lib.names import same_name
@@ -67,9 +66,6 @@ from losen.people.models import Follow, Person
 CHUNK = 2000
 # A running import touches its list after every chunk; one silent for this long is dead.
 ABANDONED_AFTER = datetime.timedelta(minutes=15)
-# The list import's own account (accounts.SYSTEM_USERS names it in the user's language).
-LIST_IMPORT_USER_EMAIL = "listeimport@losen.invalid"
-LIST_IMPORT_USER_NAME = SYSTEM_USERS[LIST_IMPORT_USER_EMAIL][0]
 
 
 class ImportRefused(Exception):
@@ -95,17 +91,6 @@ class ListSummary:
     list_import_id: int | None = None
     left_reasons: Counter = field(default_factory=Counter)
     excluded_reasons: Counter = field(default_factory=Counter)
-
-
-def list_import_user() -> User:
-    user, created = User.objects.get_or_create(
-        email=LIST_IMPORT_USER_EMAIL,
-        defaults={"full_name": LIST_IMPORT_USER_NAME, "is_active": False},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
 
 
 def check_file(
@@ -135,76 +120,9 @@ def check_file(
     return rows
 
 
-def do_import_list(
-    actor: User,
-    name: str,
-    stream: IO[bytes],
-    *,
-    organisation: Organisation,
-    team: Team,
-    scheme: str,
-    received_on: datetime.date,
-    progress: Callable[[int, int], None] | None = None,
-    chunk: int = CHUNK,
-) -> ListSummary:
-    today = timezone.localdate()
-    if received_on > today:
-        raise ImportRefused(_("The date the list was received cannot be in the future."))
-    if team.organisation_id != organisation.pk:
-        raise ImportRefused(
-            _("%(team)s is not a team of %(organisation)s.")
-            % {"team": team.name, "organisation": organisation.name}
-        )
-    if listfile.SCHEME_COUNTRY[scheme] != organisation.country:
-        raise ImportRefused(
-            _("%(organisation)s is not in %(country)s: a %(scheme)s list does not belong there.")
-            % {
-                "organisation": organisation.name,
-                "country": listfile.SCHEME_COUNTRY[scheme],
-                "scheme": scheme.upper(),
-            }
-        )
-    try:
-        eligibility.rule_on(scheme, received_on)
-    except eligibility.NoRuleOn:
-        raise ImportRefused(
-            _("No %(scheme)s rules cover lists received on %(date)s.")
-            % {"scheme": scheme.upper(), "date": received_on}
-        ) from None
-    except eligibility.RuleError as error:
-        raise ImportRefused(str(error)) from None
-    rows = check_file(name, stream, scheme=scheme, today=today)
-    do_clean_up_abandoned(organisation=organisation)
-    summary = ListSummary(rows=len(rows))
-    list_digest = listfile.digest(rows)
-    complete = ListImport.objects.filter(state=ListImport.State.COMPLETE)
-    same = complete.filter(
-        organisation=organisation, scheme=scheme, received_on=received_on, digest=list_digest
-    ).first()
-    if same is not None:
-        summary.already_imported = True
-        summary.list_import_id = same.pk
-        return summary
-    later = (
-        complete.filter(organisation=organisation, scheme=scheme)
-        .order_by("-received_on")
-        .values_list("received_on", flat=True)
-        .first()
-    )
-    if later is not None and later > received_on:
-        raise ImportRefused(
-            _(
-                "A list received on %(date)s has been imported already; "
-                "an earlier list cannot be imported after it."
-            )
-            % {"date": later}
-        )
-    writer = _Writer(actor, organisation, team, scheme, received_on, summary, chunk)
-    writer.write(name, rows, list_digest, progress)
-    return summary
+class ListWriter:
+    """Writes a checked list (see outreach.actions.do_import_list)."""
 
-
-class _Writer:
     def __init__(self, actor, organisation, team, scheme, received_on, summary, chunk=CHUNK):
         self.chunk = chunk
         # How long the last write transaction held the lock (None before the first).
@@ -221,22 +139,7 @@ class _Writer:
         # changed in the last transaction, when the list is shown.
         self.leaving: list[tuple[int, datetime.date, str]] = []
 
-    def write(self, name, rows, list_digest, progress) -> None:
-        """A chunk of rows per transaction, the list hidden until the last one shows it.
-
-        Everything written before the last transaction is new (the list, its entries
-        and rows, the people it registers) and hidden while the list is not complete;
-        what changes rows of earlier lists (entries that leave) waits for the last
-        transaction. An import that fails on the way is undone (`do_discard_list`).
-        """
-        list_import = self._start(name, rows, list_digest)
-        try:
-            self._write_rows(list_import, rows, progress)
-        except BaseException:
-            do_discard_list(list_import)
-            raise
-
-    def _start(self, name, rows, list_digest) -> ListImport:
+    def start(self, name, rows, list_digest) -> ListImport:
         with transaction.atomic():
             # The organisation's row serialises starts on PostgreSQL (SQLite: one writer).
             Organisation.objects.select_for_update().filter(pk=self.organisation.pk).first()
@@ -266,7 +169,7 @@ class _Writer:
         self.summary.list_import_id = list_import.pk
         return list_import
 
-    def _write_rows(self, list_import, rows, progress) -> None:
+    def write_rows(self, list_import, rows, progress) -> None:
         org = self.organisation
         open_entries = {
             person_id: (entry_id, listed_on)
@@ -352,23 +255,15 @@ class _Writer:
                     for p in new_people
                 ),
             )
-            actor_name = self.actor.full_name or self.actor.email
-            insert_rows(
-                ChangeLog,
-                (
-                    {
-                        "at": self.now,
-                        "actor_id": self.actor.pk,
-                        "actor_name": actor_name,
-                        "organisation_id": org.pk,
-                        "action": "person.registered_from_list",
-                        "object_type": Person._meta.label_lower,
-                        "object_id": known[p["id_number_hash"]],
-                        "person_id": known[p["id_number_hash"]],
-                        "changed_fields": ("contact_details", "identity_number", "name"),
-                    }
-                    for p in new_people
-                ),
+            registered = [known[p["id_number_hash"]] for p in new_people]
+            do_log_changes(
+                self.actor,
+                action="person.registered_from_list",
+                model=Person,
+                objects=((person_id, person_id) for person_id in registered),
+                organisation_id=org.pk,
+                changed_fields=("contact_details", "identity_number", "name"),
+                at=self.now,
             )
         # The team follows the people registered just now (nobody sees them before the
         # list is complete, so their follows go straight in). People registered before are
@@ -621,48 +516,3 @@ def abandoned_lists(organisation: Organisation | None = None):
     if organisation is not None:
         lists = lists.filter(organisation=organisation)
     return lists
-
-
-def do_clean_up_abandoned(organisation: Organisation | None = None) -> int:
-    """Undo the list imports a crash left half written; returns how many."""
-    lists = list(abandoned_lists(organisation))
-    for list_import in lists:
-        do_discard_list(list_import)
-    return len(lists)
-
-
-def do_discard_list(list_import: ListImport) -> None:
-    """Delete everything an import that never completed wrote, a chunk per transaction.
-
-    Its entries, rows and people were hidden all along, so nothing else refers to them;
-    entries of earlier lists were not touched (they change only as the list completes).
-    """
-    ListImport.objects.filter(pk=list_import.pk).update(state=ListImport.State.FAILED)
-    while entries := list(
-        TargetEntry.objects.filter(list_import=list_import).values_list("pk", flat=True)[:CHUNK]
-    ):
-        with transaction.atomic():
-            StatusChange.objects.filter(entry_id__in=entries).delete()
-            ListMembership.objects.filter(entry_id__in=entries).delete()
-            TargetEntry.objects.filter(pk__in=entries).delete()
-    while people := list(
-        PendingPerson.objects.filter(list_import=list_import).values_list("person_id", flat=True)[
-            :CHUNK
-        ]
-    ):
-        with transaction.atomic():
-            ChangeLog.objects.filter(
-                action="person.registered_from_list",
-                object_type=Person._meta.label_lower,
-                object_id__in=people,
-            ).delete()
-            ListMembership.objects.filter(person_id__in=people, list_import=list_import).delete()
-            Follow.objects.filter(person_id__in=people).delete()
-            PendingPerson.objects.filter(person_id__in=people).delete()
-            Person.objects.filter(pk__in=people).delete()
-    while members := list(
-        ListMembership.objects.filter(list_import=list_import).values_list("pk", flat=True)[:CHUNK]
-    ):
-        with transaction.atomic():
-            ListMembership.objects.filter(pk__in=members).delete()
-    ListImport.objects.filter(pk=list_import.pk).delete()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from losen.accounts.models import User
 from losen.audit.actions import do_log_change
+from losen.lib.errors import StaleEdit
 from losen.outreach import eligibility
 from losen.outreach.actions import _check_team
 from losen.outreach.models import (
@@ -39,14 +40,6 @@ class LeavingRefused(ValueError):
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code
-
-
-class ConcurrentEdit(Exception):
-    """Someone else saved the measure after the editor opened it."""
-
-    def __init__(self, current: KaaMeasure):
-        super().__init__("concurrent edit")
-        self.current = current
 
 
 def _kaa(actor: User, entry: TargetEntry) -> None:
@@ -131,7 +124,7 @@ def do_update_kaa_measure(
     values = _clean_follow_ups(values)
     current = KaaMeasure.objects.select_for_update().get(pk=measure.pk)
     if current.version != expected_version:
-        raise ConcurrentEdit(current)
+        raise StaleEdit(current)
     changed = [name for name, value in values.items() if getattr(current, name) != value]
     if not changed:
         return []

@@ -38,9 +38,8 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from losen.lib import sheets
-from losen.lib.dates import parse_written_date
 from losen.lib.idnumbers import IdentityNumber, InvalidIdentityNumber, parse_identity_number
-from losen.lib.sheets import FileProblem, RowError
+from losen.lib.sheets import FileProblem, RowError, RowProblem
 from losen.outreach.models import SchoolStatus
 
 __all__ = ["FileProblem", "ListRow", "RowError", "check_rows", "digest", "read_rows"]
@@ -111,22 +110,18 @@ def read_rows(name: str, stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str
 # Checking ------------------------------------------------------------------------------
 
 
-class _RowProblem(Exception):
-    pass
-
-
 _STATUSES = frozenset(SchoolStatus.values)
 
 
 def _number(text: str, scheme: str, today: datetime.date) -> IdentityNumber:
     if not text:
-        raise _RowProblem(_("identity_number is empty"))
+        raise sheets.empty("identity_number")
     try:
         number = parse_identity_number(text, country=SCHEME_COUNTRY[scheme], today=today)
     except InvalidIdentityNumber as error:
-        raise _RowProblem(_("identity_number: %(problem)s") % {"problem": error.message}) from None
+        raise RowProblem(_("identity_number: %(problem)s") % {"problem": error.message}) from None
     if str(number.kind) not in SCHEME_KINDS[scheme]:
-        raise _RowProblem(
+        raise RowProblem(
             _("identity_number is a %(kind)s, not accepted on this list") % {"kind": number.kind}
         )
     return number
@@ -136,7 +131,7 @@ def _birth_date(text: str, number: IdentityNumber, today: datetime.date) -> date
     """The birth_date column's date, checked against the number (see the module's doc)."""
     if not text:
         if number.birth_date is None:
-            raise _RowProblem(
+            raise RowProblem(
                 _(
                     "birth_date is empty, and the identity number does not tell the year of "
                     "birth (numbers issued from 2032 do not): give the birth date in a "
@@ -144,20 +139,11 @@ def _birth_date(text: str, number: IdentityNumber, today: datetime.date) -> date
                 )
             )
         return None
-    try:
-        born = parse_written_date(text)
-    except ValueError:
-        raise _RowProblem(
-            _("%(column)s %(value)r is not a date (DD.MM.YYYY or YYYY-MM-DD)")
-            % {"column": "birth_date", "value": text}
-        ) from None
+    born = sheets.date_in("birth_date", text)
     if born > today:
-        raise _RowProblem(
-            _("%(column)s %(date)s is in the future")
-            % {"column": "birth_date", "date": _shown(born)}
-        )
+        raise sheets.in_the_future("birth_date", _shown(born))
     if number.birth_date is not None and not number.date_may_differ and born != number.birth_date:
-        raise _RowProblem(
+        raise RowProblem(
             _("birth_date %(date)s does not match the identity number; check both")
             % {"date": _shown(born)}
         )
@@ -173,27 +159,24 @@ def _check(line: int, values: dict[str, str], scheme: str, today: datetime.date)
     stated_birth_date = _birth_date(values.get("birth_date", ""), number, today)
     for column in ("first_name", "last_name"):
         if not values.get(column):
-            raise _RowProblem(_("%(column)s is empty") % {"column": column})
+            raise sheets.empty(column)
     for column, limit in LIMITS.items():
         if len(values.get(column, "")) > limit:
-            raise _RowProblem(
-                _("%(column)s is longer than %(length)s characters")
-                % {"column": column, "length": limit}
-            )
+            raise sheets.too_long(column, limit)
     phone = values.get("phone", "")
     if phone and not _PHONE.fullmatch(phone):
-        raise _RowProblem(_("phone %(value)r is not a phone number") % {"value": phone})
+        raise RowProblem(_("phone %(value)r is not a phone number") % {"value": phone})
     email = values.get("email", "")
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            raise _RowProblem(
+            raise RowProblem(
                 _("email %(value)r is not an e-mail address") % {"value": email}
             ) from None
     status = values.get("school_status", "").lower()
     if status not in _STATUSES:
-        raise _RowProblem(
+        raise RowProblem(
             _("school_status %(value)r is not one of %(statuses)s")
             % {"value": values.get("school_status", ""), "statuses": ", ".join(SchoolStatus.values)}
         )
@@ -220,7 +203,7 @@ def check_rows(rows, *, scheme: str, today: datetime.date) -> tuple[list[ListRow
     for line, values in rows:
         try:
             row = _check(line, values, scheme, today)
-        except _RowProblem as problem:
+        except RowProblem as problem:
             errors.append(RowError(line, str(problem)))
             continue
         earlier = first_line.get(row.number.value)

@@ -1,7 +1,7 @@
 """The outreach dashboard page: the team's own figures, or an organisation's suppressed.
 
-The charts, the tables and their downloads use the results dashboard's machinery
-(losen.cases.svg, losen.reports.tables, losen.lib.exporters): a view may compose apps.
+The charts, the tables and their downloads use the shared pieces in lib
+(losen.lib.charts, losen.lib.tables, losen.lib.exporters), as the results dashboard does.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from losen.accounts.models import Organisation, Team
 from losen.accounts.scope import scope_of
-from losen.cases.svg import Series, month_chart
+from losen.lib.charts import Series, month_chart
 from losen.lib.dates import add_months
 from losen.lib.exporters import (
     about_line,
@@ -29,10 +29,10 @@ from losen.lib.exporters import (
     xlsx_response,
 )
 from losen.lib.suppression import configured_threshold, rounding_base
+from losen.lib.tables import Pct, Table, TableExporter, displayed
 from losen.outreach.dashboard import STEPS, Board, build_board
 from losen.outreach.forms import DashboardForm
 from losen.outreach.models.ladder import Method
-from losen.reports.tables import Pct, Table, TableExporter, displayed
 
 MONTHS = 12
 PEOPLE_SERIES = ("on_list", "new", "reached", "in_activity")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from losen.accounts.models import Organisation, Team
 from losen.accounts.scope import scope_of
-from losen.outreach import statutory
+from losen.outreach import actions, statutory
 from losen.outreach.forms import StatutoryExportForm
 from losen.outreach.models import StatutoryExport
 from losen.submissions.once import once_per_submission
@@ -40,7 +40,7 @@ def export_index(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         layout = statutory.layouts()[form.cleaned_data["layout"]]
         try:
-            export = statutory.do_make_statutory_export(
+            export = actions.do_make_statutory_export(
                 request.user,
                 form.cleaned_data["organisation"],
                 layout,
@@ -74,7 +74,7 @@ def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
     ).first()
     if export is None:
         raise Http404("No such export.")
-    statutory.do_log_export_read(request.user, export)
+    actions.do_log_export_read(request.user, export)
     response = HttpResponse(statutory.content_of(export), content_type="text/csv; charset=utf-8")
     name = f"{export.layout}-{export.period}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

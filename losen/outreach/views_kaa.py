@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from losen.lib.errors import StaleEdit
 from losen.outreach import kaa_actions
 from losen.outreach.forms import KaaLeavingForm, KaaMeasureForm, PlannedOccupationForm
 from losen.outreach.models import KaaMeasure, KaaRecord
@@ -137,7 +138,7 @@ def kaa_measure(request: HttpRequest, entry_id: int, measure_id: int | None = No
                 expected_version=form.cleaned_data["version"] or 0,
                 **form.values(),
             )
-        except kaa_actions.ConcurrentEdit as edit:
+        except StaleEdit as edit:
             conflict = edit.current
             form.add_error(
                 None,

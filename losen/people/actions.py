@@ -13,6 +13,7 @@ from losen.accounts.models import Team, User
 from losen.accounts.scope import scope_of
 from losen.audit.actions import do_log_change
 from losen.lib import crypto
+from losen.lib.errors import NotAllowed, StaleEdit
 from losen.lib.idnumbers import IdentityNumber
 from losen.people.models import Follow, Guardian, Person
 
@@ -38,18 +39,6 @@ class DuplicateIdentityNumber(Exception):
     def __init__(self, existing: Person):
         super().__init__("duplicate identity number")
         self.existing = existing
-
-
-class ConcurrentEdit(Exception):
-    """Someone else saved the record after the editor opened it."""
-
-    def __init__(self, current: Person):
-        super().__init__("concurrent edit")
-        self.current = current
-
-
-class NotAllowed(Exception):
-    pass
 
 
 @dataclass(frozen=True)
@@ -188,7 +177,7 @@ def do_update_person(
 ) -> list[str]:
     """Save the edited fields, unless someone else saved since `expected_version`.
 
-    Returns the names of the fields that changed. Raises ConcurrentEdit with the current
+    Returns the names of the fields that changed. Raises StaleEdit with the current
     record when the version moved on: the second save is refused, never merged silently.
     """
     changes: dict[str, object] = {}
@@ -216,14 +205,14 @@ def do_update_person(
 
     if not changes:
         if person.version != expected_version:
-            raise ConcurrentEdit(Person.objects.get(pk=person.pk))
+            raise StaleEdit(Person.objects.get(pk=person.pk))
         return []
     now = timezone.now()
     updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
         **changes, version=F("version") + 1, updated_at=now
     )
     if updated == 0:
-        raise ConcurrentEdit(Person.objects.get(pk=person.pk))
+        raise StaleEdit(Person.objects.get(pk=person.pk))
     person.refresh_from_db()
     do_log_change(
         actor,

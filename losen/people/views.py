@@ -20,6 +20,7 @@ from losen.audit.exporters import AccessLogExporter
 from losen.audit.models import Purpose
 from losen.audit.queries import access_log_of
 from losen.jobs.exporters import export_response, snapshot_about
+from losen.lib.errors import StaleEdit
 from losen.lib.exporters import pdf_response
 from losen.people import actions
 from losen.people.exporters import AccessLogTableExport, PeopleExport, people_filter_params
@@ -269,7 +270,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
                 identity_number=form.parsed_identity_number,
                 clear_identity_number=form.cleaned_data["clear_identity_number"],
             )
-        except actions.ConcurrentEdit as exc:
+        except StaleEdit as exc:
             conflict = exc.current
             form.add_error(
                 None,

@@ -1,7 +1,7 @@
 """Every write to reference figures, targets and their readings; each writes the change log.
 
 Edits carry the version the editor started from: when someone else saved in between,
-the second save is refused (ConcurrentEdit) and nothing is overwritten.
+the second save is refused (StaleEdit) and nothing is overwritten.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from losen.accounts.models import Organisation, User
 from losen.audit.actions import do_log_change
+from losen.lib.errors import NotAllowed, StaleEdit
 from losen.reports.metrics import METRICS
 from losen.reports.models import ReferenceFigure, Target, TargetReading
 from losen.reports.queries_comparisons import can_write_references, can_write_target
@@ -31,18 +32,6 @@ TARGET_FIELDS = (
     "source",
     "url",
 )
-
-
-class NotAllowed(Exception):
-    pass
-
-
-class ConcurrentEdit(Exception):
-    """Someone else saved the record since the editor opened it; `current` is theirs."""
-
-    def __init__(self, current: Any) -> None:
-        super().__init__("The record was changed by someone else.")
-        self.current = current
 
 
 class DuplicateReading(Exception):
@@ -76,12 +65,12 @@ def _update(
     if not changes:
         if model.objects.filter(pk=obj.pk, version=version).exists():
             return []
-        raise ConcurrentEdit(model.objects.get(pk=obj.pk))
+        raise StaleEdit(model.objects.get(pk=obj.pk))
     updated = model.objects.filter(pk=obj.pk, version=version).update(
         **changes, version=F("version") + 1, updated_by=actor, updated_at=timezone.now()
     )
     if updated == 0:
-        raise ConcurrentEdit(model.objects.get(pk=obj.pk))
+        raise StaleEdit(model.objects.get(pk=obj.pk))
     obj.refresh_from_db()
     do_log_change(
         actor, action=action, obj=obj, organisation_id=obj.organisation_id, changed_fields=changes

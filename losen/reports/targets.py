@@ -35,8 +35,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from losen.cases.svg import Series, line_chart
 from losen.lib import suppression
+from losen.lib.charts import Series, line_chart
 from losen.lib.dates import add_months
 from losen.reports.metrics import HUNDRED, METRICS, Metric, OverTime, as_decimal, formatted
 from losen.reports.models import Target, TargetReading

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from losen.cases.svg import Series, month_chart
+from losen.lib.charts import Series, month_chart
 from losen.lib.exporters import (
     about_line,
     csv_response,
@@ -20,20 +20,14 @@ from losen.lib.exporters import (
     xlsx_response,
 )
 from losen.lib.suppression import configured_threshold, rounding_base
+from losen.lib.tables import TableExporter, displayed
 from losen.programs.queries import can_see_costs
 from losen.reports import comparisons
 from losen.reports.dashboard import Dashboard, build_dashboard, dashboard_access
 from losen.reports.exporters import FlowExporter
 from losen.reports.forms import DashboardForm
 from losen.reports.milestones import TIMED
-from losen.reports.tables import (
-    COLUMN_LABELS,
-    MILESTONE_LABELS,
-    TABLES,
-    TableExporter,
-    displayed,
-    tables_for,
-)
+from losen.reports.tables import COLUMN_LABELS, MILESTONE_LABELS, TABLES, tables_for
 
 FLOW_SERIES = ("referred", "started", "active_end_of_month", "exited")
 EXIT_SERIES = ("cumulative_exited", "cumulative_exit_work", "cumulative_exit_education")

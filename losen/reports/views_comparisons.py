@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from losen.accounts.models import Organisation, Team
 from losen.accounts.scope import scope_of
+from losen.lib.errors import NotAllowed, StaleEdit
 from losen.reports import actions_comparisons as actions
 from losen.reports import comparisons, metrics
 from losen.reports import queries_comparisons as queries
@@ -168,7 +169,7 @@ def reference_edit(request: HttpRequest, figure_id: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"] or 0,
                 **form.fields_to_save(),
             )
-        except actions.ConcurrentEdit as exc:
+        except StaleEdit as exc:
             conflict = _after_conflict(form, exc.current)
         else:
             if changed:
@@ -230,7 +231,7 @@ def _target_organisations(request: HttpRequest) -> list[Organisation]:
 def _save_target(request: HttpRequest, form: TargetForm, save: Any) -> Any:
     try:
         return save()
-    except actions.NotAllowed:
+    except NotAllowed:
         form.add_error("team", forms.ValidationError(form.error_messages["team"], "team"))
         return None
 
@@ -288,7 +289,7 @@ def target_edit(request: HttpRequest, target_id: int) -> HttpResponse:
                     **form.fields_to_save(),
                 ),
             )
-        except actions.ConcurrentEdit as exc:
+        except StaleEdit as exc:
             conflict = _after_conflict(form, exc.current)
         else:
             if changed is not None:

@@ -42,16 +42,13 @@ from losen.cases.queries_intake import (
     guardian_signature_needed,
     is_minor_on,
 )
+from losen.lib.errors import NotAllowed
 from losen.lib.idnumbers import IdentityNumber
 from losen.lib.names import same_name
 from losen.people import actions as people_actions
 from losen.people.actions import PersonData
 from losen.people.models import Follow, Person
 from losen.people.queries import visible_to
-
-
-class NotAllowed(Exception):
-    """The actor may not do this (not in the team, or another organisation's person)."""
 
 
 class NumberBelongsToAnother(Exception):

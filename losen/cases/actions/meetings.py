@@ -46,6 +46,7 @@ from losen.cases.queries_meetings import (
     normalised_address,
     possible_guests,
 )
+from losen.lib.errors import NotAllowed
 
 # The state a decision moves the case to; "more information" is handled apart.
 DECISION_STATES = {
@@ -58,10 +59,6 @@ DECISION_STATES = {
 class MeetingError(Exception):
     """A meeting write the rules do not allow; `code` says which rule."""
 
-    code = "not_allowed"
-
-
-class NotAllowed(MeetingError):
     code = "not_allowed"
 
 

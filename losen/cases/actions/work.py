@@ -44,27 +44,7 @@ from losen.cases.models import (
     PlanStep,
 )
 from losen.cases.queries import is_team_lead_of
-
-
-class NotAllowed(Exception):
-    """The actor may see the case but not do this to it."""
-
-
-class StalePlan(Exception):
-    """Someone else saved the action plan after the editor opened it."""
-
-    def __init__(self, current: ActionPlan | None):
-        super().__init__("concurrent plan edit")
-        self.current = current
-
-
-class StaleNote(Exception):
-    """Someone else saved the journal note after the editor opened it."""
-
-    def __init__(self, current: JournalNote):
-        super().__init__("concurrent note edit")
-        self.current = current
-
+from losen.lib.errors import NotAllowed, StaleEdit
 
 # ---------------------------------------------------------------------------------------
 # Who may do what
@@ -311,7 +291,7 @@ def do_save_plan(
 ) -> ActionPlan:
     """Save the whole plan, unless someone else saved it since `expected_version`.
 
-    `expected_version` is 0 for a case without a plan yet. Raises StalePlan with the
+    `expected_version` is 0 for a case without a plan yet. Raises StaleEdit with the
     saved plan when the version moved on: the second of two racing edits is refused and
     the first one is kept, never merged silently.
 
@@ -324,7 +304,7 @@ def do_save_plan(
     plan = ActionPlan.objects.filter(case=case).first()
     if plan is None:
         if expected_version != 0:
-            raise StalePlan(None)
+            raise StaleEdit(None)
         if not goals and not steps:
             raise ValueError("A new plan has at least one goal or step.")
         try:
@@ -334,17 +314,17 @@ def do_save_plan(
                 )
         except IntegrityError:
             # Two first plans raced; the other one won.
-            raise StalePlan(ActionPlan.objects.get(case=case)) from None
+            raise StaleEdit(ActionPlan.objects.get(case=case)) from None
     else:
         if plan.version != expected_version:
-            raise StalePlan(plan)
+            raise StaleEdit(plan)
         if not _plan_differs(plan, goals, steps):
             return plan
         updated = ActionPlan.objects.filter(pk=plan.pk, version=expected_version).update(
             version=F("version") + 1, updated_at=now, updated_by=actor
         )
         if updated == 0:
-            raise StalePlan(ActionPlan.objects.get(pk=plan.pk))
+            raise StaleEdit(ActionPlan.objects.get(pk=plan.pk))
         plan.refresh_from_db()
     goal_ids = {g.pk for g in plan.goals.all()}
     new_goal_ids = {g.id for g in goals if g.id is not None}
@@ -413,7 +393,7 @@ def do_update_note(
 ) -> list[str]:
     """Save the author's edit, unless the note was saved since `expected_version`.
 
-    Returns the changed fields; raises StaleNote with the saved note otherwise.
+    Returns the changed fields; raises StaleEdit with the saved note otherwise.
     """
     if not can_edit_note(actor, note):
         raise NotAllowed("Only the author edits a journal note.")
@@ -423,13 +403,13 @@ def do_update_note(
     changes = {name: value for name, value in wanted.items() if getattr(note, name) != value}
     if not changes:
         if note.version != expected_version:
-            raise StaleNote(JournalNote.objects.get(pk=note.pk))
+            raise StaleEdit(JournalNote.objects.get(pk=note.pk))
         return []
     updated = JournalNote.objects.filter(pk=note.pk, version=expected_version).update(
         **changes, version=F("version") + 1, updated_at=timezone.now()
     )
     if updated == 0:
-        raise StaleNote(JournalNote.objects.get(pk=note.pk))
+        raise StaleEdit(JournalNote.objects.get(pk=note.pk))
     note.refresh_from_db()
     _log(actor, "journal_note.updated", note, note.case, list(changes))
     return list(changes)

@@ -15,7 +15,6 @@ from losen.accounts.models import Organisation, Role, Team
 from losen.audit.models import AccessLog, Purpose
 from losen.cases.actions.core import do_assign_contact_person, do_open_case, do_transition_case
 from losen.cases.actions.work import (
-    NotAllowed,
     Score,
     do_add_note,
     do_record_mapping,
@@ -23,6 +22,7 @@ from losen.cases.actions.work import (
     do_set_category,
 )
 from losen.cases.models import CaseEvent, CaseState, CategoryAssessment, EventKind
+from losen.lib.errors import NotAllowed
 from losen.people.actions import PersonData, do_register_person
 
 pytestmark = pytest.mark.django_db

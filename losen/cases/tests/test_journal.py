@@ -10,9 +10,10 @@ from conftest import shown
 from losen.accounts.models import Role
 from losen.audit.models import AccessLog, ChangeLog
 from losen.cases.actions.core import do_open_case
-from losen.cases.actions.work import NotAllowed, StaleNote, do_add_note, do_update_note
+from losen.cases.actions.work import do_add_note, do_update_note
 from losen.cases.models import JournalNote
 from losen.cases.queries_work import get_note_for, notes_visible_to
+from losen.lib.errors import NotAllowed, StaleEdit
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +154,7 @@ def test_the_update_action_refuses_a_stale_version(coordinator, case, notes):
         confidential=False,
         expected_version=1,
     )
-    with pytest.raises(StaleNote) as raised:
+    with pytest.raises(StaleEdit) as raised:
         do_update_note(
             coordinator,
             JournalNote.objects.get(pk=note.pk),

@@ -16,6 +16,7 @@ from losen.audit.models import ChangeLog
 from losen.cases.actions import meetings as actions
 from losen.cases.models import MeetingInvitation
 from losen.cases.tests.test_meetings import create_meeting
+from losen.lib.errors import NotAllowed
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +136,7 @@ def test_only_the_teams_members_add_guests(client, request, team_lead, team, cas
     response = add_guests(client, meeting, guest_emails="ukjent@example.no")
     assert response.status_code == 404
     assert not meeting.invitations.exists()
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         actions.do_invite_guests(actor, meeting, invite_addresses=["ukjent@example.no"])
 
 

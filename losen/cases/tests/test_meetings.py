@@ -26,6 +26,7 @@ from losen.cases.models import (
     EventKind,
     MeetingAttendee,
 )
+from losen.lib.errors import NotAllowed
 
 pytestmark = pytest.mark.django_db
 
@@ -368,7 +369,7 @@ def test_only_the_teams_members_attend_as_members(team_lead, colleague, team):
 
 
 def test_a_colleague_cannot_create_a_meeting_for_another_team(colleague, team):
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         create_meeting(colleague, team)
 
 
@@ -713,7 +714,7 @@ def test_only_the_teams_members_decide(client, request, meeting, case, user):
 
 
 def test_a_guest_cannot_decide_through_the_action_either(nav_guest, meeting):
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         actions.do_decide(nav_guest, meeting.items.get(), Decision.WAITING_LIST)
 
 

@@ -12,15 +12,10 @@ from django.utils import timezone, translation
 
 from conftest import shown
 from losen.audit.models import AccessLog, ChangeLog, Purpose
-from losen.cases.actions.work import (
-    GoalData,
-    NotAllowed,
-    StalePlan,
-    StepData,
-    do_save_plan,
-)
+from losen.cases.actions.work import GoalData, StepData, do_save_plan
 from losen.cases.models import ActionPlan, CaseEvent, EventKind, Goal, PlanStep
 from losen.cases.views.case_plan import plan_print_context
+from losen.lib.errors import NotAllowed, StaleEdit
 from losen.lib.exporters import as_of_text
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +131,7 @@ def test_the_plan_action_refuses_a_stale_version(coordinator, case, saved_plan):
         goals=[GoalData(kind="outcome", text="Changed", id=saved_plan.goals.get().pk)],
         steps=[],
     )
-    with pytest.raises(StalePlan) as raised:
+    with pytest.raises(StaleEdit) as raised:
         do_save_plan(coordinator, case, expected_version=1, goals=[], steps=[])
     assert raised.value.current.version == 2
     assert Goal.objects.get().text == "Changed"

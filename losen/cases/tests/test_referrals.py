@@ -12,6 +12,7 @@ from conftest import synthetic_fnr
 from losen.audit.models import AccessLog, ChangeLog, Purpose
 from losen.cases.actions import intake as actions
 from losen.cases.models import Application, Case, CaseEvent, CaseState, EventKind, Referral
+from losen.lib.errors import NotAllowed
 from losen.people.actions import PersonData
 from losen.people.models import Follow, Guardian, Person
 
@@ -375,13 +376,13 @@ def test_the_queue_is_not_found_for_a_manager(client, manager):
 
 
 def test_a_referral_to_a_team_the_actor_is_not_in_is_not_allowed(colleague, team, person):
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         refer(colleague, team, person)
     assert not Referral.objects.exists()
 
 
 def test_a_referral_for_another_organisations_person_is_not_allowed(outsider, outside_team, person):
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         refer(outsider, outside_team, person)
     assert not Case.objects.exists()
 

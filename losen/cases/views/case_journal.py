@@ -11,18 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from losen.audit.models import Purpose
-from losen.cases.actions.work import (
-    StaleNote,
-    can_edit_note,
-    can_work_on,
-    do_add_note,
-    do_update_note,
-)
+from losen.cases.actions.work import can_edit_note, can_work_on, do_add_note, do_update_note
 from losen.cases.forms.work import EditNoteForm, NoteForm
 from losen.cases.models import JournalNote
 from losen.cases.queries import get_case_for
 from losen.cases.queries_work import get_note_for
 from losen.cases.views.case_sections import respond, show_section
+from losen.lib.errors import StaleEdit
 from losen.submissions.once import once_per_submission
 
 
@@ -84,7 +79,7 @@ def note_edit(request: HttpRequest, case_id: int, note_id: int) -> HttpResponse:
                 confidential=form.cleaned_data["confidential"],
                 expected_version=form.cleaned_data["version"],
             )
-        except StaleNote as exc:
+        except StaleEdit as exc:
             conflict = exc.current
             form.add_error(
                 None,

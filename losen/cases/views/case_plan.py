@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from losen.audit.models import Purpose
-from losen.cases.actions.work import StalePlan, can_work_on, do_save_plan
+from losen.cases.actions.work import can_work_on, do_save_plan
 from losen.cases.forms.work import (
     GoalFormSet,
     PlanVersionForm,
@@ -24,6 +24,7 @@ from losen.cases.forms.work import (
 )
 from losen.cases.models import ActionPlan, Case, Goal, PlanStep
 from losen.cases.queries import get_case_for
+from losen.lib.errors import StaleEdit
 from losen.lib.exporters import Exporter, about_line, as_of_text, pdf_response
 
 
@@ -92,7 +93,7 @@ def plan_edit(request: HttpRequest, case_id: int) -> HttpResponse:
                 goals=goals,
                 steps=steps,
             )
-        except StalePlan as exc:
+        except StaleEdit as exc:
             conflict = plan_of(case)
             conflict_missing = exc.current is None
             error = _(

@@ -12,13 +12,13 @@ from losen.audit.models import ChangeLog
 from losen.grants.actions import (
     Incomplete,
     ReportExists,
-    StaleReport,
     do_create_grant_report,
     do_save_grant_answers,
     do_submit_grant_report,
 )
 from losen.grants.models import GrantReport, GrantReportVersion, VersionIsImmutable
 from losen.grants.tests.conftest import form_data
+from losen.lib.errors import StaleEdit
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def test_a_stale_save_is_refused_with_a_clear_message_and_nothing_is_overwritten
 
 def test_the_action_refuses_a_save_based_on_an_older_version(coordinator, report, complete_answers):
     do_save_grant_answers(coordinator, report, expected_version=0, answers=complete_answers)
-    with pytest.raises(StaleReport) as refused:
+    with pytest.raises(StaleEdit) as refused:
         do_save_grant_answers(coordinator, report, expected_version=0, answers={})
     assert refused.value.current.number == 1
     assert GrantReportVersion.objects.filter(report=report).count() == 1

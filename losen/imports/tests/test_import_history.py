@@ -8,9 +8,10 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
+from losen.accounts.models import HISTORY_IMPORT_USER
 from losen.audit.models import ChangeLog
 from losen.cases.models import Case, CaseEvent, CaseState, EventKind, Referral, ReferralSource
-from losen.imports.history import IMPORT_USER_EMAIL, IMPORTED_FIRST_NAME
+from losen.imports.history import IMPORTED_FIRST_NAME
 from losen.imports.models import ImportedCase
 from losen.outcomes.models import ExitOutcome, FollowUp
 from losen.people.models import Follow, Person
@@ -169,7 +170,7 @@ def test_a_comma_csv_imports_the_right_cases_events_exits_and_follow_ups(tmp_pat
     run(write_csv(tmp_path, ROWS))
     assert_the_four_cases_are_imported(team)
     assert ChangeLog.objects.filter(action="import_history_case").count() == 4
-    assert CaseEvent.objects.filter(recorded_by__email=IMPORT_USER_EMAIL).count() == 2 + 4 + 9 + 7
+    assert CaseEvent.objects.filter(recorded_by__email=HISTORY_IMPORT_USER).count() == 2 + 4 + 9 + 7
 
 
 def test_a_semicolon_csv_with_a_bom_imports_the_same(tmp_path, team, measure):
@@ -315,7 +316,7 @@ def test_the_recorder_must_work_in_the_organisation(tmp_path, team, measure, coo
 def test_the_import_user_cannot_log_in(tmp_path, team, measure):
     run(write_csv(tmp_path, ROWS))
     user = ExitOutcome.objects.first().recorded_by
-    assert user.email == IMPORT_USER_EMAIL
+    assert user.email == HISTORY_IMPORT_USER
     assert not user.is_active
     assert not user.has_usable_password()
 

@@ -119,3 +119,18 @@ def test_an_xlsx_that_declares_the_whole_sheet_is_read_row_by_row_as_written(set
     rows = read("f.xlsx", out.getvalue())
     assert [values["a"] for _line, values in rows] == ["0", "1"]
     assert [line for line, _values in rows] == [2, 3]
+
+
+def test_the_problems_every_import_meets_are_worded_once_in_the_users_language():
+    from losen.lib import sheets
+
+    with translation.override("nb"):
+        assert str(sheets.empty("first_name")) == "first_name er tom"
+        assert str(sheets.too_long("city", 100)) == "city er lengre enn 100 tegn"
+    with translation.override("sv"):
+        assert str(sheets.in_the_future("birth_date", "01.02.2030")) == (
+            "birth_date 01.02.2030 ligger i framtiden"
+        )
+        with pytest.raises(sheets.RowProblem, match="'31.02.2020' är inte ett datum"):
+            sheets.date_in("birth_date", "31.02.2020")
+    assert sheets.date_in("birth_date", "2020-02-29").isoformat() == "2020-02-29"

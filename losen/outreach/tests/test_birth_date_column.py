@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from losen.outreach import importer
+from losen.outreach import actions, importer
 from losen.outreach.ladder import queue
 from losen.outreach.models import LeaveReason, ListImport, TargetEntry
 from losen.outreach.tests.conftest import HEADER, list_csv, swedish_pnr
@@ -29,7 +29,7 @@ def import_dated(coordinator, team, municipality):
     """Import an OT list with a birth_date column into Ungteam, Testkommune."""
 
     def run(rows, *, received_on=FEB):
-        return importer.do_import_list(
+        return actions.do_import_list(
             coordinator,
             "liste.csv",
             io.BytesIO(list_csv(rows, header=WITH_BIRTH_DATES)),
@@ -45,7 +45,7 @@ def import_dated(coordinator, team, municipality):
 @pytest.fixture
 def import_kaa_dated(kaa_coordinator, kaa_team, swedish_municipality):
     def run(rows, *, received_on, header=WITH_BIRTH_DATES):
-        return importer.do_import_list(
+        return actions.do_import_list(
             kaa_coordinator,
             "kaa.csv",
             io.BytesIO(list_csv(rows, header=header)),

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from losen.audit.models import ChangeLog
-from losen.outreach import importer, listfile
+from losen.outreach import actions, importer, listfile
 from losen.outreach.models import (
     ListImport,
     ListMembership,
@@ -57,7 +57,7 @@ def march(fnr):
 
 
 def import_march(fnr, coordinator, municipality, team, **options):
-    return importer.do_import_list(
+    return actions.do_import_list(
         coordinator,
         "mars.csv",
         io.BytesIO(list_csv(march(fnr))),
@@ -163,8 +163,8 @@ def leave_half_written(fnr, coordinator, municipality, team) -> ListImport:
     rows = importer.check_file(
         "mars.csv", io.BytesIO(list_csv(march(fnr))), scheme="ot", today=timezone.localdate()
     )
-    writer = importer._Writer(coordinator, municipality, team, "ot", MAR, importer.ListSummary())
-    list_import = writer._start("mars.csv", rows, listfile.digest(rows))
+    writer = importer.ListWriter(coordinator, municipality, team, "ot", MAR, importer.ListSummary())
+    list_import = writer.start("mars.csv", rows, listfile.digest(rows))
     open_entries = {
         person_id: (entry_id, listed_on)
         for person_id, entry_id, listed_on in TargetEntry.objects.filter(

@@ -121,7 +121,7 @@ def half_year(import_kaa, kaa_coordinator):
 
 
 def make_file(actor, organisation) -> tuple[object, dict[str, dict]]:
-    export = statutory.do_make_statutory_export(
+    export = actions.do_make_statutory_export(
         actor, organisation, statutory.layouts()[KAA], "2026H1"
     )
     text = statutory.content_of(export).decode()
@@ -278,7 +278,7 @@ def test_the_half_year_file_waits_for_the_half_year_to_end(
 ):
     period = f"{timezone.localdate().year + 1}H1"
     with translation.override("en"), pytest.raises(statutory.ExportRefused) as refused:
-        statutory.do_make_statutory_export(
+        actions.do_make_statutory_export(
             kaa_coordinator, swedish_municipality, statutory.layouts()[KAA], period
         )
     assert "make the file from the day after" in str(refused.value)

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.db import models
 
+from losen.lib.errors import StaleEdit
 from losen.outreach import kaa_actions
 from losen.outreach.checks import kaa_register_holds_only_paragraph_4
 from losen.outreach.models import (
@@ -121,7 +122,7 @@ def test_changes_to_a_measure_keep_their_history(kaa_entry, kaa_coordinator):
     before = measure.versions.get()
     assert before.version == 1 and before.values["end_on"] is None
     assert before.values["follow_up_dates"] == ["2026-10-05"]
-    with pytest.raises(kaa_actions.ConcurrentEdit):
+    with pytest.raises(StaleEdit):
         kaa_actions.do_update_kaa_measure(kaa_coordinator, measure, expected_version=1, goal="x")
 
 

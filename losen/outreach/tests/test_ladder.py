@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from losen.lib.errors import NotAllowed
 from losen.outreach import actions
 from losen.outreach.ladder import default_ladder, queue
 from losen.outreach.models import LadderConfig, StatusChange, TargetEntry
@@ -140,5 +141,5 @@ def test_someone_who_turned_20_is_not_in_the_kaa_queue(import_kaa, kaa_coordinat
 
 
 def test_an_outsider_cannot_log_an_attempt(entry, outsider):
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         actions.do_log_attempt(outsider, entry, method="phone", result="reached")

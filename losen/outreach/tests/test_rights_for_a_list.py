@@ -12,6 +12,7 @@ from django.utils.translation import ngettext, override
 
 from conftest import shown
 from losen.audit.models import ChangeLog
+from losen.lib.errors import NotAllowed
 from losen.outreach import actions
 from losen.outreach.models import ListImport, Notice, TargetEntry
 
@@ -146,7 +147,7 @@ def test_nobody_outside_the_lists_team_can_see_or_send_it(client, lists, persona
 
 
 def test_the_action_refuses_an_actor_outside_the_lists_team(colleague, lists):
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         actions.do_send_rights_information_to_list(colleague, lists[0])
     assert notices() == SIV
 
@@ -161,7 +162,7 @@ def test_a_kaa_list_has_no_information_about_rights(client, kaa_coordinator, imp
     client.force_login(kaa_coordinator)
     kaa_list = ListImport.objects.get()
     assert client.get(reverse("outreach:list_rights", args=[kaa_list.pk])).status_code == 404
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         actions.do_send_rights_information_to_list(kaa_coordinator, kaa_list)
     page = client.get(reverse("outreach:list", args=[kaa_list.pk])).content.decode()
     assert 'id="list-rights"' not in page

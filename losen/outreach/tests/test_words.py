@@ -9,7 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from losen.outreach import importer, statutory
+from losen.accounts.actions import system_user
+from losen.accounts.models import LIST_IMPORT_USER
+from losen.outreach import actions, statutory
 from losen.outreach.models import TargetEntry
 from losen.outreach.tests.conftest import list_csv, swedish_pnr
 
@@ -21,8 +23,8 @@ def kaa_entry(kaa_team, swedish_municipality) -> TargetEntry:
     """A Swedish person on a KAA list that `losen import-list` imported."""
     born = datetime.date(timezone.localdate().year - 17, 5, 6)
     row = {"identity_number": swedish_pnr(born, 981), "first_name": "Elsa", "last_name": "Ek"}
-    importer.do_import_list(
-        importer.list_import_user(),
+    actions.do_import_list(
+        system_user(LIST_IMPORT_USER),
         "kaa.csv",
         io.BytesIO(list_csv([row])),
         organisation=swedish_municipality,
@@ -51,7 +53,7 @@ def test_the_status_history_names_the_list_import_and_the_status_in_words(
 
 
 def test_the_list_import_account_is_named_in_the_readers_language():
-    user = importer.list_import_user()
+    user = system_user(LIST_IMPORT_USER)
     assert user.full_name == "Listeimport"  # as stored, and as the logs keep it
     with translation.override("sv"):
         assert user.get_full_name() == "Automatisk listimport"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from conftest import synthetic_fnr
 from losen.audit.models import AccessLog, ChangeLog, Purpose
 from losen.lib import crypto
+from losen.lib.errors import StaleEdit
 from losen.people import actions
 from losen.people.models import Person
 
@@ -62,7 +63,7 @@ def test_it_refuses_the_second_of_two_racing_edits_and_shows_the_other_change(
 def test_the_update_action_refuses_a_stale_version(coordinator, person):
     data = actions.PersonData(first_name="Nora", last_name="Berg", birth_date=person.birth_date)
     actions.do_update_person(coordinator, person, data=data, expected_version=1)
-    with pytest.raises(actions.ConcurrentEdit) as raised:
+    with pytest.raises(StaleEdit) as raised:
         actions.do_update_person(
             coordinator,
             Person.objects.get(pk=person.pk),

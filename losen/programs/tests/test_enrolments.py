@@ -12,6 +12,7 @@ from losen.accounts.models import Role
 from losen.audit.models import AccessLog, ChangeLog
 from losen.cases.actions.core import do_open_case, do_transition_case
 from losen.cases.models import CaseState, EventKind
+from losen.lib.errors import NotAllowed
 from losen.programs import actions
 from losen.programs.models import Enrolment
 
@@ -145,7 +146,7 @@ def test_ending_frees_a_place_and_the_next_starts_in_order(
 def test_nobody_waiting_and_coordinators_cannot_start_the_next(coordinator, team_lead, steps):
     with pytest.raises(actions.NobodyWaiting):
         actions.do_start_next_from_waiting_list(team_lead, steps["hangout"])
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         actions.do_start_next_from_waiting_list(coordinator, steps["hangout"])
 
 

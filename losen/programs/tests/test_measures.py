@@ -12,6 +12,7 @@ from losen.accounts.models import Role
 from losen.audit.models import ChangeLog
 from losen.cases.actions.core import do_open_case, do_transition_case
 from losen.cases.models import CaseState
+from losen.lib.errors import NotAllowed
 from losen.programs import actions
 from losen.programs.models import Enrolment, Measure, Staircase
 
@@ -109,7 +110,7 @@ def test_a_coordinator_reads_the_measures_but_does_not_define_them(
     assert client.get(reverse("programs:measure_edit", args=[restart.pk])).status_code == 404
     assert client.get(reverse("programs:staircase_new")).status_code == 404
     assert not Measure.objects.filter(name="Klar-Ferdig-Gå").exists()
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         actions.do_create_measure(coordinator, municipality, name="X", kind="course")
 
 
@@ -207,7 +208,7 @@ def test_an_outsider_sees_only_their_own_organisations_measures(
     assert client.get(reverse("programs:measure_detail", args=[restart.pk])).status_code == 404
     client.force_login(outside_lead)
     assert client.get(reverse("programs:measure_edit", args=[restart.pk])).status_code == 404
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         actions.do_update_measure(outside_lead, restart, capacity=100)
 
 

@@ -13,6 +13,7 @@ from losen.accounts.models import Role
 from losen.audit.models import ChangeLog
 from losen.cases.actions.core import do_open_case, do_transition_case
 from losen.cases.models import CaseState
+from losen.lib.errors import NotAllowed
 from losen.programs import actions
 from losen.programs.models import Attendance, Session
 
@@ -264,7 +265,7 @@ def test_attendance_is_recorded_only_for_participants_the_actor_may_see(
 
 
 def test_a_volunteer_cannot_record_attendance_through_the_action(volunteer, session, participants):
-    with pytest.raises(actions.NotAllowed):
+    with pytest.raises(NotAllowed):
         actions.do_record_attendance(volunteer, session, {participants["nora"].pk: True})
 
 

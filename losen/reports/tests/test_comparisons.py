@@ -12,11 +12,11 @@ from conftest import shown
 from losen.audit.models import ChangeLog
 from losen.cases.actions.core import do_open_case, do_record_event
 from losen.cases.models import EventKind
+from losen.lib.errors import StaleEdit
 from losen.lib.suppression import key_coefficients
 from losen.programs.models import Enrolment, Measure
 from losen.reports import metrics, targets
 from losen.reports.actions_comparisons import (
-    ConcurrentEdit,
     do_add_target_reading,
     do_create_reference_figure,
     do_create_target,
@@ -499,7 +499,7 @@ def test_a_reference_figure_needs_a_source_and_a_share_of_at_most_100(client, or
 
 def test_a_second_save_of_the_same_reference_figure_is_refused(client, org_admin, nav_share):
     do_update_reference_figure(org_admin, nav_share, expected_version=1, value=Decimal(41))
-    with pytest.raises(ConcurrentEdit):
+    with pytest.raises(StaleEdit):
         do_update_reference_figure(org_admin, nav_share, expected_version=1, value=Decimal(39))
     client.force_login(org_admin)
     response = client.post(

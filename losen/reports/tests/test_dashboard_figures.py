@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from conftest import shown
 from losen.cases.actions.core import do_open_case, do_record_event
 from losen.cases.models import CaseEvent, EventKind
-from losen.cases.svg import nice_max
+from losen.lib.charts import nice_max
 from losen.lib.exporters import sheet_title
 from losen.outcomes.codes import TOP_LEVEL
 from losen.programs.models import Enrolment, Measure

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from losen.accounts.models import User
-from losen.reports.tables import displayed
+from losen.lib.tables import displayed
 
 pytestmark = pytest.mark.django_db
 

@@ -48,7 +48,7 @@ from losen.jobs.exporters import start_export_job
 from losen.lib import crypto
 from losen.lib.idnumbers import parse_identity_number
 from losen.outcomes.models import FollowUp
-from losen.outreach import importer, statutory
+from losen.outreach import actions, statutory
 from losen.outreach.kaa_actions import do_add_kaa_measure
 from losen.outreach.models import TargetEntry
 from losen.outreach.tests.conftest import list_csv, swedish_pnr
@@ -216,7 +216,7 @@ def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) 
         kommune,
         ungteam,
     )
-    export = statutory.do_make_statutory_export(
+    export = actions.do_make_statutory_export(
         coordinator,
         kommune,
         statutory.layouts()["udir-ot-status-counts@2026.1"],
@@ -275,7 +275,7 @@ def _kaa_home(users: dict[str, User], kommun: Organisation) -> Home:
 
 def _listed_person(scheme, number, actor, organisation, team) -> TargetEntry:
     row = {"identity_number": number, "first_name": "Ingrid", "last_name": "Sveipesen"}
-    importer.do_import_list(
+    actions.do_import_list(
         actor,
         f"{scheme}.csv",
         io.BytesIO(list_csv([row])),

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from losen.accounts.lookup import NotFound, find_organisation, find_team
+from losen.accounts.models import HISTORY_IMPORT_USER
 from losen.imports import history
 
 
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             metavar="EMAIL",
             help=(
                 "the user of the organisation recorded as having registered the history "
-                f"(default: the inactive user {history.IMPORT_USER_EMAIL})"
+                f"(default: the inactive user {HISTORY_IMPORT_USER})"
             ),
         )
         parser.add_argument(

@@ -17,9 +17,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from losen.accounts.actions import system_user
 from losen.accounts.lookup import NotFound as LookupRefused
 from losen.accounts.lookup import find_organisation, find_team
-from losen.outreach import importer
+from losen.accounts.models import LIST_IMPORT_USER
+from losen.outreach import actions, importer
 
 
 def _date(text: str) -> datetime.date:
@@ -68,8 +70,8 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from None
         try:
             with path.open("rb") as stream:
-                summary = importer.do_import_list(
-                    importer.list_import_user(),
+                summary = actions.do_import_list(
+                    system_user(LIST_IMPORT_USER),
                     path.name,
                     stream,
                     organisation=organisation,

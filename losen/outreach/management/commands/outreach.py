@@ -16,9 +16,10 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from losen.accounts.actions import system_user
 from losen.accounts.lookup import NotFound as LookupRefused
 from losen.accounts.lookup import find_organisation, find_team
-from losen.outreach import importer
+from losen.accounts.models import LIST_IMPORT_USER
 from losen.outreach.ladder import queue
 from losen.outreach.models import TargetEntry
 from losen.people.queries import log_people_shown
@@ -67,7 +68,7 @@ class Command(BaseCommand):
         rows = queue(entries, day=day)
         # The queue names people: printing it is a read, as the queue page is.
         log_people_shown(
-            importer.list_import_user(),
+            system_user(LIST_IMPORT_USER),
             ((row.person.pk, row.person.organisation_id) for row in rows),
             what="list:outreach",
         )
@@ -87,7 +88,7 @@ class Command(BaseCommand):
         from pathlib import Path
 
         from losen.lib.private_files import write_private_bytes
-        from losen.outreach import importer, statutory
+        from losen.outreach import actions, statutory
 
         try:
             organisation = find_organisation(options["organisation"])
@@ -98,8 +99,8 @@ class Command(BaseCommand):
             known = ", ".join(sorted(statutory.layouts()))
             raise CommandError(f"No layout {options['layout']!r} (layouts: {known}).")
         try:
-            export = statutory.do_make_statutory_export(
-                importer.list_import_user(), organisation, layout, options["period"]
+            export = actions.do_make_statutory_export(
+                system_user(LIST_IMPORT_USER), organisation, layout, options["period"]
             )
         except statutory.ExportRefused as refused:
             for problem in refused.problems:
@@ -107,7 +108,7 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from None
         write_private_bytes(Path(options["output"]), statutory.content_of(export))
         # Taking the file out is a read of everyone in it, as a download in the browser.
-        statutory.do_log_export_read(importer.list_import_user(), export)
+        actions.do_log_export_read(system_user(LIST_IMPORT_USER), export)
         note = " It carries personnummer: keep it safe." if export.contains_identity_numbers else ""
         self.stdout.write(
             f"{export.rows} rows for {export.period} (cut-off {export.cutoff}) written to "

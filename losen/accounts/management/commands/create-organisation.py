@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from losen.accounts.models import Country, Organisation
-from losen.imports.organisations import (
+from losen.accounts.actions import (
     DEFAULT_TEAM_NAME,
     OrganisationRefused,
     do_create_organisation,
 )
+from losen.accounts.models import Country, Organisation
 
 
 class Command(BaseCommand):
