@@ -118,7 +118,7 @@ def test_the_guardian_is_shown_for_a_young_person_under_18_only(
     client.force_login(coordinator)
     cases = {}
     for name, years in [("Ung", 16), ("Voksen", 19)]:
-        person = register(first_name=name, birth_date=today.replace(year=today.year - years - 1))
+        person = register(first_name=name, birth_date=add_months(today, -12 * (years + 1)))
         do_add_guardian(
             coordinator, person, name=f"Mor {name}", relation="mother", phone="+47 900 00 001"
         )
@@ -138,7 +138,7 @@ def test_a_minor_without_a_guardian_is_pointed_out_in_the_summary(
 ):
     from losen.cases.actions.core import do_open_case
 
-    person = register(first_name="Liten", birth_date=today.replace(year=today.year - 16))
+    person = register(first_name="Liten", birth_date=add_months(today, -12 * 16))
     case = do_open_case(coordinator, person, team)
     client.force_login(coordinator)
     summary = summary_of(detail(client, case))

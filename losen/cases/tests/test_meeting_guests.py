@@ -105,7 +105,14 @@ def test_a_malformed_address_is_refused_and_nothing_is_added(client, team_lead, 
 def test_guests_are_refused_once_the_meeting_has_started_or_ended(
     client, team_lead, team, case, nav_guest, after, message
 ):
-    meeting = create_meeting(team_lead, team, days=2)
+    # At ten in the morning, so that a minute after the start is still the meeting's day
+    # whatever the clock the suite runs at.
+    ten = datetime.datetime.combine(
+        timezone.localdate() + datetime.timedelta(days=2), datetime.time(10)
+    )
+    meeting = actions.do_create_meeting(
+        team_lead, team=team, starts_at=timezone.make_aware(ten), location="Møterom 2"
+    )
     with time_machine.travel(meeting.starts_at + after, tick=False):
         client.force_login(team_lead)
         page = client.get(reverse("meetings:detail", args=[meeting.pk]))

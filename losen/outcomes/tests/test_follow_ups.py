@@ -214,7 +214,7 @@ def test_the_follow_up_form_shows_the_guardians_phone_under_18_only(
     for name, years, shown_too in [("Ung", 16, True), ("Voksen", 20, False)]:
         person = register(
             first_name=name,
-            birth_date=today.replace(year=today.year - years - 1),
+            birth_date=add_months(today, -12 * (years + 1)),
             email=f"{name.lower()}@example.no",
         )
         do_add_guardian(coordinator, person, name=f"Far {name}", relation="father", phone="912")
