@@ -13,12 +13,13 @@ from django.views.i18n import set_language as django_set_language
 
 from losen.accounts.actions import do_set_user_language
 from losen.accounts.forms import AccountSettingsForm, LanguageSwitchForm
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.language import language_of, organisation_language_of
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's own settings: the interface language (blank: the organisation's)."""
     user = request.user
     organisation_language = organisation_language_of(user)

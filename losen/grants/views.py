@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.grants import actions, queries
 from losen.grants.exporters import (
     GrantReportExporter,
@@ -95,7 +96,7 @@ def figures_context(figures: dict[str, Any]) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not queries.can_read_any(request.user):
         raise Http404("No organisation whose grant reports the actor reads.")
     reports = queries.reports_visible_to(request.user)
@@ -137,7 +138,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def report_new(request: HttpRequest) -> HttpResponse:
+def report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not queries.can_create(request.user):
         raise Http404("Only the organisation's teams and administrators write grant reports.")
     measures = queries.measures_to_report_on(request.user)
@@ -187,7 +188,7 @@ def _report_context(
 
 @login_required
 @require_GET
-def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_detail(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     report = queries.get_report_for(request.user, report_id)
     version = queries.latest_version(report)
     context = _report_context(request, report, version)
@@ -202,7 +203,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_edit(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     report = queries.get_report_to_write(request.user, report_id)
     if report.is_submitted:
         messages.info(
@@ -262,7 +263,7 @@ def report_edit(request: HttpRequest, report_id: int) -> HttpResponse:
     return render(request, "grants/edit.html", context)
 
 
-def _not_ready(request: HttpRequest, report: GrantReport, expected: int) -> bool:
+def _not_ready(request: AuthenticatedHttpRequest, report: GrantReport, expected: int) -> bool:
     """Why the report cannot be submitted now, as a message (False: it can be)."""
     latest = queries.latest_version(report)
     if report.is_submitted:
@@ -290,7 +291,7 @@ def _incomplete_message(questions) -> str:
 
 @login_required
 @require_POST
-def report_submit(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_submit(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     """Two steps, without JavaScript: the first post shows what is about to be submitted
     (the version, its figures) with a confirm button; only the confirmed post submits."""
     report = queries.get_report_to_submit(request.user, report_id)
@@ -325,7 +326,7 @@ def report_submit(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_reopen(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_reopen(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     report = queries.get_report_to_submit(request.user, report_id)
     actions.do_reopen_grant_report(request.user, report)
     messages.success(request, _("The report is a draft again and can be changed."))
@@ -334,7 +335,7 @@ def report_reopen(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_history(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_history(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     report = queries.get_report_with_history(request.user, report_id)
     versions = list(report.versions.select_related("saved_by").order_by("-number"))
     return render(request, "grants/history.html", {"report": report, "versions": versions})
@@ -342,7 +343,7 @@ def report_history(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_version(request: HttpRequest, report_id: int, number: int) -> HttpResponse:
+def report_version(request: AuthenticatedHttpRequest, report_id: int, number: int) -> HttpResponse:
     report = queries.get_report_with_history(request.user, report_id)
     version = queries.get_version(report, number)
     context = _report_context(request, report, version)
@@ -365,7 +366,7 @@ def _export_parts(
 
 @login_required
 @require_GET
-def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_pdf(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     report, version, figures = _export_parts(request, report_id)
     exporter = GrantReportExporter(report, version, figures)
     context = _report_context(request, report, version)
@@ -375,7 +376,7 @@ def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_json(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_json(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     report, version, figures = _export_parts(request, report_id)
     body = json.dumps(report_data(report, version, figures), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -386,6 +387,6 @@ def report_json(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def report_csv(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_csv(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
     report, version, figures = _export_parts(request, report_id)
     return csv_response(GrantReportExporter(report, version, figures))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.imports.forms import HistoryImportForm
 from losen.imports.queries import can_import, importable_teams
 from losen.imports.rows import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, SOURCES
@@ -18,7 +19,7 @@ from losen.submissions.once import once_per_submission
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def history_import(request: HttpRequest) -> HttpResponse:
+def history_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a programme's history; the import runs as a job, all or nothing."""
     if not can_import(request.user):
         raise Http404("Only administrators and team leads import.")

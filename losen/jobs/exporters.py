@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.models import Organisation, Team, User
 from losen.jobs import files
 from losen.jobs.models import Job
@@ -135,7 +136,7 @@ def export_response(request: HttpRequest, export: TableExport, fmt: str) -> Http
     return xlsx_response(export)
 
 
-def _go(request: HttpRequest, url: str) -> HttpResponse:
+def _go(request: AuthenticatedHttpRequest, url: str) -> HttpResponse:
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.jobs import files
 from losen.jobs.exporters import log_download
 from losen.jobs.queries import get_job_for, jobs_of
@@ -17,7 +18,7 @@ from losen.jobs.runner import check_interrupted
 
 @login_required
 @require_GET
-def job_list(request: HttpRequest) -> HttpResponse:
+def job_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     jobs = list(jobs_of(request.user)[:50])
     return render(
         request,
@@ -28,7 +29,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
+def job_detail(request: AuthenticatedHttpRequest, job_id: str) -> HttpResponse:
     """The job's progress. htmx asks for the progress part every second until it ends."""
     job = get_job_for(request.user, job_id)
     check_interrupted(job)
@@ -53,7 +54,7 @@ def job_detail(request: HttpRequest, job_id: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_download(request: HttpRequest, job_id: str) -> FileResponse:
+def job_download(request: AuthenticatedHttpRequest, job_id: str) -> FileResponse:
     """The job's file, streamed; with personal data, each person in it is access-logged."""
     job = get_job_for(request.user, job_id)
     path = files.result_path(job) if job.has_file else None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.audit.models import Purpose
 from losen.cases.queries import get_case_for
 from losen.outcomes import actions, queries
@@ -22,7 +23,7 @@ from losen.submissions.once import once_per_submission
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def case_exit(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_exit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """End the case with an exit outcome; once ended, the outcome and its follow-ups.
 
     Two steps, without JavaScript: a valid form is shown as a summary to confirm (its
@@ -77,7 +78,7 @@ def case_exit(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+def follow_up(request: AuthenticatedHttpRequest, follow_up_id: int) -> HttpResponse:
     """Register a follow-up (once): reached or not, and the status then."""
     item = queries.get_follow_up_for(request.user, follow_up_id)
     case = item.case
@@ -120,7 +121,9 @@ def follow_up(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     )
 
 
-def _who_to_call(request: HttpRequest, person_id: int) -> tuple[Person | None, list[Guardian]]:
+def _who_to_call(
+    request: AuthenticatedHttpRequest, person_id: int
+) -> tuple[Person | None, list[Guardian]]:
     """The young person's phone and e-mail beside the follow-up form, and their guardians'
     under 18: read through the person's getter, so the read is logged. Someone who sees the
     case but not the person's record gets neither."""

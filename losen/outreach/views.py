@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.scope import scope_of
 from losen.outreach import actions, correspondence, eligibility, letters, statuses
 from losen.outreach.forms import (
@@ -29,12 +30,12 @@ from losen.people.queries import log_people_shown
 from losen.submissions.once import once_per_submission
 
 
-def require_casework(request: HttpRequest) -> None:
+def require_casework(request: AuthenticatedHttpRequest) -> None:
     if not scope_of(request.user).casework_team_ids:
         raise Http404("Outreach is for the teams that work with young people.")
 
 
-def _teams(request: HttpRequest):
+def _teams(request: AuthenticatedHttpRequest):
     from losen.accounts.models import Team
 
     return Team.objects.filter(pk__in=scope_of(request.user).casework_team_ids).select_related(
@@ -47,7 +48,7 @@ def _teams(request: HttpRequest):
 
 @login_required
 @require_GET
-def queue_view(request: HttpRequest) -> HttpResponse:
+def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who is due which step today: overdue first, then by due day."""
     require_casework(request)
     form = QueueFilterForm(request.GET or None, teams=_teams(request))
@@ -79,7 +80,7 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     return render(request, "outreach/queue.html", context)
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponse:
+def _back(request: AuthenticatedHttpRequest, default: str) -> HttpResponse:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -90,7 +91,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def entry_assign(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_assign(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
     require_casework(request)
     entry = get_entry_for(request.user, entry_id)
     assignee = None if request.POST.get("unassign") else request.user
@@ -105,7 +106,7 @@ def entry_assign(request: HttpRequest, entry_id: int) -> HttpResponse:
 # --- one person --------------------------------------------------------------------------
 
 
-def _entry_context(request: HttpRequest, entry, **forms) -> dict:
+def _entry_context(request: AuthenticatedHttpRequest, entry, **forms) -> dict:
     ladder = ladder_for(entry.organisation_id, entry.scheme)
     today = timezone.localdate()
     person = entry.person
@@ -156,7 +157,7 @@ def _entry_context(request: HttpRequest, entry, **forms) -> dict:
 
 @login_required
 @require_GET
-def entry_detail(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_detail(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
     require_casework(request)
     entry = get_entry_for(request.user, entry_id)
     return render(request, "outreach/entry.html", _entry_context(request, entry))
@@ -171,7 +172,7 @@ def _invalid(request, entry, **forms) -> HttpResponse:
 @login_required
 @require_POST
 @once_per_submission
-def entry_attempt(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_attempt(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
     require_casework(request)
     entry = get_entry_for(request.user, entry_id)
     form = AttemptForm(request.POST, listed_on=entry.listed_on)
@@ -189,7 +190,7 @@ def entry_attempt(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def entry_status(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_status(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
     require_casework(request)
     entry = get_entry_for(request.user, entry_id)
     form = StatusForm(request.POST, scheme=entry.scheme)
@@ -209,7 +210,7 @@ def entry_status(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def entry_leave_reason(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_leave_reason(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
     require_casework(request)
     entry = get_entry_for(request.user, entry_id)
     form = LeaveReasonForm(request.POST)
@@ -223,7 +224,7 @@ def entry_leave_reason(request: HttpRequest, entry_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @once_per_submission
-def entry_refer(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_refer(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
     """From a reached contact: a referral (source outreach) and its application."""
     require_casework(request)
     entry = get_entry_for(request.user, entry_id)
@@ -269,7 +270,7 @@ def _missing_message(missing: list[str]) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def entry_sms(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_sms(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
     """The SMS from the template (Norwegian or Swedish), to edit and send: worded for the
     young person or for a guardian (?to=guardian), always with a number to call back."""
     require_casework(request)
@@ -319,7 +320,7 @@ def entry_sms(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def entry_letter(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_letter(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
     """The letter as a PDF, with a neutral sender (log it as sent on the person's page);
     without an address or a number to call back, the person's page says what is missing."""
     require_casework(request)
@@ -338,7 +339,7 @@ def entry_letter(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def entry_rights(request: HttpRequest, entry_id: int) -> HttpResponse:
+def entry_rights(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
     """OT: information about rights sent (to the young person, and a guardian under 18)."""
     require_casework(request)
     entry = get_entry_for(request.user, entry_id)

@@ -10,13 +10,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.models import Organisation, Team
 from losen.accounts.scope import scope_of
 from losen.lib.charts import Series, month_chart
@@ -54,7 +55,7 @@ def _labels() -> dict[str, str]:
 # --- the figures the actor may see ----------------------------------------------------
 
 
-def _board(request: HttpRequest) -> tuple[DashboardForm, Board, dict[str, Any]]:
+def _board(request: AuthenticatedHttpRequest) -> tuple[DashboardForm, Board, dict[str, Any]]:
     """The filter form, the figures and what they are of. A team or organisation
     that is not the actor's answers 404, and so does an actor with neither."""
     scope = scope_of(request.user)
@@ -250,7 +251,7 @@ def _context(form: DashboardForm, board: Board, about: dict[str, Any]) -> dict[s
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Month by month. A team member sees their team's figures as they are; anyone else
     (managers, administrators) sees an organisation's, with small counts hidden."""
     form, board, about = _board(request)
@@ -276,7 +277,7 @@ def _exporter(table: Table, board: Board, about: dict[str, Any]) -> TableExporte
 
 @login_required
 @require_GET
-def dashboard_pdf(request: HttpRequest) -> HttpResponse:
+def dashboard_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, board, about = _board(request)
     exporter = _exporter(people_table(board), board, about)
     exporter.title = _("Outreach: figures month by month")
@@ -290,7 +291,7 @@ def dashboard_pdf(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def table_export(request: HttpRequest, key: str, file_format: str) -> HttpResponse:
+def table_export(request: AuthenticatedHttpRequest, key: str, file_format: str) -> HttpResponse:
     """One of the dashboard's tables as CSV or XLSX, with the page's choices."""
     build = TABLES.get(key)
     if build is None:

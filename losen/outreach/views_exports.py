@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.models import Organisation, Team
 from losen.accounts.scope import scope_of
 from losen.outreach import actions, statutory
@@ -31,7 +32,7 @@ def export_organisations(request: HttpRequest):
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def export_index(request: HttpRequest) -> HttpResponse:
+def export_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = export_organisations(request)
     if not organisations.exists():
         raise Http404("Statutory exports are for team leads and administrators.")
@@ -68,7 +69,7 @@ def export_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
+def export_download(request: AuthenticatedHttpRequest, export_id: int) -> HttpResponse:
     export = StatutoryExport.objects.filter(
         pk=export_id, organisation__in=export_organisations(request)
     ).first()

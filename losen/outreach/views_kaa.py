@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.lib.errors import StaleEdit
 from losen.outreach import kaa_actions
 from losen.outreach.forms import KaaLeavingForm, KaaMeasureForm, PlannedOccupationForm
@@ -20,7 +21,7 @@ from losen.outreach.views import require_casework
 from losen.submissions.once import once_per_submission
 
 
-def _kaa_entry(request: HttpRequest, entry_id: int):
+def _kaa_entry(request: AuthenticatedHttpRequest, entry_id: int):
     require_casework(request)
     entry = get_entry_for(request.user, entry_id)
     if entry.scheme != "kaa":
@@ -63,7 +64,7 @@ def _render_register(request, entry, *, form, leaving_form, status=200) -> HttpR
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def kaa_register(request: HttpRequest, entry_id: int) -> HttpResponse:
+def kaa_register(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
     entry = _kaa_entry(request, entry_id)
     form = PlannedOccupationForm(request.POST or None, initial=_planned_initial(entry))
     if request.method == "POST" and form.is_valid():
@@ -87,7 +88,7 @@ LEAVING_ERRORS = {
 
 @login_required
 @require_POST
-def kaa_leaving(request: HttpRequest, entry_id: int) -> HttpResponse:
+def kaa_leaving(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
     """The day and reason the responsibility ended (the half-yearly file reports both)."""
     entry = _kaa_entry(request, entry_id)
     form = KaaLeavingForm(request.POST)
@@ -107,7 +108,9 @@ def kaa_leaving(request: HttpRequest, entry_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def kaa_measure(request: HttpRequest, entry_id: int, measure_id: int | None = None) -> HttpResponse:
+def kaa_measure(
+    request: AuthenticatedHttpRequest, entry_id: int, measure_id: int | None = None
+) -> HttpResponse:
     entry = _kaa_entry(request, entry_id)
     measure = None
     initial = {}

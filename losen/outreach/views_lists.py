@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.jobs.runner import start_job
 from losen.outreach import actions, eligibility
 from losen.outreach.forms import ListUploadForm
@@ -30,7 +31,7 @@ from losen.submissions.once import once_per_submission
 
 @login_required
 @require_GET
-def list_index(request: HttpRequest) -> HttpResponse:
+def list_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_casework(request)
     paginator = Paginator(lists_visible_to(request.user), 25)
     return render(
@@ -40,7 +41,7 @@ def list_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
+def list_detail(request: AuthenticatedHttpRequest, list_id: int) -> HttpResponse:
     require_casework(request)
     list_import = get_list_for(request.user, list_id)
     change = request.GET.get("change", MembershipChange.NEW)
@@ -71,7 +72,7 @@ def list_detail(request: HttpRequest, list_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def list_rights(request: HttpRequest, list_id: int) -> HttpResponse:
+def list_rights(request: AuthenticatedHttpRequest, list_id: int) -> HttpResponse:
     """OT: information about rights sent to everyone on the list who has not had it.
 
     GET asks for confirmation (how many people, how many guardians); POST records it."""
@@ -113,7 +114,7 @@ def list_rights(request: HttpRequest, list_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def list_upload(request: HttpRequest) -> HttpResponse:
+def list_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a list; the import runs as a background job with a progress bar."""
     require_casework(request)
     form = ListUploadForm(request.POST or None, request.FILES or None, teams=_teams(request))

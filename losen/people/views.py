@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.models import Team
 from losen.accounts.scope import scope_of
 from losen.audit.exporters import AccessLogExporter
@@ -42,7 +43,7 @@ from losen.people.queries import (
 from losen.submissions.once import once_per_submission
 
 
-def _require_casework(request: HttpRequest) -> None:
+def _require_casework(request: AuthenticatedHttpRequest) -> None:
     if not scope_of(request.user).can_read_people:
         raise Http404("No access to individual records.")
 
@@ -50,7 +51,7 @@ def _require_casework(request: HttpRequest) -> None:
 @sensitive_post_parameters("q")
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_list(request: HttpRequest) -> HttpResponse:
+def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The people the actor may see.
 
     Searching is a POST: a name or identity number typed into the search field never
@@ -103,7 +104,7 @@ def _page_size() -> int:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def person_new(request: HttpRequest) -> HttpResponse:
+def person_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     if not scope.can_register_people:
         raise Http404("Only coordinators and team leads register people.")
@@ -171,7 +172,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_detail(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for(request.user, person_id, Purpose.FOLLOW_UP)
     can_manage_follows = actions.can_manage_follows(request.user, person)
     return render(
@@ -188,14 +189,14 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     )
 
 
-def _require_follow_manager(request: HttpRequest, person: Person) -> None:
+def _require_follow_manager(request: AuthenticatedHttpRequest, person: Person) -> None:
     if not actions.can_manage_follows(request.user, person):
         raise Http404("Only the team lead or the administrator changes who follows a person.")
 
 
 @login_required
 @require_POST
-def person_follow(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_follow(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for(request.user, person_id, Purpose.REGISTRATION)
     _require_follow_manager(request, person)
     form = FollowForm(request.POST, person=person)
@@ -215,7 +216,9 @@ def person_follow(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_unfollow(request: HttpRequest, person_id: int, team_id: int) -> HttpResponse:
+def person_unfollow(
+    request: AuthenticatedHttpRequest, person_id: int, team_id: int
+) -> HttpResponse:
     person = get_person_for(request.user, person_id, Purpose.REGISTRATION)
     _require_follow_manager(request, person)
     team = get_object_or_404(Team, pk=team_id, organisation_id=person.organisation_id)
@@ -242,7 +245,7 @@ def person_unfollow(request: HttpRequest, person_id: int, team_id: int) -> HttpR
 
 @login_required
 @require_POST
-def person_identity_number(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_identity_number(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person, number = reveal_identity_number_for(request.user, person_id)
     context = {"person": person, "identity_number": number}
     if request.htmx:
@@ -253,7 +256,7 @@ def person_identity_number(request: HttpRequest, person_id: int) -> HttpResponse
 @sensitive_post_parameters("identity_number")
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+def person_edit(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     purpose = Purpose.REGISTRATION
     person = get_person_for(request.user, person_id, purpose)
     initial = {name: getattr(person, name) for name in actions.EDITABLE_FIELDS}
@@ -319,7 +322,7 @@ def _conflict_rows(current: Person, form: EditPersonForm) -> list[dict[str, obje
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def guardian_new(request: HttpRequest, person_id: int) -> HttpResponse:
+def guardian_new(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for(request.user, person_id, Purpose.REGISTRATION)
     form = GuardianForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -331,7 +334,9 @@ def guardian_new(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def guardian_remove(request: HttpRequest, person_id: int, guardian_id: int) -> HttpResponse:
+def guardian_remove(
+    request: AuthenticatedHttpRequest, person_id: int, guardian_id: int
+) -> HttpResponse:
     person = get_person_for(request.user, person_id, Purpose.REGISTRATION)
     guardian = get_object_or_404(Guardian, pk=guardian_id, person=person)
     with transaction.atomic():
@@ -351,7 +356,7 @@ def guardian_remove(request: HttpRequest, person_id: int, guardian_id: int) -> H
 
 @login_required
 @require_GET
-def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for(request.user, person_id, Purpose.ACCESS_LOG)
     paginator = Paginator(access_log_of(person.pk), 50)
     page = paginator.get_page(request.GET.get("page"))
@@ -360,7 +365,7 @@ def access_log(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def access_log_export(request: HttpRequest, person_id: int, fmt: str) -> HttpResponse:
+def access_log_export(request: AuthenticatedHttpRequest, person_id: int, fmt: str) -> HttpResponse:
     if fmt in ("csv", "xlsx"):
         # Through the export rule: logged per export, a job when the log is long.
         export = AccessLogTableExport(request.user, {"person": person_id})
@@ -384,7 +389,7 @@ def access_log_export(request: HttpRequest, person_id: int, fmt: str) -> HttpRes
 @sensitive_post_parameters("q")
 @login_required
 @require_POST
-def person_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def person_list_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     """The list as filtered, as CSV or XLSX (a POST, like the search it carries)."""
     _require_casework(request)
     form = PersonFilterForm(request.POST, teams=scope_of(request.user).casework_teams())

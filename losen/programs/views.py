@@ -6,13 +6,14 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.models import Organisation
 from losen.accounts.scope import scope_of
 from losen.audit.models import Purpose
@@ -37,12 +38,12 @@ from losen.submissions.once import once_per_submission
 # Measures and staircases
 
 
-def _require_measure_reader(request: HttpRequest) -> None:
+def _require_measure_reader(request: AuthenticatedHttpRequest) -> None:
     if not queries.measure_org_ids(request.user):
         raise Http404("No organisation whose measures the actor reads.")
 
 
-def _managed_organisations(request: HttpRequest) -> list[Organisation]:
+def _managed_organisations(request: AuthenticatedHttpRequest) -> list[Organisation]:
     organisations = list(
         Organisation.objects.filter(pk__in=queries.managed_org_ids(request.user)).order_by("name")
     )
@@ -51,7 +52,7 @@ def _managed_organisations(request: HttpRequest) -> list[Organisation]:
     return organisations
 
 
-def _measure_row(request: HttpRequest, row: queries.StaircaseRow) -> dict[str, object]:
+def _measure_row(request: AuthenticatedHttpRequest, row: queries.StaircaseRow) -> dict[str, object]:
     measure, places = row.measure, row.places
     rounded = queries.counts_rounded_for(request.user, measure.organisation_id)
     shown = queries.shown_places(places, rounded=rounded)
@@ -71,7 +72,7 @@ def _measure_row(request: HttpRequest, row: queries.StaircaseRow) -> dict[str, o
 
 @login_required
 @require_GET
-def measure_list(request: HttpRequest) -> HttpResponse:
+def measure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The organisation's staircases with their measures in step order, and the places."""
     _require_measure_reader(request)
     staircases = [
@@ -96,7 +97,7 @@ def measure_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def measure_new(request: HttpRequest) -> HttpResponse:
+def measure_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = _managed_organisations(request)
     form = MeasureForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
@@ -114,7 +115,7 @@ def measure_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
+def measure_edit(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
     measure = queries.get_measure_to_manage(request.user, measure_id)
     initial = {name: getattr(measure, name) for name in actions.MEASURE_FIELDS}
     initial["organisation"] = measure.organisation_id
@@ -140,7 +141,7 @@ def measure_edit(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
+def measure_detail(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
     """The measure, its places and its waiting list in order."""
     measure = queries.get_measure_for(request.user, measure_id)
     places = queries.places_of([measure])[measure.pk]
@@ -185,7 +186,7 @@ def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @once_per_submission
-def start_next(request: HttpRequest, measure_id: int) -> HttpResponse:
+def start_next(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
     """Start the first on the waiting list (team lead or administrator)."""
     measure = queries.get_measure_to_manage(request.user, measure_id)
     try:
@@ -202,7 +203,7 @@ def start_next(request: HttpRequest, measure_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def staircase_new(request: HttpRequest) -> HttpResponse:
+def staircase_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = _managed_organisations(request)
     form = StaircaseForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
@@ -223,7 +224,7 @@ def staircase_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staircase_edit(request: HttpRequest, staircase_id: int) -> HttpResponse:
+def staircase_edit(request: AuthenticatedHttpRequest, staircase_id: int) -> HttpResponse:
     staircase = queries.get_staircase_to_manage(request.user, staircase_id)
     form = StaircaseForm(
         request.POST or None,
@@ -250,7 +251,7 @@ def staircase_edit(request: HttpRequest, staircase_id: int) -> HttpResponse:
 # A case's enrolments
 
 
-def _enrolments_context(request: HttpRequest, case) -> dict[str, object]:
+def _enrolments_context(request: AuthenticatedHttpRequest, case) -> dict[str, object]:
     return {
         "case": case,
         "case_url": queries.case_page_url(case.pk),
@@ -261,7 +262,7 @@ def _enrolments_context(request: HttpRequest, case) -> dict[str, object]:
 
 @login_required
 @require_GET
-def case_enrolments(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_enrolments(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP, what="enrolments")
     return render(request, "programs/case_enrolments.html", _enrolments_context(request, case))
 
@@ -269,7 +270,7 @@ def case_enrolments(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def enrol(request: HttpRequest, case_id: int) -> HttpResponse:
+def enrol(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Enrol the case in a measure; a full measure puts it on the waiting list."""
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP, what="enrolments")
     measures = queries.enrollable_measures(case)
@@ -319,7 +320,9 @@ def enrol(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _places_for(request: HttpRequest, measures, measure_id) -> dict[str, object] | None:
+def _places_for(
+    request: AuthenticatedHttpRequest, measures, measure_id
+) -> dict[str, object] | None:
     """The chosen measure and its places, for the note under the measure field."""
     if not str(measure_id or "").isdigit():
         return None
@@ -335,14 +338,16 @@ def _places_for(request: HttpRequest, measures, measure_id) -> dict[str, object]
     }
 
 
-def _places_partial(request: HttpRequest, measures) -> HttpResponse:
+def _places_partial(request: AuthenticatedHttpRequest, measures) -> HttpResponse:
     chosen = _places_for(request, measures, request.GET.get("measure"))
     return render(request, "programs/_enrol_places.html", {"chosen": chosen})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def enrolment_end(request: HttpRequest, case_id: int, enrolment_id: int) -> HttpResponse:
+def enrolment_end(
+    request: AuthenticatedHttpRequest, case_id: int, enrolment_id: int
+) -> HttpResponse:
     enrolment = queries.get_enrolment_for(request.user, case_id, enrolment_id)
     case = enrolment.case
     if enrolment.status == Enrolment.Status.ENDED:
@@ -374,7 +379,9 @@ def enrolment_end(request: HttpRequest, case_id: int, enrolment_id: int) -> Http
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def enrolment_move_up(request: HttpRequest, case_id: int, enrolment_id: int) -> HttpResponse:
+def enrolment_move_up(
+    request: AuthenticatedHttpRequest, case_id: int, enrolment_id: int
+) -> HttpResponse:
     """End the enrolment (moved up) and enrol in a higher step of the staircase."""
     enrolment = queries.get_enrolment_for(request.user, case_id, enrolment_id)
     case = enrolment.case
@@ -421,7 +428,7 @@ def enrolment_move_up(request: HttpRequest, case_id: int, enrolment_id: int) -> 
 
 @login_required
 @require_GET
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Coming sessions of the actor's organisations (volunteers' way in)."""
     if not queries.session_org_ids(request.user):
         raise Http404("No organisation whose sessions the actor sees.")
@@ -433,7 +440,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def measure_sessions(request: HttpRequest, measure_id: int) -> HttpResponse:
+def measure_sessions(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
     measure = queries.get_measure_for_sessions(request.user, measure_id)
     return render(
         request,
@@ -450,7 +457,7 @@ def measure_sessions(request: HttpRequest, measure_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def session_new(request: HttpRequest, measure_id: int) -> HttpResponse:
+def session_new(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
     measure = queries.get_measure_to_manage(request.user, measure_id)
     form = SessionForm(
         request.POST or None, initial={"number": actions.next_session_number(measure)}
@@ -465,7 +472,7 @@ def session_new(request: HttpRequest, measure_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def sessions_plan(request: HttpRequest, measure_id: int) -> HttpResponse:
+def sessions_plan(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
     """Add a series of sessions on chosen weekdays (e.g. Monday and Thursday, 8 in all)."""
     measure = queries.get_measure_to_manage(request.user, measure_id)
     form = SessionSeriesForm(request.POST or None)
@@ -489,7 +496,9 @@ def sessions_plan(request: HttpRequest, measure_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session_detail(request: HttpRequest, measure_id: int, session_id: int) -> HttpResponse:
+def session_detail(
+    request: AuthenticatedHttpRequest, measure_id: int, session_id: int
+) -> HttpResponse:
     """The session's attendance list. Volunteers see the first names only."""
     session = queries.get_session_for(request.user, measure_id, session_id)
     enrolments = queries.attendance_list(request.user, session)
@@ -543,7 +552,9 @@ _MEASURE_EXPORTS = {"participants": ParticipantsExport, "attendance": Attendance
 
 @login_required
 @require_GET
-def measures_export(request: HttpRequest, fmt: str, measure_id: int | None = None, table: str = ""):
+def measures_export(
+    request: AuthenticatedHttpRequest, fmt: str, measure_id: int | None = None, table: str = ""
+):
     """The measures list, or a measure's participants or attendance, as CSV or XLSX."""
     if measure_id is None:
         return export_response(request, MeasureListExport(request.user), fmt)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.lib.charts import Series, month_chart
 from losen.lib.exporters import (
     about_line,
@@ -33,7 +34,7 @@ FLOW_SERIES = ("referred", "started", "active_end_of_month", "exited")
 EXIT_SERIES = ("cumulative_exited", "cumulative_exit_work", "cumulative_exit_education")
 
 
-def _board(request: HttpRequest) -> tuple[DashboardForm, Dashboard | None]:
+def _board(request: AuthenticatedHttpRequest) -> tuple[DashboardForm, Dashboard | None]:
     """The filter form and, when it is valid, the figures the actor may see."""
     access = dashboard_access(request.user)
     form = DashboardForm(request.GET, access=access)
@@ -167,7 +168,7 @@ def _context(
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, board = _board(request)
     return render(
         request,
@@ -182,7 +183,7 @@ def _about(form: DashboardForm, board: Dashboard) -> str:
     return about_line(*form.names(), period_text(board.start, board.end))
 
 
-def _valid_board(request: HttpRequest) -> tuple[Dashboard, str] | HttpResponse:
+def _valid_board(request: AuthenticatedHttpRequest) -> tuple[Dashboard, str] | HttpResponse:
     """The figures and the line that says whose they are, or the page with its errors."""
     form, board = _board(request)
     if board is None:
@@ -192,7 +193,7 @@ def _valid_board(request: HttpRequest) -> tuple[Dashboard, str] | HttpResponse:
 
 @login_required
 @require_GET
-def flow_csv(request: HttpRequest) -> HttpResponse:
+def flow_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     found = _valid_board(request)
     if isinstance(found, HttpResponse):
         return found
@@ -202,7 +203,7 @@ def flow_csv(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def flow_xlsx(request: HttpRequest) -> HttpResponse:
+def flow_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
     found = _valid_board(request)
     if isinstance(found, HttpResponse):
         return found
@@ -212,7 +213,7 @@ def flow_xlsx(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard_pdf(request: HttpRequest) -> HttpResponse:
+def dashboard_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, board = _board(request)
     if board is None:
         return render(request, "reports/dashboard.html", _context(form, None), status=400)
@@ -227,7 +228,7 @@ def dashboard_pdf(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def table_export(request: HttpRequest, key: str, file_format: str) -> HttpResponse:
+def table_export(request: AuthenticatedHttpRequest, key: str, file_format: str) -> HttpResponse:
     """One of the dashboard's tables as CSV or XLSX, with the page's filters."""
     if key not in TABLES:
         raise Http404("No such table.")

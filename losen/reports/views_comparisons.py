@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.models import Organisation, Team
 from losen.accounts.scope import scope_of
 from losen.lib.errors import NotAllowed, StaleEdit
@@ -62,7 +63,7 @@ def _reference_rows(figures: list[ReferenceFigure]) -> list[dict[str, Any]]:
 
 @login_required
 @require_GET
-def comparison_list(request: HttpRequest) -> HttpResponse:
+def comparison_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The reference figures and targets of the organisations the actor reads."""
     user = request.user
     organisations = _organisations(
@@ -135,7 +136,7 @@ def _after_conflict(form: forms.Form, current: Any) -> list[tuple[str, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def reference_new(request: HttpRequest) -> HttpResponse:
+def reference_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = _organisations(
         queries.writer_org_ids(request.user), "Only team leads and administrators."
     )
@@ -153,7 +154,7 @@ def reference_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reference_edit(request: HttpRequest, figure_id: int) -> HttpResponse:
+def reference_edit(request: AuthenticatedHttpRequest, figure_id: int) -> HttpResponse:
     figure = queries.get_reference_for(request.user, figure_id, to_change=True)
     initial: dict[str, Any] = {name: getattr(figure, name) for name in actions.REFERENCE_FIELDS}
     initial.update(organisation=figure.organisation_id, version=figure.version)
@@ -186,7 +187,7 @@ def reference_edit(request: HttpRequest, figure_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reference_delete(request: HttpRequest, figure_id: int) -> HttpResponse:
+def reference_delete(request: AuthenticatedHttpRequest, figure_id: int) -> HttpResponse:
     figure = queries.get_reference_for(request.user, figure_id, to_change=True)
     if request.method == "POST":
         actions.do_delete_reference_figure(request.user, figure)
@@ -208,7 +209,9 @@ def reference_delete(request: HttpRequest, figure_id: int) -> HttpResponse:
 # Targets
 
 
-def _target_teams(request: HttpRequest, organisations: list[Organisation]) -> tuple[list, bool]:
+def _target_teams(
+    request: AuthenticatedHttpRequest, organisations: list[Organisation]
+) -> tuple[list, bool]:
     """The teams the actor may set targets for, and whether also for a whole organisation."""
     scope = scope_of(request.user)
     admin_orgs = [o.pk for o in organisations if o.pk in scope.admin_org_ids]
@@ -219,7 +222,7 @@ def _target_teams(request: HttpRequest, organisations: list[Organisation]) -> tu
     return teams, bool(admin_orgs)
 
 
-def _target_organisations(request: HttpRequest) -> list[Organisation]:
+def _target_organisations(request: AuthenticatedHttpRequest) -> list[Organisation]:
     org_ids = frozenset(
         org_id
         for org_id in queries.writer_org_ids(request.user)
@@ -228,7 +231,7 @@ def _target_organisations(request: HttpRequest) -> list[Organisation]:
     return _organisations(org_ids, "Only team leads and administrators set targets.")
 
 
-def _save_target(request: HttpRequest, form: TargetForm, save: Any) -> Any:
+def _save_target(request: AuthenticatedHttpRequest, form: TargetForm, save: Any) -> Any:
     try:
         return save()
     except NotAllowed:
@@ -239,7 +242,7 @@ def _save_target(request: HttpRequest, form: TargetForm, save: Any) -> Any:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def target_new(request: HttpRequest) -> HttpResponse:
+def target_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     organisations = _target_organisations(request)
     teams, whole = _target_teams(request, organisations)
     form = TargetForm(
@@ -264,7 +267,7 @@ def target_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def target_edit(request: HttpRequest, target_id: int) -> HttpResponse:
+def target_edit(request: AuthenticatedHttpRequest, target_id: int) -> HttpResponse:
     target = queries.get_target_for(request.user, target_id, to_change=True)
     teams, whole = _target_teams(request, [target.organisation])
     initial: dict[str, Any] = {name: getattr(target, name) for name in actions.TARGET_FIELDS}
@@ -304,7 +307,7 @@ def target_edit(request: HttpRequest, target_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def target_delete(request: HttpRequest, target_id: int) -> HttpResponse:
+def target_delete(request: AuthenticatedHttpRequest, target_id: int) -> HttpResponse:
     target = queries.get_target_for(request.user, target_id, to_change=True)
     if request.method == "POST":
         actions.do_delete_target(request.user, target)
@@ -351,7 +354,7 @@ def _target_page(
 
 @login_required
 @require_GET
-def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
+def target_detail(request: AuthenticatedHttpRequest, target_id: int) -> HttpResponse:
     target = queries.get_target_for(request.user, target_id)
     return _target_page(request, target, ReadingForm())
 
@@ -359,7 +362,7 @@ def target_detail(request: HttpRequest, target_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @once_per_submission
-def reading_new(request: HttpRequest, target_id: int) -> HttpResponse:
+def reading_new(request: AuthenticatedHttpRequest, target_id: int) -> HttpResponse:
     target = queries.get_target_for(request.user, target_id, to_change=True)
     form = ReadingForm(request.POST)
     if form.is_valid():
@@ -377,7 +380,9 @@ def reading_new(request: HttpRequest, target_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def reading_delete(request: HttpRequest, target_id: int, reading_id: int) -> HttpResponse:
+def reading_delete(
+    request: AuthenticatedHttpRequest, target_id: int, reading_id: int
+) -> HttpResponse:
     target = queries.get_target_for(request.user, target_id, to_change=True)
     reading = target.readings.filter(pk=reading_id).first()
     if reading is None:

@@ -34,6 +34,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.submissions.models import Submission
 
 SUBMISSION_FIELD = "submission_token"
@@ -41,7 +42,7 @@ REDIRECTS = (301, 302, 303, 307, 308)
 KEPT = datetime.timedelta(days=1)
 
 
-def _token(request: HttpRequest) -> uuid.UUID | None:
+def _token(request: AuthenticatedHttpRequest) -> uuid.UUID | None:
     if request.method != "POST" or not request.user.is_authenticated:
         return None
     try:
@@ -79,7 +80,7 @@ def once_per_submission(view):
     return once
 
 
-def _already_submitted(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+def _already_submitted(request: AuthenticatedHttpRequest, token: uuid.UUID) -> HttpResponse:
     first = Submission.objects.filter(token=token, user=request.user).first()
     if getattr(request, "htmx", False):
         return HttpResponse(status=204)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.scope import scope_of
 from losen.cases.queries_meetings import invitations_for
 from losen.programs.queries import upcoming_sessions
@@ -34,7 +35,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Coordinators and team leads start at their work list; the others as before."""
     scope = scope_of(request.user)
     if scope.casework_team_ids:

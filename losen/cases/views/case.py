@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.models import Team
 from losen.accounts.scope import scope_of
 from losen.audit.models import Purpose
@@ -45,12 +46,12 @@ from losen.cases.views.case_sections import editing_from, page_context, respond,
 from losen.jobs.exporters import export_response
 
 
-def _require_casework(request: HttpRequest) -> None:
+def _require_casework(request: AuthenticatedHttpRequest) -> None:
     if not scope_of(request.user).can_read_people:
         raise Http404("No access to individual records.")
 
 
-def _list_teams(request: HttpRequest) -> list[Team]:
+def _list_teams(request: AuthenticatedHttpRequest) -> list[Team]:
     scope = scope_of(request.user)
     teams = {team.pk: team for team in scope.casework_teams()}
     for team in Team.objects.filter(organisation_id__in=scope.admin_org_ids):
@@ -60,7 +61,7 @@ def _list_teams(request: HttpRequest) -> list[Team]:
 
 @login_required
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """My cases (I am the contact person) and my teams' cases, by state and team."""
     _require_casework(request)
     teams = _list_teams(request)
@@ -93,7 +94,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def case_list_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     """The team's cases as filtered on the list, as CSV or XLSX."""
     _require_casework(request)
     form = CaseFilterForm(request.GET or None, teams=_list_teams(request))
@@ -113,7 +114,7 @@ def _page_size() -> int:
 
 @login_required
 @require_GET
-def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP)
     context = page_context(request, case, editing=editing_from(request, case))
     return render(request, "cases/case_detail.html", context)
@@ -121,7 +122,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_contact_person(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_contact_person(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP)
     if not work.can_change_contact_person(request.user, case):
         raise Http404("Only the team lead or the contact person changes the contact person.")
@@ -159,7 +160,7 @@ def case_contact_person(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_flag(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_flag(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP)
     if not work.can_work_on(request.user, case):
         raise Http404("Only the case's team flags it for the meeting.")
@@ -183,7 +184,7 @@ def case_flag(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_category(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_category(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP)
     if not work.can_work_on(request.user, case):
         raise Http404("Only the case's team sets its category.")
@@ -213,7 +214,7 @@ def case_category(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_school_rights(request: HttpRequest, case_id: int) -> HttpResponse:
+def case_school_rights(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP)
     if not work.can_work_on(request.user, case):
         raise Http404("Only the case's team records school rights.")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.models import CASEWORK_ROLES, User
 from losen.cases.actions.core import NotAContactPerson, do_hand_over_cases
 from losen.cases.actions.work import hand_over_team_ids
@@ -44,7 +45,7 @@ def _receivers(team_ids: frozenset[int], handing: User) -> QuerySet[User]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def handover(request: HttpRequest) -> HttpResponse:
+def handover(request: AuthenticatedHttpRequest) -> HttpResponse:
     team_ids = hand_over_team_ids(request.user)
     if not team_ids:
         raise Http404("Only team leads hand over cases.")

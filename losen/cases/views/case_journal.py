@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.audit.models import Purpose
 from losen.cases.actions.work import can_edit_note, can_work_on, do_add_note, do_update_note
 from losen.cases.forms.work import EditNoteForm, NoteForm
@@ -24,7 +25,7 @@ from losen.submissions.once import once_per_submission
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def note_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def note_new(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP, what="journal")
     if not can_work_on(request.user, case):
         raise Http404("Only the case's team writes in its journal.")
@@ -54,7 +55,7 @@ def note_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def note_edit(request: HttpRequest, case_id: int, note_id: int) -> HttpResponse:
+def note_edit(request: AuthenticatedHttpRequest, case_id: int, note_id: int) -> HttpResponse:
     note = get_note_for(request.user, note_id, Purpose.FOLLOW_UP)
     if note.case_id != int(case_id):
         raise Http404("No such note in this case.")

@@ -7,13 +7,14 @@ from statistics import mean
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.audit.models import Purpose
 from losen.cases.actions.work import can_work_on, do_record_mapping
 from losen.cases.forms.work import MappingForm
@@ -88,7 +89,7 @@ def score_tables(mappings: Sequence[Mapping]) -> list[dict]:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def mapping_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def mapping_new(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP, what="mapping")
     if not can_work_on(request.user, case):
         raise Http404("Only the case's team records mappings.")
@@ -108,7 +109,7 @@ def mapping_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def mapping_history(request: HttpRequest, case_id: int) -> HttpResponse:
+def mapping_history(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP, what="mapping")
     mappings = mappings_of(case)
     return render(

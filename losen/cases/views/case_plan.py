@@ -6,13 +6,14 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.audit.models import Purpose
 from losen.cases.actions.work import can_work_on, do_save_plan
 from losen.cases.forms.work import (
@@ -60,7 +61,7 @@ def step_owner(step: PlanStep) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, case_id: int) -> HttpResponse:
+def plan_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP, what="action_plan")
     if not can_work_on(request.user, case):
         raise Http404("Only the case's team edits the plan.")
@@ -172,7 +173,7 @@ def plan_print_context(case: Case) -> tuple[PlanStepsExporter, dict]:
 
 @login_required
 @require_GET
-def plan_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
+def plan_pdf(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.EXPORT, what="action_plan")
     exporter, context = plan_print_context(case)
     return pdf_response(exporter, template="cases/plan.pdf.html", context=context)

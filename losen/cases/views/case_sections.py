@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.audit.models import Purpose
 from losen.cases.actions import work
 from losen.cases.forms.work import (
@@ -63,7 +64,7 @@ def may_edit(request: HttpRequest, case: Case, section: str) -> bool:
     return section in EDITABLE and work.can_work_on(request.user, case)
 
 
-def _person_of(request: HttpRequest, case: Case) -> Person | None:
+def _person_of(request: AuthenticatedHttpRequest, case: Case) -> Person | None:
     """The young person's record, through its getter (the read of the contact details is
     logged), or None for someone who sees the case but not the record."""
     try:
@@ -86,7 +87,7 @@ def next_plan_step(case: Case) -> PlanStep | None:
     )
 
 
-def _header(request: HttpRequest, case: Case, forms: dict) -> dict:
+def _header(request: AuthenticatedHttpRequest, case: Case, forms: dict) -> dict:
     person = _person_of(request, case)
     minor = case.person.is_minor
     return {
@@ -100,7 +101,7 @@ def _header(request: HttpRequest, case: Case, forms: dict) -> dict:
     }
 
 
-def _contact(request: HttpRequest, case: Case, forms: dict) -> dict:
+def _contact(request: AuthenticatedHttpRequest, case: Case, forms: dict) -> dict:
     can_change = work.can_change_contact_person(request.user, case)
     return {
         "can_change_contact": can_change,
@@ -109,11 +110,11 @@ def _contact(request: HttpRequest, case: Case, forms: dict) -> dict:
     }
 
 
-def _flag(request: HttpRequest, case: Case, forms: dict) -> dict:
+def _flag(request: AuthenticatedHttpRequest, case: Case, forms: dict) -> dict:
     return {"flag_form": forms.get("flag_form") or FlagForm()}
 
 
-def _category(request: HttpRequest, case: Case, forms: dict) -> dict:
+def _category(request: AuthenticatedHttpRequest, case: Case, forms: dict) -> dict:
     assessments = list(case.categories.select_related("set_by"))
     return {
         "assessments": assessments,
@@ -122,14 +123,14 @@ def _category(request: HttpRequest, case: Case, forms: dict) -> dict:
     }
 
 
-def _school(request: HttpRequest, case: Case, forms: dict) -> dict:
+def _school(request: AuthenticatedHttpRequest, case: Case, forms: dict) -> dict:
     return {
         "shows_school_rights": work.shows_school_rights(case),
         "school_form": forms.get("school_form") or SchoolRightsForm(case=case),
     }
 
 
-def _mapping(request: HttpRequest, case: Case, forms: dict) -> dict:
+def _mapping(request: AuthenticatedHttpRequest, case: Case, forms: dict) -> dict:
     mappings = mappings_of(case)
     return {
         "mappings": mappings,
@@ -138,11 +139,11 @@ def _mapping(request: HttpRequest, case: Case, forms: dict) -> dict:
     }
 
 
-def _plan(request: HttpRequest, case: Case, forms: dict) -> dict:
+def _plan(request: AuthenticatedHttpRequest, case: Case, forms: dict) -> dict:
     return plan_summary(plan_of(case))
 
 
-def _journal(request: HttpRequest, case: Case, forms: dict) -> dict:
+def _journal(request: AuthenticatedHttpRequest, case: Case, forms: dict) -> dict:
     return {
         "notes": list(notes_visible_to(request.user, case)),
         "note_form": forms.get("note_form") or NoteForm(),
@@ -150,7 +151,7 @@ def _journal(request: HttpRequest, case: Case, forms: dict) -> dict:
     }
 
 
-def _timeline(request: HttpRequest, case: Case, forms: dict) -> dict:
+def _timeline(request: AuthenticatedHttpRequest, case: Case, forms: dict) -> dict:
     return {"entries": timeline_entries(case)}
 
 

@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.audit.models import Purpose
 from losen.cases.actions.core import do_correct_event
 from losen.cases.actions.work import can_work_on
@@ -101,7 +102,7 @@ def timeline_entries(case: Case) -> list[TimelineEntry]:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def event_correct(request: HttpRequest, case_id: int, event_id: int) -> HttpResponse:
+def event_correct(request: AuthenticatedHttpRequest, case_id: int, event_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.REGISTRATION, what="case_event")
     if not can_work_on(request.user, case):
         raise Http404("Only the case's team corrects its events.")

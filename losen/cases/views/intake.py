@@ -8,7 +8,7 @@ from pathlib import PurePath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import path
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.models import Country
 from losen.accounts.scope import scope_of
 from losen.audit.models import Purpose
@@ -59,12 +60,12 @@ SEARCH_LIMIT = 20
 PASSED_ON_LIMIT = 50
 
 
-def _require_casework(request: HttpRequest) -> None:
+def _require_casework(request: AuthenticatedHttpRequest) -> None:
     if not scope_of(request.user).can_read_people:
         raise Http404("No access to individual records.")
 
 
-def _require_registering(request: HttpRequest) -> None:
+def _require_registering(request: AuthenticatedHttpRequest) -> None:
     if not scope_of(request.user).can_register_people:
         raise Http404("Only coordinators and team leads register referrals.")
 
@@ -74,7 +75,7 @@ def _require_registering(request: HttpRequest) -> None:
 
 @login_required
 @require_GET
-def referral_queue_view(request: HttpRequest) -> HttpResponse:
+def referral_queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """New referrals to the actor's teams, newest first, until the team has decided."""
     _require_casework(request)
     form = QueueFilterForm(request.GET or None, teams=queue_teams(request.user))
@@ -110,7 +111,9 @@ def referral_queue_view(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/intake/queue.html", context)
 
 
-def _decide_passed_on(request: HttpRequest, referral_id: int, decide, done) -> HttpResponse:
+def _decide_passed_on(
+    request: AuthenticatedHttpRequest, referral_id: int, decide, done
+) -> HttpResponse:
     """Accept or decline a passed-on referral (`decide`), then say `done(referral)`."""
     referral = get_passed_on_referral_for(request.user, referral_id)
     try:
@@ -124,7 +127,7 @@ def _decide_passed_on(request: HttpRequest, referral_id: int, decide, done) -> H
 
 @login_required
 @require_POST
-def passed_on_accept(request: HttpRequest, referral_id: int) -> HttpResponse:
+def passed_on_accept(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     """A team that follows the person lets the referring team in (see the action)."""
     return _decide_passed_on(
         request,
@@ -139,7 +142,7 @@ def passed_on_accept(request: HttpRequest, referral_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def passed_on_decline(request: HttpRequest, referral_id: int) -> HttpResponse:
+def passed_on_decline(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
     """A team that follows the person keeps the record closed to the referring team."""
     return _decide_passed_on(
         request,
@@ -165,7 +168,7 @@ def _page_size() -> int:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def referral_new(request: HttpRequest) -> HttpResponse:
+def referral_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Register a referral: for a person chosen with ?person=<id>, or for a new person."""
     _require_registering(request)
     start = ReferralStartForm(request.GET)
@@ -179,7 +182,7 @@ def referral_new(request: HttpRequest) -> HttpResponse:
     return _referral_for_new_person(request, teams)
 
 
-def _referral_for_person(request: HttpRequest, person: Person, teams) -> HttpResponse:
+def _referral_for_person(request: AuthenticatedHttpRequest, person: Person, teams) -> HttpResponse:
     teams = [team for team in teams if team.organisation_id == person.organisation_id]
     if not teams:
         raise Http404("No team of the person's organisation.")
@@ -199,7 +202,7 @@ def _referral_for_person(request: HttpRequest, person: Person, teams) -> HttpRes
     )
 
 
-def _referral_for_new_person(request: HttpRequest, teams) -> HttpResponse:
+def _referral_for_new_person(request: AuthenticatedHttpRequest, teams) -> HttpResponse:
     form = NewPersonReferralForm(request.POST or None, teams=teams)
     possible_duplicates: list[Person] = []
     duplicate_count = 0
@@ -269,7 +272,9 @@ def _number_belongs_to_another(error: actions.NumberBelongsToAnother) -> str:
     return _("This number belongs to a person with another name; check the number.")
 
 
-def _registered(request: HttpRequest, registered: actions.RegisteredReferral) -> HttpResponse:
+def _registered(
+    request: AuthenticatedHttpRequest, registered: actions.RegisteredReferral
+) -> HttpResponse:
     referral = registered.referral
     if registered.passed_on:
         # Only what the actor typed: no link, no name or team from the record.
@@ -308,7 +313,7 @@ def _registered(request: HttpRequest, registered: actions.RegisteredReferral) ->
 @sensitive_post_parameters("q")
 @login_required
 @require_POST
-def person_search(request: HttpRequest) -> HttpResponse:
+def person_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Find a registered person for a referral; a POST, so names never reach a URL."""
     _require_registering(request)
     form = PersonSearchForm(request.POST)
@@ -350,7 +355,7 @@ def _application_context(case: Case) -> dict[str, object]:
 
 @login_required
 @require_GET
-def application(request: HttpRequest, case_id: int) -> HttpResponse:
+def application(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP, what="application")
     return render(request, "cases/intake/application.html", _application_context(case))
 
@@ -375,7 +380,7 @@ def _text_language() -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def application_sign(request: HttpRequest, case_id: int) -> HttpResponse:
+def application_sign(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """Signing on screen, in the young person's (and guardian's) presence.
 
     The page shows the text being signed and each consent scope; the signers tick the
@@ -459,7 +464,7 @@ def _signed_message(case: Case) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def application_upload(request: HttpRequest, case_id: int) -> HttpResponse:
+def application_upload(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """The application signed on paper: upload the scan or photo."""
     case = get_case_for(request.user, case_id, Purpose.REGISTRATION, what="application")
     context = _application_context(case)
@@ -494,7 +499,7 @@ def application_upload(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def application_paper(request: HttpRequest, case_id: int) -> FileResponse:
+def application_paper(request: AuthenticatedHttpRequest, case_id: int) -> FileResponse:
     """The uploaded signed paper, only through this permission-checked door."""
     case = get_case_for(request.user, case_id, Purpose.EXPORT, what="signed_application")
     found = application_of(case)
@@ -588,7 +593,7 @@ def render_application_form(case: Case, language: str) -> str:
 
 @login_required
 @require_GET
-def application_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
+def application_pdf(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """The application and consent form to print and sign, in Norwegian or Swedish."""
     from weasyprint import HTML
 
@@ -610,7 +615,7 @@ def application_pdf(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def consents(request: HttpRequest, case_id: int) -> HttpResponse:
+def consents(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP, what="consents")
     every = list(case.consents.select_related("recipient_organisation", "withdrawn_by"))
     return render(
@@ -628,7 +633,7 @@ def consents(request: HttpRequest, case_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def consent_new(request: HttpRequest, case_id: int) -> HttpResponse:
+def consent_new(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case = get_case_for(request.user, case_id, Purpose.REGISTRATION, what="consents")
     form = ConsentForm(
         request.POST or None, person=case.person, organisation_id=case.organisation_id
@@ -655,7 +660,9 @@ def consent_new(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_withdraw(request: HttpRequest, case_id: int, consent_id: int) -> HttpResponse:
+def consent_withdraw(
+    request: AuthenticatedHttpRequest, case_id: int, consent_id: int
+) -> HttpResponse:
     case, consent = get_consent_for(request.user, case_id, consent_id, Purpose.REGISTRATION)
     form = WithdrawConsentForm(request.POST or None)
     if not consent.is_active:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.models import User
 from losen.audit.models import Purpose
 from losen.cases.actions import meetings as actions
@@ -61,7 +62,7 @@ TAKEN_OFF = "taken_off_the_agenda"
 
 @login_required
 @require_GET
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The actor's teams' meetings, upcoming and past, and the meetings they are invited to."""
     upcoming, past = upcoming_and_past(request.user)
     upcoming = list(upcoming.annotate(item_count=Count("items")))
@@ -84,7 +85,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @once_per_submission
-def meeting_new(request: HttpRequest) -> HttpResponse:
+def meeting_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     teams = teams_for_new_meeting(request.user)
     if not teams:
         raise Http404("Only coordinators and team leads call team meetings.")
@@ -190,7 +191,7 @@ def _detail(
 
 @login_required
 @require_GET
-def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for(request.user, meeting_id)
     return _detail(request, meeting)
 
@@ -198,7 +199,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @once_per_submission
-def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_accept(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
     """The owner of the invited address joins as a guest; 404 for anyone else."""
     invitation = get_invitation_for(request.user, invitation_id)
     try:
@@ -213,7 +214,7 @@ def invitation_accept(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @once_per_submission
-def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_decline(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
     invitation = get_invitation_for(request.user, invitation_id)
     try:
         actions.do_decline_invitation(request.user, invitation)
@@ -236,7 +237,7 @@ def _started_message(meeting: TeamMeeting) -> str:
 @login_required
 @require_POST
 @once_per_submission
-def meeting_guests(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_guests(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     """Add guests (earlier ones by name, others by address) until the meeting starts."""
     meeting = get_meeting_for(request.user, meeting_id)
     _require_runner(request, meeting)
@@ -273,7 +274,7 @@ def meeting_guests(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return _detail(request, meeting, guests_form=form)
 
 
-def _require_runner(request: HttpRequest, meeting: TeamMeeting) -> Viewer:
+def _require_runner(request: AuthenticatedHttpRequest, meeting: TeamMeeting) -> Viewer:
     viewer = viewer_of(request.user, meeting)
     if not viewer.can_run_meeting:
         raise Http404("Only coordinators and team leads of the team run the meeting.")
@@ -282,7 +283,7 @@ def _require_runner(request: HttpRequest, meeting: TeamMeeting) -> Viewer:
 
 @login_required
 @require_POST
-def meeting_refresh(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def meeting_refresh(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for(request.user, meeting_id)
     _require_runner(request, meeting)
     try:
@@ -301,7 +302,7 @@ def meeting_refresh(request: HttpRequest, meeting_id: int) -> HttpResponse:
     return redirect("meetings:detail", meeting_id=meeting.pk)
 
 
-def _decide(request: HttpRequest, item: AgendaItem, form: DecisionForm) -> str | None:
+def _decide(request: AuthenticatedHttpRequest, item: AgendaItem, form: DecisionForm) -> str | None:
     """Carry out a valid decision form; returns an error for the whole item, if any."""
     data = form.cleaned_data
     try:
@@ -344,7 +345,9 @@ def taken_off_message() -> str:
 
 @login_required
 @require_POST
-def meeting_decide(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
+def meeting_decide(
+    request: AuthenticatedHttpRequest, meeting_id: int, item_id: int
+) -> HttpResponse:
     meeting = get_meeting_for(request.user, meeting_id)
     _require_runner(request, meeting)
     try:
@@ -462,7 +465,7 @@ def _details(item: AgendaItem) -> str:
 
 @login_required
 @require_GET
-def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
+def minutes_pdf(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for(request.user, meeting_id)
     entries = agenda_for(request.user, meeting, purpose=Purpose.EXPORT, what="meeting_minutes")
     attendees = meeting.attendees.select_related("user", "organisation").order_by(
