@@ -3,7 +3,7 @@ filter."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -55,12 +55,12 @@ class NewReportForm(forms.Form):
 
     def __init__(self, *args: Any, measures: QuerySet[Measure], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = measures
+        cast(forms.ModelChoiceField, self.fields["measure"]).queryset = measures
         several_orgs = len({m.organisation_id for m in measures}) > 1
-        self.fields["measure"].label_from_instance = (
+        cast(forms.ModelChoiceField, self.fields["measure"]).label_from_instance = (
             (lambda m: f"{m.name} ({m.organisation.name})") if several_orgs else (lambda m: m.name)
         )
-        self.fields["year"].choices = year_choices()
+        cast(forms.ChoiceField, self.fields["year"]).choices = year_choices()
         self.fields["year"].initial = timezone.localdate().year
 
 
@@ -228,5 +228,9 @@ class ListFilterForm(forms.Form):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All years"))] + [(y, y) for y in years]
-        self.fields["status"].choices = [("", _("All"))] + list(GrantReport.Status.choices)
+        cast(forms.ChoiceField, self.fields["year"]).choices = [("", _("All years"))] + [
+            (y, y) for y in years
+        ]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("All"))] + list(
+            GrantReport.Status.choices
+        )

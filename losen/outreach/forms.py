@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import PurePath
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -178,7 +179,7 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, scheme: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = statuses.choices(scheme)
+        cast(forms.ChoiceField, self.fields["code"]).choices = statuses.choices(scheme)
 
 
 class LeaveReasonForm(forms.Form):
