@@ -139,7 +139,7 @@ class AnswersForm(forms.Form):
         return counties
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         for question in ANSWERED:
             key = question.key
             text = cleaned.get(f"{key}_text") or ""
@@ -195,7 +195,7 @@ class AnswersForm(forms.Form):
 
     def rows(self) -> list[tuple[int, Question, list[forms.BoundField]]]:
         """(number, question, its fields) in the form's order, the report type included."""
-        rows = []
+        rows: list[tuple[int, Question, list[forms.BoundField]]] = []
         for number, question in enumerate(BY_KEY.values(), start=1):
             if question.kind == Kind.REPORT_TYPE:
                 rows.append((number, question, []))

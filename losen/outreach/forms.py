@@ -27,7 +27,9 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ListUploadForm(forms.Form):
-    team = forms.ModelChoiceField(queryset=None, label=_("Team"), empty_label=None)
+    team: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, label=_("Team"), empty_label=None
+    )
     scheme = forms.ChoiceField(label=_("List"), choices=Scheme.choices)
     received_on = forms.DateField(
         label=_("Received"), widget=DATE_INPUT, help_text=_("The day the list was received.")
@@ -294,8 +296,12 @@ class KaaMeasureForm(forms.Form):
 
 
 class DashboardForm(forms.Form):
-    team = forms.ModelChoiceField(queryset=None, label=_("Team"), required=False)
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"), required=False)
+    team: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, label=_("Team"), required=False
+    )
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, label=_("Organisation"), required=False
+    )
     scheme = forms.ChoiceField(
         label=_("List"), choices=[("", "—"), *Scheme.choices], required=False
     )
@@ -311,7 +317,9 @@ class DashboardForm(forms.Form):
 
 
 class StatutoryExportForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"), empty_label=None)
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, label=_("Organisation"), empty_label=None
+    )
     layout = forms.ChoiceField(label=_("Layout"))
     period = forms.RegexField(
         label=_("Half-year"),

@@ -94,7 +94,7 @@ class DashboardForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
             if start > end:

@@ -65,7 +65,7 @@ class ReferenceFigureForm(OrganisationChoiceMixin, forms.Form):
         self._setup_organisation(organisations)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         first, last = cleaned.get("year_from"), cleaned.get("year_to")
         if first and last and last < first:
             self.add_error("year_to", forms.ValidationError(self.error_messages["years"], "years"))
@@ -152,7 +152,7 @@ class TargetForm(OrganisationChoiceMixin, forms.Form):
         ).order_by("name")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         baseline_on, deadline = cleaned.get("baseline_on"), cleaned.get("deadline")
         if baseline_on and deadline and deadline <= baseline_on:
             self.add_error(
