@@ -55,11 +55,14 @@ class NewReportForm(forms.Form):
 
     def __init__(self, *args: Any, measures: QuerySet[Measure], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["measure"]).queryset = measures
+        field = cast(forms.ModelChoiceField, self.fields["measure"])
+        field.queryset = measures
         several_orgs = len({m.organisation_id for m in measures}) > 1
-        cast(forms.ModelChoiceField, self.fields["measure"]).label_from_instance = (
-            (lambda m: f"{m.name} ({m.organisation.name})") if several_orgs else (lambda m: m.name)
-        )
+
+        def label(measure: Measure) -> str:
+            return f"{measure.name} ({measure.organisation.name})" if several_orgs else measure.name
+
+        field.label_from_instance = label  # type: ignore[method-assign]
         cast(forms.ChoiceField, self.fields["year"]).choices = year_choices()
         self.fields["year"].initial = timezone.localdate().year
 

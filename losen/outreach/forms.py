@@ -64,7 +64,7 @@ class ListUploadForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    team = forms.ModelChoiceField(
+    team: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, label=_("Team"), required=False, empty_label=_("All my teams")
     )
     who = forms.ChoiceField(
