@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
@@ -69,7 +71,7 @@ class AccountSettingsForm(forms.Form):
             blank = _("The organisation's default (%(language)s)") % {"language": name}
         else:
             blank = _("The browser's language")
-        field = self.fields["language"]
+        field = cast(forms.ChoiceField, self.fields["language"])
         field.choices = language_choices(blank)
         field.help_text = _("The language of Losen's pages, and of e-mails and files made for you.")
 

@@ -18,3 +18,5 @@ class AuthenticatedHttpRequest(HttpRequest):
     user: User
     # Set by django-htmx's middleware on every request.
     htmx: HtmxDetails
+    # A view polled often sets it: the session is then not written (losen.web.middleware).
+    session_read_only: bool

@@ -3,7 +3,7 @@ filter."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -55,12 +55,15 @@ class NewReportForm(forms.Form):
 
     def __init__(self, *args: Any, measures: QuerySet[Measure], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["measure"].queryset = measures
+        field = cast(forms.ModelChoiceField, self.fields["measure"])
+        field.queryset = measures
         several_orgs = len({m.organisation_id for m in measures}) > 1
-        self.fields["measure"].label_from_instance = (
-            (lambda m: f"{m.name} ({m.organisation.name})") if several_orgs else (lambda m: m.name)
-        )
-        self.fields["year"].choices = year_choices()
+
+        def label(measure: Measure) -> str:
+            return f"{measure.name} ({measure.organisation.name})" if several_orgs else measure.name
+
+        field.label_from_instance = label  # type: ignore[method-assign]
+        cast(forms.ChoiceField, self.fields["year"]).choices = year_choices()
         self.fields["year"].initial = timezone.localdate().year
 
 
@@ -139,7 +142,7 @@ class AnswersForm(forms.Form):
         return counties
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         for question in ANSWERED:
             key = question.key
             text = cleaned.get(f"{key}_text") or ""
@@ -195,7 +198,7 @@ class AnswersForm(forms.Form):
 
     def rows(self) -> list[tuple[int, Question, list[forms.BoundField]]]:
         """(number, question, its fields) in the form's order, the report type included."""
-        rows = []
+        rows: list[tuple[int, Question, list[forms.BoundField]]] = []
         for number, question in enumerate(BY_KEY.values(), start=1):
             if question.kind == Kind.REPORT_TYPE:
                 rows.append((number, question, []))
@@ -228,5 +231,9 @@ class ListFilterForm(forms.Form):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All years"))] + [(y, y) for y in years]
-        self.fields["status"].choices = [("", _("All"))] + list(GrantReport.Status.choices)
+        cast(forms.ChoiceField, self.fields["year"]).choices = [("", _("All years"))] + [
+            (y, y) for y in years
+        ]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [("", _("All"))] + list(
+            GrantReport.Status.choices
+        )

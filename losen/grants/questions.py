@@ -26,11 +26,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Kind(StrEnum):
@@ -48,11 +50,11 @@ class Kind(StrEnum):
 class Question:
     key: str
     kind: Kind
-    label: Promise
+    label: StrOrPromise
     # For yes/no questions: the label of the text beside the choice, and of the choices.
-    text_label: Promise | None = None
-    yes_label: Promise | None = None
-    no_label: Promise | None = None
+    text_label: StrOrPromise | None = None
+    yes_label: StrOrPromise | None = None
+    no_label: StrOrPromise | None = None
     # Whether a yes/no question needs the text with a "no" as well (a reason).
     text_with_no: bool = False
 
@@ -135,7 +137,7 @@ NOT_STARTED_LABEL = _("The measure did not start (the rest of the form is not an
 DID_NOT_START = _("The measure did not start")
 
 # The sections of the Social Services Act (sosialtjenesteloven) the form offers.
-ACT_SECTIONS: tuple[tuple[str, Promise], ...] = (
+ACT_SECTIONS: tuple[tuple[str, StrOrPromise], ...] = (
     ("s1", _("§1 – Purpose")),
     ("s12", _("§12 – Information and general preventive work")),
     ("s14", _("§14 – Cooperation with voluntary organisations")),

@@ -9,7 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -169,7 +170,7 @@ def report_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _report_context(
-    request: HttpRequest, report: GrantReport, version: GrantReportVersion | None
+    request: AuthenticatedHttpRequest, report: GrantReport, version: GrantReportVersion | None
 ) -> dict[str, Any]:
     figures = figures_for(report, request.user)
     answers = version.answers if version else {}
@@ -358,7 +359,7 @@ def report_version(request: AuthenticatedHttpRequest, report_id: int, number: in
 
 
 def _export_parts(
-    request: HttpRequest, report_id: int
+    request: AuthenticatedHttpRequest, report_id: int
 ) -> tuple[GrantReport, GrantReportVersion | None, dict[str, Any]]:
     report = queries.get_report_for(request.user, report_id)
     return report, queries.latest_version(report), figures_for(report, request.user)
@@ -387,6 +388,6 @@ def report_json(request: AuthenticatedHttpRequest, report_id: int) -> HttpRespon
 
 @login_required
 @require_GET
-def report_csv(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
+def report_csv(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponseBase:
     report, version, figures = _export_parts(request, report_id)
     return csv_response(GrantReportExporter(report, version, figures))

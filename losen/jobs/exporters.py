@@ -23,7 +23,8 @@ from itertools import islice
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -118,7 +119,9 @@ def team_name(team_id: Any) -> str | None:
     return Team.objects.filter(pk=team_id).values_list("name", flat=True).first()
 
 
-def export_response(request: HttpRequest, export: TableExport, fmt: str) -> HttpResponse:
+def export_response(
+    request: AuthenticatedHttpRequest, export: TableExport, fmt: str
+) -> HttpResponseBase:
     """The export as a download now, or as a job whose page the user is sent to."""
     if fmt not in FORMATS:
         raise Http404("No such format.")

@@ -75,8 +75,11 @@ def export_cell(value: Any) -> Any:
 class Period(Protocol):
     """What an exported table's file name needs of a dashboard: its period."""
 
-    start: datetime.date
-    end: datetime.date
+    @property
+    def start(self) -> datetime.date: ...
+
+    @property
+    def end(self) -> datetime.date: ...
 
 
 class TableExporter(Exporter):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -41,7 +42,7 @@ class ExitForm(forms.Form):
     def __init__(self, *args, earliest: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.earliest = earliest
-        self.fields["code"].choices = _code_choices(_("Choose an outcome"))
+        cast(forms.ChoiceField, self.fields["code"]).choices = _code_choices(_("Choose an outcome"))
         self.fields["exited_on"].initial = timezone.localdate()
 
     def clean_exited_on(self) -> datetime.date:
@@ -83,7 +84,7 @@ class FollowUpForm(forms.Form):
     def __init__(self, *args, exited_on: datetime.date, **kwargs):
         super().__init__(*args, **kwargs)
         self.exited_on = exited_on
-        self.fields["code"].choices = _code_choices(_("Not known"))
+        cast(forms.ChoiceField, self.fields["code"]).choices = _code_choices(_("Not known"))
         self.fields["registered_on"].initial = timezone.localdate()
 
     def clean_registered_on(self) -> datetime.date:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import PurePath
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -26,7 +27,9 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ListUploadForm(forms.Form):
-    team = forms.ModelChoiceField(queryset=None, label=_("Team"), empty_label=None)
+    team: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, label=_("Team"), empty_label=None
+    )
     scheme = forms.ChoiceField(label=_("List"), choices=Scheme.choices)
     received_on = forms.DateField(
         label=_("Received"), widget=DATE_INPUT, help_text=_("The day the list was received.")
@@ -61,7 +64,7 @@ class ListUploadForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    team = forms.ModelChoiceField(
+    team: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None, label=_("Team"), required=False, empty_label=_("All my teams")
     )
     who = forms.ChoiceField(
@@ -178,7 +181,7 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, scheme: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["code"].choices = statuses.choices(scheme)
+        cast(forms.ChoiceField, self.fields["code"]).choices = statuses.choices(scheme)
 
 
 class LeaveReasonForm(forms.Form):
@@ -293,8 +296,12 @@ class KaaMeasureForm(forms.Form):
 
 
 class DashboardForm(forms.Form):
-    team = forms.ModelChoiceField(queryset=None, label=_("Team"), required=False)
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"), required=False)
+    team: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, label=_("Team"), required=False
+    )
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, label=_("Organisation"), required=False
+    )
     scheme = forms.ChoiceField(
         label=_("List"), choices=[("", "—"), *Scheme.choices], required=False
     )
@@ -310,7 +317,9 @@ class DashboardForm(forms.Form):
 
 
 class StatutoryExportForm(forms.Form):
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Organisation"), empty_label=None)
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None, label=_("Organisation"), empty_label=None
+    )
     layout = forms.ChoiceField(label=_("Layout"))
     period = forms.RegexField(
         label=_("Half-year"),

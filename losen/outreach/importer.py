@@ -468,7 +468,7 @@ class ListWriter:
         absent = [person_id for person_id in open_entries if person_id not in seen]
         if not absent:
             return
-        births = {}
+        births: dict = {}
         for start in range(0, len(absent), CHUNK):
             births.update(
                 Person.objects.filter(pk__in=absent[start : start + CHUNK]).values_list(

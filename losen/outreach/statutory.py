@@ -421,7 +421,9 @@ def build(
                 _("The cut-off date %(day)s of %(period)s has not come yet.")
                 % {"day": day.isoformat(), "period": period}
             )
-        rows, people, problems = _count_rows(organisation, layout, period, day, known_at), [], []
+        rows = _count_rows(organisation, layout, period, day, known_at)
+        people: list = []
+        problems: list = []
     else:
         start, end = layout.span(period)
         if end >= timezone.localdate():

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -291,7 +292,7 @@ def dashboard_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def table_export(request: AuthenticatedHttpRequest, key: str, file_format: str) -> HttpResponse:
+def table_export(request: AuthenticatedHttpRequest, key: str, file_format: str) -> HttpResponseBase:
     """One of the dashboard's tables as CSV or XLSX, with the page's choices."""
     build = TABLES.get(key)
     if build is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,7 +23,7 @@ from losen.outreach.models import StatutoryExport
 from losen.submissions.once import once_per_submission
 
 
-def export_organisations(request: HttpRequest):
+def export_organisations(request: AuthenticatedHttpRequest):
     scope = scope_of(request.user)
     led = Team.objects.filter(pk__in=scope.lead_team_ids).values_list("organisation_id", flat=True)
     return Organisation.objects.filter(pk__in=set(led) | set(scope.admin_org_ids))

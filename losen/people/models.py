@@ -58,7 +58,7 @@ class Person(models.Model):
         choices=Language.choices,
         default=Language.NORWEGIAN_BOKMAL,
     )
-    teams = models.ManyToManyField(
+    teams: models.ManyToManyField = models.ManyToManyField(
         Team, through="Follow", related_name="people", verbose_name=_("followed by")
     )
     # Incremented by every update: two people editing the same record cannot

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -365,7 +366,9 @@ def access_log(request: AuthenticatedHttpRequest, person_id: int) -> HttpRespons
 
 @login_required
 @require_GET
-def access_log_export(request: AuthenticatedHttpRequest, person_id: int, fmt: str) -> HttpResponse:
+def access_log_export(
+    request: AuthenticatedHttpRequest, person_id: int, fmt: str
+) -> HttpResponseBase:
     if fmt in ("csv", "xlsx"):
         # Through the export rule: logged per export, a job when the log is long.
         export = AccessLogTableExport(request.user, {"person": person_id})
@@ -389,7 +392,7 @@ def access_log_export(request: AuthenticatedHttpRequest, person_id: int, fmt: st
 @sensitive_post_parameters("q")
 @login_required
 @require_POST
-def person_list_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
+def person_list_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponseBase:
     """The list as filtered, as CSV or XLSX (a POST, like the search it carries)."""
     _require_casework(request)
     form = PersonFilterForm(request.POST, teams=scope_of(request.user).casework_teams())

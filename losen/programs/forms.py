@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -27,7 +28,7 @@ class OrganisationChoiceMixin:
             field.required = False
 
     def clean_organisation(self):
-        return self.cleaned_data.get("organisation") or self.only_organisation  # type: ignore[attr-defined]
+        return self.cleaned_data.get("organisation") or self.only_organisation
 
 
 class StaircaseForm(OrganisationChoiceMixin, forms.Form):
@@ -124,7 +125,7 @@ class MeasureForm(OrganisationChoiceMixin, forms.Form):
         organisations = list(organisations)
         self.measure = measure
         self._setup_organisation(organisations)
-        self.fields["staircase"].queryset = Staircase.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["staircase"]).queryset = Staircase.objects.filter(
             organisation__in=organisations
         ).order_by("name")
         if measure is None and not self.is_bound:
@@ -220,10 +221,13 @@ class MoveUpForm(forms.Form):
     def __init__(self, *args, enrolment: Enrolment, steps, **kwargs):
         super().__init__(*args, **kwargs)
         self.enrolment = enrolment
-        self.fields["to_measure"].queryset = steps
-        self.fields["to_measure"].label_from_instance = lambda m: (
-            f"{m.step}. {m.name}" if m.step else m.name
-        )
+        field = cast(forms.ModelChoiceField, self.fields["to_measure"])
+        field.queryset = steps
+
+        def label(measure: Measure) -> str:
+            return f"{measure.step}. {measure.name}" if measure.step else measure.name
+
+        field.label_from_instance = label  # type: ignore[method-assign]
         self.fields["on"].initial = timezone.localdate()
 
     def clean_on(self) -> datetime.date:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -68,7 +68,9 @@ class DashboardForm(forms.Form):
         data.setdefault("organisation", str(organisations[0].pk))
         super().__init__(data)
         self.access = access
-        self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
+        cast(forms.ChoiceField, self.fields["organisation"]).choices = [
+            (o.pk, o.name) for o in organisations
+        ]
         if len(organisations) == 1:
             self.fields["organisation"].widget = forms.HiddenInput()
         try:
@@ -85,14 +87,14 @@ class DashboardForm(forms.Form):
         elif teams and not data.get("team"):
             # Casework only: the figures are always one of the actor's own teams.
             data["team"] = str(teams[0].pk)
-        self.fields["team"].choices = team_choices
+        cast(forms.ChoiceField, self.fields["team"]).choices = team_choices
         measures = Measure.objects.filter(organisation_id=org_id).order_by("name")
-        self.fields["measure"].choices = [("", _("All measures"))] + [
+        cast(forms.ChoiceField, self.fields["measure"]).choices = [("", _("All measures"))] + [
             (m.pk, m.name) for m in measures
         ]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
             if start > end:
@@ -108,7 +110,7 @@ class DashboardForm(forms.Form):
         cleaned = self.cleaned_data
         names = []
         for key in ("organisation", "team", "measure"):
-            chosen = dict(self.fields[key].choices)
+            chosen = dict(cast(forms.ChoiceField, self.fields[key]).choices)
             if cleaned.get(key) is not None and cleaned[key] in chosen:
                 names.append(str(chosen[cleaned[key]]))
         return names

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +65,7 @@ class ReferenceFigureForm(OrganisationChoiceMixin, forms.Form):
         self._setup_organisation(organisations)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         first, last = cleaned.get("year_from"), cleaned.get("year_to")
         if first and last and last < first:
             self.add_error("year_to", forms.ValidationError(self.error_messages["years"], "years"))
@@ -142,17 +142,17 @@ class TargetForm(OrganisationChoiceMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self._setup_organisation(organisations)
-        team_field = self.fields["team"]
+        team_field = cast(forms.ModelChoiceField, self.fields["team"])
         team_field.queryset = Team.objects.filter(pk__in=[t.pk for t in teams]).order_by("name")
         if not whole_organisation:
             team_field.required = True
             team_field.empty_label = None
-        self.fields["measure"].queryset = Measure.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["measure"]).queryset = Measure.objects.filter(
             organisation__in=organisations
         ).order_by("name")
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         baseline_on, deadline = cleaned.get("baseline_on"), cleaned.get("deadline")
         if baseline_on and deadline and deadline <= baseline_on:
             self.add_error(

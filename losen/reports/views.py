@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -193,7 +194,7 @@ def _valid_board(request: AuthenticatedHttpRequest) -> tuple[Dashboard, str] | H
 
 @login_required
 @require_GET
-def flow_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
+def flow_csv(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     found = _valid_board(request)
     if isinstance(found, HttpResponse):
         return found
@@ -228,7 +229,7 @@ def dashboard_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def table_export(request: AuthenticatedHttpRequest, key: str, file_format: str) -> HttpResponse:
+def table_export(request: AuthenticatedHttpRequest, key: str, file_format: str) -> HttpResponseBase:
     """One of the dashboard's tables as CSV or XLSX, with the page's filters."""
     if key not in TABLES:
         raise Http404("No such table.")

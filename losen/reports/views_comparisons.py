@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -326,7 +326,7 @@ def target_delete(request: AuthenticatedHttpRequest, target_id: int) -> HttpResp
 
 
 def _target_page(
-    request: HttpRequest, target: Target, reading_form: ReadingForm, status: int = 200
+    request: AuthenticatedHttpRequest, target: Target, reading_form: ReadingForm, status: int = 200
 ) -> HttpResponse:
     readings = list(target.readings.select_related("created_by").order_by("measured_on"))
     exact = (

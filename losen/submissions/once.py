@@ -29,7 +29,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -53,7 +53,7 @@ def _token(request: AuthenticatedHttpRequest) -> uuid.UUID | None:
 
 def once_per_submission(view):
     @wraps(view)
-    def once(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def once(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
         token = _token(request)
         if token is None:
             return view(request, *args, **kwargs)

@@ -8,6 +8,7 @@ on the person form.
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -46,7 +47,9 @@ def _not_in_future(day, message):
 
 def _team_field_for(form: forms.Form, teams) -> Team | None:
     """Limit the form's team field to `teams`; hide it when there is only one."""
-    form.fields["team"].queryset = Team.objects.filter(pk__in=[t.pk for t in teams])
+    cast(forms.ModelChoiceField, form.fields["team"]).queryset = Team.objects.filter(
+        pk__in=[t.pk for t in teams]
+    )
     only_team = teams[0] if len(teams) == 1 else None
     if only_team is not None:
         form.fields["team"].widget = forms.HiddenInput()
@@ -349,9 +352,9 @@ class ConsentForm(forms.Form):
     def __init__(self, *args, person: Person, organisation_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
-        self.fields["recipient_organisation"].queryset = Organisation.objects.exclude(
-            pk=organisation_id
-        ).order_by("name")
+        cast(
+            forms.ModelChoiceField, self.fields["recipient_organisation"]
+        ).queryset = Organisation.objects.exclude(pk=organisation_id).order_by("name")
         if is_minor_on(person):
             self.fields["given_by"].help_text = _(
                 "The young person is under 18: the guardian gives the consent."

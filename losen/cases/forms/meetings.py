@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import cast
 
 from django import forms
 from django.core.validators import validate_email
@@ -67,7 +68,7 @@ class GuestsForm(forms.Form):
     def __init__(self, *args, team: Team, exclude_guests: Iterable[int] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.team = team
-        self.fields["guests"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["guests"]).queryset = (
             earlier_guests(team).exclude(pk__in=list(exclude_guests))
         ).prefetch_related("memberships__organisation")
 
@@ -221,7 +222,11 @@ class DecisionForm(forms.Form):
             (Decision.REDIRECT, Decision.REDIRECT.label),
             (Decision.MORE_INFORMATION, Decision.MORE_INFORMATION.label),
         ]
-        self.fields["decision"].choices = [("", _("Choose a decision")), *accept, *others]
+        cast(forms.ChoiceField, self.fields["decision"]).choices = [
+            ("", _("Choose a decision")),
+            *accept,
+            *others,
+        ]
         if self.missing:
             # Only the widget narrows: a settling decision posted anyway gets the clear
             # message of clean_decision, not "select a valid choice".

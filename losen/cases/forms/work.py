@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -69,7 +70,7 @@ class ContactPersonForm(forms.Form):
         kwargs.setdefault("prefix", "contact")
         kwargs.setdefault("initial", {"contact_person": case.contact_person_id})
         super().__init__(*args, **kwargs)
-        self.fields["contact_person"].queryset = team_members(case)
+        cast(forms.ModelChoiceField, self.fields["contact_person"]).queryset = team_members(case)
 
 
 class FlagForm(forms.Form):

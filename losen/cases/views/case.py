@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -94,7 +95,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_list_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
+def case_list_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponseBase:
     """The team's cases as filtered on the list, as CSV or XLSX."""
     _require_casework(request)
     form = CaseFilterForm(request.GET or None, teams=_list_teams(request))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -87,7 +90,11 @@ def handover(request: AuthenticatedHttpRequest) -> HttpResponse:
                 )
                 return redirect("cases:handover")
     if form is not None:
-        log_cases_shown(request.user, form.fields["cases"].queryset, what="list:handover")
+        log_cases_shown(
+            request.user,
+            cast(forms.ModelChoiceField, form.fields["cases"]).queryset,
+            what="list:handover",
+        )
     context = {"pick": pick, "form": form, "has_anyone": handing_over.exists()}
     if request.htmx and request.method == "GET" and not request.htmx.boosted:
         return render(request, "cases/_handover_form.html", context)

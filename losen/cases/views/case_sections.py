@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django import forms
 from django.contrib import messages
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -56,7 +56,7 @@ SECTIONS = (
 EDITABLE = ("contact", "flag", "category", "school", "journal")
 
 
-def may_edit(request: HttpRequest, case: Case, section: str) -> bool:
+def may_edit(request: AuthenticatedHttpRequest, case: Case, section: str) -> bool:
     if section == "contact":
         return work.can_change_contact_person(request.user, case)
     if section == "school" and not work.shows_school_rights(case):
@@ -178,7 +178,7 @@ _FORM_NAMES = {
 
 
 def section_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     case: Case,
     names: Iterable[str],
     forms: dict | None = None,
@@ -207,18 +207,18 @@ def _focus_first_field(form: forms.Form) -> None:
 
 
 def page_context(
-    request: HttpRequest, case: Case, forms: dict | None = None, *, editing: str = ""
+    request: AuthenticatedHttpRequest, case: Case, forms: dict | None = None, *, editing: str = ""
 ) -> dict:
     return section_context(request, case, SECTIONS, forms, editing=editing)
 
 
-def editing_from(request: HttpRequest, case: Case) -> str:
+def editing_from(request: AuthenticatedHttpRequest, case: Case) -> str:
     """The section the page opens in edit mode (`?edit=<section>`, the no-JS path)."""
     section = request.GET.get("edit", "")
     return section if section in EDITABLE and may_edit(request, case, section) else ""
 
 
-def show_section(request: HttpRequest, case: Case, section: str) -> HttpResponse:
+def show_section(request: AuthenticatedHttpRequest, case: Case, section: str) -> HttpResponse:
     """A GET of a section's form URL: with `?edit=1` the form, otherwise the read view.
 
     For htmx only the section; without JavaScript the case page with the form open.
@@ -244,7 +244,7 @@ def _template(name: str) -> str:
 
 
 def respond(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     case: Case,
     section: str,
     *,
