@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import shown
 from losen.audit.models import ChangeLog
@@ -159,7 +160,10 @@ def test_the_same_decision_posted_twice_is_saved_once(
 # its own connection and browser, post at the same moment; `report` (an expression) is
 # what the process prints afterwards, as JSON.
 POSTS_AT_ONCE = """
-import json, sys, threading
+import json, os, sys, threading
+import time_machine
+# The test's clock (it may run at another moment than the real one, `--clock`).
+time_machine.travel(float(os.environ["LOSEN_TEST_NOW"]), tick=True).start()
 import django
 django.setup()
 from django.test import Client
@@ -204,6 +208,7 @@ def posts_at_once(user, posts, tmp_path, report=DECISIONS) -> dict:
         "DATABASE_URL": f"sqlite:///{database}",
         "DJANGO_SETTINGS_MODULE": "losen.settings_test",
         "LOSEN_ALLOWED_HOSTS": "testserver",
+        "LOSEN_TEST_NOW": str(timezone.now().timestamp()),
     }
     out = subprocess.run(
         [sys.executable, "-c", POSTS_AT_ONCE, str(user.pk), json.dumps(posts), report],
@@ -225,6 +230,25 @@ needs_sqlite = pytest.mark.skipif(
     os.environ.get("DATABASE_URL", "sqlite").split(":")[0] != "sqlite",
     reason="a copy of the SQLite test database",
 )
+
+
+@needs_sqlite
+@pytest.mark.django_db(transaction=True)
+def test_the_posting_process_runs_at_the_tests_clock(team_lead, case, tmp_path):
+    """Else a meeting made "tomorrow" at the suite's clock may be past in the process."""
+    import datetime
+
+    import time_machine
+
+    moment = timezone.make_aware(datetime.datetime(2030, 1, 7, 9, 0))
+    with time_machine.travel(moment, tick=True):
+        meeting = create_meeting(team_lead, case.team)
+        item = meeting.items.get()
+        report = (
+            "{'today': __import__('django.utils.timezone').utils.timezone.localdate().isoformat()}"
+        )
+        result = posts_at_once(team_lead, [[decide_url(meeting, item), {}]], tmp_path, report)
+    assert result["today"] == "2030-01-07"
 
 
 @needs_sqlite
