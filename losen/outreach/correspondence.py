@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
@@ -39,22 +40,23 @@ def callback_number(entry: TargetEntry) -> str:
     return entry.team.phone.strip()
 
 
-def _guardians(entry: TargetEntry) -> list[Guardian]:
-    # The getter's prefetch (when there is one) is used; a guardian is a small list.
+def guardians_of(entry: TargetEntry) -> list[Guardian]:
+    """The person's guardians, read once per page: later calls use the prefetched list."""
+    prefetch_related_objects([entry.person], "guardians")
     return list(entry.person.guardians.all())
 
 
 def sms_recipient(entry: TargetEntry, *, to_guardian: bool) -> Recipient:
     if not to_guardian:
         return Recipient(to_guardian=False)
-    guardian = next((g for g in _guardians(entry) if g.phone.strip()), None)
+    guardian = next((g for g in guardians_of(entry) if g.phone.strip()), None)
     return Recipient(to_guardian=True, guardian=guardian)
 
 
 def letter_recipient(entry: TargetEntry, *, to_guardian: bool) -> Recipient:
     if not to_guardian:
         return Recipient(to_guardian=False)
-    guardian = next((g for g in _guardians(entry) if g.address.strip()), None)
+    guardian = next((g for g in guardians_of(entry) if g.address.strip()), None)
     return Recipient(to_guardian=True, guardian=guardian)
 
 

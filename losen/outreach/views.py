@@ -132,7 +132,7 @@ def _entry_context(request: AuthenticatedHttpRequest, entry, **forms) -> dict:
         "promise_on": ladder.promise_on(entry),
         "overdue": ladder.is_overdue(entry, today),
         "minor": minor,
-        "guardians": list(person.guardians.all()),
+        "guardians": correspondence.guardians_of(entry),
         "in_group": in_group,
         "attempts": entry.attempts.select_related("attempted_by"),
         "history": history,
@@ -311,7 +311,7 @@ def entry_sms(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
         "form": form,
         "minor": minor,
         "recipient": recipient,
-        "guardians": list(entry.person.guardians.all()),
+        "guardians": correspondence.guardians_of(entry),
         "missing": missing,
         "callback": correspondence.callback_number(entry),
     }

@@ -303,3 +303,20 @@ def test_an_sms_or_letter_that_arrived_cannot_be_logged_as_reached(client, coord
         reverse("outreach:attempt", args=[entry.pk]), {"method": "sms", "result": "answered"}
     )
     assert response.status_code == 302
+
+
+def test_the_outreach_page_and_the_sms_page_read_the_guardians_once(
+    client, coordinator, entry, mother
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(coordinator)
+    for url in (
+        reverse("outreach:entry", args=[entry.pk]),
+        reverse("outreach:sms", args=[entry.pk]),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        reads = [q["sql"] for q in queries if 'FROM "people_guardian"' in q["sql"]]
+        assert len(reads) == 1, (url, reads)
