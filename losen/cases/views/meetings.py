@@ -196,16 +196,25 @@ def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRe
     return _detail(request, meeting)
 
 
+def _answer_invitation(request: AuthenticatedHttpRequest, invitation_id: int, answer):
+    """Give the owner's answer (`answer` is the action): the invitation, or None with a
+    message when it can no longer be answered. 404 for anyone but its owner."""
+    invitation = get_invitation_for(request.user, invitation_id)
+    try:
+        answer(request.user, invitation)
+    except (actions.NotTheInvitee, actions.AlreadyAnswered):
+        messages.error(request, _("The invitation can no longer be answered."))
+        return None
+    return invitation
+
+
 @login_required
 @require_POST
 @once_per_submission
 def invitation_accept(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
     """The owner of the invited address joins as a guest; 404 for anyone else."""
-    invitation = get_invitation_for(request.user, invitation_id)
-    try:
-        actions.do_accept_invitation(request.user, invitation)
-    except (actions.NotTheInvitee, actions.AlreadyAnswered):
-        messages.error(request, _("The invitation can no longer be answered."))
+    invitation = _answer_invitation(request, invitation_id, actions.do_accept_invitation)
+    if invitation is None:
         return redirect("meetings:list")
     messages.success(request, _("You attend the meeting as a guest."))
     return redirect("meetings:detail", meeting_id=invitation.meeting_id)
@@ -215,12 +224,7 @@ def invitation_accept(request: AuthenticatedHttpRequest, invitation_id: int) -> 
 @require_POST
 @once_per_submission
 def invitation_decline(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
-    invitation = get_invitation_for(request.user, invitation_id)
-    try:
-        actions.do_decline_invitation(request.user, invitation)
-    except (actions.NotTheInvitee, actions.AlreadyAnswered):
-        messages.error(request, _("The invitation can no longer be answered."))
-    else:
+    if _answer_invitation(request, invitation_id, actions.do_decline_invitation) is not None:
         messages.success(request, _("You have declined the invitation."))
     return redirect("meetings:list")
 
