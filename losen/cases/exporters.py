@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from losen.accounts.scope import scope_of
 from losen.cases.models import Case
-from losen.cases.queries_work import filtered_cases
+from losen.cases.queries.core import filtered_cases
 from losen.jobs.exporters import table_export
 from losen.people.exporters import PersonalExport, list_about
 

@@ -26,7 +26,9 @@ from django.utils import timezone
 from losen.accounts.actions import system_user
 from losen.accounts.models import LIST_IMPORT_USER, Organisation, Team, User
 from losen.lib import crypto
-from losen.outreach import actions, importer
+from losen.outreach import importer
+from losen.outreach.actions.ladder import do_assign_entry, do_log_attempt
+from losen.outreach.actions.lists import do_import_list
 from losen.outreach.models import TargetEntry
 from losen.outreach.models.ladder import Method, Result
 from losen.people.models import Person
@@ -99,7 +101,7 @@ def load_outreach(
     second += listed[size * 3 // 4 :]
     actor = system_user(LIST_IMPORT_USER)
     for day, people in ((first_day, first), (second_day, second)):
-        actions.do_import_list(
+        do_import_list(
             actor,
             f"kaa-{day:%Y-%m-%d}.csv",
             _csv(_rows(people, rng)),
@@ -124,7 +126,7 @@ def _work_the_ladder(
     entries = list(TargetEntry.objects.filter(team=team, listed_on=listed_on))
     for entry in entries:
         if rng.random() < 0.8:
-            actions.do_assign_entry(coordinator, entry, coordinator)
+            do_assign_entry(coordinator, entry, coordinator)
         day = listed_on + datetime.timedelta(days=rng.randrange(1, 12))
         roll = rng.random()
         if roll < 0.45:
@@ -133,7 +135,7 @@ def _work_the_ladder(
             result = Result.DECLINED
         else:
             result = rng.choice([Result.NO_ANSWER, Result.MESSAGE_LEFT])
-        actions.do_log_attempt(
+        do_log_attempt(
             coordinator, entry, method=Method.PHONE, result=result, attempted_at=_at(day, rng)
         )
         if result not in (Result.NO_ANSWER, Result.MESSAGE_LEFT):
@@ -142,7 +144,7 @@ def _work_the_ladder(
         for method, gap in ((Method.SMS, 2), (Method.LETTER, 5)):
             day += datetime.timedelta(days=gap)
             reached = rng.random() < 0.35
-            actions.do_log_attempt(
+            do_log_attempt(
                 coordinator,
                 entry,
                 method=method,

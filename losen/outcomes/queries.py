@@ -12,7 +12,7 @@ from django.utils import timezone
 from losen.accounts.models import User
 from losen.audit.models import Purpose
 from losen.cases.models import Case
-from losen.cases.queries import cases_visible_to, get_case_for
+from losen.cases.queries.core import cases_visible_to, get_case_for
 from losen.outcomes.models import ExitOutcome, FollowUp
 
 # How far ahead the work list looks for follow-ups due.

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from losen.accounts.http import AuthenticatedHttpRequest
 from losen.audit.models import Purpose
-from losen.cases.queries import get_case_for
+from losen.cases.queries.core import get_case_for
 from losen.outcomes import actions, queries
 from losen.outcomes.forms import ExitForm, FollowUpForm
 from losen.people.models import Guardian, Person

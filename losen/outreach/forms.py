@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from losen.outreach import correspondence, statuses
-from losen.outreach.actions import RECORDABLE_LEAVE_REASONS
-from losen.outreach.kaa_actions import KAA_LEAVE_REASONS
+from losen.outreach.actions.kaa import KAA_LEAVE_REASONS
+from losen.outreach.actions.ladder import RECORDABLE_LEAVE_REASONS
 from losen.outreach.models import LeaveReason, Scheme
 from losen.outreach.models.kaa import (
     SENSITIVE_DATA_WARNING,

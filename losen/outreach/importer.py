@@ -1,6 +1,6 @@
 """Importing a target list: all or nothing, in bulk.
 
-The list import (`do_import_list` in outreach/actions.py, with the writer and checks here)
+The list import (`do_import_list` in outreach/actions/lists.py, with the writer and checks here)
 reads and checks every row first (listfile.py); if any is wrong nothing
 is written and every bad row is reported with its line. Then, in one transaction:
 

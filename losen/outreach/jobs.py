@@ -10,7 +10,8 @@ from losen.accounts.scope import scope_of
 from losen.jobs import files
 from losen.jobs.models import Job
 from losen.jobs.registry import JobFailed, job_kind
-from losen.outreach import actions, importer
+from losen.outreach import importer
+from losen.outreach.actions.lists import do_import_list
 from losen.outreach.models import ListImport
 
 MAX_ERRORS_SHOWN = 1000
@@ -31,7 +32,7 @@ def run_import(job: Job) -> None:
 
     try:
         with path.open("rb") as stream:
-            summary = actions.do_import_list(
+            summary = do_import_list(
                 job.owner,
                 job.params["file"],
                 stream,

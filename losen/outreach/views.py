@@ -13,7 +13,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.scope import scope_of
-from losen.outreach import actions, correspondence, eligibility, letters, statuses
+from losen.outreach import correspondence, eligibility, letters, statuses
+from losen.outreach.actions.ladder import (
+    AlreadyReached,
+    AlreadyReferred,
+    NotReached,
+    do_assign_entry,
+    do_log_attempt,
+    do_record_leave_reason,
+    do_refer_from_outreach,
+    do_send_rights_information,
+    do_send_sms,
+    do_set_status,
+)
 from losen.outreach.forms import (
     AttemptForm,
     LeaveReasonForm,
@@ -95,7 +107,7 @@ def entry_assign(request: AuthenticatedHttpRequest, entry_id: int) -> HttpRespon
     require_casework(request)
     entry = get_entry_for(request.user, entry_id)
     assignee = None if request.POST.get("unassign") else request.user
-    actions.do_assign_entry(request.user, entry, assignee)
+    do_assign_entry(request.user, entry, assignee)
     if assignee is None:
         messages.success(request, _("%(name)s is no longer assigned.") % {"name": entry.person})
     else:
@@ -179,8 +191,8 @@ def entry_attempt(request: AuthenticatedHttpRequest, entry_id: int) -> HttpRespo
     if not form.is_valid():
         return _invalid(request, entry, attempt_form=form)
     try:
-        actions.do_log_attempt(request.user, entry, **form.cleaned_data)
-    except actions.AlreadyReached:
+        do_log_attempt(request.user, entry, **form.cleaned_data)
+    except AlreadyReached:
         messages.error(request, _("Contact has been made already; the ladder has stopped."))
         return redirect("outreach:entry", entry_id=entry.pk)
     result = Result(form.cleaned_data["result"])
@@ -196,7 +208,7 @@ def entry_status(request: AuthenticatedHttpRequest, entry_id: int) -> HttpRespon
     form = StatusForm(request.POST, scheme=entry.scheme)
     if form.is_valid():
         try:
-            actions.do_set_status(request.user, entry, **form.cleaned_data)
+            do_set_status(request.user, entry, **form.cleaned_data)
         except ValueError:
             form.add_error(
                 "effective_on",
@@ -216,7 +228,7 @@ def entry_leave_reason(request: AuthenticatedHttpRequest, entry_id: int) -> Http
     form = LeaveReasonForm(request.POST)
     if not form.is_valid() or entry.left_on is None:
         return _invalid(request, entry, leave_form=form)
-    actions.do_record_leave_reason(request.user, entry, form.cleaned_data["reason"])
+    do_record_leave_reason(request.user, entry, form.cleaned_data["reason"])
     messages.success(request, _("The reason is recorded."))
     return redirect("outreach:entry", entry_id=entry.pk)
 
@@ -232,13 +244,11 @@ def entry_refer(request: AuthenticatedHttpRequest, entry_id: int) -> HttpRespons
     if not form.is_valid():
         return _invalid(request, entry, refer_form=form)
     try:
-        registered = actions.do_refer_from_outreach(
-            request.user, entry, reason=form.cleaned_data["reason"]
-        )
-    except actions.NotReached:
+        registered = do_refer_from_outreach(request.user, entry, reason=form.cleaned_data["reason"])
+    except NotReached:
         messages.error(request, _("Only someone who has been reached can be referred."))
         return redirect("outreach:entry", entry_id=entry.pk)
-    except actions.AlreadyReferred:
+    except AlreadyReferred:
         messages.error(request, _("This person has been referred already."))
         return redirect("outreach:entry", entry_id=entry.pk)
     messages.success(request, _("The referral is registered; the application is ready to sign."))
@@ -293,7 +303,7 @@ def entry_sms(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
         from losen.outreach.sms import SmsError
 
         try:
-            actions.do_send_sms(
+            do_send_sms(
                 request.user,
                 entry,
                 text=form.cleaned_data["text"],
@@ -301,7 +311,7 @@ def entry_sms(request: AuthenticatedHttpRequest, entry_id: int) -> HttpResponse:
             )
         except SmsError:
             form.add_error(None, _("The SMS could not be sent. Try again later."))
-        except actions.AlreadyReached:
+        except AlreadyReached:
             form.add_error(None, _("Contact has been made already; the ladder has stopped."))
         else:
             messages.success(request, _("The SMS is sent and logged."))
@@ -343,7 +353,7 @@ def entry_rights(request: AuthenticatedHttpRequest, entry_id: int) -> HttpRespon
     """OT: information about rights sent (to the young person, and a guardian under 18)."""
     require_casework(request)
     entry = get_entry_for(request.user, entry_id)
-    written = actions.do_send_rights_information(request.user, entry)
+    written = do_send_rights_information(request.user, entry)
     if written:
         messages.success(request, _("Information about rights is recorded as sent."))
     return redirect("outreach:entry", entry_id=entry.pk)

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.models import Organisation, Team
 from losen.accounts.scope import scope_of
-from losen.outreach import actions, statutory
+from losen.outreach import statutory
+from losen.outreach.actions.exports import do_log_export_read, do_make_statutory_export
 from losen.outreach.forms import StatutoryExportForm
 from losen.outreach.models import StatutoryExport
 from losen.submissions.once import once_per_submission
@@ -41,7 +42,7 @@ def export_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         layout = statutory.layouts()[form.cleaned_data["layout"]]
         try:
-            export = actions.do_make_statutory_export(
+            export = do_make_statutory_export(
                 request.user,
                 form.cleaned_data["organisation"],
                 layout,
@@ -75,7 +76,7 @@ def export_download(request: AuthenticatedHttpRequest, export_id: int) -> HttpRe
     ).first()
     if export is None:
         raise Http404("No such export.")
-    actions.do_log_export_read(request.user, export)
+    do_log_export_read(request.user, export)
     response = HttpResponse(statutory.content_of(export), content_type="text/csv; charset=utf-8")
     name = f"{export.layout}-{export.period}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

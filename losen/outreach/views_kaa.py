@@ -13,7 +13,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from losen.accounts.http import AuthenticatedHttpRequest
 from losen.lib.errors import StaleEdit
-from losen.outreach import kaa_actions
+from losen.outreach.actions.kaa import (
+    KAA_LEAVE_REASONS,
+    LeavingRefused,
+    do_add_kaa_measure,
+    do_record_kaa_leaving,
+    do_save_planned_occupation,
+    do_update_kaa_measure,
+)
 from losen.outreach.forms import KaaLeavingForm, KaaMeasureForm, PlannedOccupationForm
 from losen.outreach.models import KaaMeasure, KaaRecord
 from losen.outreach.queries import get_entry_for
@@ -41,7 +48,7 @@ def _planned_initial(entry) -> dict:
 
 
 def _leaving_initial(entry) -> dict:
-    if entry.left_reason in kaa_actions.KAA_LEAVE_REASONS:
+    if entry.left_reason in KAA_LEAVE_REASONS:
         return {"left_on": entry.left_on, "reason": entry.left_reason}
     return {"left_on": entry.left_on}
 
@@ -68,7 +75,7 @@ def kaa_register(request: AuthenticatedHttpRequest, entry_id: int) -> HttpRespon
     entry = _kaa_entry(request, entry_id)
     form = PlannedOccupationForm(request.POST or None, initial=_planned_initial(entry))
     if request.method == "POST" and form.is_valid():
-        kaa_actions.do_save_planned_occupation(request.user, entry, **form.cleaned_data)
+        do_save_planned_occupation(request.user, entry, **form.cleaned_data)
         messages.success(request, _("The planned occupation is saved."))
         return redirect("outreach:kaa", entry_id=entry.pk)
     leaving_form = KaaLeavingForm(initial=_leaving_initial(entry))
@@ -94,8 +101,8 @@ def kaa_leaving(request: AuthenticatedHttpRequest, entry_id: int) -> HttpRespons
     form = KaaLeavingForm(request.POST)
     if form.is_valid():
         try:
-            kaa_actions.do_record_kaa_leaving(request.user, entry, **form.cleaned_data)
-        except kaa_actions.LeavingRefused as refused:
+            do_record_kaa_leaving(request.user, entry, **form.cleaned_data)
+        except LeavingRefused as refused:
             field, message = LEAVING_ERRORS[refused.code]
             form.add_error(field, message)
         else:
@@ -131,11 +138,11 @@ def kaa_measure(
     conflict = None
     if request.method == "POST" and form.is_valid():
         if measure is None:
-            kaa_actions.do_add_kaa_measure(request.user, entry, **form.values())
+            do_add_kaa_measure(request.user, entry, **form.values())
             messages.success(request, _("The measure is saved."))
             return redirect("outreach:kaa", entry_id=entry.pk)
         try:
-            kaa_actions.do_update_kaa_measure(
+            do_update_kaa_measure(
                 request.user,
                 measure,
                 expected_version=form.cleaned_data["version"] or 0,

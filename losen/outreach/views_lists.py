@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from losen.accounts.http import AuthenticatedHttpRequest
 from losen.jobs.runner import start_job
-from losen.outreach import actions, eligibility
+from losen.outreach import eligibility
+from losen.outreach.actions.ladder import do_send_rights_information_to_list
 from losen.outreach.forms import ListUploadForm
 from losen.outreach.listfile import COLUMNS
 from losen.outreach.models import MembershipChange, Notice, SchoolStatus
@@ -82,7 +83,7 @@ def list_rights(request: AuthenticatedHttpRequest, list_id: int) -> HttpResponse
     if not eligibility.rule_on(list_import.scheme, today).rights_information:
         raise Http404("This list's scheme has no information about rights.")
     if request.method == "POST":
-        written = actions.do_send_rights_information_to_list(request.user, list_import)
+        written = do_send_rights_information_to_list(request.user, list_import)
         people = len({notice.entry_id for notice in written})
         if people:
             messages.success(

@@ -15,7 +15,7 @@ from losen.accounts.models import Organisation, User
 from losen.audit.actions import do_log_change
 from losen.cases.actions.core import do_record_event, do_transition_case
 from losen.cases.models import Case, CaseState, EventKind
-from losen.cases.queries import cases_visible_to
+from losen.cases.queries.core import cases_visible_to
 from losen.lib.errors import NotAllowed
 from losen.programs.models import Attendance, Enrolment, Measure, Session, Staircase
 from losen.programs.queries import can_manage_measures, can_register_attendance

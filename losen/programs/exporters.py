@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from losen.accounts.scope import scope_of
-from losen.cases.queries import cases_visible_to
+from losen.cases.queries.core import cases_visible_to
 from losen.jobs.exporters import TableExport, organisation_names, snapshot_about, table_export
 from losen.people.exporters import PersonalExport
 from losen.programs import queries

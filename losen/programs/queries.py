@@ -32,7 +32,7 @@ from losen.accounts.models import Role, User
 from losen.accounts.scope import scope_of
 from losen.audit.models import Purpose
 from losen.cases.models import Case
-from losen.cases.queries import cases_visible_to, get_case_for
+from losen.cases.queries.core import cases_visible_to, get_case_for
 from losen.lib import suppression
 from losen.programs.models import Enrolment, Measure, Session, Staircase
 

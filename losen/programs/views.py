@@ -17,7 +17,7 @@ from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.models import Organisation
 from losen.accounts.scope import scope_of
 from losen.audit.models import Purpose
-from losen.cases.queries import get_case_for
+from losen.cases.queries.core import get_case_for
 from losen.jobs.exporters import export_response
 from losen.people.queries import log_people_shown
 from losen.programs import actions, queries

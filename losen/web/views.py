@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.scope import scope_of
-from losen.cases.queries_meetings import invitations_for
+from losen.cases.queries.meetings import invitations_for
 from losen.programs.queries import upcoming_sessions
 from losen.web.worklist import work_list_for
 

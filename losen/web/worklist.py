@@ -22,15 +22,13 @@ from losen.cases.models import (
     Referral,
     TeamMeeting,
 )
-from losen.cases.queries import log_cases_shown
-from losen.cases.queries_intake import passed_on_to
-from losen.cases.queries_meetings import invitations_for
-from losen.cases.queries_worklist import (
+from losen.cases.queries.core import log_cases_shown, my_cases
+from losen.cases.queries.intake import (
     applications_awaiting_signature,
-    my_cases,
     new_referrals_for,
-    next_meeting_for,
+    passed_on_to,
 )
+from losen.cases.queries.meetings import invitations_for, next_meeting_for
 from losen.outcomes.models import FollowUp
 from losen.outcomes.queries import DUE_WITHIN_DAYS, follow_ups_due_for
 

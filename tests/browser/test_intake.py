@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from conftest import PASSWORD
 from losen.accounts.models import Organisation
 from losen.cases.models import Application, Case, CaseState, Consent, EventKind, Referral
-from losen.cases.queries_intake import consent_covers
+from losen.cases.queries.intake import consent_covers
 
 
 def log_in(page: Page, base: str, email: str) -> None:

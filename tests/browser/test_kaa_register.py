@@ -14,7 +14,8 @@ from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD
 from losen.accounts.models import Organisation, Role, Team
-from losen.outreach import actions, statutory
+from losen.outreach import statutory
+from losen.outreach.actions.lists import do_import_list
 from losen.outreach.models import KaaMeasure, StatutoryExport, TargetEntry
 from losen.outreach.tests.conftest import list_csv, swedish_pnr
 
@@ -39,7 +40,7 @@ def test_a_kaa_team_records_a_leaving_and_a_declined_measure_and_reports_them(
     last_half = (today.year, 1) if today.month > 6 else (today.year - 1, 2)
     start = datetime.date(last_half[0], 1 if last_half[1] == 1 else 7, 1)
     born = datetime.date(start.year - 18, 5, 5)
-    actions.do_import_list(
+    do_import_list(
         coordinator,
         "kaa.csv",
         io.BytesIO(

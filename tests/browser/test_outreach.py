@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD, synthetic_fnr
-from losen.outreach import actions
+from losen.outreach.actions.lists import do_import_list
 from losen.outreach.models import ContactAttempt, Notice, TargetEntry
 from losen.outreach.tests.conftest import list_csv
 
@@ -24,7 +24,7 @@ def log_in(page: Page, base: str, email: str) -> None:
 
 def test_a_coordinator_works_the_outreach_queue(live_server, page: Page, check, coordinator, team):
     listed = timezone.localdate() - datetime.timedelta(days=20)
-    actions.do_import_list(
+    do_import_list(
         coordinator,
         "liste.csv",
         io.BytesIO(

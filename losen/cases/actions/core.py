@@ -109,7 +109,7 @@ def do_transition_case(
 
 
 def _works_in_team(user: User, case: Case) -> bool:
-    from losen.cases.queries import team_members
+    from losen.cases.queries.core import team_members
 
     return team_members(case).filter(pk=user.pk).exists()
 

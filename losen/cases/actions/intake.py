@@ -36,7 +36,7 @@ from losen.cases.models import (
     Signature,
 )
 from losen.cases.models.case import OPEN_STATES
-from losen.cases.queries_intake import (
+from losen.cases.queries.intake import (
     active_consents,
     application_is_complete,
     guardian_signature_needed,

@@ -33,8 +33,8 @@ from losen.cases.models import (
     MeetingInvitation,
     TeamMeeting,
 )
-from losen.cases.queries import team_members
-from losen.cases.queries_meetings import (
+from losen.cases.queries.core import team_members
+from losen.cases.queries.meetings import (
     FINAL_DECISIONS,
     NEW_APPLICATION_STATES,
     Missing,

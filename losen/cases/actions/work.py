@@ -43,7 +43,7 @@ from losen.cases.models import (
     MappingScore,
     PlanStep,
 )
-from losen.cases.queries import is_team_lead_of
+from losen.cases.queries.core import is_team_lead_of
 from losen.lib.errors import NotAllowed, StaleEdit
 
 # ---------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from losen.cases.models import (
     ConsentRecipient,
     ReferralSource,
 )
-from losen.cases.queries_intake import guardian_signature_needed, is_minor_on
+from losen.cases.queries.intake import guardian_signature_needed, is_minor_on
 from losen.lib.names import name_words
 from losen.people.forms import DATE_INPUT, RegisterPersonForm
 from losen.people.models import Guardian, Person

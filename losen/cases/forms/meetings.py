@@ -14,8 +14,8 @@ from django.utils.translation import ngettext
 
 from losen.accounts.models import Team, User
 from losen.cases.models import AgendaItem, Decision, TeamMeeting
-from losen.cases.queries import team_members
-from losen.cases.queries_meetings import (
+from losen.cases.queries.core import team_members
+from losen.cases.queries.meetings import (
     FINAL_DECISIONS,
     Missing,
     earlier_guests,

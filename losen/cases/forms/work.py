@@ -65,7 +65,7 @@ class ContactPersonForm(forms.Form):
     )
 
     def __init__(self, *args, case: Case, **kwargs):
-        from losen.cases.queries import team_members
+        from losen.cases.queries.core import team_members
 
         kwargs.setdefault("prefix", "contact")
         kwargs.setdefault("initial", {"contact_person": case.contact_person_id})
@@ -460,7 +460,7 @@ class HandOverForm(forms.Form):
         self.fields["to_user"].queryset = receivers
 
     def clean(self):
-        from losen.cases.queries import team_members
+        from losen.cases.queries.core import team_members
 
         cleaned = super().clean()
         to_user, chosen = cleaned.get("to_user"), cleaned.get("cases")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from losen.cases.queries import cases_visible_to
+from losen.cases.queries.core import cases_visible_to
 
 register = template.Library()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django import template
 
 from losen.cases.models import Case
-from losen.cases.queries_intake import IntakeSummary, intake_summary
+from losen.cases.queries.intake import IntakeSummary, intake_summary
 
 register = template.Library()
 

@@ -23,7 +23,7 @@ from losen.cases.models import (
     ConsentRecipient,
     EventKind,
 )
-from losen.cases.queries_intake import application_is_complete, application_of
+from losen.cases.queries.intake import application_is_complete, application_of
 from losen.cases.views.intake import form_language, render_application_form
 from losen.people.actions import do_add_guardian
 

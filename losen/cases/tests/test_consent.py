@@ -12,7 +12,7 @@ from losen.accounts.models import Organisation
 from losen.audit.models import AccessLog, ChangeLog, Purpose
 from losen.cases.actions import intake as actions
 from losen.cases.models import CaseEvent, Consent, ConsentPurpose, ConsentRecipient, EventKind
-from losen.cases.queries_intake import active_consents, consent_covers
+from losen.cases.queries.intake import active_consents, consent_covers
 from losen.people.actions import do_add_guardian
 
 pytestmark = pytest.mark.django_db

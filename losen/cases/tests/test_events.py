@@ -13,7 +13,7 @@ from conftest import shown
 from losen.audit.models import AccessLog, Purpose
 from losen.cases.actions.core import do_correct_event, do_open_case, do_record_event
 from losen.cases.models import CaseEvent, EventKind
-from losen.cases.queries import timeline
+from losen.cases.queries.core import timeline
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from losen.audit.models import AccessLog, ChangeLog
 from losen.cases.actions.core import do_open_case
 from losen.cases.actions.work import do_add_note, do_update_note
 from losen.cases.models import JournalNote
-from losen.cases.queries_work import get_note_for, notes_visible_to
+from losen.cases.queries.work import get_note_for, notes_visible_to
 from losen.lib.errors import NotAllowed, StaleEdit
 
 pytestmark = pytest.mark.django_db

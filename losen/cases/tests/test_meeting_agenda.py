@@ -21,7 +21,7 @@ from django.utils import timezone
 from losen.cases.actions import intake
 from losen.cases.actions.work import do_set_category
 from losen.cases.models import Category, ConsentPurpose, ConsentRecipient
-from losen.cases.queries_meetings import Missing, agenda_for
+from losen.cases.queries.meetings import Missing, agenda_for
 from losen.cases.tests.test_meeting_signatures import item_section
 from losen.cases.tests.test_meetings import create_meeting, decide, sign_and_consent
 from losen.lib.dates import add_months

@@ -23,7 +23,7 @@ from losen.accounts.models import Organisation, Role, Team
 from losen.audit.models import ChangeLog
 from losen.cases.actions import meetings as actions
 from losen.cases.models import ConsentRecipient, MeetingAttendee, MeetingInvitation
-from losen.cases.queries_meetings import invitations_for
+from losen.cases.queries.meetings import invitations_for
 from losen.cases.tests.test_meetings import create_meeting, give_consent, open_case
 from losen.submissions.tests.test_double_posts import SUBMISSION_FIELD, token_of
 

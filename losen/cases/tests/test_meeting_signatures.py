@@ -24,8 +24,8 @@ from losen.cases.models import (
     Decision,
     EventKind,
 )
-from losen.cases.queries_meetings import Missing, meeting_day, missing_for_decision
-from losen.cases.queries_worklist import applications_awaiting_signature
+from losen.cases.queries.intake import applications_awaiting_signature
+from losen.cases.queries.meetings import Missing, meeting_day, missing_for_decision
 from losen.cases.tests.test_meetings import create_meeting, decide
 from losen.lib.dates import add_months
 from losen.people.actions import do_add_guardian

@@ -32,7 +32,7 @@ from losen.cases.models import (
     ScopeAnswer,
     Signature,
 )
-from losen.cases.queries_intake import application_of
+from losen.cases.queries.intake import application_of
 from losen.cases.views.intake import render_application_form
 from losen.lib.dates import add_months
 from losen.people.actions import do_add_guardian

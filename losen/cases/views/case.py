@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -34,15 +33,7 @@ from losen.cases.forms.work import (
     FlagForm,
     SchoolRightsForm,
 )
-from losen.cases.queries import get_case_for, log_cases_shown
-from losen.cases.queries_work import filtered_cases
-from losen.cases.views import (
-    case_handover,
-    case_journal,
-    case_mapping,
-    case_plan,
-    case_timeline,
-)
+from losen.cases.queries.core import filtered_cases, get_case_for, log_cases_shown
 from losen.cases.views.case_sections import editing_from, page_context, respond, show_section
 from losen.jobs.exporters import export_response
 
@@ -243,26 +234,3 @@ def case_school_rights(request: AuthenticatedHttpRequest, case_id: int) -> HttpR
         saved=saved,
         message=_("The remaining school rights are recorded."),
     )
-
-
-urlpatterns = [
-    path("", case_list, name="list"),
-    path("export.<str:fmt>", case_list_export, name="export"),
-    path("handover/", case_handover.handover, name="handover"),
-    path("<int:case_id>/", case_detail, name="detail"),
-    path("<int:case_id>/contact-person/", case_contact_person, name="contact_person"),
-    path("<int:case_id>/flag/", case_flag, name="flag"),
-    path("<int:case_id>/category/", case_category, name="category"),
-    path("<int:case_id>/school-rights/", case_school_rights, name="school_rights"),
-    path("<int:case_id>/mappings/", case_mapping.mapping_history, name="mappings"),
-    path("<int:case_id>/mappings/new/", case_mapping.mapping_new, name="mapping_new"),
-    path("<int:case_id>/plan/", case_plan.plan_edit, name="plan_edit"),
-    path("<int:case_id>/plan.pdf", case_plan.plan_pdf, name="plan_pdf"),
-    path("<int:case_id>/notes/", case_journal.note_new, name="note_new"),
-    path("<int:case_id>/notes/<int:note_id>/edit/", case_journal.note_edit, name="note_edit"),
-    path(
-        "<int:case_id>/events/<int:event_id>/correct/",
-        case_timeline.event_correct,
-        name="event_correct",
-    ),
-]

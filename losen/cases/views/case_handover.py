@@ -21,7 +21,7 @@ from losen.cases.actions.work import hand_over_team_ids
 from losen.cases.forms.work import HandOverForm, HandOverPickForm
 from losen.cases.models import Case
 from losen.cases.models.case import OPEN_STATES
-from losen.cases.queries import cases_visible_to, log_cases_shown
+from losen.cases.queries.core import cases_visible_to, log_cases_shown
 
 
 def _open_cases(actor: User, team_ids: frozenset[int]) -> QuerySet[Case]:

@@ -15,8 +15,8 @@ from losen.audit.models import Purpose
 from losen.cases.actions.work import can_edit_note, can_work_on, do_add_note, do_update_note
 from losen.cases.forms.work import EditNoteForm, NoteForm
 from losen.cases.models import JournalNote
-from losen.cases.queries import get_case_for
-from losen.cases.queries_work import get_note_for
+from losen.cases.queries.core import get_case_for
+from losen.cases.queries.work import get_note_for
 from losen.cases.views.case_sections import respond, show_section
 from losen.lib.errors import StaleEdit
 from losen.submissions.once import once_per_submission

@@ -19,7 +19,7 @@ from losen.audit.models import Purpose
 from losen.cases.actions.work import can_work_on, do_record_mapping
 from losen.cases.forms.work import MappingForm
 from losen.cases.models import Case, Mapping, MappingAspect, MappingDomain
-from losen.cases.queries import get_case_for
+from losen.cases.queries.core import get_case_for
 from losen.lib.charts import Series, line_chart
 from losen.submissions.once import once_per_submission
 

@@ -24,7 +24,7 @@ from losen.cases.forms.work import (
     step_initial,
 )
 from losen.cases.models import ActionPlan, Case, Goal, PlanStep
-from losen.cases.queries import get_case_for
+from losen.cases.queries.core import get_case_for
 from losen.lib.errors import StaleEdit
 from losen.lib.exporters import Exporter, about_line, as_of_text, pdf_response
 

@@ -34,7 +34,7 @@ from losen.cases.forms.work import (
     SchoolRightsForm,
 )
 from losen.cases.models import Case, PlanStep
-from losen.cases.queries_work import notes_visible_to
+from losen.cases.queries.work import notes_visible_to
 from losen.cases.views.case_mapping import mapping_charts, mappings_of
 from losen.cases.views.case_plan import plan_of, plan_summary
 from losen.cases.views.case_timeline import timeline_entries

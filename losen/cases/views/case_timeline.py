@@ -19,7 +19,7 @@ from losen.cases.actions.core import do_correct_event
 from losen.cases.actions.work import can_work_on
 from losen.cases.forms.work import CorrectionForm
 from losen.cases.models import Case, CaseEvent, CaseState, Category, EventKind
-from losen.cases.queries import get_case_for, timeline
+from losen.cases.queries.core import get_case_for, timeline
 from losen.submissions.once import once_per_submission
 
 

@@ -11,7 +11,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import path
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -37,8 +36,8 @@ from losen.cases.forms.intake import (
     WithdrawConsentForm,
 )
 from losen.cases.models import Application, Case, Consent, ConsentPurpose, ConsentRecipient
-from losen.cases.queries import get_case_for, log_cases_shown
-from losen.cases.queries_intake import (
+from losen.cases.queries.core import get_case_for, log_cases_shown
+from losen.cases.queries.intake import (
     active_consents,
     application_is_complete,
     application_of,
@@ -683,28 +682,3 @@ def consent_withdraw(
         "cases/intake/consent_withdraw.html",
         {"case": case, "person": case.person, "consent": consent, "form": form},
     )
-
-
-# Under /referrals/ (namespace "referrals").
-referral_urlpatterns = [
-    path("", referral_queue_view, name="queue"),
-    path("new/", referral_new, name="new"),
-    path("new/search/", person_search, name="person_search"),
-    path("passed-on/<int:referral_id>/accept/", passed_on_accept, name="passed_on_accept"),
-    path("passed-on/<int:referral_id>/decline/", passed_on_decline, name="passed_on_decline"),
-]
-# Under /cases/ (namespace "cases"): /cases/<id>/application/…, /cases/<id>/consents/…
-case_urlpatterns = [
-    path("<int:case_id>/application/", application, name="application"),
-    path("<int:case_id>/application/sign/", application_sign, name="application_sign"),
-    path("<int:case_id>/application/upload/", application_upload, name="application_upload"),
-    path("<int:case_id>/application.pdf", application_pdf, name="application_pdf"),
-    path("<int:case_id>/application/paper/", application_paper, name="application_paper"),
-    path("<int:case_id>/consents/", consents, name="consents"),
-    path("<int:case_id>/consents/new/", consent_new, name="consent_new"),
-    path(
-        "<int:case_id>/consents/<int:consent_id>/withdraw/",
-        consent_withdraw,
-        name="consent_withdraw",
-    ),
-]

@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -37,7 +37,7 @@ from losen.cases.forms.meetings import (
     time_taken_message,
 )
 from losen.cases.models import AgendaItem, Decision, TeamMeeting
-from losen.cases.queries_meetings import (
+from losen.cases.queries.meetings import (
     AgendaEntry,
     Viewer,
     agenda_for,
@@ -483,14 +483,3 @@ def minutes_pdf(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespo
 
 
 # Under /meetings/ (namespace "meetings").
-urlpatterns = [
-    path("", meeting_list, name="list"),
-    path("new/", meeting_new, name="new"),
-    path("<int:meeting_id>/", meeting_detail, name="detail"),
-    path("<int:meeting_id>/refresh/", meeting_refresh, name="refresh"),
-    path("<int:meeting_id>/guests/", meeting_guests, name="guests"),
-    path("<int:meeting_id>/items/<int:item_id>/decide/", meeting_decide, name="decide"),
-    path("<int:meeting_id>/minutes.pdf", minutes_pdf, name="minutes_pdf"),
-    path("invitations/<int:invitation_id>/accept/", invitation_accept, name="accept"),
-    path("invitations/<int:invitation_id>/decline/", invitation_decline, name="decline"),
-]

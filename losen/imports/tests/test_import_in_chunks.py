@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from losen.audit.models import ChangeLog
 from losen.cases.models import Case, CaseEvent, Referral
-from losen.cases.queries import cases_visible_to
+from losen.cases.queries.core import cases_visible_to
 from losen.imports import runs
 from losen.imports.history import ImportRefused, do_import_history, find_recorder
 from losen.imports.models import HistoryImport, ImportedCase

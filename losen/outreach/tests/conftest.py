@@ -10,7 +10,7 @@ from stdnum import luhn
 
 from conftest import synthetic_fnr
 from losen.accounts.models import Organisation, Role, Team
-from losen.outreach import actions
+from losen.outreach.actions.lists import do_import_list
 
 HEADER = "identity_number,first_name,last_name,address,postal_code,city,phone,email,school_status"
 
@@ -49,7 +49,7 @@ def import_list(coordinator, team, municipality):
     """Import a list (rows as dicts) into Ungteam, Testkommune (Norway: OT)."""
 
     def run(rows, *, received_on, scheme="ot", organisation=None, in_team=None, actor=None):
-        return actions.do_import_list(
+        return do_import_list(
             actor or coordinator,
             "liste.csv",
             io.BytesIO(list_csv(rows)),
@@ -94,7 +94,7 @@ def kaa_coordinator(make_user, kaa_team):
 @pytest.fixture
 def import_kaa(kaa_coordinator, kaa_team, swedish_municipality):
     def run(rows, *, received_on):
-        return actions.do_import_list(
+        return do_import_list(
             kaa_coordinator,
             "kaa.csv",
             io.BytesIO(list_csv(rows)),

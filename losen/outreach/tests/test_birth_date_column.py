@@ -13,7 +13,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from losen.outreach import actions, importer
+from losen.outreach import importer
+from losen.outreach.actions.lists import do_import_list
 from losen.outreach.ladder import queue
 from losen.outreach.models import LeaveReason, ListImport, TargetEntry
 from losen.outreach.tests.conftest import HEADER, list_csv, swedish_pnr
@@ -29,7 +30,7 @@ def import_dated(coordinator, team, municipality):
     """Import an OT list with a birth_date column into Ungteam, Testkommune."""
 
     def run(rows, *, received_on=FEB):
-        return actions.do_import_list(
+        return do_import_list(
             coordinator,
             "liste.csv",
             io.BytesIO(list_csv(rows, header=WITH_BIRTH_DATES)),
@@ -45,7 +46,7 @@ def import_dated(coordinator, team, municipality):
 @pytest.fixture
 def import_kaa_dated(kaa_coordinator, kaa_team, swedish_municipality):
     def run(rows, *, received_on, header=WITH_BIRTH_DATES):
-        return actions.do_import_list(
+        return do_import_list(
             kaa_coordinator,
             "kaa.csv",
             io.BytesIO(list_csv(rows, header=header)),

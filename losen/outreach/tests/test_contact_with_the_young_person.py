@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from losen.outreach import actions, statuses
+from losen.outreach import statuses
+from losen.outreach.actions.ladder import current_status, do_log_attempt
 from losen.outreach.counts import status_counts
 from losen.outreach.forms import AttemptForm
 from losen.outreach.models import ContactAttempt, StatusChange, TargetEntry
@@ -33,15 +34,15 @@ def status_codes(entry) -> list[str]:
 
 
 def test_after_a_guardians_answer_the_status_stays_otuk(entry, coordinator):
-    actions.do_log_attempt(coordinator, entry, method="phone", result="reached", to_guardian=True)
+    do_log_attempt(coordinator, entry, method="phone", result="reached", to_guardian=True)
     assert status_codes(entry) == ["OTUK"]
-    assert actions.current_status(entry) == "OTUK"
+    assert current_status(entry) == "OTUK"
 
 
 def test_a_guardians_answer_moves_otuk_to_otov_when_the_worker_marks_it_as_contact(
     entry, coordinator
 ):
-    actions.do_log_attempt(
+    do_log_attempt(
         coordinator,
         entry,
         method="phone",
@@ -54,14 +55,14 @@ def test_a_guardians_answer_moves_otuk_to_otov_when_the_worker_marks_it_as_conta
 
 
 def test_a_guardians_refusal_does_not_make_the_young_person_otno(entry, coordinator):
-    actions.do_log_attempt(coordinator, entry, method="phone", result="declined", to_guardian=True)
+    do_log_attempt(coordinator, entry, method="phone", result="declined", to_guardian=True)
     assert status_codes(entry) == ["OTUK"]
 
 
 def test_a_guardians_answer_does_not_count_when_the_attempt_was_not_to_a_guardian(
     entry, coordinator
 ):
-    actions.do_log_attempt(
+    do_log_attempt(
         coordinator, entry, method="phone", result="no_answer", guardian_answer_counts=True
     )
     assert ContactAttempt.objects.get().guardian_answer_counts is False
@@ -69,20 +70,20 @@ def test_a_guardians_answer_does_not_count_when_the_attempt_was_not_to_a_guardia
 
 @pytest.mark.parametrize("method", ["letter", "sms"])
 def test_a_letter_or_sms_that_reached_the_young_person_leaves_otuk(entry, coordinator, method):
-    actions.do_log_attempt(coordinator, entry, method=method, result="reached")
+    do_log_attempt(coordinator, entry, method=method, result="reached")
     entry.refresh_from_db()
     assert status_codes(entry) == ["OTUK"]
     assert entry.reached_on is None  # the ladder goes on: no answer yet
 
 
 def test_an_sms_left_without_an_answer_leaves_otuk(entry, coordinator):
-    actions.do_log_attempt(coordinator, entry, method="sms", result="message_left")
+    do_log_attempt(coordinator, entry, method="sms", result="message_left")
     assert status_codes(entry) == ["OTUK"]
 
 
 @pytest.mark.parametrize("method", ["letter", "sms"])
 def test_an_answer_to_a_letter_or_sms_is_contact_and_moves_otuk_to_otov(entry, coordinator, method):
-    actions.do_log_attempt(coordinator, entry, method=method, result="answered")
+    do_log_attempt(coordinator, entry, method=method, result="answered")
     entry.refresh_from_db()
     assert status_codes(entry) == ["OTUK", "OTOV"]
     assert entry.reached_on == timezone.localdate()

@@ -6,7 +6,7 @@ import datetime
 
 from django.utils import timezone
 
-from losen.outreach import actions
+from losen.outreach.actions.ladder import do_set_status
 from losen.outreach.counts import status_counts
 from losen.outreach.models import TargetEntry
 
@@ -27,23 +27,15 @@ def test_cutoff_counts_are_reproducible_after_later_status_changes(
         received_on=JAN,
     )
     entries = list(TargetEntry.objects.order_by("id"))
-    actions.do_set_status(
-        coordinator, entries[0], code="OTOV", effective_on=datetime.date(2026, 2, 1)
-    )
-    actions.do_set_status(
-        coordinator, entries[1], code="OTAR", effective_on=datetime.date(2026, 2, 3)
-    )
+    do_set_status(coordinator, entries[0], code="OTOV", effective_on=datetime.date(2026, 2, 1))
+    do_set_status(coordinator, entries[1], code="OTAR", effective_on=datetime.date(2026, 2, 3))
     reported_at = timezone.now()
     february = status_counts(municipality.pk, "ot", FEB_CUTOFF, known_at=reported_at)
     assert february == {"OTUK": 4, "OTOV": 1, "OTAR": 1}
 
     # Later: a change after the cut-off, and one back-dated to before it.
-    actions.do_set_status(
-        coordinator, entries[2], code="OTEV", effective_on=datetime.date(2026, 3, 1)
-    )
-    actions.do_set_status(
-        coordinator, entries[3], code="OTLL", effective_on=datetime.date(2026, 2, 10)
-    )
+    do_set_status(coordinator, entries[2], code="OTEV", effective_on=datetime.date(2026, 3, 1))
+    do_set_status(coordinator, entries[3], code="OTLL", effective_on=datetime.date(2026, 2, 10))
     entries[4].refresh_from_db()
     # and a later list without one of them
     import_list(

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from conftest import shown
 from losen.lib.dates import add_months
 from losen.lib.suppression import KEY_MODULUS
-from losen.outreach import actions
+from losen.outreach.actions.ladder import do_log_attempt
 from losen.outreach.dashboard import build_board, publish
 from losen.outreach.models import TargetEntry
 from losen.outreach.views_dashboard import (
@@ -62,9 +62,9 @@ def test_the_month_counts_new_reached_within_14_days_and_attempts_by_step(
 ):
     put_on_list(import_list, fnr, 3)
     first, second, _third = TargetEntry.objects.order_by("id")
-    actions.do_log_attempt(coordinator, first, method="phone", result="no_answer")
-    actions.do_log_attempt(coordinator, first, method="sms", result="answered")
-    actions.do_log_attempt(coordinator, second, method="phone", result="reached")
+    do_log_attempt(coordinator, first, method="phone", result="no_answer")
+    do_log_attempt(coordinator, first, method="sms", result="answered")
+    do_log_attempt(coordinator, second, method="phone", result="reached")
     board = build_board(
         organisation_id=municipality.pk,
         scheme="ot",
@@ -122,7 +122,7 @@ def test_the_charts_draw_the_figures_of_the_tables_under_them(
 ):
     put_on_list(import_list, fnr, 6)
     first = TargetEntry.objects.order_by("id").first()
-    actions.do_log_attempt(coordinator, first, method="phone", result="reached")
+    do_log_attempt(coordinator, first, method="phone", result="reached")
     board = board_for(municipality, None if suppress else team, suppress=suppress)
     people, attempts = people_table(board), attempts_table(board)
     for series in people_series(board):

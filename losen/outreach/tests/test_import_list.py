@@ -11,7 +11,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from losen.audit.models import ChangeLog
-from losen.outreach import actions, importer
+from losen.outreach import importer
+from losen.outreach.actions.lists import do_import_list
 from losen.outreach.models import (
     LeaveReason,
     ListImport,
@@ -203,7 +204,7 @@ def test_semicolons_and_xlsx_read_the_same(coordinator, team, municipality, fnr,
     path = tmp_path / "liste.xlsx"
     workbook.save(path)
     with path.open("rb") as stream:
-        summary = actions.do_import_list(
+        summary = do_import_list(
             coordinator,
             "liste.xlsx",
             stream,
@@ -213,7 +214,7 @@ def test_semicolons_and_xlsx_read_the_same(coordinator, team, municipality, fnr,
             received_on=FEB,
         )
     assert summary.new == 1
-    again = actions.do_import_list(
+    again = do_import_list(
         coordinator,
         "liste.csv",
         io.BytesIO(semicolons),

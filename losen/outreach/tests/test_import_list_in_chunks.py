@@ -13,7 +13,8 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from losen.audit.models import ChangeLog
-from losen.outreach import actions, importer, listfile
+from losen.outreach import importer, listfile
+from losen.outreach.actions.lists import do_import_list
 from losen.outreach.models import (
     ListImport,
     ListMembership,
@@ -57,7 +58,7 @@ def march(fnr):
 
 
 def import_march(fnr, coordinator, municipality, team, **options):
-    return actions.do_import_list(
+    return do_import_list(
         coordinator,
         "mars.csv",
         io.BytesIO(list_csv(march(fnr))),

@@ -17,7 +17,14 @@ import io
 import pytest
 from django.utils import timezone, translation
 
-from losen.outreach import actions, kaa_actions, statutory
+from losen.outreach import statutory
+from losen.outreach.actions.exports import do_make_statutory_export
+from losen.outreach.actions.kaa import (
+    do_add_kaa_measure,
+    do_record_kaa_leaving,
+    do_update_kaa_measure,
+)
+from losen.outreach.actions.ladder import do_log_attempt, do_set_status
 from losen.outreach.ladder import in_group_on
 from losen.outreach.models import TargetEntry
 from losen.outreach.tests.conftest import swedish_pnr
@@ -58,7 +65,7 @@ def entry(name: str) -> TargetEntry:
 
 
 def reached(actor, name: str, day: datetime.date) -> None:
-    actions.do_log_attempt(
+    do_log_attempt(
         actor,
         entry(name),
         method="phone",
@@ -68,7 +75,7 @@ def reached(actor, name: str, day: datetime.date) -> None:
 
 
 def measure(actor, name: str, start_on, end_on=None, end_reason="", declined=False):
-    return kaa_actions.do_add_kaa_measure(
+    return do_add_kaa_measure(
         actor,
         entry(name),
         plan="Studievägledning",
@@ -85,45 +92,35 @@ def half_year(import_kaa, kaa_coordinator):
     """2026H1 as it happened, recorded the way a KAA team records it."""
     first = ["Stays", "Twenty", "Moves", "Starts", "Completes", "Before", "After"]
     import_kaa([row_for(n, serial(n)) for n in first], received_on=D(2025, 12, 1))
-    kaa_actions.do_record_kaa_leaving(
-        kaa_coordinator, entry("Before"), left_on=D(2025, 12, 20), reason="moved"
-    )
+    do_record_kaa_leaving(kaa_coordinator, entry("Before"), left_on=D(2025, 12, 20), reason="moved")
     reached(kaa_coordinator, "Stays", D(2026, 2, 10))
     reached(kaa_coordinator, "Twenty", D(2025, 12, 18))
     reached(kaa_coordinator, "Completes", D(2026, 1, 15))
-    actions.do_set_status(
-        kaa_coordinator, entry("Stays"), code="measure", effective_on=D(2026, 2, 1)
-    )
+    do_set_status(kaa_coordinator, entry("Stays"), code="measure", effective_on=D(2026, 2, 1))
     measure(kaa_coordinator, "Stays", D(2026, 2, 1), D(2026, 3, 15), "completed")
     measure(kaa_coordinator, "Stays", D(2026, 4, 1), declined=True)
     measure(kaa_coordinator, "Twenty", D(2025, 12, 10), D(2026, 1, 31), "work")
     measure(kaa_coordinator, "Twenty", D(2025, 12, 2), D(2025, 12, 9), "other")  # before H1
     measure(kaa_coordinator, "Moves", D(2026, 1, 10), D(2026, 2, 28), "moved")
     measure(kaa_coordinator, "Starts", D(2026, 2, 15), declined=True)
-    kaa_actions.do_record_kaa_leaving(
-        kaa_coordinator, entry("Moves"), left_on=D(2026, 3, 1), reason="moved"
-    )
+    do_record_kaa_leaving(kaa_coordinator, entry("Moves"), left_on=D(2026, 3, 1), reason="moved")
     # The spring list: "Starts" is no longer on it (the list cannot say why), one is new.
     second = ["Stays", "Twenty", "Completes", "After", "Newcomer"]
     import_kaa([row_for(n, serial(n)) for n in second], received_on=D(2026, 4, 1))
     assert entry("Starts").left_reason == "not_on_list"
-    kaa_actions.do_record_kaa_leaving(
+    do_record_kaa_leaving(
         kaa_coordinator, entry("Starts"), left_on=D(2026, 3, 20), reason="national_started"
     )
-    kaa_actions.do_record_kaa_leaving(
+    do_record_kaa_leaving(
         kaa_coordinator, entry("Completes"), left_on=D(2026, 6, 10), reason="national_completed"
     )
-    kaa_actions.do_record_kaa_leaving(
-        kaa_coordinator, entry("After"), left_on=D(2026, 7, 15), reason="moved"
-    )
+    do_record_kaa_leaving(kaa_coordinator, entry("After"), left_on=D(2026, 7, 15), reason="moved")
     measure(kaa_coordinator, "Newcomer", D(2026, 6, 20))
     return first + ["Newcomer"]
 
 
 def make_file(actor, organisation) -> tuple[object, dict[str, dict]]:
-    export = actions.do_make_statutory_export(
-        actor, organisation, statutory.layouts()[KAA], "2026H1"
-    )
+    export = do_make_statutory_export(actor, organisation, statutory.layouts()[KAA], "2026H1")
     text = statutory.content_of(export).decode()
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     return export, {row["personnummer"]: row for row in rows}
@@ -240,9 +237,7 @@ def test_a_leaving_whose_reason_is_not_known_refuses_the_file_with_a_clear_messa
         "registrera datum och skäl i personens KAA-register"
     ]
     assert str(refused.value) == "1 problem; inget exporterades."
-    kaa_actions.do_record_kaa_leaving(
-        kaa_coordinator, gone, left_on=D(2026, 2, 20), reason="national_started"
-    )
+    do_record_kaa_leaving(kaa_coordinator, gone, left_on=D(2026, 2, 20), reason="national_started")
     _export, rows = make_file(kaa_coordinator, swedish_municipality)
     assert rows[pnr("Starts")]["ansvar_upphorde"] == "2026-02-20"
 
@@ -264,7 +259,7 @@ def test_a_measure_changed_after_the_file_was_made_is_read_as_it_was(
     import_kaa([row_for("Stays", 1)], received_on=D(2026, 1, 10))
     made = measure(kaa_coordinator, "Stays", D(2026, 2, 1))
     export, _rows = make_file(kaa_coordinator, swedish_municipality)
-    kaa_actions.do_update_kaa_measure(
+    do_update_kaa_measure(
         kaa_coordinator, made, expected_version=1, declined=True, start_on=D(2026, 2, 3)
     )
     content, _count, _people = statutory.build(
@@ -278,7 +273,7 @@ def test_the_half_year_file_waits_for_the_half_year_to_end(
 ):
     period = f"{timezone.localdate().year + 1}H1"
     with translation.override("en"), pytest.raises(statutory.ExportRefused) as refused:
-        actions.do_make_statutory_export(
+        do_make_statutory_export(
             kaa_coordinator, swedish_municipality, statutory.layouts()[KAA], period
         )
     assert "make the file from the day after" in str(refused.value)

@@ -8,7 +8,11 @@ import pytest
 from django.db import models
 
 from losen.lib.errors import StaleEdit
-from losen.outreach import kaa_actions
+from losen.outreach.actions.kaa import (
+    do_add_kaa_measure,
+    do_save_planned_occupation,
+    do_update_kaa_measure,
+)
 from losen.outreach.checks import kaa_register_holds_only_paragraph_4
 from losen.outreach.models import (
     KaaMeasure,
@@ -62,17 +66,15 @@ def test_a_measure_records_plan_goal_responsibilities_dates_end_reason_and_follo
 
 def test_a_field_outside_paragraph_4_cannot_be_stored_in_the_kaa_part(kaa_entry, kaa_coordinator):
     with pytest.raises(NotAllowedInKaaRegister):
-        kaa_actions.do_save_planned_occupation(
+        do_save_planned_occupation(
             kaa_coordinator, kaa_entry, planned_occupation="studies", diagnosis="ADHD"
         )
-    record = kaa_actions.do_save_planned_occupation(
-        kaa_coordinator, kaa_entry, planned_occupation="studies"
-    )
+    record = do_save_planned_occupation(kaa_coordinator, kaa_entry, planned_occupation="studies")
     record.health_note = "something the register may not hold"
     with pytest.raises(NotAllowedInKaaRegister):
         record.save()
     with pytest.raises(NotAllowedInKaaRegister):
-        kaa_actions.do_add_kaa_measure(
+        do_add_kaa_measure(
             kaa_coordinator,
             kaa_entry,
             plan="p",
@@ -99,7 +101,7 @@ def test_a_model_with_an_unlisted_field_fails_the_system_check():
 
 
 def test_changes_to_a_measure_keep_their_history(kaa_entry, kaa_coordinator):
-    measure = kaa_actions.do_add_kaa_measure(
+    measure = do_add_kaa_measure(
         kaa_coordinator,
         kaa_entry,
         plan="Praktik två dagar i veckan",
@@ -109,7 +111,7 @@ def test_changes_to_a_measure_keep_their_history(kaa_entry, kaa_coordinator):
         start_on=datetime.date(2026, 9, 7),
         follow_up_dates=[datetime.date(2026, 10, 5)],
     )
-    changed = kaa_actions.do_update_kaa_measure(
+    changed = do_update_kaa_measure(
         kaa_coordinator,
         measure,
         expected_version=1,
@@ -123,7 +125,7 @@ def test_changes_to_a_measure_keep_their_history(kaa_entry, kaa_coordinator):
     assert before.version == 1 and before.values["end_on"] is None
     assert before.values["follow_up_dates"] == ["2026-10-05"]
     with pytest.raises(StaleEdit):
-        kaa_actions.do_update_kaa_measure(kaa_coordinator, measure, expected_version=1, goal="x")
+        do_update_kaa_measure(kaa_coordinator, measure, expected_version=1, goal="x")
 
 
 def test_ot_entries_have_no_kaa_register(import_list, fnr, coordinator):
@@ -138,7 +140,7 @@ def test_ot_entries_have_no_kaa_register(import_list, fnr, coordinator):
         received_on=datetime.date(2026, 9, 1),
     )
     with pytest.raises(ValueError):
-        kaa_actions.do_add_kaa_measure(
+        do_add_kaa_measure(
             coordinator,
             TargetEntry.objects.get(),
             plan="p",

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from losen.lib.errors import NotAllowed
-from losen.outreach import actions
+from losen.outreach.actions.ladder import AlreadyReached, do_log_attempt
 from losen.outreach.ladder import default_ladder, queue
 from losen.outreach.models import LadderConfig, StatusChange, TargetEntry
 from losen.outreach.models.ladder import ContactAttempt
@@ -54,22 +54,18 @@ def test_a_person_who_does_not_answer_moves_through_the_steps_on_the_configured_
 ):
     # phone on day 0; sms 1 day after; letter 3 days after the sms; home visit 5 after.
     assert steps_on(0) == ["phone"]
-    actions.do_log_attempt(
-        coordinator, entry, method="phone", result="no_answer", attempted_at=at(day(0))
-    )
+    do_log_attempt(coordinator, entry, method="phone", result="no_answer", attempted_at=at(day(0)))
     assert steps_on(0) == []
     assert steps_on(1) == ["sms"]
-    actions.do_log_attempt(
-        coordinator, entry, method="sms", result="message_left", attempted_at=at(day(1))
-    )
+    do_log_attempt(coordinator, entry, method="sms", result="message_left", attempted_at=at(day(1)))
     assert steps_on(3) == []
     assert steps_on(4) == ["letter"]
-    actions.do_log_attempt(
+    do_log_attempt(
         coordinator, entry, method="letter", result="message_left", attempted_at=at(day(4))
     )
     assert steps_on(8) == []
     assert steps_on(9) == ["home_visit"]
-    actions.do_log_attempt(
+    do_log_attempt(
         coordinator, entry, method="home_visit", result="no_answer", attempted_at=at(day(9))
     )
     assert steps_on(30) == []  # every step tried
@@ -85,17 +81,13 @@ def test_an_organisations_own_ladder_sets_other_days(entry, coordinator, municip
     )
     assert steps_on(1) == []
     assert steps_on(2) == ["phone"]
-    actions.do_log_attempt(
-        coordinator, entry, method="phone", result="no_answer", attempted_at=at(day(2))
-    )
+    do_log_attempt(coordinator, entry, method="phone", result="no_answer", attempted_at=at(day(2)))
     assert steps_on(8) == []
     assert steps_on(9) == ["letter"]
 
 
 def test_the_14_day_promise_is_flagged_when_broken(entry, coordinator):
-    actions.do_log_attempt(
-        coordinator, entry, method="phone", result="no_answer", attempted_at=at(day(0))
-    )
+    do_log_attempt(coordinator, entry, method="phone", result="no_answer", attempted_at=at(day(0)))
     row_on_day_14 = list(queue(TargetEntry.objects.all(), day=day(14)))
     assert [r.overdue for r in row_on_day_14] == [False]
     row_on_day_15 = list(queue(TargetEntry.objects.all(), day=day(15)))
@@ -103,12 +95,8 @@ def test_the_14_day_promise_is_flagged_when_broken(entry, coordinator):
 
 
 def test_a_reached_person_leaves_the_queue_and_ot_status_becomes_otov(entry, coordinator):
-    actions.do_log_attempt(
-        coordinator, entry, method="phone", result="no_answer", attempted_at=at(day(0))
-    )
-    actions.do_log_attempt(
-        coordinator, entry, method="sms", result="answered", attempted_at=at(day(1))
-    )
+    do_log_attempt(coordinator, entry, method="phone", result="no_answer", attempted_at=at(day(0)))
+    do_log_attempt(coordinator, entry, method="sms", result="answered", attempted_at=at(day(1)))
     assert steps_on(1) == steps_on(20) == []
     entry.refresh_from_db()
     assert entry.reached_on == day(1)
@@ -116,12 +104,12 @@ def test_a_reached_person_leaves_the_queue_and_ot_status_becomes_otov(entry, coo
         "OTUK",
         "OTOV",
     ]
-    with pytest.raises(actions.AlreadyReached):
-        actions.do_log_attempt(coordinator, entry, method="phone", result="reached")
+    with pytest.raises(AlreadyReached):
+        do_log_attempt(coordinator, entry, method="phone", result="reached")
 
 
 def test_a_wrong_number_skips_the_steps_that_need_a_phone(entry, coordinator):
-    actions.do_log_attempt(
+    do_log_attempt(
         coordinator, entry, method="phone", result="wrong_number", attempted_at=at(day(0))
     )
     assert steps_on(3) == ["letter"]
@@ -142,4 +130,4 @@ def test_someone_who_turned_20_is_not_in_the_kaa_queue(import_kaa, kaa_coordinat
 
 def test_an_outsider_cannot_log_an_attempt(entry, outsider):
     with pytest.raises(NotAllowed):
-        actions.do_log_attempt(outsider, entry, method="phone", result="reached")
+        do_log_attempt(outsider, entry, method="phone", result="reached")

@@ -13,7 +13,10 @@ from django.utils.translation import ngettext, override
 from conftest import shown
 from losen.audit.models import ChangeLog
 from losen.lib.errors import NotAllowed
-from losen.outreach import actions
+from losen.outreach.actions.ladder import (
+    do_send_rights_information,
+    do_send_rights_information_to_list,
+)
 from losen.outreach.models import ListImport, Notice, TargetEntry
 
 
@@ -50,7 +53,7 @@ def lists(import_list, fnr, coordinator):
     import_list(rows(["Ida", "Ola", "Siv", "Per"]), received_on=days_ago(40))
     import_list(rows(["Ida", "Ola", "Siv"]), received_on=days_ago(10))
     siv = TargetEntry.objects.get(person__first_name="Siv")
-    actions.do_send_rights_information(coordinator, siv)
+    do_send_rights_information(coordinator, siv)
     return ListImport.objects.order_by("received_on")
 
 
@@ -148,7 +151,7 @@ def test_nobody_outside_the_lists_team_can_see_or_send_it(client, lists, persona
 
 def test_the_action_refuses_an_actor_outside_the_lists_team(colleague, lists):
     with pytest.raises(NotAllowed):
-        actions.do_send_rights_information_to_list(colleague, lists[0])
+        do_send_rights_information_to_list(colleague, lists[0])
     assert notices() == SIV
 
 
@@ -163,6 +166,6 @@ def test_a_kaa_list_has_no_information_about_rights(client, kaa_coordinator, imp
     kaa_list = ListImport.objects.get()
     assert client.get(reverse("outreach:list_rights", args=[kaa_list.pk])).status_code == 404
     with pytest.raises(NotAllowed):
-        actions.do_send_rights_information_to_list(kaa_coordinator, kaa_list)
+        do_send_rights_information_to_list(kaa_coordinator, kaa_list)
     page = client.get(reverse("outreach:list", args=[kaa_list.pk])).content.decode()
     assert 'id="list-rights"' not in page

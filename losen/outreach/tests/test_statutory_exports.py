@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from losen.audit.models import AccessLog
-from losen.outreach import actions, statutory
+from losen.outreach import statutory
+from losen.outreach.actions.exports import do_make_statutory_export
+from losen.outreach.actions.ladder import do_set_status
 from losen.outreach.models import StatutoryExport, TargetEntry
 from losen.outreach.tests.conftest import swedish_pnr
 
@@ -48,7 +50,7 @@ def test_the_old_kaa_layout_is_still_read_but_makes_no_new_export(
     assert old.superseded_by == KAA
     assert OLD_KAA not in statutory.current_layouts()
     with translation.override("en"), pytest.raises(statutory.ExportRefused) as refused:
-        actions.do_make_statutory_export(kaa_coordinator, swedish_municipality, old, "2026H1")
+        do_make_statutory_export(kaa_coordinator, swedish_municipality, old, "2026H1")
     assert "superseded by scb-kaa-example@2026.2" in str(refused.value)
     assert not StatutoryExport.objects.exists()
 
@@ -57,10 +59,8 @@ def test_the_kaa_file_carries_personnummer_and_codes_from_the_layout(
     kaa_people, swedish_municipality, kaa_coordinator
 ):
     entry = TargetEntry.objects.get(person__first_name="U0")
-    actions.do_set_status(
-        kaa_coordinator, entry, code="studies", effective_on=datetime.date(2026, 2, 1)
-    )
-    export = actions.do_make_statutory_export(
+    do_set_status(kaa_coordinator, entry, code="studies", effective_on=datetime.date(2026, 2, 1))
+    export = do_make_statutory_export(
         kaa_coordinator, swedish_municipality, statutory.layouts()[KAA], "2026H1"
     )
     lines = statutory.content_of(export).decode().splitlines()
@@ -76,12 +76,8 @@ def test_a_new_export_for_the_same_half_year_replaces_the_old_one(
     kaa_people, swedish_municipality, kaa_coordinator
 ):
     layout = statutory.layouts()[KAA]
-    first = actions.do_make_statutory_export(
-        kaa_coordinator, swedish_municipality, layout, "2026H1"
-    )
-    again = actions.do_make_statutory_export(
-        kaa_coordinator, swedish_municipality, layout, "2026H1"
-    )
+    first = do_make_statutory_export(kaa_coordinator, swedish_municipality, layout, "2026H1")
+    again = do_make_statutory_export(kaa_coordinator, swedish_municipality, layout, "2026H1")
     assert StatutoryExport.objects.count() == 1
     assert again.pk == first.pk and again.replaced == 1
 
@@ -95,11 +91,9 @@ def test_a_value_without_a_code_in_the_layout_refuses_the_export(
     )
     narrowed = statutory.Layout(**{**layout.__dict__, "columns": columns})
     entry = TargetEntry.objects.first()
-    actions.do_set_status(
-        kaa_coordinator, entry, code="work", effective_on=datetime.date(2026, 2, 1)
-    )
+    do_set_status(kaa_coordinator, entry, code="work", effective_on=datetime.date(2026, 2, 1))
     with translation.override("en"), pytest.raises(statutory.ExportRefused) as refused:
-        actions.do_make_statutory_export(kaa_coordinator, swedish_municipality, narrowed, "2026H1")
+        do_make_statutory_export(kaa_coordinator, swedish_municipality, narrowed, "2026H1")
     assert "has no code" in refused.value.problems[0]
     assert not StatutoryExport.objects.exists()
 
@@ -117,9 +111,7 @@ def test_the_ot_counts_have_one_row_per_code_and_no_identity_numbers(
         ],
         received_on=datetime.date(2026, 1, 10),
     )
-    export = actions.do_make_statutory_export(
-        coordinator, municipality, statutory.layouts()[OT], "2026H1"
-    )
+    export = do_make_statutory_export(coordinator, municipality, statutory.layouts()[OT], "2026H1")
     lines = statutory.content_of(export).decode().splitlines()
     assert "2026H1;2026-02-01;OTUK;1" in lines
     assert not export.contains_identity_numbers

@@ -11,7 +11,8 @@ from django.utils import timezone, translation
 
 from losen.accounts.actions import system_user
 from losen.accounts.models import LIST_IMPORT_USER
-from losen.outreach import actions, statutory
+from losen.outreach import statutory
+from losen.outreach.actions.lists import do_import_list
 from losen.outreach.models import TargetEntry
 from losen.outreach.tests.conftest import list_csv, swedish_pnr
 
@@ -23,7 +24,7 @@ def kaa_entry(kaa_team, swedish_municipality) -> TargetEntry:
     """A Swedish person on a KAA list that `losen import-list` imported."""
     born = datetime.date(timezone.localdate().year - 17, 5, 6)
     row = {"identity_number": swedish_pnr(born, 981), "first_name": "Elsa", "last_name": "Ek"}
-    actions.do_import_list(
+    do_import_list(
         system_user(LIST_IMPORT_USER),
         "kaa.csv",
         io.BytesIO(list_csv([row])),

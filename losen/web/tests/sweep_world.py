@@ -42,14 +42,16 @@ from losen.cases.models import (
     JournalNote,
     MeetingAttendee,
 )
-from losen.cases.queries_intake import consent_covers
+from losen.cases.queries.intake import consent_covers
 from losen.grants.actions import do_create_grant_report, do_save_grant_answers
 from losen.jobs.exporters import start_export_job
 from losen.lib import crypto
 from losen.lib.idnumbers import parse_identity_number
 from losen.outcomes.models import FollowUp
-from losen.outreach import actions, statutory
-from losen.outreach.kaa_actions import do_add_kaa_measure
+from losen.outreach import statutory
+from losen.outreach.actions.exports import do_make_statutory_export
+from losen.outreach.actions.kaa import do_add_kaa_measure
+from losen.outreach.actions.lists import do_import_list
 from losen.outreach.models import TargetEntry
 from losen.outreach.tests.conftest import list_csv, swedish_pnr
 from losen.people.actions import PersonData, do_add_guardian
@@ -216,7 +218,7 @@ def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) 
         kommune,
         ungteam,
     )
-    export = actions.do_make_statutory_export(
+    export = do_make_statutory_export(
         coordinator,
         kommune,
         statutory.layouts()["udir-ot-status-counts@2026.1"],
@@ -275,7 +277,7 @@ def _kaa_home(users: dict[str, User], kommun: Organisation) -> Home:
 
 def _listed_person(scheme, number, actor, organisation, team) -> TargetEntry:
     row = {"identity_number": number, "first_name": "Ingrid", "last_name": "Sveipesen"}
-    actions.do_import_list(
+    do_import_list(
         actor,
         f"{scheme}.csv",
         io.BytesIO(list_csv([row])),

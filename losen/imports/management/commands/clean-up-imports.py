@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from losen.imports import runs
-from losen.outreach import actions
+from losen.outreach.actions.lists import do_clean_up_abandoned
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         history = runs.do_clean_up_abandoned()
-        lists = actions.do_clean_up_abandoned()
+        lists = do_clean_up_abandoned()
         self.stdout.write(
             f"{history} abandoned history import(s) and {lists} list import(s) removed."
         )

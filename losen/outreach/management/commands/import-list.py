@@ -21,7 +21,8 @@ from losen.accounts.actions import system_user
 from losen.accounts.lookup import NotFound as LookupRefused
 from losen.accounts.lookup import find_organisation, find_team
 from losen.accounts.models import LIST_IMPORT_USER
-from losen.outreach import actions, importer
+from losen.outreach import importer
+from losen.outreach.actions.lists import do_import_list
 
 
 def _date(text: str) -> datetime.date:
@@ -70,7 +71,7 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from None
         try:
             with path.open("rb") as stream:
-                summary = actions.do_import_list(
+                summary = do_import_list(
                     system_user(LIST_IMPORT_USER),
                     path.name,
                     stream,

@@ -88,7 +88,8 @@ class Command(BaseCommand):
         from pathlib import Path
 
         from losen.lib.private_files import write_private_bytes
-        from losen.outreach import actions, statutory
+        from losen.outreach import statutory
+        from losen.outreach.actions.exports import do_log_export_read, do_make_statutory_export
 
         try:
             organisation = find_organisation(options["organisation"])
@@ -99,7 +100,7 @@ class Command(BaseCommand):
             known = ", ".join(sorted(statutory.layouts()))
             raise CommandError(f"No layout {options['layout']!r} (layouts: {known}).")
         try:
-            export = actions.do_make_statutory_export(
+            export = do_make_statutory_export(
                 system_user(LIST_IMPORT_USER), organisation, layout, options["period"]
             )
         except statutory.ExportRefused as refused:
@@ -108,7 +109,7 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from None
         write_private_bytes(Path(options["output"]), statutory.content_of(export))
         # Taking the file out is a read of everyone in it, as a download in the browser.
-        actions.do_log_export_read(system_user(LIST_IMPORT_USER), export)
+        do_log_export_read(system_user(LIST_IMPORT_USER), export)
         note = " It carries personnummer: keep it safe." if export.contains_identity_numbers else ""
         self.stdout.write(
             f"{export.rows} rows for {export.period} (cut-off {export.cutoff}) written to "

@@ -30,7 +30,7 @@ from losen.cases.models import (
     Referral,
     Signature,
 )
-from losen.cases.queries import cases_visible_to, get_case_for
+from losen.cases.queries.core import cases_visible_to, get_case_for
 from losen.people.models import Follow, Person, age_on
 
 # The states in which a referral still waits for the team's decision.
@@ -259,3 +259,30 @@ def get_passed_on_referral_for(
         what="passed_on_referral",
     )
     return referral
+
+
+def applications_awaiting_signature(actor: User) -> QuerySet[Application]:
+    """Applications in the actor's teams that the young person has not signed yet."""
+    return (
+        Application.objects.filter(
+            case__in=cases_visible_to(actor).filter(
+                state__in=[CaseState.REFERRED, CaseState.ASSESSMENT, CaseState.WAITING_LIST]
+            ),
+            youth_signed_at__isnull=True,
+        )
+        .select_related("case__person", "case__team")
+        .order_by("created_at")
+    )
+
+
+def new_referrals_for(actor: User) -> QuerySet[Referral]:
+    """Referrals to the actor's teams whose case has not been decided on yet."""
+    scope = scope_of(actor)
+    return (
+        Referral.objects.filter(
+            team_id__in=scope.casework_team_ids,
+            case__state__in=[CaseState.REFERRED, CaseState.ASSESSMENT],
+        )
+        .select_related("person", "team", "case")
+        .order_by("referred_on", "id")
+    )

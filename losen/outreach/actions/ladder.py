@@ -1,48 +1,30 @@
-"""Every write of outreach: assignment, attempts, statuses, leaving, referral, notices,
-target lists imported and discarded, statutory exports made and read.
+"""Writes of the contact ladder: assignment, attempts, statuses, leaving, referral, SMS
+and the notices of rights.
 
-Each action writes its change-log row (field names only, never values). The KAA
-register's writes are in kaa_actions.py. The list import's checks and writer are in
-importer.py and listfile.py, the statutory files' layouts and rows in statutory.py.
+Each action writes its change-log row (field names only, never values).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
-from typing import IO
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from losen.accounts.models import Organisation, Team, User
+from losen.accounts.models import User
 from losen.accounts.scope import scope_of
-from losen.audit.actions import do_forget_undone_import, do_log_accesses, do_log_change
-from losen.audit.models import Purpose
+from losen.audit.actions import do_log_change
 from losen.cases.actions import intake
 from losen.cases.models import ReferralSource
-from losen.lib import crypto
 from losen.lib.errors import NotAllowed
-from losen.outreach import correspondence, eligibility, listfile, sms, statuses
+from losen.outreach import correspondence, eligibility, sms, statuses
 from losen.outreach import ladder as ladders
-from losen.outreach.importer import (
-    CHUNK,
-    ImportRefused,
-    ListSummary,
-    ListWriter,
-    abandoned_lists,
-    check_file,
-)
 from losen.outreach.models import (
     LeaveReason,
     ListImport,
-    ListMembership,
     Notice,
-    PendingPerson,
     StatusChange,
-    StatutoryExport,
     TargetEntry,
 )
 from losen.outreach.models.ladder import (
@@ -53,8 +35,6 @@ from losen.outreach.models.ladder import (
     is_contact,
 )
 from losen.outreach.queries import rights_information_due, rights_recipients
-from losen.outreach.statutory import Layout, build
-from losen.people.models import Follow, Person
 
 
 class AlreadyReached(Exception):
@@ -358,193 +338,3 @@ def do_send_rights_information_to_list(
     for entry, recipients in rights_information_due(actor, list_import, sent_on):
         written += _write_rights_notices(actor, entry, recipients, sent_on)
     return written
-
-
-# Target lists --------------------------------------------------------------------------
-
-
-def do_import_list(
-    actor: User,
-    name: str,
-    stream: IO[bytes],
-    *,
-    organisation: Organisation,
-    team: Team,
-    scheme: str,
-    received_on: datetime.date,
-    progress: Callable[[int, int], None] | None = None,
-    chunk: int = CHUNK,
-) -> ListSummary:
-    """Import a target list, all or nothing (see losen/outreach/importer.py).
-
-    A chunk of rows per transaction, the list hidden until the last one shows it.
-
-    Everything written before the last transaction is new (the list, its entries
-    and rows, the people it registers) and hidden while the list is not complete;
-    what changes rows of earlier lists (entries that leave) waits for the last
-    transaction. An import that fails on the way is undone (`do_discard_list`).
-    """
-    today = timezone.localdate()
-    if received_on > today:
-        raise ImportRefused(_("The date the list was received cannot be in the future."))
-    if team.organisation_id != organisation.pk:
-        raise ImportRefused(
-            _("%(team)s is not a team of %(organisation)s.")
-            % {"team": team.name, "organisation": organisation.name}
-        )
-    if listfile.SCHEME_COUNTRY[scheme] != organisation.country:
-        raise ImportRefused(
-            _("%(organisation)s is not in %(country)s: a %(scheme)s list does not belong there.")
-            % {
-                "organisation": organisation.name,
-                "country": listfile.SCHEME_COUNTRY[scheme],
-                "scheme": scheme.upper(),
-            }
-        )
-    try:
-        eligibility.rule_on(scheme, received_on)
-    except eligibility.NoRuleOn:
-        raise ImportRefused(
-            _("No %(scheme)s rules cover lists received on %(date)s.")
-            % {"scheme": scheme.upper(), "date": received_on}
-        ) from None
-    except eligibility.RuleError as error:
-        raise ImportRefused(str(error)) from None
-    rows = check_file(name, stream, scheme=scheme, today=today)
-    do_clean_up_abandoned(organisation=organisation)
-    summary = ListSummary(rows=len(rows))
-    list_digest = listfile.digest(rows)
-    complete = ListImport.objects.filter(state=ListImport.State.COMPLETE)
-    same = complete.filter(
-        organisation=organisation, scheme=scheme, received_on=received_on, digest=list_digest
-    ).first()
-    if same is not None:
-        summary.already_imported = True
-        summary.list_import_id = same.pk
-        return summary
-    later = (
-        complete.filter(organisation=organisation, scheme=scheme)
-        .order_by("-received_on")
-        .values_list("received_on", flat=True)
-        .first()
-    )
-    if later is not None and later > received_on:
-        raise ImportRefused(
-            _(
-                "A list received on %(date)s has been imported already; "
-                "an earlier list cannot be imported after it."
-            )
-            % {"date": later}
-        )
-    writer = ListWriter(actor, organisation, team, scheme, received_on, summary, chunk)
-    list_import = writer.start(name, rows, list_digest)
-    try:
-        writer.write_rows(list_import, rows, progress)
-    except BaseException:
-        do_discard_list(list_import)
-        raise
-    return summary
-
-
-def do_clean_up_abandoned(organisation: Organisation | None = None) -> int:
-    """Undo the list imports a crash left half written; returns how many."""
-    lists = list(abandoned_lists(organisation))
-    for list_import in lists:
-        do_discard_list(list_import)
-    return len(lists)
-
-
-def do_discard_list(list_import: ListImport) -> None:
-    """Delete everything an import that never completed wrote, a chunk per transaction.
-
-    Its entries, rows and people were hidden all along, so nothing else refers to them;
-    entries of earlier lists were not touched (they change only as the list completes).
-    """
-    ListImport.objects.filter(pk=list_import.pk).update(state=ListImport.State.FAILED)
-    while entries := list(
-        TargetEntry.objects.filter(list_import=list_import).values_list("pk", flat=True)[:CHUNK]
-    ):
-        with transaction.atomic():
-            StatusChange.objects.filter(entry_id__in=entries).delete()
-            ListMembership.objects.filter(entry_id__in=entries).delete()
-            TargetEntry.objects.filter(pk__in=entries).delete()
-    while people := list(
-        PendingPerson.objects.filter(list_import=list_import).values_list("person_id", flat=True)[
-            :CHUNK
-        ]
-    ):
-        with transaction.atomic():
-            do_forget_undone_import(
-                action="person.registered_from_list", model=Person, object_ids=people
-            )
-            ListMembership.objects.filter(person_id__in=people, list_import=list_import).delete()
-            Follow.objects.filter(person_id__in=people).delete()
-            PendingPerson.objects.filter(person_id__in=people).delete()
-            Person.objects.filter(pk__in=people).delete()
-    while members := list(
-        ListMembership.objects.filter(list_import=list_import).values_list("pk", flat=True)[:CHUNK]
-    ):
-        with transaction.atomic():
-            ListMembership.objects.filter(pk__in=members).delete()
-    ListImport.objects.filter(pk=list_import.pk).delete()
-
-
-# Statutory exports ---------------------------------------------------------------------
-
-
-@transaction.atomic
-def do_make_statutory_export(
-    actor: User, organisation: Organisation, layout: Layout, period: str
-) -> StatutoryExport:
-    """Make the half-year's export; one made before for the same half-year is replaced."""
-    known_at = timezone.now()
-    content, count, people = build(organisation, layout, period, known_at=known_at)
-    values = {
-        "cutoff": layout.cutoff(period),
-        "layout": layout.name,
-        "layout_version": layout.version,
-        "known_at": known_at,
-        "made_by": actor,
-        "rows": count,
-        "contains_identity_numbers": layout.contains_identity_numbers,
-        "content_encrypted": crypto.encrypt(content.decode("utf-8")),
-        "person_ids": people,
-        "updated_at": known_at,
-    }
-    export = (
-        StatutoryExport.objects.select_for_update()
-        .filter(organisation=organisation, scheme=layout.scheme, period=period)
-        .first()
-    )
-    if export is None:
-        export = StatutoryExport.objects.create(
-            organisation=organisation, scheme=layout.scheme, period=period, **values
-        )
-        action = "outreach.statutory_export_made"
-    else:
-        for name, value in values.items():
-            setattr(export, name, value)
-        export.replaced += 1
-        export.save(update_fields=[*values, "replaced"])
-        action = "outreach.statutory_export_replaced"
-    do_log_change(
-        actor,
-        action=action,
-        obj=export,
-        organisation_id=organisation.pk,
-        changed_fields=["content", "rows", "known_at"],
-    )
-    return export
-
-
-def do_log_export_read(actor: User, export: StatutoryExport) -> int:
-    """An export with identity numbers taken out (downloaded, or written by the command):
-    one access-log row for every person in it. The number of rows written."""
-    if not export.contains_identity_numbers:
-        return 0
-    return do_log_accesses(
-        actor,
-        ((person_id, export.organisation_id, None) for person_id in export.person_ids),
-        purpose=Purpose.EXPORT,
-        what="statutory_export",
-    )

@@ -1,4 +1,5 @@
-"""The door to cases: `cases_visible_to(actor)` and `get_case_for(actor, id, purpose)`.
+"""The door to cases: `cases_visible_to(actor)` and `get_case_for(actor, id, purpose)`, and
+the lists of cases built on it (the cases page, the contact person's own cases).
 
 A case is personal data about its young person, so it follows the people rules
 (losen/people/queries.py): a coordinator or team lead sees the cases of their teams, an
@@ -17,7 +18,8 @@ from losen.accounts.models import User
 from losen.accounts.scope import scope_of
 from losen.audit.actions import do_log_access
 from losen.audit.models import Purpose
-from losen.cases.models import Case, CaseEvent
+from losen.cases.models import Case, CaseEvent, CaseState
+from losen.cases.models.case import OPEN_STATES
 from losen.imports import runs
 from losen.people.queries import log_people_shown
 
@@ -97,4 +99,26 @@ def team_members(case: Case) -> QuerySet[User]:
         )
         .distinct()
         .order_by("full_name", "email")
+    )
+
+
+def filtered_cases(actor: User, *, state: str = "", team_id: int | None = None) -> QuerySet[Case]:
+    """The cases the actor may see, narrowed by a state ("" open ones, "all") and a team."""
+    cases = cases_visible_to(actor).select_related("person", "team", "contact_person")
+    if state == "":
+        cases = cases.filter(state__in=OPEN_STATES)
+    elif state != "all":
+        cases = cases.filter(state=CaseState(state))
+    if team_id is not None:
+        cases = cases.filter(team_id=team_id)
+    return cases.order_by("person__last_name", "person__first_name", "id")
+
+
+def my_cases(actor: User) -> QuerySet[Case]:
+    """Open cases where the actor is the contact person."""
+    return (
+        cases_visible_to(actor)
+        .filter(contact_person=actor)
+        .exclude(state__in=[CaseState.ENDED, CaseState.REDIRECTED])
+        .select_related("person", "team")
     )

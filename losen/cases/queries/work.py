@@ -1,7 +1,4 @@
-"""Reads for the work inside a case: the door to journal notes, the case lists.
-
-(These belong beside `get_case_for` in losen/cases/queries.py; they live here until that
-module is free to edit.)
+"""Reads for the work inside a case: the door to journal notes.
 
 A journal note is the case's team's: coordinators and team leads of the team read it,
 nobody else (not even the organisation's administrator). A confidential note is read
@@ -18,9 +15,7 @@ from losen.accounts.models import User
 from losen.accounts.scope import scope_of
 from losen.audit.actions import do_log_access
 from losen.audit.models import Purpose
-from losen.cases.models import Case, CaseState, JournalNote
-from losen.cases.models.case import OPEN_STATES
-from losen.cases.queries import cases_visible_to
+from losen.cases.models import Case, JournalNote
 
 
 def _readable_notes(actor: User) -> QuerySet[JournalNote]:
@@ -66,15 +61,3 @@ def get_note_for(
         what="journal_note",
     )
     return note
-
-
-def filtered_cases(actor: User, *, state: str = "", team_id: int | None = None) -> QuerySet[Case]:
-    """The cases the actor may see, narrowed by a state ("" open ones, "all") and a team."""
-    cases = cases_visible_to(actor).select_related("person", "team", "contact_person")
-    if state == "":
-        cases = cases.filter(state__in=OPEN_STATES)
-    elif state != "all":
-        cases = cases.filter(state=CaseState(state))
-    if team_id is not None:
-        cases = cases.filter(team_id=team_id)
-    return cases.order_by("person__last_name", "person__first_name", "id")

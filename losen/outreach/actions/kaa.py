@@ -13,7 +13,7 @@ from losen.accounts.models import User
 from losen.audit.actions import do_log_change
 from losen.lib.errors import StaleEdit
 from losen.outreach import eligibility
-from losen.outreach.actions import _check_team
+from losen.outreach.actions.ladder import _check_team
 from losen.outreach.models import (
     KaaMeasure,
     KaaMeasureVersion,

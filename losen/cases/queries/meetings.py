@@ -57,7 +57,7 @@ from losen.cases.models import (
     TeamMeeting,
 )
 from losen.cases.models.case import OPEN_STATES
-from losen.cases.queries_intake import active_consents, consents_cover, is_minor_on
+from losen.cases.queries.intake import active_consents, consents_cover, is_minor_on
 from losen.people.models import Person, age_on
 
 # Decisions that settle a case; "more information" brings it back to the next meeting.
@@ -532,3 +532,12 @@ def get_item_for(actor: User, meeting: TeamMeeting, item_id: int | str) -> Agend
         return agenda_items(meeting).get(pk=int(item_id))
     except (AgendaItem.DoesNotExist, ValueError, TypeError):
         raise Http404("No such agenda item.") from None
+
+
+def next_meeting_for(actor: User) -> TeamMeeting | None:
+    """The next team meeting of one of the actor's teams, or one they are invited to."""
+    scope = scope_of(actor)
+    now = timezone.now()
+    own = TeamMeeting.objects.filter(team_id__in=scope.casework_team_ids, starts_at__gte=now)
+    invited = TeamMeeting.objects.filter(attendees__user=actor, starts_at__gte=now)
+    return (own | invited).distinct().select_related("team").order_by("starts_at").first()
