@@ -1,9 +1,9 @@
 # Losen — developer tasks.
 #
 #   make demo     run the demo on http://127.0.0.1:$(PORT)/ with $(YOUTHS) made-up youths
-#   make test     everything CI runs: lint, licences, migrations check, fast suite (SQLite),
-#                 the fast suite again under awkward clocks, browser suite (SQLite,
-#                 Chromium), fast suite again on PostgreSQL
+#   make test     everything CI runs: lint, type check, licences, migrations check, fast
+#                 suite (SQLite), the fast suite again under awkward clocks, browser suite
+#                 (SQLite, Chromium), fast suite again on PostgreSQL
 #
 # Both start from a fresh checkout: they create .venv from the lock files first.
 
@@ -57,7 +57,7 @@ help:
 	@echo "make test-pg           fast tests on a throwaway PostgreSQL cluster"
 	@echo "make lint / fmt        ruff check + format check + dead code / apply fixes and formatting"
 	@echo "make check-migrations  fail if a model change has no migration"
-	@echo "make typecheck         mypy with django-stubs over losen/ (not yet part of make test)"
+	@echo "make typecheck         mypy with django-stubs over losen/ (a step of make test)"
 	@echo "make licenses          list every runtime dependency's licence; fail on one EUPL-1.2 may not use"
 	@echo "make messages-compile  compile losen/locale/*/LC_MESSAGES/django.po"
 	@echo "make lock              re-resolve requirements.lock and requirements-dev.lock"
@@ -160,8 +160,8 @@ fmt: $(DEV_STAMP)
 licenses: $(RUNTIME_STAMP)
 	$(VPY) scripts/licenses.py requirements.lock
 
-# mypy with django-stubs over losen/ (tests excluded; see [tool.mypy] in pyproject.toml).
-# Not yet a step of `make test`: the errors left are being fixed (issue 11, item 1).
+# mypy with django-stubs over losen/ (tests and migrations excluded; see [tool.mypy] in
+# pyproject.toml). A step of `make test`: any error fails it.
 typecheck: $(DEV_STAMP)
 	DJANGO_SETTINGS_MODULE=losen.settings_test DATABASE_URL='$(SQLITE_TEST_URL)' $(BIN)/mypy
 
@@ -201,7 +201,7 @@ test-pg: $(DEV_STAMP) messages-compile system-packages
 # Runs every part even when one fails, then fails if any did.
 test: $(DEV_STAMP) messages-compile
 	@failed=(); summary=(); sys_ok=1; \
-	for part in lint licenses check-migrations system-packages test-fast test-clocks test-browser test-pg; do \
+	for part in lint typecheck licenses check-migrations system-packages test-fast test-clocks test-browser test-pg; do \
 		printf '\n\033[1m━━━ make %s ━━━\033[0m\n' "$$part"; \
 		start=$$SECONDS; \
 		if [[ $$part == test-browser || $$part == test-pg ]] && (( ! sys_ok )); then \

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -102,7 +103,7 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
-def env_database(name: str, default: str, conn_max_age: int) -> dict:
+def env_database(name: str, default: str, conn_max_age: int) -> dict[str, Any]:
     """Django's DATABASES entry from a database URL (never shown: it holds the password).
 
     A URL Losen cannot use gives Django's dummy engine, which refuses every query, rather
@@ -126,7 +127,7 @@ def env_database(name: str, default: str, conn_max_age: int) -> dict:
         elif not database.get("NAME"):
             reason = "it names no database"
         else:
-            return database
+            return dict(database)
     malformed(
         "database",
         name,
@@ -166,19 +167,22 @@ INSTALLED_APPS = [
     "django_htmx",
     "losen.accounts.apps.LoginAttemptsConfig",  # django-axes
     "csp",
-    "losen.web",
+    # Losen's apps in their import order: each imports only those above it (lib, which
+    # is not an app, below them all). docs/architecture.md explains the order, and
+    # losen/web/tests/test_import_order.py keeps it true.
+    "losen.audit",
     "losen.accounts",
     "losen.submissions",
-    "losen.audit",
+    "losen.jobs",
     "losen.people",
     "losen.cases",
     "losen.programs",
     "losen.outcomes",
-    "losen.reports",
-    "losen.imports",
-    "losen.jobs",
-    "losen.grants",
     "losen.outreach",
+    "losen.imports",
+    "losen.reports",
+    "losen.grants",
+    "losen.web",
     "losen.demo",
 ]
 

@@ -17,8 +17,9 @@ from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 
-from losen.accounts.models import SYSTEM_USERS, Country, Membership, Organisation, Team, User
+from losen.accounts.models import Country, Membership, Organisation, Team, User
 from losen.audit.actions import do_log_change
+from losen.audit.actors import SYSTEM_USERS
 from losen.audit.models import ChangeLog
 from losen.lib.orgnumbers import InvalidOrganisationNumber, normalize_organisation_number
 

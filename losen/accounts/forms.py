@@ -70,7 +70,7 @@ class AccountSettingsForm(forms.Form):
             name = capfirst(get_language_info(organisation_language)["name_local"])
             blank = _("The organisation's default (%(language)s)") % {"language": name}
         else:
-            blank = _("The browser's language")
+            blank = str(_("The browser's language"))
         field = cast(forms.ChoiceField, self.fields["language"])
         field.choices = language_choices(blank)
         field.help_text = _("The language of Losen's pages, and of e-mails and files made for you.")

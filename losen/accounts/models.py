@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from losen.audit.actors import SYSTEM_USERS
 
 
 class Country(models.TextChoices):
@@ -109,24 +113,6 @@ class Team(models.Model):
         return f"{self.name} ({self.organisation.name})"
 
 
-# The accounts of Losen's own imports (they cannot log in), by e-mail address: the name
-# stored on them and in the logs, and what the interface calls them in the user's language.
-# accounts.actions.system_user gives the account, made on first use.
-LIST_IMPORT_USER = "listeimport@losen.invalid"
-HISTORY_IMPORT_USER = "historisk-import@losen.invalid"
-SYSTEM_USERS = {
-    LIST_IMPORT_USER: ("Listeimport", _("Automatic list import")),
-    HISTORY_IMPORT_USER: ("Historisk import", _("Automatic history import")),
-}
-SYSTEM_USER_LABELS = dict(SYSTEM_USERS.values())
-
-
-def actor_label(name: str) -> str:
-    """A name kept in a log, with a system account's name in the reader's language."""
-    label = SYSTEM_USER_LABELS.get(name)
-    return str(label) if label is not None else name
-
-
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -171,7 +157,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
@@ -251,7 +237,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = self.team.name if self.team_id else self.organisation.name
+        where = self.team.name if self.team is not None else self.organisation.name
         return f"{self.user} – {self.get_role_display()} – {where}"
 
     def clean(self) -> None:
@@ -260,7 +246,7 @@ class Membership(models.Model):
         if self.role in TEAM_ROLES and not self.team_id:
             raise ValidationError({"team": _("This role belongs to a team: choose one.")})
         if (
-            self.team_id
+            self.team is not None
             and self.organisation_id
             and self.team.organisation_id != self.organisation_id
         ):

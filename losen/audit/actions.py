@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils import timezone
 
-from losen.accounts.models import Organisation, Team, User
 from losen.audit.models import AccessLog, ChangeLog, Purpose
 from losen.lib.bulk import insert_rows
+
+if TYPE_CHECKING:  # audit comes before accounts (docs/architecture.md)
+    from losen.accounts.models import Organisation, Team, User
 
 
 def _actor_name(actor: User | None) -> str:

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from losen.accounts.models import actor_label
+from losen.audit.actors import actor_label
 
 
 class Purpose(models.TextChoices):

@@ -20,6 +20,7 @@ import datetime
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from losen.accounts.models import Organisation, Team, User
 from losen.cases.models import (
@@ -250,7 +251,7 @@ def load_chain(
             days=rng.randint(0, 20) if recent else rng.randint(21, 730)
         )
         birth_date = people[person_id]
-        plan = {
+        plan: dict[str, Any] = {
             "actor": actor,
             "team_id": team_id,
             "org_key": org_key,
@@ -340,7 +341,7 @@ def load_chain(
     return summary
 
 
-def _enrol(rng, plan, events, measures, start, today, state) -> str:
+def _enrol(rng, plan, events, measures, start, today, state) -> CaseState:
     """Enrolments from `start`: first step, maybe a move up, maybe an exit."""
     first = measures[0] if len(measures) == 1 else rng.choice(measures[: max(1, len(measures) - 1)])
     stay = rng.randint(180, 365)  # time from first start to exit

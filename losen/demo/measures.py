@@ -158,7 +158,7 @@ def write_sessions_and_attendance(measures: dict[str, list[Measure]], today) -> 
             for session in measure_sessions
             if session.starts_at.date() <= today
             for enrolment in taking_part
-            if enrolment.start_on <= session.starts_at.date()
+            if enrolment.start_on is not None and enrolment.start_on <= session.starts_at.date()
         ]
     Attendance.objects.bulk_create(rows, batch_size=BATCH)
 

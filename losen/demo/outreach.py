@@ -24,7 +24,8 @@ from django.apps import apps
 from django.utils import timezone
 
 from losen.accounts.actions import system_user
-from losen.accounts.models import LIST_IMPORT_USER, Organisation, Team, User
+from losen.accounts.models import Organisation, Team, User
+from losen.audit.actors import LIST_IMPORT_USER
 from losen.lib import crypto
 from losen.outreach import importer
 from losen.outreach.actions.ladder import do_assign_entry, do_log_attempt
@@ -181,4 +182,4 @@ def delete_outreach(org_ids: list[int]) -> None:
     for model in ordered:
         names = {f.name for f in model._meta.concrete_fields}
         if "organisation" in names:
-            model.objects.filter(organisation_id__in=org_ids).delete()
+            model._default_manager.filter(organisation_id__in=org_ids).delete()

@@ -263,6 +263,7 @@ def _guardians(
     address: str,
 ) -> tuple[DemoGuardian, ...]:
     two = rng.random() < 0.55
+    relations: tuple[Guardian.Relation, ...]
     if two:
         relations = (
             (Guardian.Relation.MOTHER, Guardian.Relation.FATHER)

@@ -24,6 +24,7 @@ from losen.grants.questions import (
     counties_for,
     normalise,
 )
+from losen.lib.forms import DATE_INPUT
 from losen.programs.models import Measure
 
 TEXT_MAX = 200
@@ -34,13 +35,6 @@ FIRST_CHOSEN_YEAR = 2015
 def year_choices() -> list[tuple[int, int]]:
     this_year = timezone.localdate().year
     return [(year, year) for year in range(this_year + 1, FIRST_CHOSEN_YEAR - 1, -1)]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
 
 
 class NewReportForm(forms.Form):
@@ -62,7 +56,7 @@ class NewReportForm(forms.Form):
         def label(measure: Measure) -> str:
             return f"{measure.name} ({measure.organisation.name})" if several_orgs else measure.name
 
-        field.label_from_instance = label  # type: ignore[method-assign]
+        field.label_from_instance = label  # type: ignore[assignment]
         cast(forms.ChoiceField, self.fields["year"]).choices = year_choices()
         self.fields["year"].initial = timezone.localdate().year
 
@@ -97,7 +91,7 @@ class AnswersForm(forms.Form):
                 choices=[("", _("Choose a county"))] + [(c, c) for c in self._counties(key)],
             )
         elif question.kind == Kind.DATE:
-            self.fields[key] = forms.DateField(label=label, required=False, widget=DateInput())
+            self.fields[key] = forms.DateField(label=label, required=False, widget=DATE_INPUT)
             self.fields[NOT_STARTED] = forms.BooleanField(label=NOT_STARTED_LABEL, required=False)
         elif question.kind == Kind.LONG_TEXT:
             self.fields[key] = forms.CharField(

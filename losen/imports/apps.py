@@ -7,3 +7,11 @@ class ImportsConfig(AppConfig):
 
     name = "losen.imports"
     verbose_name = _("Imports")
+
+    def ready(self) -> None:
+        from losen.imports import runs
+        from losen.people import holds
+
+        # A history import's people and cases are shown when the whole run is in.
+        holds.hold_people("imports.history-import", runs.hidden_person_ids)
+        holds.hold_cases("imports.history-import", runs.hidden_case_ids)

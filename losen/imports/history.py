@@ -44,7 +44,7 @@ as it is (the import never overwrites what coordinators may have edited since).
 
 The outcome and events need someone who recorded them: a user of the organisation given
 with ``recorded_by``, or else the shared inactive user "Historisk import"
-(``accounts.models.HISTORY_IMPORT_USER``), who cannot log in.
+(``audit.actors.HISTORY_IMPORT_USER``), who cannot log in.
 """
 
 from __future__ import annotations
@@ -62,8 +62,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from losen.accounts.actions import system_user
-from losen.accounts.models import HISTORY_IMPORT_USER, Organisation, Team, User
+from losen.accounts.models import Organisation, Team, User
 from losen.audit.actions import do_log_changes
+from losen.audit.actors import HISTORY_IMPORT_USER
 from losen.cases.models import Case, CaseEvent, CaseState, EventKind, Referral
 from losen.imports import runs
 from losen.imports.models import ImportedCase
@@ -404,6 +405,8 @@ class _Writer:
 
     def _follow_ups(self, exit_rows: dict[int, HistoryRow], exit_of: dict[int, int]):
         for case, row in exit_rows.items():
+            if row.exit_date is None:  # not an exit row: exit_rows holds only rows with one
+                continue
             given = {value.months: value for value in row.follow_ups}
             for months in FOLLOW_UP_MONTHS:
                 follow_up = {

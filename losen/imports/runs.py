@@ -7,9 +7,9 @@ busy timeout and the pages failed). A run therefore writes its checked rows in c
 `CHUNK` rows, each chunk its own short transaction, and every case it writes is tied to
 the run through its ImportedCase row. Until the run is marked complete (one short
 transaction at the end) its people, cases and events are hidden from every reader:
-`hidden_case_ids` and `hidden_person_ids` below, used by the doors to people and cases
-(losen/people/queries.py, losen/cases/queries.py) and by the results
-(losen/reports/milestones.py).
+`hidden_case_ids` and `hidden_person_ids` below, which the doors to people and cases
+leave out (registered in losen/people/holds.py by this app's config), and the same
+look-up in the results (losen/reports/milestones.py).
 
 All or nothing still holds: a run that fails is undone by `do_discard_run`, which deletes
 what the run wrote, children before parents, a chunk at a time (short transactions

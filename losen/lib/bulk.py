@@ -24,7 +24,9 @@ from django.db.models.constants import OnConflict
 def _can_copy(connection) -> bool:
     if connection.vendor != "postgresql":
         return False
-    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+    from django.db.backends.postgresql.psycopg_any import (  # type: ignore[import-untyped]
+        is_psycopg3,
+    )
 
     return is_psycopg3
 
@@ -92,7 +94,7 @@ def insert_rows(
     names = [f.attname for f in fields]
     # The same dates and times come back row after row: prepare each value once.
     prepared: dict[tuple[str, Any], Any] = {}
-    params = []
+    params: list[list[Any]] = []
     for row in rows:
         values = []
         for name in names:
@@ -120,15 +122,15 @@ def insert_rows(
             # parameters (which the server must parse and plan).
             table = connection.ops.quote_name(model._meta.db_table)
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in params:
-                    copy.write_row(row)
+                for values in params:
+                    copy.write_row(values)
         else:
             # Over the network: one statement for many rows (as bulk_create does), in
             # batches that keep under PostgreSQL's 65,535 parameters.
             batch = max(1, min(MAX_ROWS_PER_STATEMENT, MAX_PARAMETERS // len(fields)))
-            head, _, tail = sql.partition(f"VALUES ({placeholders})")
+            head, _sep, tail = sql.partition(f"VALUES ({placeholders})")
             for start in range(0, len(params), batch):
                 part = params[start : start + batch]
-                values = ", ".join([f"({placeholders})"] * len(part))
-                cursor.execute(f"{head}VALUES {values}{tail}", [v for row in part for v in row])
+                groups = ", ".join([f"({placeholders})"] * len(part))
+                cursor.execute(f"{head}VALUES {groups}{tail}", [v for one in part for v in one])
     return len(params)

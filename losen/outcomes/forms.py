@@ -7,9 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from losen.lib.forms import DATE_INPUT
 from losen.outcomes import codes
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _code_choices(blank_label) -> list:

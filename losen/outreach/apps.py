@@ -10,3 +10,8 @@ class OutreachConfig(AppConfig):
 
     def ready(self) -> None:
         from losen.outreach import checks  # noqa: F401 - registers the system checks
+        from losen.outreach.importer import held_people
+        from losen.people import holds
+
+        # The people a list import registered are shown when the whole list is in.
+        holds.hold_people("outreach.list-import", held_people)

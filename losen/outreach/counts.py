@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from losen.outreach import statuses
 from losen.outreach.ladder import in_group_on
@@ -45,14 +45,16 @@ def statuses_on(
     team_id: int | None = None,
 ) -> list[tuple[int, str]]:
     """(entry id, status code) of each person in the target group on `day`."""
-    entries = TargetEntry.objects.shown().filter(organisation_id=organisation_id)
+    entries: QuerySet[TargetEntry] = TargetEntry.objects.shown().filter(
+        organisation_id=organisation_id
+    )
     if team_id is not None:
         entries = entries.filter(team_id=team_id)
     entries = in_group_on(entries, scheme, day, known_at=known_at)
-    latest = StatusChange.objects.filter(entry_id=OuterRef("pk"), effective_on__lte=day)
+    changes = StatusChange.objects.filter(entry_id=OuterRef("pk"), effective_on__lte=day)
     if known_at is not None:
-        latest = latest.filter(recorded_at__lte=known_at)
-    latest = latest.order_by("-effective_on", "-recorded_at", "-id").values("code")[:1]
+        changes = changes.filter(recorded_at__lte=known_at)
+    latest = changes.order_by("-effective_on", "-recorded_at", "-id").values("code")[:1]
     return [
         (pk, statuses.canonical(scheme, code) if code else statuses.INITIAL[scheme])
         for pk, code in entries.annotate(code=Subquery(latest)).values_list("pk", "code")

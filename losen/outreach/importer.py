@@ -516,3 +516,9 @@ def abandoned_lists(organisation: Organisation | None = None):
     if organisation is not None:
         lists = lists.filter(organisation=organisation)
     return lists
+
+
+def held_people():
+    """The people registered by a list import that is not complete (a subquery); the doors
+    leave them out (losen/people/holds.py)."""
+    return PendingPerson.objects.values("person_id")

@@ -54,6 +54,7 @@ def run_import(job: Job) -> None:
         ) from None
     finally:
         path.unlink(missing_ok=True)  # the upload is not kept once it is read
+    assert summary.list_import_id is not None  # a list that was written has its id
     list_import = ListImport.objects.get(pk=summary.list_import_id)
     job.result = {
         "summary": {

@@ -228,8 +228,8 @@ def _measures(entry_ids, start, end, known_at) -> dict[int, list[dict]]:
             later = [v for v in measure.versions.all() if v.changed_at > known_at]
             if later:
                 content = min(later, key=lambda v: (v.changed_at, v.version)).values
-        start_on = datetime.date.fromisoformat(content["start_on"])
-        end_on = datetime.date.fromisoformat(content["end_on"]) if content["end_on"] else None
+        start_on = datetime.date.fromisoformat(str(content["start_on"]))
+        end_on = datetime.date.fromisoformat(str(content["end_on"])) if content["end_on"] else None
         if start_on > end or (end_on is not None and end_on < start):
             continue
         values = {
@@ -314,7 +314,7 @@ def _people_rows(
                     "%(who)s: left the list on %(day)s for a reason not yet known; record "
                     "the day and the reason in the person's KAA register"
                 )
-                % {"who": who, "day": last.left_on.isoformat()}
+                % {"who": who, "day": last.left_on.isoformat() if last.left_on else "–"}
             )
             continue
         last_day = last.last_day or end

@@ -8,11 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from losen.accounts.models import Country, Team
+from losen.lib.forms import DATE_INPUT
 from losen.lib.idnumbers import IdentityNumber, InvalidIdentityNumber, parse_identity_number
 from losen.people.actions import EDITABLE_FIELDS, PersonData
 from losen.people.models import Guardian, Language, age_on
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PersonForm(forms.Form):

@@ -23,8 +23,7 @@ from losen.accounts.models import Team, User
 from losen.accounts.scope import scope_of
 from losen.audit.actions import do_log_access, do_log_accesses
 from losen.audit.models import Purpose
-from losen.imports import runs
-from losen.outreach.models.lists import PendingPerson
+from losen.people.holds import without_held_people
 from losen.people.models import Follow, Person
 
 
@@ -37,13 +36,9 @@ def visible_to(actor: User) -> QuerySet[Person]:
         followed = Follow.objects.filter(
             person_id=OuterRef("pk"), team_id__in=scope.casework_team_ids
         )
-        condition |= Exists(followed)
-    people = Person.objects.filter(condition)
-    hidden = runs.hidden_person_ids()
-    if hidden is not None:  # an import is being written: its people are not shown yet
-        people = people.exclude(pk__in=hidden)
-    # Registered by a list import that is not complete (losen/outreach/importer.py).
-    return people.exclude(pk__in=PendingPerson.objects.values("person_id"))
+        condition |= Q(Exists(followed))
+    # Not the people of an import that is still being written (losen/people/holds.py).
+    return without_held_people(Person.objects.filter(condition))
 
 
 def reading_team(actor: User, person: Person) -> Team | None:

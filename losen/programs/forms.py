@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from losen.accounts.models import Organisation
+from losen.lib.forms import DATE_INPUT
 from losen.programs.models import Enrolment, Measure, Staircase
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
@@ -227,7 +227,7 @@ class MoveUpForm(forms.Form):
         def label(measure: Measure) -> str:
             return f"{measure.step}. {measure.name}" if measure.step else measure.name
 
-        field.label_from_instance = label  # type: ignore[method-assign]
+        field.label_from_instance = label  # type: ignore[assignment]
         self.fields["on"].initial = timezone.localdate()
 
     def clean_on(self) -> datetime.date:

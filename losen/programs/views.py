@@ -75,16 +75,17 @@ def _measure_row(request: AuthenticatedHttpRequest, row: queries.StaircaseRow) -
 def measure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The organisation's staircases with their measures in step order, and the places."""
     _require_measure_reader(request)
-    staircases = [
-        {"staircase": view.staircase, "rows": [_measure_row(request, row) for row in view.rows]}
-        for view in queries.staircases_with_measures(request.user)
-    ]
+    views = queries.staircases_with_measures(request.user)
+    rows = [[_measure_row(request, row) for row in view.rows] for view in views]
     return render(
         request,
         "programs/measure_list.html",
         {
-            "staircases": staircases,
-            "any_rounded": any(row["rounded"] for item in staircases for row in item["rows"]),
+            "staircases": [
+                {"staircase": view.staircase, "rows": shown}
+                for view, shown in zip(views, rows, strict=True)
+            ],
+            "any_rounded": any(row["rounded"] for shown in rows for row in shown),
             "can_manage": bool(queries.managed_org_ids(request.user)),
             "show_costs": any(
                 queries.can_see_costs(request.user, org_id)

@@ -8,7 +8,7 @@ gathers them with the targets the actor may see (losen/reports/targets.py).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ from losen.reports.targets import Progress, chart, progress
 # Reference figures beside ours
 
 
-def in_metric_order(figures: Sequence[ReferenceFigure]) -> list[ReferenceFigure]:
+def in_metric_order(figures: Iterable[ReferenceFigure]) -> list[ReferenceFigure]:
     """The figures in the order of METRICS, then by whose figure they are."""
     order = {key: index for index, key in enumerate(METRICS)}
     return sorted(figures, key=lambda f: (order.get(f.metric, len(order)), f.label))

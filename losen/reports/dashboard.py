@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -168,7 +169,7 @@ class Dashboard:
     rows: list[MonthRow]
     with_costs: bool
     # Each month's counts as published, in COUNTS order (None: hidden).
-    cells: list[list[int | None]]
+    cells: Sequence[Sequence[int | None]]
     exited: int | None = None
     exits: dict[str, Share] = field(default_factory=dict)
     work_or_education: Share | None = None
@@ -241,7 +242,7 @@ def build_dashboard(
         milestones=milestones,
     )
     if suppressed:
-        cells: list[list[int | None]] = list(round_results(rows, threshold=threshold))
+        cells: Sequence[Sequence[int | None]] = round_results(rows, threshold=threshold)
     else:
         cells = [[getattr(row, c) for c in COUNTS] for row in rows]
     board = Dashboard(
@@ -293,6 +294,7 @@ def _exit_outcomes(board: Dashboard, threshold: int) -> None:
         for top, value in zip(EXIT_TOP_CODES, shown, strict=True)
     }
     board.work_or_education = Share(wore, _fraction(wore, total))
+    board.exits_to_work_or_education = wore
 
 
 def _fraction(part: int | None, whole: int | None) -> float | None:
@@ -332,7 +334,6 @@ def _durability(
             reached[months].append(keys.key(pk))
             if top in IN_WORK_OR_EDUCATION:
                 still_in[months].append(keys.key(pk))
-    board.exits_to_work_or_education = board.work_or_education.count
     for months in (6, 12):
         if board.suppressed:
             shown_reached = _rounded(reached[months], threshold)
@@ -407,11 +408,11 @@ def _times(board: Dashboard, threshold: int, milestones: Milestones) -> None:
     for row in board.rows:
         in_month = {}
         for milestone in TIMED:
-            days = per_month.get((milestone, row.month), Counter())
-            so_far[milestone].update(days)
+            month_days = per_month.get((milestone, row.month), Counter())
+            so_far[milestone].update(month_days)
             so_far_keys[milestone] += month_keys[milestone, row.month]
             in_month[milestone] = _spread(
-                days,
+                month_days,
                 month_keys[milestone, row.month],
                 suppressed=board.suppressed,
                 threshold=threshold,
@@ -543,7 +544,7 @@ def _cost_per_measure(
     last = found.months[-1] if found.months else None
     shown_total = _people(
         board,
-        found.people_so_far.get(last, 0),
+        found.people_so_far.get(last, 0) if last else 0,
         found.keys.get(("so_far", last), 0),
         threshold,
     )
@@ -563,8 +564,8 @@ def _cost_per_month(
     board: Dashboard, threshold: int, found: Participation, measures: dict[int, Measure]
 ) -> None:
     by_month: dict[datetime.date, list[tuple[int, int]]] = defaultdict(list)
-    for (month, measure), days in found.days.items():
-        by_month[month].append((measure, days))
+    for (month, measure_id), days in found.days.items():
+        by_month[month].append((measure_id, days))
     # Exits to work or education so far: one cell (the cases of both running totals).
     both = ("cumulative_exit_work", "cumulative_exit_education")
     exits_so_far = {

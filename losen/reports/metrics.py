@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, overload
 
 from django.utils.formats import number_format
 from django.utils.functional import Promise
@@ -72,6 +72,10 @@ class Metric:
         return self.unit == Unit.PERCENT
 
 
+@overload
+def as_decimal(value: None) -> None: ...
+@overload
+def as_decimal(value: Decimal | float | str) -> Decimal: ...
 def as_decimal(value: Any) -> Decimal | None:
     if value is None:
         return None

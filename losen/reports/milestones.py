@@ -34,6 +34,7 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, overload
 
 from django.db import connection
 from django.db.models import Q
@@ -95,6 +96,10 @@ class _Case:
     exit_top: str | None = None
 
 
+@overload
+def _month(value: None) -> None: ...
+@overload
+def _month(value: str | datetime.date) -> Month: ...
 def _month(value: str | datetime.date | None) -> Month | None:
     if value is None:
         return None
@@ -251,7 +256,7 @@ def case_milestones(
 
     `with_times=False` counts the flow only (`times` stays empty), reading fewer events.
     """
-    params = {"org": organisation_id, "team": team_id, "measure": measure_id}
+    params: dict[str, Any] = {"org": organisation_id, "team": team_id, "measure": measure_id}
     params.update(start=start, end=end)
     keys = key_coefficients("case")
     sql = _sql(

@@ -73,7 +73,11 @@ def exits_table(board: Dashboard) -> Table:
         rows=rows,
         footer=[
             [_("All exits"), board.exited, ""],
-            [_("In work or education"), wore.count if wore else None, Pct(wore and wore.share)],
+            [
+                _("In work or education"),
+                wore.count if wore else None,
+                Pct(wore.share if wore else None),
+            ],
         ],
     )
 

@@ -310,7 +310,7 @@ def _judge(shown: Progress, latest: Point | None, today: datetime.date) -> None:
     shown.current, shown.current_on = latest.ours, latest.as_of
     gap = target.target_value - target.baseline_value
     shown.done = float((latest.ours - target.baseline_value) / gap)
-    shown.elapsed = _elapsed(target, latest.as_of)
+    shown.elapsed = _elapsed(target, latest.as_of or today)
     if shown.done >= 1:
         shown.status = Status.REACHED
     elif today > target.deadline:
@@ -336,7 +336,7 @@ def chart(shown: Progress, chart_id: str) -> str:
     """Our figure, the straight path from the baseline to the target, and the target."""
     target = shown.target
     points = shown.points
-    columns = {
+    columns: dict[str, list[Decimal | None]] = {
         _("Our figure"): [p.ours for p in points],
         _("Path to the target"): [p.planned for p in points],
         _("Target"): [target.target_value] * len(points),

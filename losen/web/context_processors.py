@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +16,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     scope = scope_of(user)
-    items = []
+    items: list[dict[str, Any]] = []
     if scope.casework_team_ids:
         items.append({"url": reverse("home"), "label": _("Work list"), "key": "home"})
     if scope.can_read_people:

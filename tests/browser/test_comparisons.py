@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from conftest import PASSWORD
 from losen.cases.actions.core import do_open_case, do_record_event
 from losen.cases.models import EventKind
-from losen.reports.actions_comparisons import do_add_target_reading, do_create_target
+from losen.reports.actions import do_add_target_reading, do_create_target
 
 
 def log_in(page: Page, base: str, email: str) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from losen.accounts.actions import system_user
-from losen.accounts.models import HISTORY_IMPORT_USER, LIST_IMPORT_USER, User
+from losen.accounts.models import User
+from losen.audit.actors import HISTORY_IMPORT_USER, LIST_IMPORT_USER
 
 pytestmark = pytest.mark.django_db
 

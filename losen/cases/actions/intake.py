@@ -35,7 +35,7 @@ from losen.cases.models import (
     ScopeAnswer,
     Signature,
 )
-from losen.cases.models.case import OPEN_STATES
+from losen.cases.models.core import OPEN_STATES
 from losen.cases.queries.intake import (
     active_consents,
     application_is_complete,

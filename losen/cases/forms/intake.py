@@ -8,7 +8,7 @@ on the person form.
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -24,8 +24,9 @@ from losen.cases.models import (
     ReferralSource,
 )
 from losen.cases.queries.intake import guardian_signature_needed, is_minor_on
+from losen.lib.forms import DATE_INPUT
 from losen.lib.names import name_words
-from losen.people.forms import DATE_INPUT, RegisterPersonForm
+from losen.people.forms import RegisterPersonForm
 from losen.people.models import Guardian, Person
 
 MAX_PAPER_BYTES = 10 * 1024 * 1024
@@ -90,7 +91,7 @@ class ReferralFieldsForm(forms.Form):
             _("The referral date cannot be in the future."),
         )
 
-    def referral_kwargs(self) -> dict[str, object]:
+    def referral_kwargs(self) -> dict[str, Any]:
         return {
             name: self.cleaned_data[name]
             for name in (

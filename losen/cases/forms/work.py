@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import cast
 
 from django import forms
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,8 +26,8 @@ from losen.cases.models import (
     MappingDomain,
     PlanStep,
 )
+from losen.lib.forms import DATE_INPUT
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SCORE_CHOICES = [("", "–"), *((n, str(n)) for n in range(1, 6))]
 
 
@@ -331,12 +332,18 @@ class _PlanFormSet(forms.BaseFormSet):
             form
             for index, form in enumerate(self.forms)
             if (index < initial_count or form.has_changed())
-            and not (self.can_delete and self._should_delete_form(form))
+            and not (self.can_delete and form.cleaned_data.get(DELETION_FIELD_NAME, False))
         ]
 
 
-GoalFormSet = forms.formset_factory(GoalForm, formset=_PlanFormSet, extra=2, can_delete=True)
-StepFormSet = forms.formset_factory(StepForm, formset=_PlanFormSet, extra=3, can_delete=True)
+GoalFormSet = cast(
+    type[_PlanFormSet],
+    forms.formset_factory(GoalForm, formset=_PlanFormSet, extra=2, can_delete=True),
+)
+StepFormSet = cast(
+    type[_PlanFormSet],
+    forms.formset_factory(StepForm, formset=_PlanFormSet, extra=3, can_delete=True),
+)
 
 
 def goal_initial(plan) -> list[dict]:

@@ -1,6 +1,6 @@
 """Referrals, consent, applications, team meetings, cases, journal and case events."""
 
-from losen.cases.models.case import TRANSITIONS, Case, CaseEvent, CaseState, EventKind
+from losen.cases.models.core import TRANSITIONS, Case, CaseEvent, CaseState, EventKind
 from losen.cases.models.intake import (
     Application,
     Consent,
@@ -18,7 +18,7 @@ from losen.cases.models.meetings import (
     MeetingInvitation,
     TeamMeeting,
 )
-from losen.cases.models.plan import (
+from losen.cases.models.work import (
     ActionPlan,
     Category,
     CategoryAssessment,

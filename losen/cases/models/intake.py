@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from losen.accounts.models import Organisation, Team
-from losen.cases.models.case import Case
+from losen.cases.models.core import Case
 from losen.people.models import Person
 
 

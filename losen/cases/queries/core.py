@@ -19,8 +19,8 @@ from losen.accounts.scope import scope_of
 from losen.audit.actions import do_log_access
 from losen.audit.models import Purpose
 from losen.cases.models import Case, CaseEvent, CaseState
-from losen.cases.models.case import OPEN_STATES
-from losen.imports import runs
+from losen.cases.models.core import OPEN_STATES
+from losen.people.holds import without_held_cases
 from losen.people.queries import log_people_shown
 
 
@@ -31,10 +31,8 @@ def cases_visible_to(actor: User) -> QuerySet[Case]:
     cases = Case.objects.filter(
         Q(team_id__in=scope.casework_team_ids) | Q(organisation_id__in=scope.admin_org_ids)
     )
-    hidden = runs.hidden_case_ids()
-    if hidden is not None:  # an import is being written: its cases are not shown yet
-        cases = cases.exclude(pk__in=hidden)
-    return cases
+    # Not the cases of an import that is still being written (losen/people/holds.py).
+    return without_held_cases(cases)
 
 
 def get_case_for(

@@ -56,7 +56,7 @@ from losen.cases.models import (
     Referral,
     TeamMeeting,
 )
-from losen.cases.models.case import OPEN_STATES
+from losen.cases.models.core import OPEN_STATES
 from losen.cases.queries.intake import active_consents, consents_cover, is_minor_on
 from losen.people.models import Person, age_on
 
@@ -195,7 +195,7 @@ def viewer_of(actor: User, meeting: TeamMeeting) -> Viewer:
     if meeting.organisation_id in scope.admin_org_ids:
         return Viewer("admin", meeting.organisation)
     attendee = (
-        MeetingAttendee.objects.filter(meeting=meeting, user_id=scope.user_id)
+        MeetingAttendee.objects.filter(meeting=meeting, user=actor)
         .select_related("organisation")
         .first()
     )
@@ -334,7 +334,7 @@ def invited_meeting_ids(actor: User, meetings: Iterable[TeamMeeting]) -> set[int
 # --- the agenda -----------------------------------------------------------------------
 
 
-def agenda_candidates(team: Team) -> list[tuple[Case, str]]:
+def agenda_candidates(team: Team) -> list[tuple[Case, AgendaItem.Reason]]:
     """The cases that belong on the team's next agenda, with why, in agenda order.
 
     First the cases with a new application or referral (state `referred` or
@@ -514,7 +514,7 @@ def agenda_for(
             (
                 entry.item.case.person_id,
                 entry.item.case.organisation_id,
-                viewer.team and viewer.team.pk,
+                viewer.team.pk if viewer.team is not None else None,
             )
             for entry in entries
             if entry.shows_person

@@ -20,7 +20,7 @@ from losen.cases.actions.core import NotAContactPerson, do_hand_over_cases
 from losen.cases.actions.work import hand_over_team_ids
 from losen.cases.forms.work import HandOverForm, HandOverPickForm
 from losen.cases.models import Case
-from losen.cases.models.case import OPEN_STATES
+from losen.cases.models.core import OPEN_STATES
 from losen.cases.queries.core import cases_visible_to, log_cases_shown
 
 
@@ -90,11 +90,8 @@ def handover(request: AuthenticatedHttpRequest) -> HttpResponse:
                 )
                 return redirect("cases:handover")
     if form is not None:
-        log_cases_shown(
-            request.user,
-            cast(forms.ModelChoiceField, form.fields["cases"]).queryset,
-            what="list:handover",
-        )
+        offered = cast(forms.ModelChoiceField, form.fields["cases"]).queryset
+        log_cases_shown(request.user, offered if offered is not None else [], what="list:handover")
     context = {"pick": pick, "form": form, "has_anyone": handing_over.exists()}
     if request.htmx and request.method == "GET" and not request.htmx.boosted:
         return render(request, "cases/_handover_form.html", context)

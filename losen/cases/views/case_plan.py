@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +18,10 @@ from losen.accounts.http import AuthenticatedHttpRequest
 from losen.audit.models import Purpose
 from losen.cases.actions.work import can_work_on, do_save_plan
 from losen.cases.forms.work import (
+    GoalForm,
     GoalFormSet,
     PlanVersionForm,
+    StepForm,
     StepFormSet,
     goal_initial,
     step_initial,
@@ -84,8 +87,8 @@ def plan_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
         posted and version_form.is_valid() and goal_formset.is_valid() and step_formset.is_valid()
     )
     if valid:
-        goals = [form.goal_data() for form in goal_formset.kept_forms()]
-        steps = [form.step_data() for form in step_formset.kept_forms()]
+        goals = [cast(GoalForm, form).goal_data() for form in goal_formset.kept_forms()]
+        steps = [cast(StepForm, form).step_data() for form in step_formset.kept_forms()]
         try:
             saved = do_save_plan(
                 request.user,

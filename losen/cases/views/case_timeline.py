@@ -32,6 +32,8 @@ class TimelineEntry:
 
 
 def _state_label(value: str | None) -> str:
+    if value is None:
+        return "–"
     try:
         return str(CaseState(value).label)
     except ValueError:
@@ -73,8 +75,8 @@ def describe_event(event: CaseEvent) -> str:
             "used": data.get("years_used") or "–",
             "left": data.get("years_left") or "–",
         }
-    if kind == EventKind.CORRECTION and event.corrects_id:
-        corrected = event.corrects
+    corrected = event.corrects if kind == EventKind.CORRECTION else None
+    if corrected is not None:
         return _("Corrects “%(kind)s” of %(date)s") % {
             "kind": corrected.get_kind_display(),
             "date": corrected.effective_on.strftime("%d.%m.%Y"),

@@ -104,8 +104,9 @@ def referral_queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "cases/intake/_queue_rows.html", context)
-    context["passed_on_to_us"] = list(passed_on_to(request.user)[:PASSED_ON_LIMIT])
-    log_cases_shown(request.user, context["passed_on_to_us"], what="list:referrals")
+    passed_on_to_us = list(passed_on_to(request.user)[:PASSED_ON_LIMIT])
+    log_cases_shown(request.user, passed_on_to_us, what="list:referrals")
+    context["passed_on_to_us"] = passed_on_to_us
     context["passed_on_by_us"] = list(passed_on_by(request.user)[:PASSED_ON_LIMIT])
     return render(request, "cases/intake/queue.html", context)
 

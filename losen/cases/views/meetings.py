@@ -64,8 +64,8 @@ TAKEN_OFF = "taken_off_the_agenda"
 @require_GET
 def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The actor's teams' meetings, upcoming and past, and the meetings they are invited to."""
-    upcoming, past = upcoming_and_past(request.user)
-    upcoming = list(upcoming.annotate(item_count=Count("items")))
+    coming, past = upcoming_and_past(request.user)
+    upcoming = list(coming.annotate(item_count=Count("items")))
     page = Paginator(past.annotate(item_count=Count("items")), settings.LOSEN_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from losen.accounts.models import HISTORY_IMPORT_USER
+from losen.audit.actors import HISTORY_IMPORT_USER
 from losen.audit.models import ChangeLog
 from losen.cases.models import Case, CaseEvent, CaseState, EventKind, Referral, ReferralSource
 from losen.imports.history import IMPORTED_FIRST_NAME

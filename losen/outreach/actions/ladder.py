@@ -34,7 +34,8 @@ from losen.outreach.models.ladder import (
     Result,
     is_contact,
 )
-from losen.outreach.queries import rights_information_due, rights_recipients
+from losen.outreach.queries.ladder import rights_recipients
+from losen.outreach.queries.lists import rights_information_due
 
 
 class AlreadyReached(Exception):

@@ -145,7 +145,7 @@ class Paragraph4Model(models.Model):
             outside = sorted(
                 set(update_fields)
                 - set(allowed)
-                - {self._meta.get_field(n).attname for n in allowed if n != "id"}
+                - {f.attname for f in self._meta.concrete_fields if f.name in allowed}
             )
             if outside:
                 raise NotAllowedInKaaRegister(

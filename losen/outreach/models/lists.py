@@ -256,8 +256,10 @@ class StatusChange(models.Model):
     @property
     def label(self) -> str:
         """The status as the interface names it: "OTUK – Unknown activity", "Work"."""
-        return dict(statuses.choices(self.scheme)).get(
-            statuses.canonical(self.scheme, self.code), self.code
+        return str(
+            dict(statuses.choices(self.scheme)).get(
+                statuses.canonical(self.scheme, self.code), self.code
+            )
         )
 
 

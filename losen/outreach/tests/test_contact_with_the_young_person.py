@@ -13,7 +13,7 @@ from django.utils import timezone
 from losen.outreach import statuses
 from losen.outreach.actions.ladder import current_status, do_log_attempt
 from losen.outreach.counts import status_counts
-from losen.outreach.forms import AttemptForm
+from losen.outreach.forms.ladder import AttemptForm
 from losen.outreach.models import ContactAttempt, StatusChange, TargetEntry
 
 

@@ -20,7 +20,7 @@ from losen.lib.suppression import KEY_MODULUS
 from losen.outreach.actions.ladder import do_log_attempt
 from losen.outreach.dashboard import build_board, publish
 from losen.outreach.models import TargetEntry
-from losen.outreach.views_dashboard import (
+from losen.outreach.views.dashboard import (
     attempts_series,
     attempts_table,
     charts,

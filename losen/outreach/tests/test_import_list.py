@@ -20,7 +20,7 @@ from losen.outreach.models import (
     StatusChange,
     TargetEntry,
 )
-from losen.outreach.queries import entries_visible_to
+from losen.outreach.queries.ladder import entries_visible_to
 from losen.outreach.tests.conftest import list_csv
 from losen.people.models import Follow, Person
 

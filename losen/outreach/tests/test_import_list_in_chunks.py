@@ -22,7 +22,8 @@ from losen.outreach.models import (
     StatusChange,
     TargetEntry,
 )
-from losen.outreach.queries import entries_visible_to, lists_visible_to
+from losen.outreach.queries.ladder import entries_visible_to
+from losen.outreach.queries.lists import lists_visible_to
 from losen.outreach.tests.conftest import list_csv
 from losen.people.models import Follow, Person
 from losen.people.queries import visible_to

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from losen.accounts.actions import system_user
-from losen.accounts.models import LIST_IMPORT_USER
+from losen.audit.actors import LIST_IMPORT_USER
 from losen.outreach import statutory
 from losen.outreach.actions.lists import do_import_list
 from losen.outreach.models import TargetEntry

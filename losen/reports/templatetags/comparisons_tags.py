@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from losen.reports.queries_comparisons import can_read
+from losen.reports.queries import can_read
 
 register = template.Library()
 

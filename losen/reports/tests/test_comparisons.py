@@ -16,7 +16,7 @@ from losen.lib.errors import StaleEdit
 from losen.lib.suppression import key_coefficients
 from losen.programs.models import Enrolment, Measure
 from losen.reports import metrics, targets
-from losen.reports.actions_comparisons import (
+from losen.reports.actions import (
     do_add_target_reading,
     do_create_reference_figure,
     do_create_target,

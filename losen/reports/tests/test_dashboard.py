@@ -1,4 +1,4 @@
-"""The results dashboard at /results/ and its exports (losen/reports/views.py)."""
+"""The results dashboard at /results/ and its exports (losen/reports/views/dashboard.py)."""
 
 from __future__ import annotations
 

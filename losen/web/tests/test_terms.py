@@ -1,10 +1,10 @@
 """One Swedish term per thing: the catalogue uses the chosen word, never its variants.
 
-The chosen terms follow DESIGN.md's glossary and the words Swedish municipalities use:
-a referral is an *anmälan* (not a *remiss*), the outreach ladder is *kontakttrappan*
-(not *kontaktstegen*), a measure is an *insats* (not an *åtgärd*), the staircase of
-measures an *insatstrappa*, consent *samtycke*, mapping *kartläggning*. Redirecting a
-young person to another service is another thing, *hänvisa vidare*.
+The chosen terms follow the glossary in docs/architecture.md and the words Swedish
+municipalities use: a referral is an *anmälan* (not a *remiss*), the outreach ladder is
+*kontakttrappan* (not *kontaktstegen*), a measure is an *insats* (not an *åtgärd*), the
+staircase of measures an *insatstrappa*, consent *samtycke*, mapping *kartläggning*.
+Redirecting a young person to another service is another thing, *hänvisa vidare*.
 """
 
 from __future__ import annotations

@@ -25,7 +25,8 @@ from django.urls import reverse
 from django.utils import translation
 
 import losen
-from losen.accounts.models import SYSTEM_USERS, User
+from losen.accounts.models import User
+from losen.audit.actors import SYSTEM_USERS
 from losen.outreach import statuses
 from losen.web.tests.sweep_world import World
 from losen.web.tests.test_url_sweep import (

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from losen.accounts.lookup import NotFound, find_organisation, find_team
-from losen.accounts.models import HISTORY_IMPORT_USER
+from losen.audit.actors import HISTORY_IMPORT_USER
 from losen.imports import history
 
 

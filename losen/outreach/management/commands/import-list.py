@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from losen.accounts.actions import system_user
 from losen.accounts.lookup import NotFound as LookupRefused
 from losen.accounts.lookup import find_organisation, find_team
-from losen.accounts.models import LIST_IMPORT_USER
+from losen.audit.actors import LIST_IMPORT_USER
 from losen.outreach import importer
 from losen.outreach.actions.lists import do_import_list
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from losen.accounts.actions import system_user
 from losen.accounts.lookup import NotFound as LookupRefused
 from losen.accounts.lookup import find_organisation, find_team
-from losen.accounts.models import LIST_IMPORT_USER
+from losen.audit.actors import LIST_IMPORT_USER
 from losen.outreach.ladder import queue
 from losen.outreach.models import TargetEntry
 from losen.people.queries import log_people_shown

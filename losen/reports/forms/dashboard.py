@@ -81,9 +81,9 @@ class DashboardForm(forms.Form):
             org_id = organisations[0].pk
         self.organisation_id = org_id
         teams = teams_for(access, org_id)
-        team_choices = [(t.pk, t.name) for t in teams]
+        team_choices: list[tuple[int | str, str]] = [(t.pk, t.name) for t in teams]
         if org_id in access.org_wide:
-            team_choices.insert(0, ("", _("All teams")))
+            team_choices.insert(0, ("", str(_("All teams"))))
         elif teams and not data.get("team"):
             # Casework only: the figures are always one of the actor's own teams.
             data["team"] = str(teams[0].pk)
@@ -110,7 +110,8 @@ class DashboardForm(forms.Form):
         cleaned = self.cleaned_data
         names = []
         for key in ("organisation", "team", "measure"):
-            chosen = dict(cast(forms.ChoiceField, self.fields[key]).choices)
+            field = cast(forms.ChoiceField, self.fields[key])
+            chosen = dict(cast("list[tuple[Any, str]]", field.choices))
             if cleaned.get(key) is not None and cleaned[key] in chosen:
                 names.append(str(chosen[cleaned[key]]))
         return names

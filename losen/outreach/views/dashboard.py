@@ -33,7 +33,7 @@ from losen.lib.exporters import (
 from losen.lib.suppression import configured_threshold, rounding_base
 from losen.lib.tables import Pct, Table, TableExporter, displayed
 from losen.outreach.dashboard import STEPS, Board, build_board
-from losen.outreach.forms import DashboardForm
+from losen.outreach.forms.dashboard import DashboardForm
 from losen.outreach.models.ladder import Method
 
 MONTHS = 12

@@ -19,7 +19,7 @@ from losen.accounts.models import Organisation, Team
 from losen.accounts.scope import scope_of
 from losen.outreach import statutory
 from losen.outreach.actions.exports import do_log_export_read, do_make_statutory_export
-from losen.outreach.forms import StatutoryExportForm
+from losen.outreach.forms.exports import StatutoryExportForm
 from losen.outreach.models import StatutoryExport
 from losen.submissions.once import once_per_submission
 

@@ -27,7 +27,7 @@ from losen.programs.queries import can_see_costs
 from losen.reports import comparisons
 from losen.reports.dashboard import Dashboard, build_dashboard, dashboard_access
 from losen.reports.exporters import FlowExporter
-from losen.reports.forms import DashboardForm
+from losen.reports.forms.dashboard import DashboardForm
 from losen.reports.milestones import TIMED
 from losen.reports.tables import COLUMN_LABELS, MILESTONE_LABELS, TABLES, tables_for
 

@@ -26,7 +26,7 @@ from losen.outreach.actions.ladder import (
     do_send_sms,
     do_set_status,
 )
-from losen.outreach.forms import (
+from losen.outreach.forms.ladder import (
     AttemptForm,
     LeaveReasonForm,
     QueueFilterForm,
@@ -36,7 +36,7 @@ from losen.outreach.forms import (
 )
 from losen.outreach.ladder import ladder_for, queue
 from losen.outreach.models.ladder import Method, Result
-from losen.outreach.queries import entries_visible_to, get_entry_for, status_history
+from losen.outreach.queries.ladder import entries_visible_to, get_entry_for, status_history
 from losen.people.models import age_on
 from losen.people.queries import log_people_shown
 from losen.submissions.once import once_per_submission

@@ -16,16 +16,16 @@ from losen.accounts.http import AuthenticatedHttpRequest
 from losen.jobs.runner import start_job
 from losen.outreach import eligibility
 from losen.outreach.actions.ladder import do_send_rights_information_to_list
-from losen.outreach.forms import ListUploadForm
+from losen.outreach.forms.lists import ListUploadForm
 from losen.outreach.listfile import COLUMNS
 from losen.outreach.models import MembershipChange, Notice, SchoolStatus
-from losen.outreach.queries import (
+from losen.outreach.queries.lists import (
     get_list_for,
     lists_visible_to,
     members_of,
     rights_information_due,
 )
-from losen.outreach.views import _teams, require_casework
+from losen.outreach.views.ladder import _teams, require_casework
 from losen.people.queries import log_people_shown
 from losen.submissions.once import once_per_submission
 

@@ -8,14 +8,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from losen.accounts.models import Organisation, Team
-from losen.programs.forms import DATE_INPUT, OrganisationChoiceMixin
+from losen.lib.forms import DATE_INPUT
+from losen.programs.forms import OrganisationChoiceMixin
 from losen.programs.models import Measure
-from losen.reports.actions_comparisons import REFERENCE_FIELDS, TARGET_FIELDS
+from losen.reports.actions import REFERENCE_FIELDS, TARGET_FIELDS
 from losen.reports.metrics import METRICS, reference_metric_choices, target_metric_choices
 
 VALUE_HELP = _(
     "In the unit of what it measures: kroner, percent (43 for 43 %), months, adults or people."
 )
+
+
+# Both forms refuse a share above 100 % in the same words.
+PERCENT = _("A share is at most 100 %.")
 
 
 def _percent_in_range(form: forms.Form, metric_key: str | None, *names: str) -> None:
@@ -25,13 +30,13 @@ def _percent_in_range(form: forms.Form, metric_key: str | None, *names: str) -> 
     for name in names:
         value = form.cleaned_data.get(name)
         if value is not None and value > 100:
-            form.add_error(name, forms.ValidationError(form.error_messages["percent"], "percent"))
+            form.add_error(name, forms.ValidationError(PERCENT, "percent"))
 
 
 class ReferenceFigureForm(OrganisationChoiceMixin, forms.Form):
     error_messages = {
         "years": _("The last year must not be before the first."),
-        "percent": _("A share is at most 100 %."),
+        "percent": PERCENT,
     }
 
     organisation = forms.ModelChoiceField(
@@ -80,7 +85,7 @@ class TargetForm(OrganisationChoiceMixin, forms.Form):
     error_messages = {
         "deadline": _("The deadline must be after the baseline date."),
         "same": _("The target must differ from the baseline value."),
-        "percent": _("A share is at most 100 %."),
+        "percent": PERCENT,
         "team": _("Choose one of your own teams."),
         "other_organisation": _("Choose a team and a measure of the same organisation."),
     }

@@ -1,10 +1,4 @@
-"""Reads of outreach, scoped to the actor.
-
-The people on a team's lists are the team's to work with: `entries_visible_to(actor)`
-holds the entries of the actor's casework teams whose person the actor may see
-(people.queries.visible_to); `get_entry_for` opens one, through people's getter, so the
-read is logged and anything else answers 404.
-"""
+"""Reads of the target lists: the lists, their members, who still needs the notice of rights."""
 
 from __future__ import annotations
 
@@ -15,41 +9,15 @@ from django.http import Http404
 
 from losen.accounts.models import User
 from losen.accounts.scope import scope_of
-from losen.audit.models import Purpose
 from losen.outreach.models import (
     ListImport,
     ListMembership,
     MembershipChange,
     Notice,
-    StatusChange,
     TargetEntry,
 )
-from losen.people.models import age_on
-from losen.people.queries import get_person_for, visible_to
-
-
-def entries_visible_to(actor: User) -> QuerySet[TargetEntry]:
-    scope = scope_of(actor)
-    if not scope.casework_team_ids:
-        return TargetEntry.objects.none()
-    return TargetEntry.objects.shown().filter(
-        team_id__in=scope.casework_team_ids, person__in=visible_to(actor)
-    )
-
-
-def get_entry_for(
-    actor: User, entry_id: int | str, purpose: Purpose | str = Purpose.FOLLOW_UP
-) -> TargetEntry:
-    try:
-        entry = (
-            entries_visible_to(actor)
-            .select_related("team", "assigned_to", "organisation", "case")
-            .get(pk=int(entry_id))
-        )
-    except (TargetEntry.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such entry.") from None
-    entry.person = get_person_for(actor, entry.person_id, purpose, what="outreach")
-    return entry
+from losen.outreach.queries.ladder import entries_visible_to, rights_recipients
+from losen.people.queries import visible_to
 
 
 def lists_visible_to(actor: User) -> QuerySet[ListImport]:
@@ -74,14 +42,6 @@ def members_of(actor: User, list_import: ListImport, change: str) -> QuerySet[Li
         .select_related("person")
         .order_by("person__last_name", "person__first_name", "id")
     )
-
-
-def rights_recipients(entry: TargetEntry, day: datetime.date) -> list[str]:
-    """Who gets the information about rights: the young person, and a guardian under 18."""
-    recipients = [Notice.Recipient.YOUTH.value]
-    if age_on(entry.person.birth_date, day) < 18:
-        recipients.append(Notice.Recipient.GUARDIAN.value)
-    return recipients
 
 
 def rights_information_due(
@@ -109,7 +69,3 @@ def rights_information_due(
         if missing:
             due.append((entry, missing))
     return due
-
-
-def status_history(entry: TargetEntry) -> QuerySet[StatusChange]:
-    return entry.statuses.select_related("recorded_by").order_by("effective_on", "recorded_at")

@@ -17,7 +17,7 @@ from losen.audit.actions import do_log_change
 from losen.lib.errors import NotAllowed, StaleEdit
 from losen.reports.metrics import METRICS
 from losen.reports.models import ReferenceFigure, Target, TargetReading
-from losen.reports.queries_comparisons import can_write_references, can_write_target
+from losen.reports.queries import can_write_references, can_write_target
 
 REFERENCE_FIELDS = ("metric", "value", "label", "year_from", "year_to", "source", "url")
 TARGET_FIELDS = (

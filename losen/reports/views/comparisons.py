@@ -1,18 +1,18 @@
 """Pages for reference figures and targets: list, add, edit, delete; a target's progress.
 
 Readers (team leads, administrators, managers) see the lists and a target's progress;
-writers change them (losen.reports.queries_comparisons). Everyone else gets 404.
+writers change them (losen.reports.queries). Everyone else gets 404.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,10 +23,8 @@ from losen.accounts.http import AuthenticatedHttpRequest
 from losen.accounts.models import Organisation, Team
 from losen.accounts.scope import scope_of
 from losen.lib.errors import NotAllowed, StaleEdit
-from losen.reports import actions_comparisons as actions
-from losen.reports import comparisons, metrics
-from losen.reports import queries_comparisons as queries
-from losen.reports.forms_comparisons import ReadingForm, ReferenceFigureForm, TargetForm
+from losen.reports import actions, comparisons, metrics, queries
+from losen.reports.forms.comparisons import ReadingForm, ReferenceFigureForm, TargetForm
 from losen.reports.models import ReferenceFigure, Target
 from losen.reports.targets import chart, progress
 from losen.submissions.once import once_per_submission
@@ -116,7 +114,7 @@ def _conflict_rows(form: forms.Form, current: Any) -> list[tuple[str, str]]:
         if name in ("organisation", "version"):
             continue
         value = getattr(current, name, None)
-        if name == "metric":
+        if name == "metric" and value is not None:
             value = metrics.metric_label(value)
         rows.append((str(field.label), "" if value is None else str(value)))
     return rows
@@ -125,8 +123,9 @@ def _conflict_rows(form: forms.Form, current: Any) -> list[tuple[str, str]]:
 def _after_conflict(form: forms.Form, current: Any) -> list[tuple[str, str]]:
     """Refuse the save, and let the editor save again on top of the current version."""
     form.add_error(None, CONFLICT)
-    form.data = form.data.copy()
-    form.data["version"] = str(current.version)
+    data = cast(QueryDict, form.data).copy()
+    data["version"] = str(current.version)
+    form.data = data
     return _conflict_rows(form, current)
 
 

@@ -21,10 +21,10 @@ from losen.outreach.actions.kaa import (
     do_save_planned_occupation,
     do_update_kaa_measure,
 )
-from losen.outreach.forms import KaaLeavingForm, KaaMeasureForm, PlannedOccupationForm
+from losen.outreach.forms.kaa import KaaLeavingForm, KaaMeasureForm, PlannedOccupationForm
 from losen.outreach.models import KaaMeasure, KaaRecord
-from losen.outreach.queries import get_entry_for
-from losen.outreach.views import require_casework
+from losen.outreach.queries.ladder import get_entry_for
+from losen.outreach.views.ladder import require_casework
 from losen.submissions.once import once_per_submission
 
 
