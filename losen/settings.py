@@ -182,6 +182,7 @@ INSTALLED_APPS = [
     "losen.imports",
     "losen.reports",
     "losen.grants",
+    "losen.catalogue",
     "losen.web",
     "losen.demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("losen.outcomes.urls")),
     path("results/", include("losen.reports.urls")),
     path("grants/", include("losen.grants.urls")),
+    path("catalogue/", include("losen.catalogue.urls")),
     path("jobs/", include("losen.jobs.urls")),
     path("imports/", include("losen.imports.urls")),
     path("outreach/", include("losen.outreach.urls")),

@@ -48,6 +48,7 @@ from losen.cases.models import (
     ReferralSource,
     TeamMeeting,
 )
+from losen.demo.catalogue import publish_demo_listings
 from losen.demo.measures import at, create_measures, write_sessions_and_attendance
 from losen.imports.models import ImportedCase
 from losen.lib.dates import add_months
@@ -191,6 +192,7 @@ def load_chain(
 ) -> ChainSummary:
     rng = random.Random(f"{seed}-chain")
     measures = create_measures(organisations, teams)
+    publish_demo_listings(measures)
     key_of_org = {org.pk: key for key, org in organisations.items()}
     workers: dict[int, list[User]] = defaultdict(list)
     for user in User.objects.filter(

@@ -37,6 +37,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if scope.casework_team_ids or scope.admin_org_ids or scope.aggregate_org_ids:
         items.append({"url": reverse("reports:dashboard"), "label": _("Results"), "key": "results"})
         items.append({"url": reverse("grants:list"), "label": _("Grant reports"), "key": "grants"})
+    items.append(
+        {"url": reverse("catalogue:catalogue"), "label": _("Catalogue"), "key": "catalogue"}
+    )
     if scope.volunteer_team_ids:
         items.append(
             {"url": reverse("programs:sessions"), "label": _("Sessions"), "key": "sessions"}

@@ -43,6 +43,7 @@ from losen.cases.models import (
     MeetingAttendee,
 )
 from losen.cases.queries.intake import consent_covers
+from losen.catalogue.models import Listing, ReportedMeasure
 from losen.grants.actions import do_create_grant_report, do_save_grant_answers
 from losen.jobs.exporters import start_export_job
 from losen.lib import crypto
@@ -58,7 +59,7 @@ from losen.people.actions import PersonData, do_add_guardian
 from losen.people.exporters import PeopleExport
 from losen.people.models import Follow, Person
 from losen.programs.actions import do_add_session, do_record_attendance
-from losen.programs.models import Enrolment, Staircase
+from losen.programs.models import Enrolment, Measure, Staircase
 from losen.reports.models import ReferenceFigure, Target
 
 # A one-page PDF, as a scanner would send it.
@@ -251,9 +252,29 @@ def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) 
         "list_id": listed.list_import_id,
         "export_id": export.pk,
         "referral_id": passed_on.referral.pk,
+        "listing_id": _listing_of(measure).pk,
+        "unlisted_measure_id": Measure.objects.filter(organisation=kommune, listing__isnull=True)
+        .first()
+        .pk,
+        "reported_id": ReportedMeasure.objects.order_by("source_id").first().pk,
     }
     people = [person, unsigned.person, follow_up.case.person, item.case.person, listed.person]
     return Home(ids=ids, people=people)
+
+
+def _listing_of(measure: Measure) -> Listing:
+    """The measure's listing in the catalogue (the demo lists some of Ungteam's)."""
+    found = Listing.objects.filter(measure=measure).first()
+    if found is not None:
+        return found
+    return Listing.objects.create(
+        organisation=measure.organisation,
+        measure=measure,
+        target_group="Unge 16–25 år",
+        municipality="Drammen",
+        county="Buskerud",
+        how_to_refer="Ring Ungteamet.",
+    )
 
 
 def _kaa_home(users: dict[str, User], kommun: Organisation) -> Home:

@@ -96,11 +96,15 @@ FILL = {
     "export_id": "export_id",
     "referral_id": "referral_id",
     "invitation_id": "invitation_id",
+    "listing_id": "listing_id",
+    "reported_id": "reported_id",
 }
 # Where one URL needs another object than the keyword's usual one.
 FILL_FOR = {
     # Only an application signed on paper has a paper (the detailed cases were signed on screen).
     ("cases:application_paper", "case_id"): "paper_case_id",
+    # Publishing is for a measure not in the catalogue yet.
+    ("catalogue:listing_new", "measure_id"): "unlisted_measure_id",
 }
 # URLs that name no object of a team, and why they are not swept here.
 NOT_SWEPT = {
@@ -131,11 +135,26 @@ _GUESTS = (
     "a guest sees the meeting, and a person only with their consent to the guest's organisation"
 )
 _PARTICIPANT_READERS = "a measure's lists of people hold only the cases the reader may see"
+_CATALOGUE_READERS = "the catalogue holds no personal data: everyone logged in reads it"
+_CATALOGUE_PUBLISHERS = "team leads and administrators publish the organisation's measures"
 _COMPARISON_READERS = (
     "comparisons are the organisation's figures: everyone in it reads them, team leads"
     " keep the reference figures"
 )
 ALLOWED: dict[tuple[str, str], str] = {
+    **{
+        (name, persona): _CATALOGUE_READERS
+        for name in ("catalogue:listing", "catalogue:reported")
+        for persona in PERSONAS
+    },
+    **{
+        (name, "other_team_lead"): _CATALOGUE_PUBLISHERS
+        for name in (
+            "catalogue:listing_new",
+            "catalogue:listing_edit",
+            "catalogue:listing_withdraw",
+        )
+    },
     **{
         (name, persona): _MEASURE_READERS
         for name in (
@@ -356,7 +375,7 @@ def test_the_sweep_covers_the_urls_of_every_app():
     assert len(names) > 80
     for namespace in ("people", "cases", "meetings", "programs", "outcomes", "outreach"):
         assert any(name.startswith(f"{namespace}:") for name in names), namespace
-    for namespace in ("grants", "jobs", "reports"):
+    for namespace in ("grants", "jobs", "reports", "catalogue"):
         assert any(name.startswith(f"{namespace}:") for name in names), namespace
 
 
