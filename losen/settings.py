@@ -183,6 +183,7 @@ INSTALLED_APPS = [
     "losen.reports",
     "losen.grants",
     "losen.catalogue",
+    "losen.exchange",
     "losen.web",
     "losen.demo",
 ]

@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from losen.accounts import views as accounts_views
 from losen.cases import urls as cases_urls
+from losen.exchange import urls as exchange_urls
 from losen.web import views as web_views
 
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("losen.accounts.urls")),
     path("people/", include("losen.people.urls")),
     path("cases/", include("losen.cases.urls")),
+    path("referrals/outgoing/", include((exchange_urls.outgoing_urlpatterns, "outgoing"))),
+    path("referrals/incoming/", include((exchange_urls.incoming_urlpatterns, "incoming"))),
     path("referrals/", include((cases_urls.referral_urlpatterns, "referrals"))),
     path("meetings/", include((cases_urls.meeting_urlpatterns, "meetings"))),
     path("", include("losen.programs.urls")),

@@ -46,6 +46,35 @@ def do_log_access(
     )
 
 
+def do_log_disclosure(
+    actor: User | None,
+    *,
+    what: str,
+    person_id: int,
+    organisation_id: int,
+    detail: dict,
+    team: Team | None = None,
+) -> AccessLog:
+    """One side of a crossing between organisations, in that organisation's access log.
+
+    `what` is "disclosed" or "reported" (what left the organisation) or "received" or
+    "report_received" (what came in); `person_id` is the person in this organisation's
+    own records, and `detail` names the other organisation, the fields and the consent
+    (losen/audit/disclosures.py words it). Every crossing writes two: one on each side.
+    """
+    return AccessLog.objects.create(
+        actor=actor,
+        actor_name=_actor_name(actor),
+        organisation_id=organisation_id,
+        team=team,
+        person_id=person_id,
+        person_organisation_id=organisation_id,
+        purpose=Purpose.DISCLOSURE,
+        what=what,
+        detail=detail,
+    )
+
+
 def do_log_change(
     actor: User | None,
     *,

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from losen.audit.disclosures import describe
 from losen.audit.models import AccessLog
 from losen.lib.exporters import Exporter
 
@@ -37,11 +38,14 @@ class AccessLogExporter(Exporter):
                 entry.organisation.name if entry.organisation else "",
                 entry.team.name if entry.team else "",
                 entry.get_purpose_display(),
-                what_label(entry.what),
+                what_label(entry.what, entry.detail),
             ]
 
 
-def what_label(what: str) -> str:
+def what_label(what: str, detail: dict | None = None) -> str:
+    described = describe(what, detail or {})
+    if described is not None:
+        return described
     return {
         "person": _("Person record"),
         "identity_number": _("Identity number"),

@@ -21,6 +21,7 @@ class Purpose(models.TextChoices):
     IDENTITY_NUMBER = "identity_number", _("Identity number shown")
     ACCESS_LOG = "access_log", _("Access log inspected")
     EXPORT = "export", _("Export")
+    DISCLOSURE = "disclosure", _("Disclosure between organisations")
 
 
 class AccessLog(models.Model):
@@ -52,6 +53,9 @@ class AccessLog(models.Model):
     person_organisation_id = models.BigIntegerField()
     purpose = models.CharField(_("purpose"), max_length=30, choices=Purpose.choices)
     what = models.CharField(_("what was read"), max_length=100, default="person")
+    # A disclosure's particulars: {"organisation": "PitStop Demo", "fields": [...],
+    # "consent": 12, "referral": 3, "report": "started"}, shown by `what_label`.
+    detail = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("access log entry")
@@ -70,7 +74,7 @@ class AccessLog(models.Model):
     def what_label(self) -> str:
         from losen.audit.exporters import what_label
 
-        return what_label(self.what)
+        return what_label(self.what, self.detail)
 
 
 class ChangeLog(models.Model):

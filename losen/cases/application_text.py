@@ -45,12 +45,20 @@ PURPOSE_EXPLANATIONS = {
 }
 
 
+# The purposes the application asks about. A referral to another organisation is not
+# among them: its consent names the organisation and the fields, and is given with the
+# referral (losen/exchange).
+SIGNING_PURPOSES = tuple(PURPOSE_EXPLANATIONS)
+
+
 def scope_key(purpose: str, recipient: str) -> str:
     return f"{purpose}__{recipient}"
 
 
 SIGNING_SCOPES: list[tuple[str, str]] = [
-    (str(purpose), str(recipient)) for purpose in ConsentPurpose for recipient in SIGNING_RECIPIENTS
+    (str(purpose), str(recipient))
+    for purpose in SIGNING_PURPOSES
+    for recipient in SIGNING_RECIPIENTS
 ]
 
 
@@ -125,6 +133,6 @@ def application_text(case: Case, language: str) -> ApplicationText:
                         for recipient in SIGNING_RECIPIENTS
                     ),
                 )
-                for purpose in ConsentPurpose
+                for purpose in SIGNING_PURPOSES
             ),
         )

@@ -197,7 +197,7 @@ class AccessLogTableExport(PersonalExport):
                 entry.organisation.name if entry.organisation else "",
                 entry.team.name if entry.team else "",
                 entry.get_purpose_display(),
-                what_label(entry.what),
+                what_label(entry.what, entry.detail),
             ]
 
     def people(self) -> list[tuple[int, int]]:

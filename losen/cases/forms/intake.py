@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from losen.accounts.models import Organisation, Team
-from losen.cases.application_text import SIGNING_SCOPES, scope_key
+from losen.cases.application_text import SIGNING_PURPOSES, SIGNING_SCOPES, scope_key
 from losen.cases.models import (
     Application,
     Consent,
-    ConsentPurpose,
     ConsentRecipient,
     ReferralSource,
 )
@@ -336,7 +335,11 @@ class PaperUploadForm(_SigningForm):
 
 
 class ConsentForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=[("", "–"), *ConsentPurpose.choices])
+    # A referral's consent is given with the referral (losen/exchange): it names the fields.
+    purpose = forms.ChoiceField(
+        label=_("Purpose"),
+        choices=[("", "–"), *((p.value, p.label) for p in SIGNING_PURPOSES)],
+    )
     recipient = forms.ChoiceField(
         label=_("Who may receive the information"),
         choices=[("", "–"), *ConsentRecipient.choices],

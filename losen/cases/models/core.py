@@ -117,6 +117,22 @@ class EventKind(models.TextChoices):
     EXIT = "exit", _("Exit")
     FOLLOW_UP_REGISTERED = "follow_up_registered", _("Follow-up registered")
     CORRECTION = "correction", _("Correction")
+    # A referral to another organisation sent, and what that organisation reported back
+    # (losen/exchange).
+    REFERRED_OUT = "referred_out", _("Referred to another organisation")
+    REPORTED_BACK = "reported_back", _("Reported by the receiving organisation")
+
+
+class ReportKind(models.TextChoices):
+    """What an organisation a case was referred to can report back (EventKind.REPORTED_BACK)."""
+
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WAITING_LIST = "waiting_list", _("Put on the waiting list")
+    STARTED = "started", _("Started in the measure")
+    MOVED_UP = "moved_up", _("Moved up the staircase")
+    ENDED = "ended", _("Exit")
+    FOLLOW_UP = "follow_up", _("Follow-up after the exit")
 
 
 class CaseEventQuerySet(models.QuerySet):

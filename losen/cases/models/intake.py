@@ -134,6 +134,9 @@ class ConsentPurpose(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up and coordination of measures")
     TEAM_MEETING = "team_meeting", _("Discussion in the team meeting")
     INFORMATION_SHARING = "information_sharing", _("Sharing of information")
+    # A referral to another organisation, and its reports back while the consent lasts
+    # (losen/exchange): the fields it lets cross are listed in Consent.shared_fields.
+    REFERRAL = "referral", _("Referral and follow-up")
 
 
 class ConsentRecipient(models.TextChoices):
@@ -178,6 +181,8 @@ class Consent(models.Model):
         blank=True,
         related_name="+",
     )
+    # What a referral consent lets cross to the named organisation (losen.exchange.fields).
+    shared_fields = models.JSONField(_("what may be shared"), default=list, blank=True)
     # The signature on screen that gave it (None: registered on the consents page).
     signature = models.ForeignKey(
         "Signature", on_delete=models.PROTECT, null=True, blank=True, related_name="consents"

@@ -19,6 +19,7 @@ from losen.cases.actions.core import do_correct_event
 from losen.cases.actions.work import can_work_on
 from losen.cases.forms.work import CorrectionForm
 from losen.cases.models import Case, CaseEvent, CaseState, Category, EventKind
+from losen.cases.models.core import ReportKind
 from losen.cases.queries.core import get_case_for, timeline
 from losen.submissions.once import once_per_submission
 
@@ -74,6 +75,23 @@ def describe_event(event: CaseEvent) -> str:
         return _("Years used: %(used)s, years left: %(left)s") % {
             "used": data.get("years_used") or "–",
             "left": data.get("years_left") or "–",
+        }
+    if kind == EventKind.REFERRED_OUT:
+        return _("To %(to)s, %(organisation)s (referral %(referral)s)") % {
+            "to": data.get("to", ""),
+            "organisation": data.get("to_organisation", ""),
+            "referral": data.get("referral", "–"),
+        }
+    if kind == EventKind.REPORTED_BACK:
+        try:
+            report = str(ReportKind(str(data.get("report", ""))).label)
+        except ValueError:
+            report = str(data.get("report", ""))
+        return _("%(organisation)s reported: %(report)s (%(by)s; referral %(referral)s)") % {
+            "organisation": data.get("by_organisation", ""),
+            "report": report,
+            "by": data.get("by", ""),
+            "referral": data.get("referral", "–"),
         }
     corrected = event.corrects if kind == EventKind.CORRECTION else None
     if corrected is not None:

@@ -22,7 +22,7 @@ from losen.accounts.models import Country
 from losen.accounts.scope import scope_of
 from losen.audit.models import Purpose
 from losen.cases.actions import intake as actions
-from losen.cases.application_text import ApplicationText, application_text
+from losen.cases.application_text import SIGNING_PURPOSES, ApplicationText, application_text
 from losen.cases.forms.intake import (
     ConsentForm,
     FormLanguageForm,
@@ -35,7 +35,7 @@ from losen.cases.forms.intake import (
     SignOnScreenForm,
     WithdrawConsentForm,
 )
-from losen.cases.models import Application, Case, Consent, ConsentPurpose, ConsentRecipient
+from losen.cases.models import Application, Case, Consent, ConsentRecipient
 from losen.cases.queries.core import get_case_for, log_cases_shown
 from losen.cases.queries.intake import (
     active_consents,
@@ -566,7 +566,7 @@ def render_application_form(case: Case, language: str) -> str:
                     for recipient in ConsentRecipient
                 ],
             }
-            for purpose in ConsentPurpose
+            for purpose in SIGNING_PURPOSES
         ]
         return render_to_string(
             "cases/intake/application_form.pdf.html",

@@ -43,7 +43,10 @@ from losen.cases.models import (
     MeetingAttendee,
 )
 from losen.cases.queries.intake import consent_covers
+from losen.catalogue.actions import do_publish_measure
 from losen.catalogue.models import Listing, ReportedMeasure
+from losen.exchange.actions import do_refer_out
+from losen.exchange.models import SentReferral
 from losen.grants.actions import do_create_grant_report, do_save_grant_answers
 from losen.jobs.exporters import start_export_job
 from losen.lib import crypto
@@ -58,7 +61,7 @@ from losen.outreach.tests.conftest import list_csv, swedish_pnr
 from losen.people.actions import PersonData, do_add_guardian
 from losen.people.exporters import PeopleExport
 from losen.people.models import Follow, Person
-from losen.programs.actions import do_add_session, do_record_attendance
+from losen.programs.actions import do_add_session, do_create_measure, do_record_attendance
 from losen.programs.models import Enrolment, Measure, Staircase
 from losen.reports.models import ReferenceFigure, Target
 
@@ -72,6 +75,8 @@ OTHER_LEAD = "leder.oppfolging@demo.no"
 GUEST = "gjest@pitstop.demo.no"
 # A NAV adviser invited by address to Ungteam's next meeting, who has not answered yet.
 INVITEE = "invitert@nav.demo.no"
+# The coordinator of the organisation Ungteam refers out to (no persona of the sweep).
+RECEIVER_LEAD = "leder@mottaker.demo.no"
 
 
 @dataclass
@@ -102,6 +107,7 @@ class World:
     ungteam: Home
     kaa: Home
     invitation: Home
+    receiver: Home
     users: dict[str, User]
     organisations: dict[str, Organisation]
 
@@ -121,6 +127,7 @@ def build_world() -> World:
         ungteam=_ungteam_home(users, kommune, ungteam),
         kaa=_kaa_home(users, organisations["Demo kommun"]),
         invitation=_invitation_home(users, ungteam, organisations["NAV Demo"]),
+        receiver=_receiver_home(users),
         users=users,
         organisations=organisations,
     )
@@ -253,6 +260,7 @@ def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) 
         "export_id": export.pk,
         "referral_id": passed_on.referral.pk,
         "listing_id": _listing_of(measure).pk,
+        "sent_referral_id": _refer_to_receiver(coordinator, case).pk,
         "unlisted_measure_id": Measure.objects.filter(organisation=kommune, listing__isnull=True)
         .first()
         .pk,
@@ -260,6 +268,48 @@ def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) 
     }
     people = [person, unsigned.person, follow_up.case.person, item.case.person, listed.person]
     return Home(ids=ids, people=people)
+
+
+def _receiver_home(users: dict[str, User]) -> Home:
+    """A referral from Ungteam to another organisation's measure: the receiver's to open."""
+    users[RECEIVER_LEAD] = User.objects.get(email=RECEIVER_LEAD)
+    case = Case.objects.get(pk=_REFERRED_OUT[0])
+    return Home(ids={"referral_id": _REFERRED_OUT[1]}, people=[case.person])
+
+
+# The Ungteam case referred out and its referral's number (set by _ungteam_home).
+_REFERRED_OUT: list[int] = []
+
+
+def _refer_to_receiver(coordinator: User, case: Case) -> SentReferral:
+    """Refer the case to an organisation of its own, whose coordinator is no persona: every
+    persona of the sweep must get 404 from the receiver's pages."""
+    receiver = Organisation.objects.create(
+        name="Mottaker AS", kind=Organisation.Kind.PROVIDER, country="NO"
+    )
+    team = Team.objects.create(organisation=receiver, name="Mottakerteamet")
+    lead = User.objects.create_user(RECEIVER_LEAD, "demo", full_name="Mona Mottaker")
+    Membership.objects.create(user=lead, organisation=receiver, team=team, role=Role.TEAM_LEAD)
+    measure = do_create_measure(lead, receiver, name="Avklaring", kind=Measure.Kind.CLARIFICATION)
+    listing = do_publish_measure(
+        lead,
+        measure,
+        target_group="Unge 16–29",
+        municipality="Drammen",
+        county="Buskerud",
+        how_to_refer="Ring oss",
+    )
+    sent = do_refer_out(
+        coordinator,
+        case,
+        listing=listing,
+        fields=["contact"],
+        reason="Trenger avklaring",
+        youth_consents=True,
+        guardian_consents=True,
+    )
+    _REFERRED_OUT[:] = [case.pk, sent.pk]
+    return sent
 
 
 def _listing_of(measure: Measure) -> Listing:

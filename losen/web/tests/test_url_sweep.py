@@ -65,6 +65,7 @@ HOME_USERS = {
     "ungteam": ("koordinator@demo.no", "leder@demo.no", "admin@demo.no"),
     "kaa": ("kaa@demo.se",),
     "invitation": (sweep_world.INVITEE,),
+    "receiver": (sweep_world.RECEIVER_LEAD,),
 }
 
 # Keywords that choose a format or a table, not an object.
@@ -103,6 +104,8 @@ FILL = {
 FILL_FOR = {
     # Only an application signed on paper has a paper (the detailed cases were signed on screen).
     ("cases:application_paper", "case_id"): "paper_case_id",
+    # The sender's record of a referral to another organisation.
+    ("outgoing:detail", "referral_id"): "sent_referral_id",
     # Publishing is for a measure not in the catalogue yet.
     ("catalogue:listing_new", "measure_id"): "unlisted_measure_id",
 }
@@ -268,6 +271,8 @@ def home_key(name: str) -> str:
         return "kaa"
     if name in INVITATION_URLS:
         return "invitation"
+    if name.startswith("incoming:"):
+        return "receiver"
     return "ungteam"
 
 

@@ -1,0 +1,196 @@
+"""Pages of referrals between organisations: referring out from a case, the sender's
+outgoing list, and the receiver's incoming queue with accept, decline and waiting list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from losen.accounts.http import AuthenticatedHttpRequest
+from losen.accounts.scope import scope_of
+from losen.audit.disclosures import SharedField
+from losen.audit.models import Purpose
+from losen.cases.actions.work import can_work_on
+from losen.cases.queries.core import get_case_for
+from losen.exchange import actions, queries
+from losen.exchange.forms import AcceptForm, DeclineForm, ReferOutForm
+from losen.exchange.models import State
+from losen.lib.errors import NotAllowed
+from losen.submissions.once import once_per_submission
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def refer_out(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    case = get_case_for(request.user, case_id, Purpose.FOLLOW_UP, what="case")
+    if not can_work_on(request.user, case):
+        raise Http404("Only the case's team refers its young people.")
+    listings = actions.referral_targets(request.user, case)
+    form = ReferOutForm(request.POST or None, listings=listings)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sent = actions.do_refer_out(
+                request.user,
+                case,
+                listing=data["listing"],
+                fields=data["shared"],
+                reason=data["reason"],
+                youth_consents=data["youth_consents"],
+                guardian_consents=data["guardian_consents"],
+            )
+        except actions.ConsentMissing as missing:
+            form.add_error(None, missing.what)
+        except actions.AlreadyReferred as already:
+            messages.info(request, _("The young person is referred to this measure already."))
+            return redirect("outgoing:detail", referral_id=already.existing.pk)
+        except NotAllowed:
+            form.add_error("listing", _("The measure takes no referrals now."))
+        else:
+            messages.success(
+                request,
+                _("The referral is sent to %(organisation)s.")
+                % {"organisation": sent.to_organisation.name},
+            )
+            return redirect("outgoing:detail", referral_id=sent.pk)
+    return render(
+        request,
+        "exchange/refer_out.html",
+        {
+            "case": case,
+            "form": form,
+            "minor": case.person.is_minor,
+            "has_targets": bool(listings),
+        },
+    )
+
+
+@login_required
+@require_GET
+def outgoing(request: AuthenticatedHttpRequest) -> HttpResponse:
+    referrals = list(queries.sent_visible_to(request.user).order_by("-referred_on", "-id")[:200])
+    return render(request, "exchange/outgoing.html", {"referrals": referrals})
+
+
+@login_required
+@require_GET
+def outgoing_detail(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
+    sent = queries.get_sent_for(request.user, referral_id)
+    labels = dict(SharedField.choices)
+    return render(
+        request,
+        "exchange/outgoing_detail.html",
+        {
+            "sent": sent,
+            "fields": [labels.get(key, key) for key in sent.fields],
+            "reports": list(sent.reports.order_by("effective_on", "id")),
+        },
+    )
+
+
+@login_required
+@require_GET
+def incoming(request: AuthenticatedHttpRequest) -> HttpResponse:
+    referrals = list(queries.received_visible_to(request.user).order_by("-referred_on")[:200])
+    return render(
+        request,
+        "exchange/incoming.html",
+        {
+            "waiting": [r for r in referrals if r.state in (State.SENT, State.WAITING_LIST)],
+            "decided": [r for r in referrals if r.state not in (State.SENT, State.WAITING_LIST)],
+        },
+    )
+
+
+def _teams_to_accept_into(request: AuthenticatedHttpRequest, received):
+    teams = [
+        team
+        for team in scope_of(request.user).casework_teams()
+        if team.organisation_id == received.organisation_id
+    ]
+    if received.team_id is not None:
+        teams = [team for team in teams if team.pk == received.team_id]
+    return teams
+
+
+@login_required
+@require_GET
+def incoming_detail(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
+    received = queries.get_received_for(request.user, referral_id)
+    labels = dict(SharedField.choices)
+    return render(
+        request,
+        "exchange/incoming_detail.html",
+        {
+            "received": received,
+            "shared": received.shared,
+            "fields": [labels.get(key, key) for key in received.fields],
+            "accept_form": AcceptForm(
+                teams=_teams_to_accept_into(request, received),
+                candidates=queries.same_person_candidates(request.user, received),
+            ),
+            "decline_form": DeclineForm(),
+            "open": received.state in (State.SENT, State.WAITING_LIST),
+        },
+    )
+
+
+@login_required
+@require_POST
+def incoming_accept(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
+    received = queries.get_received_for(request.user, referral_id)
+    form = AcceptForm(
+        request.POST,
+        teams=_teams_to_accept_into(request, received),
+        candidates=queries.same_person_candidates(request.user, received),
+    )
+    if not form.is_valid():
+        messages.error(request, _("Choose the team to take the young person into."))
+        return redirect("incoming:detail", referral_id=received.pk)
+    try:
+        accepted = actions.do_accept_referral(
+            request.user,
+            received,
+            team=form.cleaned_data["team"],
+            person=form.cleaned_data["person"],
+        )
+    except actions.AlreadyDecided:
+        messages.info(request, _("The referral was decided on already."))
+        return redirect("incoming:detail", referral_id=received.pk)
+    messages.success(request, _("The referral is accepted: the young person has a case with you."))
+    return redirect("cases:detail", case_id=accepted.case_id)
+
+
+@login_required
+@require_POST
+def incoming_decline(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
+    received = queries.get_received_for(request.user, referral_id)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the referral is declined."))
+        return redirect("incoming:detail", referral_id=received.pk)
+    try:
+        actions.do_decline_referral(request.user, received, reason=form.cleaned_data["reason"])
+    except actions.AlreadyDecided:
+        messages.info(request, _("The referral was decided on already."))
+    else:
+        messages.success(request, _("The referral is declined, and the sender is told why."))
+    return redirect("incoming:list")
+
+
+@login_required
+@require_POST
+def incoming_waitlist(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
+    received = queries.get_received_for(request.user, referral_id)
+    try:
+        actions.do_waitlist_referral(request.user, received)
+    except actions.AlreadyDecided:
+        messages.info(request, _("The referral was decided on already."))
+    else:
+        messages.success(request, _("The referral is on the waiting list."))
+    return redirect("incoming:detail", referral_id=received.pk)
