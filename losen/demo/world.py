@@ -39,6 +39,7 @@ from losen.audit.actions import do_log_change
 from losen.audit.models import AccessLog, ChangeLog
 from losen.demo.chain import ChainSummary, delete_chain, load_chain
 from losen.demo.comparisons import load_comparisons
+from losen.demo.exchange import delete_referrals, load_referrals
 from losen.demo.grants import delete_grant_reports, load_grant_report
 from losen.demo.organisations import (
     DEMO_USERS,
@@ -117,6 +118,7 @@ def delete_demo_world() -> None:
     org_ids = [org.pk for org in organisations]
     delete_outreach(org_ids)
     delete_grant_reports(org_ids)
+    delete_referrals(org_ids)
     delete_chain(org_ids)
     team_ids = list(Team.objects.filter(organisation_id__in=org_ids).values_list("pk", flat=True))
     AccessLog.objects.filter(
@@ -315,6 +317,8 @@ def load_demo_world(
         say("The follow-up chain: measures, cases, meetings, exits ...")
         chain = load_chain(seed=seed, today=today, organisations=organisations, teams=teams)
         load_comparisons(organisations=organisations, teams=teams, today=today)
+        say("Referrals between organisations: NAV Demo and Demo kommune to PitStop ...")
+        load_referrals(organisations, teams, today)
         say("Outreach: two KAA lists and the contact ladder ...")
         load_outreach(organisations=organisations, teams=teams, today=today, seed=seed)
         say("Last year's grant report ...")

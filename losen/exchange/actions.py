@@ -305,6 +305,14 @@ def may_decide(actor: User, received: ReceivedReferral) -> bool:
     )
 
 
+def _decision_day(received: ReceivedReferral, day: datetime.date | None) -> datetime.date:
+    """The day of the receiver's decision: today unless given, never before the referral."""
+    day = day or timezone.localdate()
+    if day > timezone.localdate() or day < received.referred_on:
+        raise ValueError("A decision is dated between the referral and today.")
+    return day
+
+
 def _lock(actor: User, received: ReceivedReferral, *states: str) -> ReceivedReferral:
     if not may_decide(actor, received):
         raise NotAllowed("The receiving organisation's teams decide on the referral.")
@@ -316,7 +324,12 @@ def _lock(actor: User, received: ReceivedReferral, *states: str) -> ReceivedRefe
 
 @transaction.atomic
 def do_accept_referral(
-    actor: User, received: ReceivedReferral, *, team: Team, person: Person | None = None
+    actor: User,
+    received: ReceivedReferral,
+    *,
+    team: Team,
+    person: Person | None = None,
+    decided_on: datetime.date | None = None,
 ) -> ReceivedReferral:
     """Take the young person in: into `person` (one of the receiver's own, chosen), or the
     receiver's record with the same identity number, or a new record; never by name."""
@@ -375,7 +388,7 @@ def do_accept_referral(
         referred_on=locked.referred_on,
         referrer_organisation=locked.from_organisation.name,
     )
-    today = timezone.localdate()
+    today = _decision_day(locked, decided_on)
     locked.state = State.ACCEPTED
     locked.person = person
     locked.case = registered.referral.case
@@ -400,11 +413,17 @@ def do_accept_referral(
 
 
 @transaction.atomic
-def do_decline_referral(actor: User, received: ReceivedReferral, *, reason: str) -> None:
+def do_decline_referral(
+    actor: User,
+    received: ReceivedReferral,
+    *,
+    reason: str,
+    decided_on: datetime.date | None = None,
+) -> None:
     if not reason.strip():
         raise ValueError("Say why the referral is declined.")
     locked = _lock(actor, received, State.SENT, State.WAITING_LIST)
-    today = timezone.localdate()
+    today = _decision_day(locked, decided_on)
     locked.state, locked.decided_on, locked.decided_by = State.DECLINED, today, actor
     locked.decline_reason = reason
     locked.save()
@@ -412,9 +431,11 @@ def do_decline_referral(actor: User, received: ReceivedReferral, *, reason: str)
 
 
 @transaction.atomic
-def do_waitlist_referral(actor: User, received: ReceivedReferral) -> None:
+def do_waitlist_referral(
+    actor: User, received: ReceivedReferral, *, on: datetime.date | None = None
+) -> None:
     locked = _lock(actor, received, State.SENT)
-    today = timezone.localdate()
+    today = _decision_day(locked, on)
     locked.state, locked.decided_by = State.WAITING_LIST, actor
     locked.save()
     report(actor, locked, ReferralReport.Kind.WAITING_LIST, today)

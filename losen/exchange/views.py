@@ -3,6 +3,8 @@ outgoing list, and the receiver's incoming queue with accept, decline and waitin
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -20,6 +22,7 @@ from losen.exchange import actions, queries
 from losen.exchange.forms import AcceptForm, DeclineForm, ReferOutForm
 from losen.exchange.models import State
 from losen.lib.errors import NotAllowed
+from losen.outcomes.codes import TOP_LEVEL
 from losen.submissions.once import once_per_submission
 
 
@@ -88,7 +91,12 @@ def outgoing_detail(request: AuthenticatedHttpRequest, referral_id: int) -> Http
         {
             "sent": sent,
             "fields": [labels.get(key, key) for key in sent.fields],
-            "reports": list(sent.reports.order_by("effective_on", "id")),
+            "reports": [
+                (report, TOP_LEVEL.get(report.data.get("top_code", ""), ""))
+                for report in sent.reports.select_related("reported_by_organisation").order_by(
+                    "effective_on", "id"
+                )
+            ],
         },
     )
 
@@ -118,6 +126,10 @@ def _teams_to_accept_into(request: AuthenticatedHttpRequest, received):
     return teams
 
 
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
 @login_required
 @require_GET
 def incoming_detail(request: AuthenticatedHttpRequest, referral_id: int) -> HttpResponse:
@@ -129,6 +141,7 @@ def incoming_detail(request: AuthenticatedHttpRequest, referral_id: int) -> Http
         {
             "received": received,
             "shared": received.shared,
+            "birth_date": _date(received.shared.get("birth_date")),
             "fields": [labels.get(key, key) for key in received.fields],
             "accept_form": AcceptForm(
                 teams=_teams_to_accept_into(request, received),

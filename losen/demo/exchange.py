@@ -1,0 +1,144 @@
+"""The demo's referrals between organisations: NAV Demo and Demo kommune refer young
+people to PitStop Demo's measures, and PitStop's reports flow back.
+
+One referral in each state (sent, on the waiting list, declined, accepted, started,
+ended with an exit and its 6-month follow-up), and one whose consent is withdrawn
+midway: PitStop's exit after the withdrawal stays with PitStop. Everything is made
+through the exchange's own actions, as the coordinators would, so the consents, the
+copies, the case events, the reports and both organisations' access logs are all there.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+
+from losen.accounts.models import Organisation, Team, User
+from losen.cases.actions.core import do_transition_case
+from losen.cases.actions.intake import do_withdraw_consent
+from losen.cases.models import Case, CaseState
+from losen.cases.models.core import OPEN_STATES
+from losen.catalogue.models import Listing
+from losen.exchange import actions
+from losen.exchange.models import ReceivedReferral, ReferralReport, SentReferral
+from losen.outcomes.actions import do_exit, do_register_follow_up
+from losen.outcomes.models import FollowUp
+from losen.programs.actions import do_enrol
+
+# (sender's organisation key, PitStop's measure, what happens, days ago it was referred)
+PLAN = (
+    ("nav", "Restart", "sent", 3),
+    ("nav", "Klar-Ferdig-Gå", "waiting_list", 20),
+    ("kommune", "Hangout", "declined", 25),
+    ("nav", "Brobygger", "accepted", 30),
+    ("kommune", "Restart", "started", 60),
+    ("nav", "Klar-Ferdig-Gå", "ended", 420),
+    ("nav", "Spisevenn", "withdrawn", 120),
+)
+SENDERS = {"nav": "navveileder@demo.no", "kommune": "koordinator@demo.no"}
+RECEIVER = "pitstop@demo.no"
+REASONS = {
+    "nav": "Ønsker avklaring og hjelp til å komme i gang med noe. Har vært hjemme i over et år.",
+    "kommune": "Trenger et sted å være og noen å være sammen med; har sluttet på skolen.",
+}
+
+
+def _cases_to_refer(team: Team, count: int) -> list[Case]:
+    return list(
+        Case.objects.filter(team=team, state__in=OPEN_STATES)
+        .select_related("person")
+        .order_by("opened_on", "pk")[:count]
+    )
+
+
+def load_referrals(
+    organisations: dict[str, Organisation], teams: dict[tuple[str, str], Team], today
+) -> int:
+    users = {
+        user.email: user for user in User.objects.filter(email__in=[*SENDERS.values(), RECEIVER])
+    }
+    pitstop_team = teams["pitstop", "PitStop"]
+    listings = {
+        listing.measure.name: listing
+        for listing in Listing.objects.filter(organisation=organisations["pitstop"]).select_related(
+            "measure"
+        )
+    }
+    sender_teams = {"nav": teams["nav", "Ungdomsteam"], "kommune": teams["kommune", "Ungteam"]}
+    wanted = {key: sum(1 for plan in PLAN if plan[0] == key) for key in sender_teams}
+    cases = {key: _cases_to_refer(team, wanted[key]) for key, team in sender_teams.items()}
+    receiver = users[RECEIVER]
+    made = 0
+    for key, measure, outcome, days_ago in PLAN:
+        if not cases[key]:
+            continue
+        case = cases[key].pop(0)
+        referred_on = today - datetime.timedelta(days=days_ago)
+        sent = actions.do_refer_out(
+            users[SENDERS[key]],
+            case,
+            listing=listings[measure],
+            fields=["contact", "guardian"],
+            reason=REASONS[key],
+            youth_consents=True,
+            guardian_consents=True,
+            referred_on=max(referred_on, case.opened_on),
+        )
+        made += 1
+        sender = users[SENDERS[key]]
+        _play(sent, outcome, receiver, pitstop_team, listings[measure], sender, today)
+    return made
+
+
+def _play(sent: SentReferral, outcome: str, receiver: User, team: Team, listing, sender, today):
+    received = ReceivedReferral.objects.get(pk=sent.pk)
+    decided_on = min(sent.referred_on + datetime.timedelta(days=5), today)
+    if outcome == "sent":
+        return
+    if outcome == "waiting_list":
+        actions.do_waitlist_referral(receiver, received, on=decided_on)
+        return
+    if outcome == "declined":
+        actions.do_decline_referral(
+            receiver,
+            received,
+            reason="Hangout er fullt denne høsten; prøv Brobygger.",
+            decided_on=decided_on,
+        )
+        return
+    received = actions.do_accept_referral(receiver, received, team=team, decided_on=decided_on)
+    if outcome == "accepted":
+        return
+    case = received.case
+    assert case is not None  # accepting opens the receiver's case
+    do_transition_case(receiver, case, CaseState.ACCEPTED)
+    # Back-dated as far as the referral allows, never into the future.
+    start = min(decided_on + datetime.timedelta(days=9), today)
+    do_enrol(receiver, case, listing.measure, start_on=start)
+    if outcome == "withdrawn":
+        do_withdraw_consent(sender, sent.consent, note="Den unge ønsker ikke at NAV får mer.")
+        exit_on = min(start + datetime.timedelta(days=60), today)
+        do_exit(receiver, case, code="education.upper_secondary", exited_on=exit_on)
+        return
+    if outcome == "ended":
+        exit_on = min(start + datetime.timedelta(days=120), today)
+        do_exit(receiver, case, code="work.part_time", exited_on=exit_on)
+        due = FollowUp.objects.filter(case=case, months=6).first()
+        if due is not None and due.due_on <= today:
+            do_register_follow_up(
+                receiver, due, reached=True, code="work.part_time", registered_on=due.due_on
+            )
+
+
+def delete_referrals(org_ids: list[int]) -> None:
+    """Remove the referrals to and from these organisations (before their cases go)."""
+    ReferralReport.objects.filter(
+        Q(organisation_id__in=org_ids) | Q(reported_by_organisation_id__in=org_ids)
+    ).delete()
+    ReceivedReferral.objects.filter(
+        Q(organisation_id__in=org_ids) | Q(from_organisation_id__in=org_ids)
+    ).delete()
+    SentReferral.objects.filter(
+        Q(organisation_id__in=org_ids) | Q(to_organisation_id__in=org_ids)
+    ).delete()

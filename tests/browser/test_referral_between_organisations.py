@@ -1,0 +1,86 @@
+"""A referral to another organisation in a real browser, with axe-core on every page:
+the coordinator refers from the case with consent, the provider takes it in, and the
+provider's start shows on the sender's referral."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from conftest import PASSWORD
+from losen.accounts.models import Role
+from losen.cases.actions.core import do_transition_case
+from losen.cases.models import CaseState, EventKind
+from losen.catalogue.actions import do_publish_measure
+from losen.exchange.models import ReceivedReferral
+from losen.programs.actions import do_create_measure, do_enrol
+from losen.programs.models import Measure
+
+
+def log_in(page: Page, base: str, email: str) -> None:
+    page.context.clear_cookies()
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("E-postadresse").fill(email)
+    page.get_by_label("Passord").fill(PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
+
+
+def test_a_coordinator_refers_to_a_provider_who_takes_the_young_person_in(
+    live_server, page: Page, check, coordinator, case, make_user, outside_team, outsider
+):
+    lead = make_user("leder@utenfor.no", Role.TEAM_LEAD, team=outside_team)
+    measure = do_create_measure(
+        lead, outside_team.organisation, name="Restart", kind=Measure.Kind.CLARIFICATION
+    )
+    do_publish_measure(
+        lead,
+        measure,
+        target_group="Unge 16–29",
+        municipality="Drammen",
+        county="Buskerud",
+        how_to_refer="Ring oss",
+    )
+
+    log_in(page, live_server.url, "koordinator@test.no")
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    page.locator("#refer-out").click()
+    expect(page.locator("h1")).to_have_text("Henvis til en annen organisasjon")
+    check(page)
+    page.get_by_label("Tiltak").select_option(label="Restart – Utenfor AS")
+    page.get_by_label("Årsak til henvisningen").fill("Trenger avklaring")
+    page.locator("#send-referral").click()
+    # Without the consent nothing is sent, and the form says what is missing.
+    expect(page.locator(".error-summary")).to_contain_text("den unges samtykke")
+    check(page)
+    page.get_by_label("Den unge samtykker til henvisningen og til det som deles").check()
+    page.locator("#send-referral").click()
+    expect(page.locator("h1")).to_contain_text("til Restart, Utenfor AS")
+    expect(page.locator("#sent-facts")).to_contain_text(
+        "Navn, Fødselsdato, Årsaken til henvisningen"
+    )
+    check(page)
+
+    log_in(page, live_server.url, "utenfor@test.no")
+    page.goto(live_server.url + "/referrals/incoming/")
+    expect(page.locator("#incoming-waiting")).to_contain_text("Nora Hansen")
+    check(page)
+    page.locator("#incoming-waiting a").first.click()
+    expect(page.locator("#shared-fields")).to_contain_text("Trenger avklaring")
+    expect(page.locator("#shared-fields")).not_to_contain_text("412 34 567")  # not shared
+    check(page)
+    page.locator("#accept-referral").click()
+    expect(page.locator("h1")).to_contain_text("Nora Hansen")  # the case with the provider
+
+    received = ReceivedReferral.objects.get()
+    do_transition_case(outsider, received.case, CaseState.ACCEPTED)
+    do_enrol(outsider, received.case, measure)
+    assert case.events.filter(kind=EventKind.REPORTED_BACK).count() == 2
+
+    log_in(page, live_server.url, "koordinator@test.no")
+    page.goto(f"{live_server.url}/referrals/outgoing/{received.pk}/")
+    expect(page.locator("#referral-reports")).to_contain_text("Startet i tiltaket")
+    expect(page.locator("#sent-facts")).to_contain_text("Startet")
+    check(page)
+    page.goto(f"{live_server.url}/cases/{case.pk}/")
+    expect(page.locator("#case-referrals-out")).to_contain_text("Restart, Utenfor AS")
+    check(page)
