@@ -313,3 +313,18 @@ def test_the_command_gives_both_sides_the_same_referral_alike(
     assert (
         sender[1] == f"{sent.pk},Testkommune,Utenfor AS,Restart,{today},started,{today},{today},,"
     )
+
+
+def test_the_young_persons_access_log_and_its_export_list_the_disclosure(
+    client, coordinator, case, listing
+):
+    sent = refer(coordinator, case, listing)
+    client.force_login(coordinator)
+    page = client.get(reverse("people:access_log", args=[case.person_id])).content.decode()
+    expected = (
+        f"Utlevert til Utenfor AS: Navn, Fødselsdato, Årsaken til henvisningen, "
+        f"etter samtykke {sent.consent_id}"
+    )
+    assert expected in page
+    export = client.get(reverse("people:access_log_csv", args=[case.person_id]))
+    assert expected in b"".join(export.streaming_content).decode("utf-8-sig")
