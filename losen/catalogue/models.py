@@ -134,7 +134,7 @@ class ReportedMeasure(models.Model):
     source_id = models.PositiveIntegerField(unique=True)
     source_page = models.PositiveSmallIntegerField()
     name = models.CharField(_("name"), max_length=300)
-    office = models.CharField(_("NAV office"), max_length=100)
+    office = models.CharField(_("NAV office"), max_length=300)
     county = models.CharField(_("county"), max_length=60)
     report_type = models.CharField(
         _("report type"), max_length=10, choices=ReportType.choices, blank=True

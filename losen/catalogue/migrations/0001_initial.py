@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('source_id', models.PositiveIntegerField(unique=True)),
                 ('source_page', models.PositiveSmallIntegerField()),
                 ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('office', models.CharField(max_length=100, verbose_name='NAV office')),
+                ('office', models.CharField(max_length=300, verbose_name='NAV office')),
                 ('county', models.CharField(max_length=60, verbose_name='county')),
                 ('report_type', models.CharField(blank=True, choices=[('status', 'Status report'), ('final', 'Final report (no further grant)')], max_length=10, verbose_name='report type')),
                 ('answers', models.JSONField(default=dict)),
