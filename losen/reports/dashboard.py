@@ -45,6 +45,7 @@ from losen.outcomes.models import FollowUp
 from losen.programs.models import Enrolment, Measure
 from losen.reports.costs import Participation, participation
 from losen.reports.milestones import TIMED, Milestones, case_milestones
+from losen.reports.providers import ProviderRow, provider_rows
 from losen.reports.results import (
     COUNTS,
     EXIT_BREAKDOWN,
@@ -187,6 +188,8 @@ class Dashboard:
     # Days from referral to first contact, start and exit: per month and so far.
     times: list[TimeMonth] = field(default_factory=list)
     times_total: dict[str, Spread] = field(default_factory=dict)
+    # Through other organisations: referred out and what they reported back (providers.py).
+    providers: list[ProviderRow] = field(default_factory=list)
 
     def column(self, name: str) -> list[int | None]:
         index = COUNTS.index(name)
@@ -262,6 +265,15 @@ def build_dashboard(
         team_id=team_id,
         measure_id=measure_id,
     )
+    if measure_id is None:  # a referral out is the case's, not one of our measures'
+        board.providers = provider_rows(
+            organisation_id=organisation_id,
+            start=start,
+            end=last_day,
+            suppressed=suppressed,
+            threshold=threshold,
+            team_id=team_id,
+        )
     if with_costs:
         _costs(
             board,

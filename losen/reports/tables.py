@@ -104,6 +104,19 @@ def durability_table(board: Dashboard) -> Table:
     )
 
 
+def providers_table(board: Dashboard) -> Table:
+    return Table(
+        key="providers",
+        caption=_("Referred to other organisations, and what they reported back"),
+        header=[_("What happened"), _("Young people")],
+        rows=[[row.label, row.count] for row in board.providers],
+        empty=_(
+            "Figures through other organisations are shown for a team or the whole "
+            "organisation, not for one of our measures."
+        ),
+    )
+
+
 def times_header() -> list[str]:
     header = [_("Month")]
     for milestone in TIMED:
@@ -227,6 +240,7 @@ TABLES: dict[str, Callable[[Dashboard], Table]] = {
     "flow": flow_table,
     "exits": exits_table,
     "durability": durability_table,
+    "providers": providers_table,
     "times": times_table,
     "times-so-far": lambda board: times_table(board, so_far=True),
     "cost-measures": cost_measures_table,

@@ -328,3 +328,34 @@ def test_the_young_persons_access_log_and_its_export_list_the_disclosure(
     assert expected in page
     export = client.get(reverse("people:access_log_csv", args=[case.person_id]))
     assert expected in b"".join(export.streaming_content).decode("utf-8-sig")
+
+
+def test_the_senders_results_count_what_went_through_the_provider_apart_from_its_own(
+    coordinator, outsider, outside_team, case, listing
+):
+    from losen.reports.dashboard import build_dashboard
+
+    sent = refer(coordinator, case, listing)
+    received = accepted(outsider, outside_team, sent)
+    do_transition_case(outsider, received.case, CaseState.ACCEPTED)
+    do_enrol(outsider, received.case, listing.measure)
+    today = timezone.localdate()
+    do_exit(outsider, received.case, code="work.full_time", exited_on=today)
+    month = today.replace(day=1)
+
+    def figures(suppressed: bool) -> dict[str, int | None]:
+        board = build_dashboard(
+            organisation_id=case.organisation_id, start=month, end=month, suppressed=suppressed
+        )
+        return {row.key: row.count for row in board.providers}
+
+    exact = figures(False)
+    assert exact["referred_out"] == exact["accepted"] == exact["started"] == 1
+    assert exact["ended:work"] == 1 and exact["ended:education"] == 0
+    assert exact["declined"] == 0
+    # Our own figures do not count the provider's start or exit.
+    board = build_dashboard(
+        organisation_id=case.organisation_id, start=month, end=month, suppressed=False
+    )
+    assert board.exited == 0
+    assert set(figures(True).values()) <= {0, 5}  # one young person: never shown as one
