@@ -78,6 +78,12 @@ meeting_urlpatterns = [
     path("<int:meeting_id>/guests/", meetings.meeting_guests, name="guests"),
     path("<int:meeting_id>/items/<int:item_id>/decide/", meetings.meeting_decide, name="decide"),
     path("<int:meeting_id>/minutes.pdf", meetings.minutes_pdf, name="minutes_pdf"),
+    path("partners/<int:team_id>/", meetings.team_partners, name="partners"),
+    path(
+        "partners/<int:team_id>/<int:partner_id>/remove/",
+        meetings.team_partner_remove,
+        name="partner_remove",
+    ),
     path("invitations/<int:invitation_id>/accept/", meetings.invitation_accept, name="accept"),
     path("invitations/<int:invitation_id>/decline/", meetings.invitation_decline, name="decline"),
 ]

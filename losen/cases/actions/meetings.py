@@ -32,6 +32,7 @@ from losen.cases.models import (
     MeetingAttendee,
     MeetingInvitation,
     TeamMeeting,
+    TeamPartner,
 )
 from losen.cases.queries.core import team_members
 from losen.cases.queries.meetings import (
@@ -187,7 +188,11 @@ def do_create_meeting(
         attendees.append(
             MeetingAttendee(user=user, organisation_id=team.organisation_id, is_guest=False)
         )
-    guest_attendees = _guest_attendees(team, guests, exclude={a.user_id for a in attendees})
+    # The team's partners are seated in every meeting it calls, beside the guests chosen.
+    partners = [p.user for p in team.partners.select_related("user")]
+    guest_attendees = _guest_attendees(
+        team, [*guests, *partners], exclude={a.user_id for a in attendees}
+    )
     Team.objects.select_for_update().filter(pk=team.pk).first()  # one meeting call at a time
     taken = TeamMeeting.objects.filter(team=team, starts_at=starts_at).first()
     if taken is not None:
@@ -295,6 +300,53 @@ def do_invite_guests(
         raise MeetingStarted(locked)
     attendees = _guest_attendees(locked.team, guests)
     return _add_guests(actor, locked, attendees, invite_addresses)
+
+
+@transaction.atomic
+def do_name_partner(actor: User, team: Team, user: User) -> TeamPartner:
+    """Name someone of another organisation a partner of the team: seated as a guest in
+    the team's coming meetings and every one it calls from now on."""
+    _require_team_member(actor, team.pk)
+    organisation = guest_organisation(user, team)
+    if organisation is None:
+        raise NotAGuest(user)
+    partner, created = TeamPartner.objects.get_or_create(
+        team=team, user=user, defaults={"organisation": organisation, "added_by": actor}
+    )
+    if not created:
+        return partner
+    do_log_change(
+        actor,
+        action="team.partner_named",
+        obj=partner,
+        organisation_id=team.organisation_id,
+        changed_fields=["user", "organisation"],
+    )
+    coming = TeamMeeting.objects.select_for_update().filter(
+        team=team, closed_at__isnull=True, starts_at__gt=timezone.now()
+    )
+    for meeting in coming:
+        _add_guests(
+            actor,
+            meeting,
+            [MeetingAttendee(user=user, organisation=organisation, is_guest=True)],
+            (),
+        )
+    return partner
+
+
+@transaction.atomic
+def do_remove_partner(actor: User, partner: TeamPartner) -> None:
+    """No longer a partner: meetings already called keep their guests as they are."""
+    _require_team_member(actor, partner.team_id)
+    do_log_change(
+        actor,
+        action="team.partner_removed",
+        obj=partner,
+        organisation_id=partner.team.organisation_id,
+        changed_fields=["user"],
+    )
+    partner.delete()
 
 
 def _lock_invitation_for_answer(actor: User, invitation: MeetingInvitation) -> MeetingInvitation:

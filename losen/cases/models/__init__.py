@@ -17,6 +17,7 @@ from losen.cases.models.meetings import (
     MeetingAttendee,
     MeetingInvitation,
     TeamMeeting,
+    TeamPartner,
 )
 from losen.cases.models.work import (
     ActionPlan,
@@ -60,4 +61,5 @@ __all__ = [
     "ScopeAnswer",
     "Signature",
     "TeamMeeting",
+    "TeamPartner",
 ]

@@ -170,3 +170,39 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} #{self.position}"
+
+
+class TeamPartner(models.Model):
+    """Someone of another organisation who takes part in the team's meetings regularly.
+
+    A partner is seated as a guest in every meeting the team calls from then on (and in
+    the coming ones when named): what they see of each item is governed by consent to
+    their organisation, as for any guest.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="partners")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("partner"),
+    )
+    # The organisation the partner comes from: consent is checked against it.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("partner of the team")
+        verbose_name_plural = _("partners of the team")
+        ordering = ["user__full_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="team_partner_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.team})"

@@ -42,6 +42,7 @@ from losen.cases.queries.meetings import (
     Viewer,
     agenda_for,
     decisions_started,
+    earlier_guests,
     get_invitation_for,
     get_item_for,
     get_meeting_for,
@@ -78,6 +79,7 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "invited_ids": invited_meeting_ids(request.user, [*upcoming, *page.object_list]),
             "invitations": list(invitations_for(request.user)),
             "can_create": bool(teams_for_new_meeting(request.user)),
+            "own_teams": teams_for_new_meeting(request.user),
         },
     )
 
@@ -483,3 +485,55 @@ def minutes_pdf(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpRespo
 
 
 # Under /meetings/ (namespace "meetings").
+
+
+def _own_team(request: AuthenticatedHttpRequest, team_id: int):
+    """One of the actor's casework teams (404 for any other)."""
+    for team in teams_for_new_meeting(request.user):
+        if team.pk == team_id:
+            return team
+    raise Http404("Not one of your teams.")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_partners(request: AuthenticatedHttpRequest, team_id: int) -> HttpResponse:
+    """The team's partners from other organisations: seated in every meeting it calls."""
+    team = _own_team(request, team_id)
+    partners = list(team.partners.select_related("user", "organisation"))
+    named = {partner.user_id for partner in partners}
+    choices = [user for user in earlier_guests(team).distinct() if user.pk not in named]
+    if request.method == "POST":
+        chosen = next((u for u in choices if str(u.pk) == request.POST.get("user")), None)
+        if chosen is None:
+            messages.error(request, _("Choose one of the team's earlier guests."))
+        else:
+            actions.do_name_partner(request.user, team, chosen)
+            messages.success(
+                request,
+                _("%(name)s is a partner of the team: seated in its coming meetings.")
+                % {"name": chosen.get_full_name()},
+            )
+        return redirect("meetings:partners", team_id=team.pk)
+    return render(
+        request,
+        "cases/meetings/partners.html",
+        {"team": team, "partners": partners, "choices": choices},
+    )
+
+
+@login_required
+@require_POST
+def team_partner_remove(
+    request: AuthenticatedHttpRequest, team_id: int, partner_id: int
+) -> HttpResponse:
+    team = _own_team(request, team_id)
+    partner = team.partners.filter(pk=partner_id).select_related("user", "team").first()
+    if partner is None:
+        raise Http404("No such partner.")
+    actions.do_remove_partner(request.user, partner)
+    messages.success(
+        request,
+        _("%(name)s is no longer a partner of the team.") % {"name": partner.user.get_full_name()},
+    )
+    return redirect("meetings:partners", team_id=team.pk)

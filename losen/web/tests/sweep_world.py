@@ -41,6 +41,7 @@ from losen.cases.models import (
     ConsentPurpose,
     JournalNote,
     MeetingAttendee,
+    TeamPartner,
 )
 from losen.cases.queries.intake import consent_covers
 from losen.catalogue.actions import do_publish_measure
@@ -211,6 +212,8 @@ def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) 
     MeetingAttendee.objects.create(
         meeting=item.meeting, user=users[GUEST], organisation=pitstop, is_guest=True
     )
+    # A partner of the team (the record only: not seated in the team's other meetings).
+    partner = TeamPartner.objects.create(team=ungteam, user=users[GUEST], organisation=pitstop)
     enrolment = case.enrolments.filter(status=Enrolment.Status.ACTIVE).first()
     measure = enrolment.measure
     session = do_add_session(users["leder@demo.no"], measure, number=99, starts_at=timezone.now())
@@ -260,6 +263,7 @@ def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) 
         "export_id": export.pk,
         "referral_id": passed_on.referral.pk,
         "listing_id": _listing_of(measure).pk,
+        "partner_id": partner.pk,
         "sent_referral_id": _refer_to_receiver(coordinator, case).pk,
         "unlisted_measure_id": Measure.objects.filter(organisation=kommune, listing__isnull=True)
         .first()

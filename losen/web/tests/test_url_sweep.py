@@ -98,6 +98,7 @@ FILL = {
     "referral_id": "referral_id",
     "invitation_id": "invitation_id",
     "listing_id": "listing_id",
+    "partner_id": "partner_id",
     "reported_id": "reported_id",
 }
 # Where one URL needs another object than the keyword's usual one.
