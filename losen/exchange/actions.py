@@ -339,6 +339,7 @@ def do_accept_referral(
         or team.pk not in scope_of(actor).casework_team_ids
     ):
         raise NotAllowed("Accept into one of your own teams in the receiving organisation.")
+    today = _decision_day(locked, decided_on)  # checked before anything is written
     shared = locked.shared
     if person is not None:
         if person.organisation_id != locked.organisation_id:
@@ -388,7 +389,6 @@ def do_accept_referral(
         referred_on=locked.referred_on,
         referrer_organisation=locked.from_organisation.name,
     )
-    today = _decision_day(locked, decided_on)
     locked.state = State.ACCEPTED
     locked.person = person
     locked.case = registered.referral.case

@@ -359,3 +359,21 @@ def test_the_senders_results_count_what_went_through_the_provider_apart_from_its
     )
     assert board.exited == 0
     assert set(figures(True).values()) <= {0, 5}  # one young person: never shown as one
+
+
+def test_a_decision_dated_before_the_referral_is_refused_and_writes_nothing(
+    coordinator, outsider, outside_team, case, listing
+):
+    sent = refer(coordinator, case, listing)
+    received = ReceivedReferral.objects.get(pk=sent.pk)
+    people = Person.objects.count()
+    with pytest.raises(ValueError):
+        actions.do_accept_referral(
+            outsider,
+            received,
+            team=outside_team,
+            decided_on=sent.referred_on - datetime.timedelta(days=1),
+        )
+    received.refresh_from_db()
+    assert received.state == State.SENT and received.case is None
+    assert Person.objects.count() == people
