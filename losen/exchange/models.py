@@ -145,11 +145,6 @@ class ReceivedReferral(models.Model):
     def __str__(self) -> str:
         return f"referral {self.pk} from organisation {self.from_organisation_id}"
 
-    @property
-    def reports_flow(self) -> bool:
-        """Whether the consent still lets reports go back to the sender."""
-        return self.consent_withdrawn_at is None
-
 
 class ReferralReport(models.Model):
     """What the receiver reported back, kept in the sender's records."""
