@@ -14,10 +14,11 @@ from django.http import Http404
 
 from losen.accounts.models import User
 from losen.accounts.scope import scope_of
-from losen.cases.queries.core import cases_visible_to
+from losen.audit.models import Purpose
+from losen.cases.queries.core import cases_visible_to, get_case_for
 from losen.exchange.models import ReceivedReferral, SentReferral
 from losen.people.models import Person
-from losen.people.queries import visible_to
+from losen.people.queries import log_people_shown, visible_to
 
 
 def sent_visible_to(actor: User) -> QuerySet[SentReferral]:
@@ -27,10 +28,13 @@ def sent_visible_to(actor: User) -> QuerySet[SentReferral]:
 
 
 def get_sent_for(actor: User, referral_id: int | str) -> SentReferral:
+    """The sender's record of a referral, through its case's door (which logs the read)."""
     try:
-        return sent_visible_to(actor).get(pk=int(referral_id))
+        sent = sent_visible_to(actor).get(pk=int(referral_id))
     except (SentReferral.DoesNotExist, ValueError, TypeError):
         raise Http404("No such referral.") from None
+    get_case_for(actor, sent.case_id, Purpose.FOLLOW_UP, what="referral_out")
+    return sent
 
 
 def received_visible_to(actor: User) -> QuerySet[ReceivedReferral]:
@@ -45,10 +49,18 @@ def received_visible_to(actor: User) -> QuerySet[ReceivedReferral]:
 
 
 def get_received_for(actor: User, referral_id: int | str) -> ReceivedReferral:
+    """The receiver's record of a referral. Once accepted it is about the receiver's own
+    person, whose access log says it was read; before, the record itself is the
+    receiver's record of what came in."""
     try:
-        return received_visible_to(actor).get(pk=int(referral_id))
+        received = received_visible_to(actor).get(pk=int(referral_id))
     except (ReceivedReferral.DoesNotExist, ValueError, TypeError):
         raise Http404("No such referral.") from None
+    if received.person_id is not None:
+        log_people_shown(
+            actor, [(received.person_id, received.organisation_id)], what="referral_in"
+        )
+    return received
 
 
 def same_person_candidates(actor: User, received: ReceivedReferral) -> list[Person]:

@@ -17,7 +17,7 @@ from losen.accounts.scope import scope_of
 from losen.audit.disclosures import SharedField
 from losen.audit.models import Purpose
 from losen.cases.actions.work import can_work_on
-from losen.cases.queries.core import get_case_for
+from losen.cases.queries.core import get_case_for, log_cases_shown
 from losen.exchange import actions, queries
 from losen.exchange.forms import AcceptForm, DeclineForm, ReferOutForm
 from losen.exchange.models import State
@@ -77,6 +77,7 @@ def refer_out(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 @require_GET
 def outgoing(request: AuthenticatedHttpRequest) -> HttpResponse:
     referrals = list(queries.sent_visible_to(request.user).order_by("-referred_on", "-id")[:200])
+    log_cases_shown(request.user, referrals, what="list:referrals_out")
     return render(request, "exchange/outgoing.html", {"referrals": referrals})
 
 
@@ -105,6 +106,8 @@ def outgoing_detail(request: AuthenticatedHttpRequest, referral_id: int) -> Http
 @require_GET
 def incoming(request: AuthenticatedHttpRequest) -> HttpResponse:
     referrals = list(queries.received_visible_to(request.user).order_by("-referred_on")[:200])
+    # The accepted ones name the receiver's own people: their access logs say so.
+    log_cases_shown(request.user, [r for r in referrals if r.person_id], what="list:referrals_in")
     return render(
         request,
         "exchange/incoming.html",

@@ -377,3 +377,25 @@ def test_a_decision_dated_before_the_referral_is_refused_and_writes_nothing(
     received.refresh_from_db()
     assert received.state == State.SENT and received.case is None
     assert Person.objects.count() == people
+
+
+def test_reading_either_side_of_a_referral_is_in_the_reading_organisations_log(
+    client, coordinator, outsider, outside_team, case, listing
+):
+    sent = refer(coordinator, case, listing)
+    received = accepted(outsider, outside_team, sent)
+    client.force_login(coordinator)
+    client.get(reverse("outgoing:list"))
+    client.get(reverse("outgoing:detail", args=[sent.pk]))
+    assert set(
+        AccessLog.objects.filter(actor=coordinator, person_id=case.person_id).values_list(
+            "what", flat=True
+        )
+    ) >= {"list:referrals_out", "referral_out"}
+    client.force_login(outsider)
+    client.get(reverse("incoming:list"))
+    client.get(reverse("incoming:detail", args=[sent.pk]))
+    reads = AccessLog.objects.filter(actor=outsider, person_id=received.person_id)
+    assert set(reads.values_list("what", flat=True)) >= {"list:referrals_in", "referral_in"}
+    # Each organisation logs only its own person.
+    assert not AccessLog.objects.filter(actor=outsider, person_id=case.person_id).exists()
