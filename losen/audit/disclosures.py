@@ -9,7 +9,6 @@ other organisation's name as they were, and name them in the reader's language h
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 
@@ -34,31 +33,28 @@ def field_names(keys: list[str]) -> str:
     return ", ".join(str(labels.get(key, key)) for key in keys)
 
 
+# How each side of a crossing words its row: what left, and what came in.
+_WORDS = {
+    "disclosed": gettext_lazy(
+        "Disclosed to %(organisation)s: %(fields)s, under consent %(consent)s"
+    ),
+    "received": gettext_lazy("Received from %(organisation)s: %(fields)s (referral %(referral)s)"),
+    "reported": gettext_lazy("Reported to %(organisation)s: %(report)s (referral %(referral)s)"),
+    "report_received": gettext_lazy(
+        "Report received from %(organisation)s: %(report)s (referral %(referral)s)"
+    ),
+}
+
+
 def describe(what: str, detail: dict) -> str | None:
     """A disclosure's log row in words, or None when the row is not a disclosure's."""
-    organisation = detail.get("organisation", "")
-    if what == "disclosed":
-        return _("Disclosed to %(organisation)s: %(fields)s, under consent %(consent)s") % {
-            "organisation": organisation,
-            "fields": field_names(detail.get("fields", [])),
-            "consent": detail.get("consent", "–"),
-        }
-    if what == "received":
-        return _("Received from %(organisation)s: %(fields)s (referral %(referral)s)") % {
-            "organisation": organisation,
-            "fields": field_names(detail.get("fields", [])),
-            "referral": detail.get("referral", "–"),
-        }
-    if what == "reported":
-        return _("Reported to %(organisation)s: %(report)s (referral %(referral)s)") % {
-            "organisation": organisation,
-            "report": detail.get("report_label", detail.get("report", "")),
-            "referral": detail.get("referral", "–"),
-        }
-    if what == "report_received":
-        return _("Report received from %(organisation)s: %(report)s (referral %(referral)s)") % {
-            "organisation": organisation,
-            "report": detail.get("report_label", detail.get("report", "")),
-            "referral": detail.get("referral", "–"),
-        }
-    return None
+    words = _WORDS.get(what)
+    if words is None:
+        return None
+    return str(words) % {
+        "organisation": detail.get("organisation", ""),
+        "fields": field_names(detail.get("fields", [])),
+        "consent": detail.get("consent", "–"),
+        "referral": detail.get("referral", "–"),
+        "report": detail.get("report_label", detail.get("report", "")),
+    }

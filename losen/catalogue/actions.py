@@ -8,17 +8,18 @@ else's is refused (StaleEdit), never overwritten.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone, translation
 
 from losen.accounts.models import User
 from losen.audit.actions import do_log_change
 from losen.catalogue.models import Listing
-from losen.lib.errors import NotAllowed, StaleEdit
+from losen.lib.errors import NotAllowed
 from losen.lib.search import fold
+from losen.lib.versions import save_if_current
 from losen.programs.models import Measure
 from losen.programs.queries import can_manage_measures
 
@@ -100,24 +101,19 @@ def do_update_listing(
     """Save the changed fields unless someone saved in between; returns the changed names."""
     _check(actor, listing.measure)
     _check_fields(fields)
-    changes = {name: value for name, value in fields.items() if getattr(listing, name) != value}
-    current = Listing.objects.filter(pk=listing.pk, version=expected_version)
-    if not changes:
-        if current.exists():
-            return []
-        raise StaleEdit(Listing.objects.get(pk=listing.pk))
-    for name, value in changes.items():
-        setattr(listing, name, value)
-    updated = current.update(
-        **changes,
-        search_text=listing_words(listing),
-        version=F("version") + 1,
+    edited = copy.copy(listing)  # the listing as it will be, for its words
+    for name, value in fields.items():
+        setattr(edited, name, value)
+    changes = save_if_current(
+        listing,
+        fields,
+        version=expected_version,
+        search_text=listing_words(edited),
         updated_by=actor,
         updated_at=timezone.now(),
     )
-    if updated == 0:
-        raise StaleEdit(Listing.objects.get(pk=listing.pk))
-    listing.refresh_from_db()
+    if not changes:
+        return []
     do_log_change(
         actor,
         action="catalogue.updated",

@@ -37,11 +37,14 @@ from losen.cases.models import (
     EventKind,
     ReferralSource,
 )
+from losen.cases.queries.intake import is_minor_on
 from losen.catalogue.models import Listing
 from losen.exchange.models import OPEN, ReceivedReferral, ReferralReport, SentReferral, State
+from losen.lib import crypto
 from losen.lib.errors import NotAllowed
-from losen.people.actions import PersonData, do_register_person
-from losen.people.models import Person, age_on
+from losen.lib.idnumbers import parse_identity_number
+from losen.people.actions import PersonData, do_register_person, find_by_identity_number
+from losen.people.models import Person
 
 
 class ConsentMissing(Exception):
@@ -142,7 +145,7 @@ def _consent_for(
     given_on: datetime.date,
 ) -> Consent:
     """The consent the referral is made under: given now, or an active one that covers it."""
-    minor = age_on(case.person.birth_date, given_on) < 18
+    minor = is_minor_on(case.person, given_on)
     missing = []
     if not youth_consents:
         missing.append(_("the young person's consent"))
@@ -162,6 +165,7 @@ def _consent_for(
             recipient_organisation=receiver,
             given_by=Consent.GivenBy.GUARDIAN if minor else Consent.GivenBy.YOUTH,
             given_on=given_on,
+            shared_fields=fields,
         )
     except ConsentAlreadyGiven as given:
         consent = given.existing
@@ -176,8 +180,6 @@ def _consent_for(
                 % {"organisation": receiver.name, "day": consent.given_on.strftime("%d.%m.%Y")}
             ) from None
         return consent
-    Consent.objects.filter(pk=consent.pk).update(shared_fields=fields)
-    consent.shared_fields = fields
     return consent
 
 
@@ -341,13 +343,17 @@ def do_accept_referral(
         raise NotAllowed("Accept into one of your own teams in the receiving organisation.")
     today = _decision_day(locked, decided_on)  # checked before anything is written
     shared = locked.shared
-    if person is not None:
-        if person.organisation_id != locked.organisation_id:
-            raise NotAllowed("The person must be one of the receiving organisation's own.")
-    elif locked.id_number_hash:
-        person = Person.objects.filter(
-            organisation_id=locked.organisation_id, id_number_hash=locked.id_number_hash
-        ).first()
+    if person is not None and person.organisation_id != locked.organisation_id:
+        raise NotAllowed("The person must be one of the receiving organisation's own.")
+    # The number the consent let cross, read as the sender stored it: it finds the
+    # receiver's own record of the person, or goes with the new one.
+    number = (
+        parse_identity_number(crypto.decrypt(locked.id_number_encrypted))
+        if locked.id_number_encrypted
+        else None
+    )
+    if person is None and number is not None:
+        person = find_by_identity_number(locked.organisation_id, number)
     if person is None:
         person = do_register_person(
             actor,
@@ -364,7 +370,7 @@ def do_accept_referral(
                 municipality=shared.get("municipality", ""),
                 country=team.organisation.country,
             ),
-            identity_number=None,
+            identity_number=number,
             guardian=next(
                 (
                     {k: g[k] for k in ("name", "relation", "phone", "email")}
@@ -373,13 +379,6 @@ def do_accept_referral(
                 None,
             ),
         )
-        if locked.id_number_hash:  # the number the consent let cross, as it was stored
-            Person.objects.filter(pk=person.pk).update(
-                id_number_encrypted=locked.id_number_encrypted,
-                id_number_hash=locked.id_number_hash,
-                id_number_kind=locked.id_number_kind,
-                id_number_masked=locked.id_number_masked,
-            )
     registered = do_register_referral(
         actor,
         team=team,
@@ -566,33 +565,24 @@ def on_case_event(sender: type[CaseEvent], instance: CaseEvent, created: bool, *
         return
     data = event.data or {}
     actor = event.recorded_by
+    top = data.get("top_code", "")
+    # The receiver's own record moves on whatever the consent says; once the consent is
+    # withdrawn its state stays `withdrawn`.
+    moved: dict[str, Any] = {}
     if event.kind == EventKind.ENROLMENT_STARTED:
         first = received.started_on is None
-        if first:
-            ReceivedReferral.objects.filter(pk=received.pk).update(
-                state=State.STARTED if received.state != State.WITHDRAWN else received.state,
-                started_on=event.effective_on,
-            )
         kind = ReferralReport.Kind.STARTED if first else ReferralReport.Kind.MOVED_UP
-        report(actor, received, kind, event.effective_on, {"measure": data.get("measure_name")})
+        details: dict[str, Any] = {"measure": data.get("measure_name")}
+        if first:
+            moved = {"state": State.STARTED, "started_on": event.effective_on}
     elif event.kind == EventKind.EXIT:
-        ReceivedReferral.objects.filter(pk=received.pk).update(
-            state=State.ENDED if received.state != State.WITHDRAWN else received.state,
-            exit_on=event.effective_on,
-            exit_outcome=data.get("top_code", ""),
-        )
-        report(
-            actor,
-            received,
-            ReferralReport.Kind.ENDED,
-            event.effective_on,
-            {"top_code": data.get("top_code", "")},
-        )
+        kind, details = ReferralReport.Kind.ENDED, {"top_code": top}
+        moved = {"state": State.ENDED, "exit_on": event.effective_on, "exit_outcome": top}
     else:
-        report(
-            actor,
-            received,
-            ReferralReport.Kind.FOLLOW_UP,
-            event.effective_on,
-            {"months": data.get("months"), "top_code": data.get("top_code", "")},
-        )
+        kind = ReferralReport.Kind.FOLLOW_UP
+        details = {"months": data.get("months"), "top_code": top}
+    if received.state == State.WITHDRAWN:
+        moved.pop("state", None)
+    if moved:
+        ReceivedReferral.objects.filter(pk=received.pk).update(**moved)
+    report(actor, received, kind, event.effective_on, details)

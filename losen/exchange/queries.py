@@ -82,8 +82,4 @@ def same_person_candidates(actor: User, received: ReceivedReferral) -> list[Pers
 
 def sent_of_case(case_id: int) -> QuerySet[SentReferral]:
     """The case's referrals to other organisations (for the case page, whose door opened)."""
-    return (
-        SentReferral.objects.filter(case_id=case_id)
-        .select_related("to_organisation")
-        .prefetch_related("reports")
-    )
+    return SentReferral.objects.filter(case_id=case_id).select_related("to_organisation")

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from losen.accounts.models import Organisation, User
 from losen.audit.actions import do_log_change
-from losen.lib.errors import NotAllowed, StaleEdit
+from losen.lib.errors import NotAllowed
+from losen.lib.versions import save_if_current
 from losen.reports.metrics import METRICS
 from losen.reports.models import ReferenceFigure, Target, TargetReading
 from losen.reports.queries import can_write_references, can_write_target
@@ -60,18 +60,11 @@ def _update(
     action: str,
 ) -> list[str]:
     """Save the changed fields unless the version moved on; returns the changed names."""
-    changes = {name: value for name, value in fields.items() if getattr(obj, name) != value}
-    model = type(obj)
-    if not changes:
-        if model.objects.filter(pk=obj.pk, version=version).exists():
-            return []
-        raise StaleEdit(model.objects.get(pk=obj.pk))
-    updated = model.objects.filter(pk=obj.pk, version=version).update(
-        **changes, version=F("version") + 1, updated_by=actor, updated_at=timezone.now()
+    changes = save_if_current(
+        obj, fields, version=version, updated_by=actor, updated_at=timezone.now()
     )
-    if updated == 0:
-        raise StaleEdit(model.objects.get(pk=obj.pk))
-    obj.refresh_from_db()
+    if not changes:
+        return []
     do_log_change(
         actor, action=action, obj=obj, organisation_id=obj.organisation_id, changed_fields=changes
     )

@@ -658,11 +658,13 @@ def do_give_consent(
     given_by: Consent.GivenBy | str,
     given_on: datetime.date | None = None,
     recipient_organisation: Organisation | None = None,
+    shared_fields: list[str] | None = None,
 ) -> Consent:
     """Record a consent's scope, when and by whom it was given, with its event.
 
     Under 18 (on the day it is given) the guardian gives it. A named organisation is
     required for recipient=organisation, and ignored for the other recipients.
+    `shared_fields` lists what a referral consent lets cross (losen.audit.disclosures).
     """
     given_on = given_on or timezone.localdate()
     if given_on > timezone.localdate():
@@ -692,6 +694,7 @@ def do_give_consent(
         given_by=given_by,
         given_on=given_on,
         recipient_organisation=recipient_organisation,
+        shared_fields=shared_fields or [],
     )
 
 
@@ -705,6 +708,7 @@ def _record_consent(
     given_on: datetime.date,
     recipient_organisation: Organisation | None = None,
     signature: Signature | None = None,
+    shared_fields: list[str] | None = None,
 ) -> Consent:
     consent = Consent.objects.create(
         organisation_id=case.organisation_id,
@@ -717,6 +721,7 @@ def _record_consent(
         given_by=given_by,
         recorded_by=actor,
         signature=signature,
+        shared_fields=shared_fields or [],
     )
     data: dict[str, object] = {
         "consent_id": consent.pk,
@@ -727,6 +732,8 @@ def _record_consent(
     }
     if signature is not None:
         data["signature_id"] = signature.pk
+    if shared_fields:
+        data["shared_fields"] = list(shared_fields)
     do_record_event(actor, case, EventKind.CONSENT_GIVEN, effective_on=given_on, data=data)
     do_log_change(
         actor,
@@ -734,7 +741,14 @@ def _record_consent(
         obj=consent,
         organisation_id=case.organisation_id,
         person_id=case.person_id,
-        changed_fields=["purpose", "recipient", "recipient_organisation", "given_on", "given_by"],
+        changed_fields=[
+            "purpose",
+            "recipient",
+            "recipient_organisation",
+            "given_on",
+            "given_by",
+            *(["shared_fields"] if shared_fields else []),
+        ],
     )
     return consent
 
