@@ -10,12 +10,18 @@ and `org_admin`, the municipality's administrator.
 from __future__ import annotations
 
 import datetime
+import json
 import os
+import sqlite3
+import subprocess
+import sys
 import zoneinfo
 from collections.abc import Callable
 
 import pytest
 import time_machine
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from losen.accounts.models import Membership, Organisation, Role, Team, User
@@ -85,6 +91,41 @@ def clock_start(value: str) -> datetime.datetime | None:
 def pytest_report_header(config):
     clock = config.getoption("--clock")
     return f"clock: {clock} (Europe/Oslo), ticking" if clock else "clock: the real one"
+
+
+def run_on_a_copy_of_the_database(tmp_path, script: str, *args: str) -> tuple[object, str]:
+    """Run `script` in a Python process of its own on a file copy of the SQLite test database.
+
+    For what only a file database shows (threads with connections of their own, SQLite's
+    locking). The process has the test's settings, clock (`LOSEN_TEST_NOW`, for a script
+    that travels to it) and host name; the last line it prints is read as JSON. Returns
+    that and what the process wrote to stderr (for the assertion's message).
+    """
+    database = tmp_path / "losen.sqlite3"
+    connection.ensure_connection()
+    with sqlite3.connect(database) as copy:
+        connection.connection.backup(copy)
+        # A real database file is in WAL mode from its first connection on; the copy of
+        # the in-memory test database is not, and two connections switching it at once
+        # would lock each other out before the script begins.
+        copy.execute("PRAGMA journal_mode=WAL")
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "DJANGO_SETTINGS_MODULE": "losen.settings_test",
+        "LOSEN_ALLOWED_HOSTS": "testserver",
+        "LOSEN_TEST_NOW": str(timezone.now().timestamp()),
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1]), out.stderr
 
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test password

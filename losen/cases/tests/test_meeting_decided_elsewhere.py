@@ -7,18 +7,12 @@ from __future__ import annotations
 import html
 import json
 import os
-import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import shown
+from conftest import run_on_a_copy_of_the_database, shown
 from losen.audit.models import ChangeLog
 from losen.cases.actions import meetings as actions
 from losen.cases.actions.core import do_flag_for_meeting
@@ -199,27 +193,10 @@ DECISIONS = """{
 
 
 def posts_at_once(user, posts, tmp_path, report=DECISIONS) -> dict:
-    database = tmp_path / "losen.sqlite3"
-    connection.ensure_connection()
-    with sqlite3.connect(database) as copy:
-        connection.connection.backup(copy)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_SETTINGS_MODULE": "losen.settings_test",
-        "LOSEN_ALLOWED_HOSTS": "testserver",
-        "LOSEN_TEST_NOW": str(timezone.now().timestamp()),
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", POSTS_AT_ONCE, str(user.pk), json.dumps(posts), report],
-        env=env,
-        cwd=Path(settings.BASE_DIR),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
+    result, _stderr = run_on_a_copy_of_the_database(
+        tmp_path, POSTS_AT_ONCE, str(user.pk), json.dumps(posts), report
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def decide_url(meeting, item) -> str:

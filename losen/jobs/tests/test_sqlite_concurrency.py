@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import json
-import os
-import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
+from conftest import run_on_a_copy_of_the_database
 from losen.jobs.models import Job
 from losen.people.models import Follow, Person
 
@@ -64,23 +58,7 @@ def test_two_large_exports_at_once_both_finish_on_a_sqlite_file(coordinator, tea
         )
         for fmt in ("csv", "xlsx")
     ]
-    database = tmp_path / "losen.sqlite3"
-    connection.ensure_connection()
-    with sqlite3.connect(database) as copy:
-        connection.connection.backup(copy)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_SETTINGS_MODULE": "losen.settings_test",
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", TWO_EXPORTS_AT_ONCE, *(str(job.pk) for job in jobs)],
-        env=env,
-        cwd=Path(settings.BASE_DIR),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
+    finished, stderr = run_on_a_copy_of_the_database(
+        tmp_path, TWO_EXPORTS_AT_ONCE, *(str(job.pk) for job in jobs)
     )
-    finished = json.loads(out.stdout.strip().splitlines()[-1])
-    assert finished == [[Job.Status.DONE, 2500, ""], [Job.Status.DONE, 2500, ""]]
+    assert finished == [[Job.Status.DONE, 2500, ""], [Job.Status.DONE, 2500, ""]], stderr

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import os
-import sqlite3
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.db import connection
+
+from conftest import run_on_a_copy_of_the_database
 
 # In a process of its own, on a copy of the test database in a file: two threads, each
 # with its own connection and browser (test client), post the same form at once.
@@ -58,30 +52,11 @@ def test_two_posts_of_one_referral_form_at_once_make_one_person_case_and_referra
 ):
     if connection.vendor != "sqlite":
         pytest.skip("a copy of the SQLite test database")
-    database = tmp_path / "losen.sqlite3"
-    connection.ensure_connection()
-    with sqlite3.connect(database) as copy:
-        connection.connection.backup(copy)
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "DJANGO_SETTINGS_MODULE": "losen.settings_test",
-        "LOSEN_ALLOWED_HOSTS": "testserver",
-    }
-    out = subprocess.run(
-        [sys.executable, "-c", TWO_POSTS_AT_ONCE, str(coordinator.pk)],
-        env=env,
-        cwd=Path(settings.BASE_DIR),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result, stderr = run_on_a_copy_of_the_database(tmp_path, TWO_POSTS_AT_ONCE, str(coordinator.pk))
     # On failure: what each post answered, and what the process wrote (a locked database?).
     assert (result["people"], result["cases"], result["referrals"]) == (1, 1, 1), (
         result["answers"],
-        out.stderr[-3000:],
+        stderr[-3000:],
     )
     (first, first_to), (second, second_to) = result["answers"]
     assert first == second == 302
