@@ -13,6 +13,7 @@ both organisations' access logs (audit.actions.do_log_disclosure).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from typing import Any
 
@@ -27,6 +28,7 @@ from losen.audit.actions import do_log_change, do_log_disclosure
 from losen.audit.disclosures import REQUIRED_FIELDS, SharedField
 from losen.cases.actions.core import do_record_event
 from losen.cases.actions.intake import ConsentAlreadyGiven, do_give_consent, do_register_referral
+from losen.cases.actions.meetings import AgendaLocked, do_refresh_agenda
 from losen.cases.actions.work import can_work_on
 from losen.cases.models import (
     Case,
@@ -34,13 +36,25 @@ from losen.cases.models import (
     Consent,
     ConsentPurpose,
     ConsentRecipient,
+    Decision,
     EventKind,
     ReferralSource,
+    TeamMeeting,
+    TeamPartner,
 )
 from losen.cases.queries.intake import is_minor_on
 from losen.catalogue.models import Listing
-from losen.exchange.models import OPEN, ReceivedReferral, ReferralReport, SentReferral, State
+from losen.exchange.models import (
+    OPEN,
+    ReceivedReferral,
+    ReferralReport,
+    SentReferral,
+    State,
+    StatusNote,
+)
+from losen.exchange.queries import attendance_in_month
 from losen.lib import crypto
+from losen.lib.dates import add_months
 from losen.lib.errors import NotAllowed
 from losen.lib.idnumbers import parse_identity_number
 from losen.people.actions import PersonData, do_register_person, find_by_identity_number
@@ -124,13 +138,26 @@ def shared_copy(case: Case, fields: list[str], reason: str) -> dict[str, Any]:
     return copy
 
 
-def referral_targets(actor: User, case: Case) -> list[Listing]:
+def referral_targets(case: Case) -> list[Listing]:
     """The published measures of other organisations that take referrals now."""
     return list(
         Listing.objects.filter(taking_referrals=True, measure__is_active=True)
         .exclude(organisation_id=case.organisation_id)
         .select_related("measure", "organisation")
         .order_by("organisation__name", "measure__name")
+    )
+
+
+def referral_teams(case: Case) -> list[Team]:
+    """The teams of other organisations a case may be referred to: those of organisations
+    that publish in the catalogue, and those of the case team's partners."""
+    publishing = Listing.objects.filter(taking_referrals=True).values("organisation_id")
+    partners = TeamPartner.objects.filter(team_id=case.team_id).values("organisation_id")
+    return list(
+        Team.objects.filter(Q(organisation_id__in=publishing) | Q(organisation_id__in=partners))
+        .exclude(organisation_id=case.organisation_id)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
     )
 
 
@@ -319,32 +346,28 @@ def _lock(actor: User, received: ReceivedReferral, *states: str) -> ReceivedRefe
     if not may_decide(actor, received):
         raise NotAllowed("The receiving organisation's teams decide on the referral.")
     locked = ReceivedReferral.objects.select_for_update().get(pk=received.pk)
-    if locked.state not in states:
+    if locked.state not in states or (locked.case_id is not None and State.SENT in states):
+        # Decided, or taken in for the team meeting, which decides.
         raise AlreadyDecided()
     return locked
 
 
-@transaction.atomic
-def do_accept_referral(
-    actor: User,
-    received: ReceivedReferral,
-    *,
-    team: Team,
-    person: Person | None = None,
-    decided_on: datetime.date | None = None,
-) -> ReceivedReferral:
-    """Take the young person in: into `person` (one of the receiver's own, chosen), or the
-    receiver's record with the same identity number, or a new record; never by name."""
-    locked = _lock(actor, received, State.SENT, State.WAITING_LIST)
+def _take_in(
+    actor: User, locked: ReceivedReferral, team: Team, person: Person | None
+) -> tuple[Person, Case]:
+    """The receiver's own record of the young person and a referral in the team's intake:
+    into `person` (one of the receiver's own, chosen), or the receiver's record with the
+    same identity number, or a new record; never by name."""
     if (
         team.organisation_id != locked.organisation_id
         or team.pk not in scope_of(actor).casework_team_ids
     ):
-        raise NotAllowed("Accept into one of your own teams in the receiving organisation.")
-    today = _decision_day(locked, decided_on)  # checked before anything is written
-    shared = locked.shared
+        raise NotAllowed("Take in into one of your own teams in the receiving organisation.")
+    if locked.team_id is not None and team.pk != locked.team_id:
+        raise NotAllowed("The referral names the team that takes it in.")
     if person is not None and person.organisation_id != locked.organisation_id:
         raise NotAllowed("The person must be one of the receiving organisation's own.")
+    shared = locked.shared
     # The number the consent let cross, read as the sender stored it: it finds the
     # receiver's own record of the person, or goes with the new one.
     number = (
@@ -388,13 +411,6 @@ def do_accept_referral(
         referred_on=locked.referred_on,
         referrer_organisation=locked.from_organisation.name,
     )
-    locked.state = State.ACCEPTED
-    locked.person = person
-    locked.case = registered.referral.case
-    locked.team = team
-    locked.decided_on = today
-    locked.decided_by = actor
-    locked.save()
     do_log_disclosure(
         actor,
         what="received",
@@ -407,7 +423,62 @@ def do_accept_referral(
             "referral": locked.pk,
         },
     )
+    case = registered.referral.case
+    assert case is not None  # a referral registered for a team opens its case
+    return person, case
+
+
+@transaction.atomic
+def do_accept_referral(
+    actor: User,
+    received: ReceivedReferral,
+    *,
+    team: Team,
+    person: Person | None = None,
+    decided_on: datetime.date | None = None,
+) -> ReceivedReferral:
+    """Take the young person in and accept at once (without the team meeting)."""
+    locked = _lock(actor, received, State.SENT, State.WAITING_LIST)
+    today = _decision_day(locked, decided_on)  # checked before anything is written
+    locked.person, locked.case = _take_in(actor, locked, team, person)
+    locked.state = State.ACCEPTED
+    locked.team = team
+    locked.decided_on = today
+    locked.decided_by = actor
+    locked.save()
     report(actor, locked, ReferralReport.Kind.ACCEPTED, today)
+    return locked
+
+
+@transaction.atomic
+def do_take_to_meeting(
+    actor: User,
+    received: ReceivedReferral,
+    *,
+    team: Team,
+    person: Person | None = None,
+) -> ReceivedReferral:
+    """Take the referral into the team's intake for its team meeting to decide.
+
+    The young person gets the receiver's own record and a case, which comes up as a new
+    referral on the team's next meeting (on the one already called, if its decisions
+    have not begun); the meeting's decision goes back to the sender as the receiver's
+    answer (accepted, waiting list, or declined when redirected).
+    """
+    locked = _lock(actor, received, State.SENT, State.WAITING_LIST)
+    locked.person, locked.case = _take_in(actor, locked, team, person)
+    locked.team = team
+    locked.on_agenda_on = timezone.localdate()
+    locked.save()
+    meeting = (
+        TeamMeeting.objects.filter(team=team, starts_at__gte=timezone.now(), closed_at=None)
+        .order_by("starts_at")
+        .first()
+    )
+    if meeting is not None:
+        # Once its decisions have begun, the case comes up at the meeting after.
+        with contextlib.suppress(AgendaLocked):
+            do_refresh_agenda(actor, meeting)
     return locked
 
 
@@ -450,12 +521,18 @@ _STATE_AFTER: dict[str, State] = {
 }
 
 
+# What of a report's data the sender's case event carries (the rest is on the referral).
+REPORTED_ON_THE_CASE = ("top_code", "months", "reason", "month", "sessions", "present", "until")
+
+
 def report(
     actor: User | None,
     received: ReceivedReferral,
     kind: str,
     effective_on: datetime.date,
     data: dict[str, Any] | None = None,
+    *,
+    period: str = "",
 ) -> ReferralReport | None:
     """Report back to the sender, if the consent still lets it: a copy in the sender's
     records, an event on the sender's case, a row in both access logs. Refused (None)
@@ -479,6 +556,7 @@ def report(
         organisation_id=sent.organisation_id,
         kind=kind,
         effective_on=effective_on,
+        period=period,
         data=data,
         reported_by_name=by,
         reported_by_organisation=receiver,
@@ -493,7 +571,12 @@ def report(
     if kind == ReferralReport.Kind.ENDED:
         changed["exit_on"] = effective_on
         changed["exit_outcome"] = data.get("top_code", "")
-    SentReferral.objects.filter(pk=sent.pk).update(**changed)
+    if kind == ReferralReport.Kind.PAUSED:
+        changed["paused_on"] = effective_on
+    if kind in (ReferralReport.Kind.RESUMED, ReferralReport.Kind.ENDED):
+        changed["paused_on"] = None
+    if changed:
+        SentReferral.objects.filter(pk=sent.pk).update(**changed)
     label = str(ReferralReport.Kind(kind).label)
     do_record_event(
         None,
@@ -505,8 +588,9 @@ def report(
             "report": kind,
             "by_organisation": receiver.name,
             "by": by,
-            **{k: v for k, v in data.items() if k in ("top_code", "months", "reason")},
+            **{k: v for k, v in data.items() if k in REPORTED_ON_THE_CASE},
         },
+        note=data.get("note", ""),
     )
     detail = {"referral": sent.pk, "report": kind, "report_label": label}
     do_log_disclosure(
@@ -549,6 +633,9 @@ def on_case_event(sender: type[CaseEvent], instance: CaseEvent, created: bool, *
                 state=State.WITHDRAWN
             )
         return
+    if event.kind == EventKind.DECISION:
+        _report_decision(event)
+        return
     if event.kind not in (
         EventKind.ENROLMENT_STARTED,
         EventKind.EXIT,
@@ -577,7 +664,12 @@ def on_case_event(sender: type[CaseEvent], instance: CaseEvent, created: bool, *
             moved = {"state": State.STARTED, "started_on": event.effective_on}
     elif event.kind == EventKind.EXIT:
         kind, details = ReferralReport.Kind.ENDED, {"top_code": top}
-        moved = {"state": State.ENDED, "exit_on": event.effective_on, "exit_outcome": top}
+        moved = {
+            "state": State.ENDED,
+            "exit_on": event.effective_on,
+            "exit_outcome": top,
+            "paused_on": None,
+        }
     else:
         kind = ReferralReport.Kind.FOLLOW_UP
         details = {"months": data.get("months"), "top_code": top}
@@ -586,3 +678,213 @@ def on_case_event(sender: type[CaseEvent], instance: CaseEvent, created: bool, *
     if moved:
         ReceivedReferral.objects.filter(pk=received.pk).update(**moved)
     report(actor, received, kind, event.effective_on, details)
+
+
+def _report_decision(event: CaseEvent) -> None:
+    """The receiver's team meeting decided on a case that came as a referral from another
+    organisation: accepted, waiting list, or (redirected elsewhere) declined, reported
+    back as the receiver's answer. A decision that changes nothing of the answer (a
+    second acceptance, more information asked for) is not reported."""
+    received = (
+        ReceivedReferral.objects.select_for_update()
+        .filter(case_id=event.case_id, state__in=[State.SENT, State.WAITING_LIST, State.ACCEPTED])
+        .select_related("organisation")
+        .first()
+    )
+    if received is None:
+        return
+    data = event.data or {}
+    decision, actor, day = data.get("decision"), event.recorded_by, event.effective_on
+    undecided = received.state in (State.SENT, State.WAITING_LIST)
+    details: dict[str, str]
+    if decision == Decision.ACCEPT and undecided:
+        state, kind, details = State.ACCEPTED, ReferralReport.Kind.ACCEPTED, {}
+    elif decision == Decision.WAITING_LIST and received.state == State.SENT:
+        state, kind, details = State.WAITING_LIST, ReferralReport.Kind.WAITING_LIST, {}
+    elif decision == Decision.REDIRECT:
+        reason = _("Redirected to %(service)s") % {"service": data.get("redirect_to", "")}
+        state, kind, details = State.DECLINED, ReferralReport.Kind.DECLINED, {"reason": reason}
+        received.decline_reason = reason
+    else:
+        return
+    received.state = state
+    if state != State.WAITING_LIST:
+        received.decided_on, received.decided_by = day, actor
+    received.save(update_fields=["state", "decided_on", "decided_by", "decline_reason"])
+    report(actor, received, kind, day, details)
+
+
+# --- what the receiver reports of its own accord --------------------------------------
+
+
+class NothingToReport(Exception):
+    """No session of the young person's measures was held in the month."""
+
+
+class AlreadyReported(Exception):
+    """This month's attendance is reported already."""
+
+
+def _reportable(actor: User | None, received: ReceivedReferral) -> ReceivedReferral:
+    """The receiver's record, locked, if the actor works in the receiving team (None:
+    Losen's own monthly run) and the young person has started in its measures."""
+    if actor is not None and not may_decide(actor, received):
+        raise NotAllowed("The receiving team reports on the referral.")
+    locked = ReceivedReferral.objects.select_for_update().get(pk=received.pk)
+    if locked.case_id is None or locked.started_on is None:
+        raise NotAllowed("Only a young person who has started is reported on.")
+    return locked
+
+
+@transaction.atomic
+def do_report_attendance(
+    actor: User | None, received: ReceivedReferral, month: datetime.date
+) -> ReferralReport | None:
+    """Report the month's attendance (sessions held, present) in the young person's
+    measures; once per month, for a month that is over. None: the consent is withdrawn.
+    `actor` None is Losen's monthly run (`losen report-attendance`)."""
+    locked = _reportable(actor, received)
+    first = month.replace(day=1)
+    last = add_months(first, 1) - datetime.timedelta(days=1)
+    if last >= timezone.localdate():
+        raise ValueError("Report a month once it is over.")
+    assert locked.case_id is not None
+    summary = attendance_in_month(locked.case_id, first)
+    if not summary["sessions"]:
+        raise NothingToReport()
+    period = first.strftime("%Y-%m")
+    if ReferralReport.objects.filter(
+        sent_id=locked.pk, kind=ReferralReport.Kind.ATTENDANCE, period=period
+    ).exists():
+        raise AlreadyReported()
+    return report(
+        actor,
+        locked,
+        ReferralReport.Kind.ATTENDANCE,
+        last,
+        {**summary, "month": period},
+        period=period,
+    )
+
+
+@transaction.atomic
+def do_report_pause(
+    actor: User,
+    received: ReceivedReferral,
+    *,
+    on: datetime.date,
+    until: datetime.date | None = None,
+) -> ReferralReport | None:
+    """The young person's follow-up is paused from `on` (expected back `until`)."""
+    locked = _reportable(actor, received)
+    if locked.state != State.STARTED:
+        raise NotAllowed("Only a follow-up under way is paused.")
+    if locked.paused_on is not None:
+        raise AlreadyReported()
+    if on > timezone.localdate() or on < locked.started_on:  # type: ignore[operator]
+        raise ValueError("A pause starts between the start and today.")
+    if until is not None and until <= on:
+        raise ValueError("The expected return comes after the pause begins.")
+    ReceivedReferral.objects.filter(pk=locked.pk).update(paused_on=on)
+    data = {"until": until.isoformat()} if until else {}
+    return report(actor, locked, ReferralReport.Kind.PAUSED, on, data)
+
+
+@transaction.atomic
+def do_report_resumed(
+    actor: User, received: ReceivedReferral, *, on: datetime.date
+) -> ReferralReport | None:
+    locked = _reportable(actor, received)
+    if locked.paused_on is None:
+        raise NotAllowed("The follow-up is not paused.")
+    if on > timezone.localdate() or on < locked.paused_on:
+        raise ValueError("The return is between the pause and today.")
+    ReceivedReferral.objects.filter(pk=locked.pk).update(paused_on=None)
+    return report(actor, locked, ReferralReport.Kind.RESUMED, on)
+
+
+def may_review_notes(actor: User, received: ReceivedReferral) -> bool:
+    """A team lead of the receiving team (of any of the organisation's teams, while the
+    referral names none) sends the notes on."""
+    scope = scope_of(actor)
+    if received.team_id is not None:
+        return received.team_id in scope.lead_team_ids
+    return any(
+        m.organisation_id == received.organisation_id and m.team_id in scope.lead_team_ids
+        for m in scope.memberships
+    )
+
+
+@transaction.atomic
+def do_write_status_note(actor: User, received: ReceivedReferral, text: str) -> StatusNote:
+    """A note to the sender, kept as a draft until a team lead has reviewed it."""
+    if not may_decide(actor, received):
+        raise NotAllowed("The receiving team writes the notes.")
+    if received.consent_withdrawn_at is not None:
+        raise NotAllowed("The consent is withdrawn: nothing more goes to the sender.")
+    text = text.strip()
+    if not text:
+        raise ValueError("A status note has a text.")
+    note = StatusNote.objects.create(
+        received=received, organisation_id=received.organisation_id, text=text, written_by=actor
+    )
+    do_log_change(
+        actor,
+        action="referral.status_note_written",
+        obj=note,
+        organisation_id=received.organisation_id,
+        person_id=received.person_id,
+        changed_fields=["text"],
+    )
+    return note
+
+
+def _lock_draft(actor: User, note: StatusNote) -> StatusNote:
+    if not may_review_notes(actor, note.received):
+        raise NotAllowed("A team lead of the receiving team reviews the notes.")
+    locked = StatusNote.objects.select_for_update().select_related("received").get(pk=note.pk)
+    if locked.state != StatusNote.State.DRAFT:
+        raise AlreadyDecided()
+    return locked
+
+
+@transaction.atomic
+def do_send_status_note(actor: User, note: StatusNote) -> ReferralReport | None:
+    """Reviewed: the note goes to the sender as it was written. None when the consent is
+    withdrawn: the note stays with the receiver, not sent."""
+    locked = _lock_draft(actor, note)
+    made = report(
+        actor,
+        locked.received,
+        ReferralReport.Kind.NOTE,
+        timezone.localdate(),
+        {"note": locked.text, "written_by": locked.written_by.full_name},
+    )
+    locked.state = StatusNote.State.SENT if made else StatusNote.State.DISCARDED
+    locked.reviewed_by, locked.reviewed_at, locked.report = actor, timezone.now(), made
+    locked.save(update_fields=["state", "reviewed_by", "reviewed_at", "report"])
+    do_log_change(
+        actor,
+        action="referral.status_note_sent" if made else "referral.status_note_discarded",
+        obj=locked,
+        organisation_id=locked.organisation_id,
+        person_id=locked.received.person_id,
+        changed_fields=["state"],
+    )
+    return made
+
+
+@transaction.atomic
+def do_discard_status_note(actor: User, note: StatusNote) -> None:
+    locked = _lock_draft(actor, note)
+    locked.state = StatusNote.State.DISCARDED
+    locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
+    locked.save(update_fields=["state", "reviewed_by", "reviewed_at"])
+    do_log_change(
+        actor,
+        action="referral.status_note_discarded",
+        obj=locked,
+        organisation_id=locked.organisation_id,
+        person_id=locked.received.person_id,
+        changed_fields=["state"],
+    )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from losen.accounts.models import Team
 from losen.audit.disclosures import REQUIRED_FIELDS, SharedField
 from losen.catalogue.models import Listing
+from losen.lib.forms import DATE_INPUT
 from losen.people.models import Person
 
 # The fields a referral may carry beyond those it always carries.
@@ -20,7 +23,17 @@ class ReferOutForm(forms.Form):
     listing = forms.ModelChoiceField(
         label=_("Measure"),
         queryset=Listing.objects.none(),
+        required=False,
         help_text=_("The measures other organisations publish in the catalogue."),
+    )
+    team = forms.ModelChoiceField(
+        label=_("Or a team"),
+        queryset=Team.objects.none(),
+        required=False,
+        help_text=_(
+            "A team of an organisation that publishes in the catalogue or takes part in "
+            "your team meetings, when no single measure fits."
+        ),
     )
     reason = forms.CharField(
         label=_("Reason for the referral"), widget=forms.Textarea(attrs={"rows": 3})
@@ -43,7 +56,9 @@ class ReferOutForm(forms.Form):
         label=_("The guardian consents too (required under 18)"), required=False
     )
 
-    def __init__(self, *args: Any, listings: list[Listing], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, listings: list[Listing], teams: list[Team], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["listing"]
         assert isinstance(field, forms.ModelChoiceField)
@@ -51,6 +66,18 @@ class ReferOutForm(forms.Form):
         field.label_from_instance = lambda listing: (  # type: ignore[assignment]
             f"{listing.measure.name} – {listing.organisation.name}"
         )
+        team = self.fields["team"]
+        assert isinstance(team, forms.ModelChoiceField)
+        team.queryset = Team.objects.filter(pk__in=[t.pk for t in teams]).select_related(
+            "organisation"
+        )
+        team.label_from_instance = lambda t: f"{t.name} – {t.organisation.name}"  # type: ignore[assignment]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("listing")) == bool(data.get("team")):
+            raise forms.ValidationError(_("Choose a measure or a team, one of them."))
+        return data
 
 
 class AcceptForm(forms.Form):
@@ -86,4 +113,39 @@ class AcceptForm(forms.Form):
 class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Why the referral is declined"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PauseForm(forms.Form):
+    on = forms.DateField(label=_("Paused from"), widget=DATE_INPUT)
+    until = forms.DateField(
+        label=_("Expected back"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("If you know it. The sender sees both dates, and no reason."),
+    )
+
+
+class ResumeForm(forms.Form):
+    on = forms.DateField(label=_("Back from"), widget=DATE_INPUT)
+
+
+class AttendanceForm(forms.Form):
+    month = forms.ChoiceField(label=_("Month"))
+
+    def __init__(self, *args: Any, months: list[datetime.date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["month"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(m.isoformat(), date_format(m, "F Y")) for m in months]
+
+
+class StatusNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Status note to the sender"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Write only what the sender needs for its own follow-up. A team lead reads the "
+            "note before it leaves; until then it stays with you."
+        ),
     )

@@ -67,6 +67,8 @@ class SentReferral(models.Model):
     started_on = models.DateField(null=True, blank=True)
     exit_on = models.DateField(null=True, blank=True)
     exit_outcome = models.CharField(max_length=30, blank=True)
+    # Since when the receiver reports the young person's follow-up paused (empty: not).
+    paused_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -131,7 +133,10 @@ class ReceivedReferral(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, null=True, blank=True, related_name="received_referrals"
     )
+    # Taken into the receiver's intake for its team meeting to decide (the case is there).
+    on_agenda_on = models.DateField(null=True, blank=True)
     started_on = models.DateField(null=True, blank=True)
+    paused_on = models.DateField(null=True, blank=True)
     exit_on = models.DateField(null=True, blank=True)
     exit_outcome = models.CharField(max_length=30, blank=True)
     consent_withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -155,6 +160,8 @@ class ReferralReport(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     effective_on = models.DateField()
+    # The month a monthly report covers ("2026-11"): one report of a kind per month.
+    period = models.CharField(max_length=7, blank=True)
     data = models.JSONField(default=dict, blank=True)
     reported_by_name = models.CharField(max_length=200)
     reported_by_organisation = models.ForeignKey(
@@ -166,6 +173,53 @@ class ReferralReport(models.Model):
         verbose_name = _("report back")
         verbose_name_plural = _("reports back")
         ordering = ["effective_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sent", "kind", "period"],
+                condition=~models.Q(period=""),
+                name="referral_report_once_per_period",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.effective_on}"
+
+
+class StatusNote(models.Model):
+    """A free-text note from the receiver to the sender, reviewed before it leaves.
+
+    Written by someone in the receiving team, it stays in the receiver's records as a
+    draft until a team lead of that team has read it and sends it (or discards it); only
+    then does a copy reach the sender, as a report.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Waiting for review")
+        SENT = "sent", _("Sent")
+        DISCARDED = "discarded", _("Not sent")
+
+    received = models.ForeignKey(
+        ReceivedReferral, on_delete=models.PROTECT, related_name="status_notes"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("status note"))
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    report = models.OneToOneField(
+        ReferralReport, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("status note")
+        verbose_name_plural = _("status notes")
+        ordering = ["-written_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"note {self.pk} ({self.state})"

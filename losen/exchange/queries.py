@@ -9,16 +9,21 @@ else answers 404.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from losen.accounts.models import User
 from losen.accounts.scope import scope_of
 from losen.audit.models import Purpose
 from losen.cases.queries.core import cases_visible_to, get_case_for
-from losen.exchange.models import ReceivedReferral, SentReferral
+from losen.exchange.models import ReceivedReferral, ReferralReport, SentReferral, StatusNote
+from losen.lib.dates import add_months
 from losen.people.models import Person
 from losen.people.queries import log_people_shown, visible_to
+from losen.programs.models import Attendance
 
 
 def sent_visible_to(actor: User) -> QuerySet[SentReferral]:
@@ -83,3 +88,64 @@ def same_person_candidates(actor: User, received: ReceivedReferral) -> list[Pers
 def sent_of_case(case_id: int) -> QuerySet[SentReferral]:
     """The case's referrals to other organisations (for the case page, whose door opened)."""
     return SentReferral.objects.filter(case_id=case_id).select_related("to_organisation")
+
+
+def attendance_in_month(case_id: int, month: datetime.date) -> dict[str, Any]:
+    """The case's attendance in the sessions of its measures held in the month starting
+    `month`: sessions recorded, present, and the same by measure."""
+    first = month.replace(day=1)
+    rows = (
+        Attendance.objects.filter(
+            enrolment__case_id=case_id,
+            session__starts_at__date__gte=first,
+            session__starts_at__date__lt=add_months(first, 1),
+        )
+        .values("session__measure__name")
+        .annotate(sessions=Count("id"), present=Count("id", filter=Q(present=True)))
+        .order_by("session__measure__name")
+    )
+    measures = [
+        {
+            "measure": row["session__measure__name"],
+            "sessions": row["sessions"],
+            "present": row["present"],
+        }
+        for row in rows
+    ]
+    return {
+        "sessions": sum(m["sessions"] for m in measures),
+        "present": sum(m["present"] for m in measures),
+        "measures": measures,
+    }
+
+
+def pending_notes_for(actor: User) -> QuerySet[StatusNote]:
+    """The status notes waiting for the actor's review (a team lead of the receiver)."""
+    scope = scope_of(actor)
+    lead_orgs = {m.organisation_id for m in scope.memberships if m.team_id in scope.lead_team_ids}
+    return StatusNote.objects.filter(
+        Q(received__team_id__in=scope.lead_team_ids)
+        | Q(received__team__isnull=True, organisation_id__in=lead_orgs),
+        state=StatusNote.State.DRAFT,
+    ).select_related("received", "written_by")
+
+
+def months_to_report(received: ReceivedReferral, today: datetime.date) -> list[datetime.date]:
+    """The months over since the young person started (the last twelve at most, up to the
+    exit's month) whose attendance is not reported yet, latest first."""
+    if received.started_on is None:
+        return []
+    this_month = today.replace(day=1)
+    last = (received.exit_on or today).replace(day=1)
+    month = max(received.started_on.replace(day=1), add_months(this_month, -12))
+    reported = set(
+        ReferralReport.objects.filter(sent_id=received.pk, kind=ReferralReport.Kind.ATTENDANCE)
+        .exclude(period="")
+        .values_list("period", flat=True)
+    )
+    months = []
+    while month < this_month and month <= last:
+        if month.strftime("%Y-%m") not in reported:
+            months.append(month)
+        month = add_months(month, 1)
+    return months[::-1]

@@ -19,4 +19,12 @@ incoming_urlpatterns = [
     path("<int:referral_id>/accept/", views.incoming_accept, name="accept"),
     path("<int:referral_id>/decline/", views.incoming_decline, name="decline"),
     path("<int:referral_id>/waiting-list/", views.incoming_waitlist, name="waitlist"),
+    path("<int:referral_id>/pause/", views.incoming_pause, name="pause"),
+    path("<int:referral_id>/attendance/", views.incoming_attendance, name="attendance"),
+    path("<int:referral_id>/notes/", views.incoming_note, name="note"),
+    path(
+        "<int:referral_id>/notes/<int:note_id>/review/",
+        views.incoming_note_review,
+        name="note_review",
+    ),
 ]

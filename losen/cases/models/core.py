@@ -131,6 +131,10 @@ class ReportKind(models.TextChoices):
     WAITING_LIST = "waiting_list", _("Put on the waiting list")
     STARTED = "started", _("Started in the measure")
     MOVED_UP = "moved_up", _("Moved up the staircase")
+    ATTENDANCE = "attendance", _("Attendance in the month")
+    PAUSED = "paused", _("Paused")
+    RESUMED = "resumed", _("Resumed after a pause")
+    NOTE = "note", _("Status note")
     ENDED = "ended", _("Exit")
     FOLLOW_UP = "follow_up", _("Follow-up after the exit")
 

@@ -87,6 +87,12 @@ def describe_event(event: CaseEvent) -> str:
             report = str(ReportKind(str(data.get("report", ""))).label)
         except ValueError:
             report = str(data.get("report", ""))
+        if data.get("report") == ReportKind.ATTENDANCE:
+            report = _("%(report)s: present at %(present)s of %(sessions)s sessions") % {
+                "report": report,
+                "present": data.get("present", 0),
+                "sessions": data.get("sessions", 0),
+            }
         return _("%(organisation)s reported: %(report)s (%(by)s; referral %(referral)s)") % {
             "organisation": data.get("by_organisation", ""),
             "report": report,

@@ -21,40 +21,14 @@ from losen.audit.models import AccessLog, Purpose
 from losen.cases.actions.core import do_transition_case
 from losen.cases.actions.intake import do_withdraw_consent
 from losen.cases.models import CaseState, Consent, EventKind
-from losen.catalogue.actions import do_publish_measure
 from losen.exchange import actions
 from losen.exchange.models import ReceivedReferral, ReferralReport, SentReferral, State
 from losen.lib.errors import NotAllowed
 from losen.outcomes.actions import do_exit
 from losen.people.models import Person
-from losen.programs.actions import do_create_measure, do_enrol
-from losen.programs.models import Measure
+from losen.programs.actions import do_enrol
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def provider_lead(make_user, outside_team):
-    return make_user("leder@utenfor.no", Role.TEAM_LEAD, team=outside_team)
-
-
-@pytest.fixture
-def listing(provider_lead, outside_organisation):
-    measure = do_create_measure(
-        provider_lead,
-        outside_organisation,
-        name="Restart",
-        kind=Measure.Kind.CLARIFICATION,
-        capacity=12,
-    )
-    return do_publish_measure(
-        provider_lead,
-        measure,
-        target_group="Unge 16–29",
-        municipality="Drammen",
-        county="Buskerud",
-        how_to_refer="Ring oss",
-    )
 
 
 def refer(coordinator, case, listing, **options):

@@ -46,8 +46,8 @@ from losen.cases.models import (
 from losen.cases.queries.intake import consent_covers
 from losen.catalogue.actions import do_publish_measure
 from losen.catalogue.models import Listing, ReportedMeasure
-from losen.exchange.actions import do_refer_out
-from losen.exchange.models import SentReferral
+from losen.exchange.actions import do_refer_out, do_write_status_note
+from losen.exchange.models import ReceivedReferral, SentReferral
 from losen.grants.actions import do_create_grant_report, do_save_grant_answers
 from losen.jobs.exporters import start_export_job
 from losen.lib import crypto
@@ -276,9 +276,11 @@ def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) 
 
 def _receiver_home(users: dict[str, User]) -> Home:
     """A referral from Ungteam to another organisation's measure: the receiver's to open."""
-    users[RECEIVER_LEAD] = User.objects.get(email=RECEIVER_LEAD)
+    lead = users[RECEIVER_LEAD] = User.objects.get(email=RECEIVER_LEAD)
     case = Case.objects.get(pk=_REFERRED_OUT[0])
-    return Home(ids={"referral_id": _REFERRED_OUT[1]}, people=[case.person])
+    received = ReceivedReferral.objects.get(pk=_REFERRED_OUT[1])
+    note = do_write_status_note(lead, received, "Vi har ringt og avtalt et møte.")
+    return Home(ids={"referral_id": received.pk, "status_note_id": note.pk}, people=[case.person])
 
 
 # The Ungteam case referred out and its referral's number (set by _ungteam_home).

@@ -109,6 +109,8 @@ FILL_FOR = {
     ("outgoing:detail", "referral_id"): "sent_referral_id",
     # Publishing is for a measure not in the catalogue yet.
     ("catalogue:listing_new", "measure_id"): "unlisted_measure_id",
+    # The receiver's status note to the sender, waiting for review.
+    ("incoming:note_review", "note_id"): "status_note_id",
 }
 # URLs that name no object of a team, and why they are not swept here.
 NOT_SWEPT = {
