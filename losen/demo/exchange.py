@@ -1,18 +1,23 @@
 """The demo's referrals between organisations: NAV Demo and Demo kommune refer young
 people to PitStop Demo's measures, and PitStop's reports flow back.
 
-One referral in each state (sent, on the waiting list, declined, accepted, started,
-ended with an exit and its 6-month follow-up), and one whose consent is withdrawn
-midway: PitStop's exit after the withdrawal stays with PitStop. Everything is made
+One referral in each state (sent, taken to PitStop's team meeting, on the waiting list,
+declined, accepted, started, paused), five ended with exits in PitStop's mix (work,
+school, other activity) and their follow-ups where due, and one whose consent is
+withdrawn midway: PitStop's exit after the withdrawal stays with PitStop. The young
+people under way have their attendance reported month by month; one has a status note
+sent after the team lead read it, and one waiting for the team lead. Everything is made
 through the exchange's own actions, as the coordinators would, so the consents, the
 copies, the case events, the reports and both organisations' access logs are all there.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
 from django.db.models import Q
+from django.utils import timezone
 
 from losen.accounts.models import Organisation, Team, User
 from losen.cases.actions.core import do_transition_case
@@ -21,23 +26,38 @@ from losen.cases.models import Case, CaseState
 from losen.cases.models.core import OPEN_STATES
 from losen.catalogue.models import Listing
 from losen.exchange import actions
-from losen.exchange.models import ReceivedReferral, ReferralReport, SentReferral
+from losen.exchange.models import ReceivedReferral, ReferralReport, SentReferral, StatusNote
+from losen.exchange.queries import months_to_report
 from losen.outcomes.actions import do_exit, do_register_follow_up
 from losen.outcomes.models import FollowUp
-from losen.programs.actions import do_enrol
+from losen.programs.actions import do_enrol, do_record_attendance
+from losen.programs.models import Enrolment, Session
 
-# (sender's organisation key, PitStop's measure, what happens, days ago it was referred)
+# (sender's organisation key, PitStop's measure, what happens, days ago it was referred);
+# "ended:CODE" ends with that exit code.
 PLAN = (
     ("nav", "Restart", "sent", 3),
+    ("kommune", "Brobygger", "meeting", 6),
     ("nav", "Klar-Ferdig-Gå", "waiting_list", 20),
     ("kommune", "Hangout", "declined", 25),
     ("nav", "Brobygger", "accepted", 30),
-    ("kommune", "Restart", "started", 60),
-    ("nav", "Klar-Ferdig-Gå", "ended", 420),
+    ("kommune", "Restart", "started", 75),
+    ("nav", "Hangout", "paused", 90),
+    ("nav", "Klar-Ferdig-Gå", "ended:work.part_time", 420),
+    ("kommune", "Restart", "ended:education.upper_secondary", 330),
+    ("nav", "Restart", "ended:work.full_time", 300),
+    ("kommune", "Hangout", "ended:other_activity.work_training", 260),
+    ("nav", "Brobygger", "ended:education.apprenticeship", 240),
     ("nav", "Spisevenn", "withdrawn", 120),
 )
 SENDERS = {"nav": "navveileder@demo.no", "kommune": "koordinator@demo.no"}
 RECEIVER = "pitstop@demo.no"
+RECEIVER_LEAD = "pitstopleder@demo.no"
+NOTES = (
+    "Har møtt hver mandag siden oppstart og tar mer ansvar i gruppa. Vi snakker nå om "
+    "arbeidstrening fra januar; det passer å ta det opp i deres neste samtale.",
+    "Var borte to ganger forrige uke. Vi har avtalt en samtale på fredag.",
+)
 REASONS = {
     "nav": "Ønsker avklaring og hjelp til å komme i gang med noe. Har vært hjemme i over et år.",
     "kommune": "Trenger et sted å være og noen å være sammen med; har sluttet på skolen.",
@@ -56,7 +76,8 @@ def load_referrals(
     organisations: dict[str, Organisation], teams: dict[tuple[str, str], Team], today
 ) -> int:
     users = {
-        user.email: user for user in User.objects.filter(email__in=[*SENDERS.values(), RECEIVER])
+        user.email: user
+        for user in User.objects.filter(email__in=[*SENDERS.values(), RECEIVER, RECEIVER_LEAD])
     }
     pitstop_team = teams["pitstop", "PitStop"]
     listings = {
@@ -88,6 +109,8 @@ def load_referrals(
         made += 1
         sender = users[SENDERS[key]]
         _play(sent, outcome, receiver, pitstop_team, listings[measure], sender, today)
+        if outcome in ("started", "paused"):
+            _attend_and_report(sent, receiver, users.get(RECEIVER_LEAD), today, outcome)
     return made
 
 
@@ -98,6 +121,9 @@ def _play(sent: SentReferral, outcome: str, receiver: User, team: Team, listing,
         return
     if outcome == "waiting_list":
         actions.do_waitlist_referral(receiver, received, on=decided_on)
+        return
+    if outcome == "meeting":
+        actions.do_take_to_meeting(receiver, received, team=team)
         return
     if outcome == "declined":
         actions.do_decline_referral(
@@ -121,18 +147,49 @@ def _play(sent: SentReferral, outcome: str, receiver: User, team: Team, listing,
         exit_on = min(start + datetime.timedelta(days=60), today)
         do_exit(receiver, case, code="education.upper_secondary", exited_on=exit_on)
         return
-    if outcome == "ended":
+    if outcome.startswith("ended:"):
         exit_on = min(start + datetime.timedelta(days=120), today)
-        do_exit(receiver, case, code="work.part_time", exited_on=exit_on)
+        code = outcome.split(":", 1)[1]
+        do_exit(receiver, case, code=code, exited_on=exit_on)
         due = FollowUp.objects.filter(case=case, months=6).first()
         if due is not None and due.due_on <= today:
-            do_register_follow_up(
-                receiver, due, reached=True, code="work.part_time", registered_on=due.due_on
-            )
+            do_register_follow_up(receiver, due, reached=True, code=code, registered_on=due.due_on)
+
+
+def _attend_and_report(
+    sent: SentReferral, receiver: User, lead: User | None, today: datetime.date, outcome: str
+) -> None:
+    """Attendance at the measure's sessions since the start (away one week in four), each
+    month over reported to the sender, and a pause or status notes."""
+    received = ReceivedReferral.objects.get(pk=sent.pk)
+    enrolment = Enrolment.objects.get(case_id=received.case_id, status=Enrolment.Status.ACTIVE)
+    started = timezone.make_aware(datetime.datetime.combine(enrolment.start_on, datetime.time()))
+    sessions = Session.objects.filter(
+        measure=enrolment.measure, starts_at__gte=started, starts_at__lt=timezone.now()
+    ).order_by("starts_at")
+    for n, session in enumerate(sessions):
+        do_record_attendance(receiver, session, {enrolment.pk: n % 4 != 3})
+    for month in months_to_report(received, today)[::-1]:
+        # A month without a session (the demo's groups began later) has nothing to report.
+        with contextlib.suppress(actions.NothingToReport):
+            actions.do_report_attendance(receiver, received, month)
+    if outcome == "paused":
+        paused_on = max(today - datetime.timedelta(days=10), received.started_on or today)
+        actions.do_report_pause(
+            receiver, received, on=paused_on, until=today + datetime.timedelta(days=14)
+        )
+        return
+    sent_note = actions.do_write_status_note(receiver, received, NOTES[0])
+    if lead is not None:
+        actions.do_send_status_note(lead, sent_note)
+    actions.do_write_status_note(receiver, received, NOTES[1])
 
 
 def delete_referrals(org_ids: list[int]) -> None:
     """Remove the referrals to and from these organisations (before their cases go)."""
+    StatusNote.objects.filter(
+        Q(organisation_id__in=org_ids) | Q(received__from_organisation_id__in=org_ids)
+    ).delete()
     ReferralReport.objects.filter(
         Q(organisation_id__in=org_ids) | Q(reported_by_organisation_id__in=org_ids)
     ).delete()

@@ -120,14 +120,15 @@ def _klart_jeg_kan_sessions(measure: Measure, today: datetime.date) -> list[Sess
 
 def _pitstop_sessions(measures: list[Measure], today: datetime.date) -> list[Session]:
     """PitStop's weekly groups: Hangout on Tuesday and Thursday afternoons, Restart on
-    Monday mornings; from four weeks back to three weeks ahead (the volunteer's list)."""
+    Monday mornings; from nine weeks back (so the month before always has sessions, whose
+    attendance PitStop reports to whoever referred) to three weeks ahead."""
     monday = today - datetime.timedelta(days=today.weekday())
     by_name = {m.name: m for m in measures}
     sessions = []
     for name, weekdays, hour, titles in PITSTOP_SESSIONS:
         measure = by_name[name]
         number = 0
-        for week in range(-4, 4):
+        for week in range(-9, 4):
             for weekday in weekdays:
                 day = monday + datetime.timedelta(weeks=week, days=weekday)
                 number += 1

@@ -130,6 +130,14 @@ USERS: tuple[DemoUser, ...] = (
         "koordinator i PitStop, PitStop Demo",
     ),
     DemoUser(
+        "pitstopleder@demo.no",
+        "Pia Pitstop",
+        Role.TEAM_LEAD,
+        "pitstop",
+        "PitStop",
+        "teamleder i PitStop: leser statusnotatene før de går til NAV og kommunen",
+    ),
+    DemoUser(
         "kaa@demo.se",
         "Karin Kaa",
         Role.COORDINATOR,

@@ -180,3 +180,35 @@ def test_the_kaa_team_lead_and_administrator_can_make_the_file_for_statistics_sw
         client.force_login(User.objects.get(email=email))
         page = client.get(reverse("outreach:exports")).content.decode()
         assert "Demo kommun" in page, email
+
+
+@pytest.mark.django_db
+def test_pitstops_reports_flow_back_to_nav_and_the_municipality(chain, client):
+    from django.urls import reverse
+
+    from losen.accounts.models import User
+    from losen.exchange.models import ReceivedReferral, ReferralReport, SentReferral, StatusNote
+
+    assert set(SentReferral.objects.values_list("state", flat=True)) == {
+        "sent",
+        "waiting_list",
+        "declined",
+        "accepted",
+        "started",
+        "ended",
+        "withdrawn",
+    }
+    assert {"work", "education", "other_activity"} <= set(
+        SentReferral.objects.filter(state="ended").values_list("exit_outcome", flat=True)
+    )
+    kinds = set(ReferralReport.objects.values_list("kind", flat=True))
+    assert {"accepted", "started", "attendance", "paused", "note", "ended", "follow_up"} <= kinds
+    attendance = ReferralReport.objects.filter(kind="attendance").first()
+    assert 0 < attendance.data["present"] <= attendance.data["sessions"]
+    assert ReceivedReferral.objects.filter(state="sent", case__isnull=False).exists()  # meeting
+    assert StatusNote.objects.filter(state="draft").exists()  # waits for PitStop's team lead
+    nav = User.objects.get(email="navveileder@demo.no")
+    client.force_login(nav)
+    shown = SentReferral.objects.filter(organisation__name="NAV Demo", reports__kind="attendance")
+    page = client.get(reverse("outgoing:detail", args=[shown.first().pk]))
+    assert page.status_code == 200 and 'id="referral-reports"' in page.content.decode()

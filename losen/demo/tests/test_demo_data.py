@@ -108,6 +108,7 @@ def test_it_gives_every_demo_user_their_role_and_a_full_name(demo_world):
         "kollega@demo.no": (Role.COORDINATOR, "Demo kommune", "Oppfølgingsteam"),
         "navveileder@demo.no": (Role.COORDINATOR, "NAV Demo", "Ungdomsteam"),
         "pitstop@demo.no": (Role.COORDINATOR, "PitStop Demo", "PitStop"),
+        "pitstopleder@demo.no": (Role.TEAM_LEAD, "PitStop Demo", "PitStop"),
         "kaa@demo.se": (Role.COORDINATOR, "Demo kommun", "KAA-teamet"),
         "kaaleder@demo.se": (Role.TEAM_LEAD, "Demo kommun", "KAA-teamet"),
         "admin@demo.se": (Role.ADMIN, "Demo kommun", None),
@@ -263,6 +264,12 @@ def test_it_writes_one_change_log_row_for_the_whole_load(demo_world):
         "case.exited",
         "follow_up.planned",
         "follow_up.registered",
+        # ... one taken to PitStop's coming team meeting, the attendance PitStop reports
+        # month by month, and its status notes (written, and one sent by the team lead).
+        "meeting.item_added",
+        "attendance.recorded",
+        "referral.status_note_written",
+        "referral.status_note_sent",
     }
 
 
