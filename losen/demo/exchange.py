@@ -65,11 +65,14 @@ REASONS = {
 
 
 def _cases_to_refer(team: Team, count: int) -> list[Case]:
-    return list(
-        Case.objects.filter(team=team, state__in=OPEN_STATES)
-        .select_related("person")
-        .order_by("opened_on", "pk")[:count]
-    )
+    """The team's oldest open cases, those without an action plan first: the cases with
+    a plan are the team's own follow-up, which the demo shows in full."""
+    open_cases = Case.objects.filter(team=team, state__in=OPEN_STATES).select_related("person")
+    order = ("opened_on", "pk")
+    cases = list(open_cases.filter(plan__isnull=True).order_by(*order)[:count])
+    if len(cases) < count:
+        cases += list(open_cases.filter(plan__isnull=False).order_by(*order)[: count - len(cases)])
+    return cases
 
 
 def load_referrals(
@@ -159,8 +162,8 @@ def _play(sent: SentReferral, outcome: str, receiver: User, team: Team, listing,
 def _attend_and_report(
     sent: SentReferral, receiver: User, lead: User | None, today: datetime.date, outcome: str
 ) -> None:
-    """Attendance at the measure's sessions since the start (away one week in four), each
-    month over reported to the sender, and a pause or status notes."""
+    """Attendance at the measure's sessions since the start (away one week in four, and
+    through a pause), each month over reported to the sender, and a pause or status notes."""
     received = ReceivedReferral.objects.get(pk=sent.pk)
     assert received.case_id is not None  # started: PitStop took it in
     enrolment = Enrolment.objects.get(case_id=received.case_id, status=Enrolment.Status.ACTIVE)
@@ -169,14 +172,15 @@ def _attend_and_report(
     sessions = Session.objects.filter(
         measure=enrolment.measure, starts_at__gte=started, starts_at__lt=timezone.now()
     ).order_by("starts_at")
+    paused_on = max(today - datetime.timedelta(days=10), received.started_on or today)
     for n, session in enumerate(sessions):
-        do_record_attendance(receiver, session, {enrolment.pk: n % 4 != 3})
+        away = n % 4 == 3 or (outcome == "paused" and session.starts_at.date() >= paused_on)
+        do_record_attendance(receiver, session, {enrolment.pk: not away})
     for month in months_to_report(received, today)[::-1]:
         # A month without a session (the demo's groups began later) has nothing to report.
         with contextlib.suppress(actions.NothingToReport):
             actions.do_report_attendance(receiver, received, month)
     if outcome == "paused":
-        paused_on = max(today - datetime.timedelta(days=10), received.started_on or today)
         actions.do_report_pause(
             receiver, received, on=paused_on, until=today + datetime.timedelta(days=14)
         )

@@ -15,8 +15,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from losen.accounts.models import User
+from losen.accounts.models import Organisation, User
 from losen.accounts.scope import scope_of
+from losen.audit.actions import do_log_accesses
 from losen.audit.models import Purpose
 from losen.cases.queries.core import cases_visible_to, get_case_for
 from losen.exchange.models import ReceivedReferral, ReferralReport, SentReferral, StatusNote
@@ -54,18 +55,44 @@ def received_visible_to(actor: User) -> QuerySet[ReceivedReferral]:
 
 
 def get_received_for(actor: User, referral_id: int | str) -> ReceivedReferral:
-    """The receiver's record of a referral. Once accepted it is about the receiver's own
-    person, whose access log says it was read; before, the record itself is the
-    receiver's record of what came in."""
+    """The receiver's record of a referral; the read is logged (log_received_shown)."""
     try:
         received = received_visible_to(actor).get(pk=int(referral_id))
     except (ReceivedReferral.DoesNotExist, ValueError, TypeError):
         raise Http404("No such referral.") from None
-    if received.person_id is not None:
-        log_people_shown(
-            actor, [(received.person_id, received.organisation_id)], what="referral_in"
-        )
+    log_received_shown(actor, [received], what="referral_in")
     return received
+
+
+def log_received_shown(actor: User, referrals: list[ReceivedReferral], *, what: str) -> None:
+    """Write who read the received referrals in the young person's access log.
+
+    Once accepted, a referral is about the receiver's own person, whose log it goes in.
+    Before, the receiver has no record of the person but the referral itself: the read
+    goes in the access log the sender keeps of the young person (the only one there is),
+    as a read by the receiving organisation, so the young person sees who read it.
+    """
+    own = [(r.person_id, r.organisation_id) for r in referrals if r.person_id is not None]
+    log_people_shown(actor, own, what=what)
+    before = [r for r in referrals if r.person_id is None]
+    if not before:
+        return
+    senders = dict(
+        SentReferral.objects.filter(pk__in=[r.pk for r in before]).values_list("pk", "person_id")
+    )
+    by_organisation: dict[int, list[tuple[int, int, int | None]]] = {}
+    for r in before:
+        by_organisation.setdefault(r.organisation_id, []).append(
+            (senders[r.pk], r.from_organisation_id, r.team_id)
+        )
+    for organisation_id, rows in by_organisation.items():
+        do_log_accesses(
+            actor,
+            rows,
+            purpose=Purpose.FOLLOW_UP,
+            what=what,
+            organisation=Organisation(pk=organisation_id),
+        )
 
 
 def same_person_candidates(actor: User, received: ReceivedReferral) -> list[Person]:

@@ -108,6 +108,7 @@ def outgoing_detail(request: AuthenticatedHttpRequest, referral_id: int) -> Http
                     report,
                     TOP_LEVEL.get(report.data.get("top_code", ""), ""),
                     _date(report.data.get("until")),
+                    _date(f"{report.period}-01" if report.period else None),
                 )
                 for report in sent.reports.select_related("reported_by_organisation").order_by(
                     "effective_on", "id"
@@ -121,8 +122,7 @@ def outgoing_detail(request: AuthenticatedHttpRequest, referral_id: int) -> Http
 @require_GET
 def incoming(request: AuthenticatedHttpRequest) -> HttpResponse:
     referrals = list(queries.received_visible_to(request.user).order_by("-referred_on")[:200])
-    # The accepted ones name the receiver's own people: their access logs say so.
-    log_cases_shown(request.user, [r for r in referrals if r.person_id], what="list:referrals_in")
+    queries.log_received_shown(request.user, referrals, what="list:referrals_in")
     return render(
         request,
         "exchange/incoming.html",

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from conftest import synthetic_fnr
+from conftest import shown, synthetic_fnr
 from losen.accounts.models import Organisation, Role, Team
 from losen.audit.models import AccessLog, Purpose
 from losen.cases.actions.core import do_transition_case
@@ -373,3 +373,26 @@ def test_reading_either_side_of_a_referral_is_in_the_reading_organisations_log(
     assert set(reads.values_list("what", flat=True)) >= {"list:referrals_in", "referral_in"}
     # Each organisation logs only its own person.
     assert not AccessLog.objects.filter(actor=outsider, person_id=case.person_id).exists()
+
+
+def test_the_receivers_read_before_accepting_is_in_the_young_persons_access_log(
+    client, coordinator, outsider, case, listing
+):
+    sent = refer(coordinator, case, listing)
+    client.force_login(outsider)
+    client.get(reverse("incoming:list"))
+    client.get(reverse("incoming:detail", args=[sent.pk]))
+    reads = AccessLog.objects.filter(actor=outsider).order_by("id")
+    assert [(r.person_id, r.organisation_id, r.what) for r in reads] == [
+        (case.person_id, listing.organisation_id, "list:referrals_in"),
+        (case.person_id, listing.organisation_id, "referral_in"),
+    ]
+    # The young person's log, as the sender keeps it, names the reader and their organisation.
+    client.force_login(coordinator)
+    page = client.get(reverse("people:access_log", args=[case.person_id]))
+    rows = [e for e in page.context["page"].object_list if e.actor_id == outsider.pk]
+    assert {(e.organisation.name, e.what) for e in rows} == {
+        ("Utenfor AS", "list:referrals_in"),
+        ("Utenfor AS", "referral_in"),
+    }
+    assert shown("A referral from another organisation") in page.content.decode()

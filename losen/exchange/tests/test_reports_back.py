@@ -14,7 +14,8 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from conftest import shown
 from losen.accounts.models import Role
@@ -265,7 +266,7 @@ def test_the_monthly_run_reports_every_referral_once_and_none_after_a_withdrawal
 
 
 def test_the_attendance_form_offers_the_months_over_and_not_yet_reported(
-    client, outsider, provider_lead, listing, under_way, last_month
+    client, coordinator, outsider, provider_lead, listing, under_way, last_month
 ):
     sent, _received, enrolment = under_way
     session = held(provider_lead, listing.measure, last_month + datetime.timedelta(2), 1)
@@ -278,6 +279,15 @@ def test_the_attendance_form_offers_the_months_over_and_not_yet_reported(
     assert reports(sent)[-1] == "attendance"
     page = client.get(reverse("incoming:detail", args=[sent.pk]))
     assert 'id="attendance-reported"' in page.content.decode()
+    client.force_login(coordinator)
+    with translation.override("nb"):
+        month = date_format(last_month, "F Y")
+    expected = (
+        shown("Attendance in %(month)s", month=month)
+        + ": "
+        + shown("present at %(present)s of %(sessions)s sessions", present=1, sessions=1)
+    )
+    assert expected in client.get(reverse("outgoing:detail", args=[sent.pk])).content.decode()
 
 
 # A pause

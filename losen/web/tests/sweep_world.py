@@ -149,6 +149,8 @@ def _ungteam_home(users: dict[str, User], kommune: Organisation, ungteam: Team) 
     case = (
         Case.objects.filter(team=ungteam, plan__isnull=False)
         .filter(~Exists(followed_elsewhere))
+        # Not one the demo referred to PitStop: PitStop keeps its own copy of those.
+        .filter(~Exists(SentReferral.objects.filter(person_id=OuterRef("person_id"))))
         .filter(Exists(JournalNote.objects.filter(case_id=OuterRef("pk"))))
         .filter(Exists(Consent.objects.filter(case_id=OuterRef("pk"))))
         .filter(enrolments__status=Enrolment.Status.ACTIVE)
