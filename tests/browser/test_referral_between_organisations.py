@@ -84,3 +84,82 @@ def test_a_coordinator_refers_to_a_provider_who_takes_the_young_person_in(
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     expect(page.locator("#case-referrals-out")).to_contain_text("Restart, Utenfor AS")
     check(page)
+
+
+def test_the_provider_reports_attendance_a_pause_and_a_reviewed_note_back(
+    live_server, page: Page, check, coordinator, case, make_user, outside_team, outsider
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from losen.exchange.actions import do_accept_referral, do_refer_out
+    from losen.lib.dates import add_months
+    from losen.programs.actions import do_add_session, do_record_attendance
+
+    lead = make_user("leder@utenfor.no", Role.TEAM_LEAD, team=outside_team)
+    measure = do_create_measure(
+        lead, outside_team.organisation, name="Restart", kind=Measure.Kind.CLARIFICATION
+    )
+    listing = do_publish_measure(
+        lead,
+        measure,
+        target_group="Unge",
+        municipality="Drammen",
+        county="Buskerud",
+        how_to_refer="Ring oss",
+    )
+    last_month = add_months(timezone.localdate().replace(day=1), -1)
+    sent = do_refer_out(
+        coordinator,
+        case,
+        listing=listing,
+        fields=[],
+        reason="Trenger avklaring",
+        youth_consents=True,
+        guardian_consents=False,
+        referred_on=last_month,
+    )
+    received = do_accept_referral(
+        outsider,
+        ReceivedReferral.objects.get(pk=sent.pk),
+        team=outside_team,
+        decided_on=last_month,
+    )
+    do_transition_case(outsider, received.case, CaseState.ACCEPTED, effective_on=last_month)
+    enrolment = do_enrol(outsider, received.case, measure, start_on=last_month)
+    for number in (1, 2):
+        day = last_month + datetime.timedelta(days=number)
+        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+        session = do_add_session(lead, measure, number=number, starts_at=at)
+        do_record_attendance(outsider, session, {enrolment.pk: number == 1})
+
+    log_in(page, live_server.url, "utenfor@test.no")
+    page.goto(f"{live_server.url}/referrals/incoming/{sent.pk}/")
+    expect(page.locator("#report-heading")).to_have_text("Meld til Testkommune")
+    check(page)
+    page.locator("#report-attendance").click()
+    expect(page.locator("#attendance-reported")).to_be_visible()
+    page.locator("#report-pause").click()
+    expect(page.locator("#report-resumed")).to_be_visible()
+    page.get_by_label("Statusnotat til avsenderen").fill("Møter fast hver mandag.")
+    page.locator("#write-note").click()
+    expect(page.locator("#status-notes")).to_contain_text("Venter på gjennomlesing")
+    check(page)
+
+    log_in(page, live_server.url, "leder@utenfor.no")
+    page.goto(live_server.url + "/referrals/incoming/")
+    check(page)
+    page.locator("#notes-to-review a").first.click()
+    page.get_by_role("button", name="Send slik det er skrevet").click()
+    expect(page.locator("#status-notes")).to_contain_text("Sendt (")
+
+    log_in(page, live_server.url, "koordinator@test.no")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/referrals/outgoing/{sent.pk}/")
+    reports = page.locator("#referral-reports")
+    expect(reports).to_contain_text("til stede på 1 av 2 samlinger")
+    expect(reports).to_contain_text("Satt på pause")
+    expect(reports).to_contain_text("Møter fast hver mandag.")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    check(page)
