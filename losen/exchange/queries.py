@@ -34,12 +34,16 @@ def sent_visible_to(actor: User) -> QuerySet[SentReferral]:
 
 
 def get_sent_for(actor: User, referral_id: int | str) -> SentReferral:
-    """The sender's record of a referral, through its case's door (which logs the read)."""
+    """The sender's record of a referral, through its case's door (which logs the read):
+    a referral whose case the actor may not see answers 404 like a missing one."""
     try:
-        sent = sent_visible_to(actor).get(pk=int(referral_id))
+        sent = SentReferral.objects.select_related("to_organisation", "consent").get(
+            pk=int(referral_id)
+        )
     except (SentReferral.DoesNotExist, ValueError, TypeError):
         raise Http404("No such referral.") from None
-    get_case_for(actor, sent.case_id, Purpose.FOLLOW_UP, what="referral_out")
+    case = get_case_for(actor, sent.case_id, Purpose.FOLLOW_UP, what="referral_out")
+    sent.case, sent.person = case, case.person
     return sent
 
 

@@ -408,3 +408,20 @@ def test_the_sender_and_strangers_cannot_write_or_review_the_receivers_notes(
         )
     note.refresh_from_db()
     assert note.state == StatusNote.State.DRAFT and StatusNote.objects.count() == 1
+
+
+def test_the_receivers_referral_queue_counts_those_waiting_from_other_organisations(
+    client, coordinator, outsider, colleague, case, listing
+):
+    client.force_login(outsider)
+    assert (
+        'id="incoming-waiting-count"' not in client.get(reverse("referrals:queue")).content.decode()
+    )
+    refer(coordinator, case, listing)
+    page = client.get(reverse("referrals:queue")).content.decode()
+    assert f"({shown('%(count)s waiting', count=1)})" in page
+    assert case.person.first_name not in page  # a count, no names
+    client.force_login(colleague)  # not the receiver
+    assert (
+        'id="incoming-waiting-count"' not in client.get(reverse("referrals:queue")).content.decode()
+    )
