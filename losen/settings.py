@@ -184,6 +184,7 @@ INSTALLED_APPS = [
     "losen.grants",
     "losen.catalogue",
     "losen.exchange",
+    "losen.contracts",
     "losen.web",
     "losen.demo",
 ]

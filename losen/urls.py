@@ -21,6 +21,7 @@ urlpatterns = [
     path("results/", include("losen.reports.urls")),
     path("grants/", include("losen.grants.urls")),
     path("catalogue/", include("losen.catalogue.urls")),
+    path("contracts/", include("losen.contracts.urls")),
     path("jobs/", include("losen.jobs.urls")),
     path("imports/", include("losen.imports.urls")),
     path("outreach/", include("losen.outreach.urls")),

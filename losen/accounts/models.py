@@ -182,6 +182,8 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Manager (aggregates only)")
     VOLUNTEER = "volunteer", _("Volunteer (sessions only)")
     FUNDER = "funder", _("Funder")
+    # In a payer's organisation: verifies the claims of its outcome contracts.
+    VERIFIER = "verifier", _("Verifier of outcome claims")
     ADMIN = "admin", _("Organisation administrator")
 
 

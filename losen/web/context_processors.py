@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from losen.accounts.scope import scope_of
+from losen.contracts.queries import contracts_visible_to
 from losen.imports.queries import can_import
 
 
@@ -40,6 +41,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     items.append(
         {"url": reverse("catalogue:catalogue"), "label": _("Catalogue"), "key": "catalogue"}
     )
+    if contracts_visible_to(user).exists():
+        items.append(
+            {"url": reverse("contracts:list"), "label": _("Outcome contracts"), "key": "contracts"}
+        )
     if scope.volunteer_team_ids:
         items.append(
             {"url": reverse("programs:sessions"), "label": _("Sessions"), "key": "sessions"}

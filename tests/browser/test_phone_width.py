@@ -46,6 +46,8 @@ PERSONAS = {
     "provider": "pitstop@demo.no",
     "meeting_guest": sweep_world.GUEST,
     "invitee": sweep_world.INVITEE,
+    "receiver_lead": sweep_world.RECEIVER_LEAD,
+    "contract_verifier": sweep_world.CONTRACT_VERIFIER,
 }
 # The pages of someone not logged in (the rest of NOT_LISTS only redirect or answer POST).
 ANONYMOUS_PAGES = ("login", "password_reset", "password_reset_done", "password_reset_complete")

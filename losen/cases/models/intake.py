@@ -137,6 +137,9 @@ class ConsentPurpose(models.TextChoices):
     # A referral to another organisation, and its reports back while the consent lasts
     # (losen/exchange): the fields it lets cross are listed in Consent.shared_fields.
     REFERRAL = "referral", _("Referral and follow-up")
+    # The payer of an outcome contract sees the young person's name on the claims
+    # (losen/contracts); without it the payer sees a pseudonym.
+    OUTCOME_VERIFICATION = "outcome_verification", _("Verification of outcomes by the payer")
 
 
 class ConsentRecipient(models.TextChoices):

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from conftest import synthetic_fnr
 from losen.accounts.models import Membership, Organisation, Role, Team, User
+from losen.cases.actions.core import do_open_case, do_record_event, do_transition_case
 from losen.cases.actions.intake import (
     do_register_referral,
     do_upload_signed_application,
@@ -37,8 +38,10 @@ from losen.cases.actions.meetings import do_create_meeting
 from losen.cases.models import (
     AgendaItem,
     Case,
+    CaseState,
     Consent,
     ConsentPurpose,
+    EventKind,
     JournalNote,
     MeetingAttendee,
     TeamPartner,
@@ -46,6 +49,8 @@ from losen.cases.models import (
 from losen.cases.queries.intake import consent_covers
 from losen.catalogue.actions import do_publish_measure
 from losen.catalogue.models import Listing, ReportedMeasure
+from losen.contracts.actions import claims_of, do_import_contract, do_submit_claims
+from losen.contracts.contract_file import read_contract
 from losen.exchange.actions import do_refer_out, do_write_status_note
 from losen.exchange.models import ReceivedReferral, SentReferral
 from losen.grants.actions import do_create_grant_report, do_save_grant_answers
@@ -59,10 +64,15 @@ from losen.outreach.actions.kaa import do_add_kaa_measure
 from losen.outreach.actions.lists import do_import_list
 from losen.outreach.models import TargetEntry
 from losen.outreach.tests.conftest import list_csv, swedish_pnr
-from losen.people.actions import PersonData, do_add_guardian
+from losen.people.actions import PersonData, do_add_guardian, do_register_person
 from losen.people.exporters import PeopleExport
 from losen.people.models import Follow, Person
-from losen.programs.actions import do_add_session, do_create_measure, do_record_attendance
+from losen.programs.actions import (
+    do_add_session,
+    do_create_measure,
+    do_enrol,
+    do_record_attendance,
+)
 from losen.programs.models import Enrolment, Measure, Staircase
 from losen.reports.models import ReferenceFigure, Target
 
@@ -78,6 +88,8 @@ GUEST = "gjest@pitstop.demo.no"
 INVITEE = "invitert@nav.demo.no"
 # The coordinator of the organisation Ungteam refers out to (no persona of the sweep).
 RECEIVER_LEAD = "leder@mottaker.demo.no"
+# The verifier of the payer in an outcome contract with Mottaker AS as its provider.
+CONTRACT_VERIFIER = "kontroll@betaler.demo.no"
 
 
 @dataclass
@@ -109,6 +121,7 @@ class World:
     kaa: Home
     invitation: Home
     receiver: Home
+    contract: Home
     users: dict[str, User]
     organisations: dict[str, Organisation]
 
@@ -129,6 +142,7 @@ def build_world() -> World:
         kaa=_kaa_home(users, organisations["Demo kommun"]),
         invitation=_invitation_home(users, ungteam, organisations["NAV Demo"]),
         receiver=_receiver_home(users),
+        contract=_contract_home(users),
         users=users,
         organisations=organisations,
     )
@@ -283,6 +297,52 @@ def _receiver_home(users: dict[str, User]) -> Home:
     received = ReceivedReferral.objects.get(pk=_REFERRED_OUT[1])
     note = do_write_status_note(lead, received, "Vi har ringt og avtalt et møte.")
     return Home(ids={"referral_id": received.pk, "status_note_id": note.pk}, people=[case.person])
+
+
+def _contract_home(users: dict[str, User]) -> Home:
+    """An outcome contract: Betaler kommune pays Mottaker AS (the receiver's organisation)
+    for a young person of Mottaker's own, whose claim is submitted to the payer's
+    verifier. No persona is party to it: every one of them must get 404."""
+    lead = users[RECEIVER_LEAD]
+    team = Team.objects.get(name="Mottakerteamet")
+    payer = Organisation.objects.create(
+        name="Betaler kommune", kind=Organisation.Kind.MUNICIPALITY, country="NO"
+    )
+    _add_persona(users, CONTRACT_VERIFIER, "Vera Verifiserer", Role.VERIFIER, payer, None)
+    today = timezone.localdate()
+    person = do_register_person(
+        lead,
+        team=team,
+        data=PersonData(
+            first_name="Kåre",
+            last_name="Kontraktsen",
+            birth_date=today.replace(year=today.year - 18, day=1),
+        ),
+        identity_number=None,
+    )
+    case = do_open_case(lead, person, team, opened_on=today - datetime.timedelta(days=30))
+    do_record_event(
+        lead, case, EventKind.REFERRED, effective_on=today - datetime.timedelta(days=30)
+    )
+    do_transition_case(lead, case, CaseState.ACCEPTED)
+    measure = Measure.objects.get(organisation=team.organisation, name="Avklaring")
+    do_enrol(lead, case, measure, start_on=today - datetime.timedelta(days=20))
+    terms = {
+        "name": "UNG i Betaler",
+        "payer": payer.name,
+        "provider": team.organisation.name,
+        "starts_on": (today - datetime.timedelta(days=365)).isoformat(),
+        "ends_on": (today + datetime.timedelta(days=365)).isoformat(),
+        "currency": "NOK",
+        "cap_per_person": 100000,
+        "cap_total": 1000000,
+        "eligibility": {"min_age": 15, "max_age": 25},
+        "outcomes": [{"code": "engaged", "name": "Startet", "trigger": "start", "price": 5000}],
+    }
+    contract = do_import_contract(None, read_contract(terms)).contract
+    (claim,) = claims_of(contract)
+    do_submit_claims(lead, contract, [claim.pk])
+    return Home(ids={"contract_id": contract.pk, "claim_id": claim.pk}, people=[person])
 
 
 # The Ungteam case referred out and its referral's number (set by _ungteam_home).

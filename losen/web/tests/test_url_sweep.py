@@ -66,6 +66,7 @@ HOME_USERS = {
     "kaa": ("kaa@demo.se",),
     "invitation": (sweep_world.INVITEE,),
     "receiver": (sweep_world.RECEIVER_LEAD,),
+    "contract": (sweep_world.RECEIVER_LEAD, sweep_world.CONTRACT_VERIFIER),
 }
 
 # Keywords that choose a format or a table, not an object.
@@ -98,6 +99,8 @@ FILL = {
     "referral_id": "referral_id",
     "invitation_id": "invitation_id",
     "listing_id": "listing_id",
+    "contract_id": "contract_id",
+    "claim_id": "claim_id",
     "partner_id": "partner_id",
     "reported_id": "reported_id",
 }
@@ -276,6 +279,8 @@ def home_key(name: str) -> str:
         return "invitation"
     if name.startswith("incoming:"):
         return "receiver"
+    if name.startswith("contracts:"):
+        return "contract"
     return "ungteam"
 
 

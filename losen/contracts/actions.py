@@ -1,0 +1,334 @@
+"""Every write of an outcome contract: making it (and its versions), keeping its claims
+current with the provider's events, submitting them, and the payer's verification."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from losen.accounts.models import Role, User
+from losen.accounts.scope import scope_of
+from losen.audit.actions import do_log_change, do_log_changes
+from losen.cases.models import CaseEvent
+from losen.contracts.claims import Share, achievements, case_facts, share_out, version_on
+from losen.contracts.contract_file import ContractSpec
+from losen.contracts.models import (
+    SETTLED,
+    Adjustment,
+    Claim,
+    ClaimState,
+    Contract,
+    ContractVersion,
+    RateOutcome,
+)
+from losen.lib.errors import NotAllowed
+
+
+class VersionNotInFuture(ValueError):
+    """A new version takes effect today or later: the claims made stay as they were."""
+
+
+@transaction.atomic
+def do_import_contract(actor: User | None, spec: ContractSpec) -> ContractVersion:
+    """The contract the file describes: a new contract, or a new version of the one with
+    that name (taking effect on `valid_from`, today unless given, never before today)."""
+    today = timezone.localdate()
+    contract = Contract.objects.select_for_update().filter(name=spec.name).first()
+    if contract is None:
+        contract = Contract.objects.create(
+            name=spec.name,
+            payer=spec.payer,
+            provider=spec.provider,
+            investor=spec.investor,
+            evaluator=spec.evaluator,
+            created_by=actor,
+        )
+        number, valid_from = 1, spec.valid_from or spec.starts_on
+    else:
+        if (contract.payer_id, contract.provider_id) != (spec.payer.pk, spec.provider.pk):
+            raise NotAllowed("A new version keeps the contract's payer and provider.")
+        valid_from = spec.valid_from or today
+        if valid_from < today:
+            raise VersionNotInFuture()
+        last = contract.versions.order_by("-number").first()
+        number = last.number + 1 if last else 1
+    version = ContractVersion.objects.create(
+        contract=contract,
+        number=number,
+        valid_from=valid_from,
+        starts_on=spec.starts_on,
+        ends_on=spec.ends_on,
+        currency=spec.currency,
+        cap_per_person=spec.cap_per_person,
+        cap_total=spec.cap_total,
+        min_age=spec.min_age,
+        max_age=spec.max_age,
+        measures=spec.measures,
+        created_by=actor,
+    )
+    RateOutcome.objects.bulk_create(
+        RateOutcome(
+            version=version,
+            position=position,
+            code=outcome.code,
+            name=outcome.name,
+            trigger=outcome.trigger,
+            top_codes=outcome.top_codes,
+            price=outcome.price,
+            evidence=outcome.evidence,
+        )
+        for position, outcome in enumerate(spec.outcomes, start=1)
+    )
+    do_log_change(
+        actor,
+        action="contract.created" if number == 1 else "contract.version_added",
+        obj=version,
+        organisation_id=contract.payer_id,
+        changed_fields=["rate_card", "caps", "eligibility", "period"],
+    )
+    return version
+
+
+def _versions(contract: Contract) -> list[ContractVersion]:
+    return list(contract.versions.prefetch_related("outcomes").order_by("valid_from", "number"))
+
+
+@transaction.atomic
+def do_sync_claims(contract: Contract, *, today: datetime.date | None = None) -> list[Claim]:
+    """Make the contract's claims agree with the provider's events, and share out the caps.
+
+    New achievements become pending claims (made in the order of the rules, so the same
+    events give the same claim numbers); an unsettled claim follows its achievement to
+    another day, or goes when it is no longer achieved; a settled one stays and, if the
+    events no longer bear it out, gets an adjustment line. Returns every claim, in the
+    order of the rules.
+    """
+    today = today or timezone.localdate()
+    Contract.objects.select_for_update().filter(pk=contract.pk).first()
+    versions = _versions(contract)
+    found = {
+        (a.person_id, a.outcome): a
+        for a in achievements(versions, case_facts(contract.provider_id), today)
+    }
+    claims = {(c.person_id, c.outcome): c for c in contract.claims.all()}
+    gone = [c for key, c in claims.items() if key not in found and c.state not in SETTLED]
+    if gone:
+        Claim.objects.filter(pk__in=[c.pk for c in gone]).delete()
+        do_log_changes(
+            None,
+            action="claim.withdrawn",
+            model=Claim,
+            objects=[(c.pk, c.person_id) for c in gone],
+            organisation_id=contract.provider_id,
+        )
+    made = Claim.objects.bulk_create(
+        Claim(
+            contract=contract,
+            version_id=a.version_id,
+            outcome=a.outcome,
+            position=a.position,
+            person_id=a.person_id,
+            case_id=a.case_id,
+            achieved_on=a.achieved_on,
+            price=a.price,
+            amount=0,
+        )
+        for key, a in found.items()
+        if key not in claims
+    )
+    if made:
+        do_log_changes(
+            None,
+            action="claim.made",
+            model=Claim,
+            objects=[(c.pk, c.person_id) for c in made],
+            organisation_id=contract.provider_id,
+        )
+    kept = [c for c in claims.values() if c not in gone]
+    before = {c.pk: (c.achieved_on, c.case_id, c.amount, c.capped_by, c.state) for c in kept}
+    everything = kept + made
+    for claim in everything:
+        achieved = found.get((claim.person_id, claim.outcome))
+        if claim.state in SETTLED:
+            _adjust(claim, achieved)
+        elif achieved is not None:
+            claim.achieved_on, claim.case_id = achieved.achieved_on, achieved.case_id
+    _share(versions, everything, today)
+    changed = [
+        c
+        for c in everything
+        if c.state not in SETTLED
+        and before.get(c.pk) != (c.achieved_on, c.case_id, c.amount, c.capped_by, c.state)
+    ]
+    Claim.objects.bulk_update(
+        changed, ["achieved_on", "case", "amount", "capped_by", "state"], batch_size=1000
+    )
+    contract.synced_at = timezone.now()
+    Contract.objects.filter(pk=contract.pk).update(synced_at=contract.synced_at)
+    return sorted(everything, key=lambda c: (c.achieved_on, c.person_id, c.position, c.pk))
+
+
+def claims_of(contract: Contract, *, today: datetime.date | None = None) -> list[Claim]:
+    """The contract's claims as the events stand: made again only when something could
+    have changed them (a case event of the provider's recorded since, or a new day)."""
+    today = today or timezone.localdate()
+    synced = contract.synced_at
+    if (
+        synced is None
+        or timezone.localdate(synced) != today
+        or CaseEvent.objects.filter(
+            organisation_id=contract.provider_id, recorded_at__gte=synced
+        ).exists()
+    ):
+        return do_sync_claims(contract, today=today)
+    return sorted(
+        contract.claims.all(), key=lambda c: (c.achieved_on, c.person_id, c.position, c.pk)
+    )
+
+
+def _adjust(claim: Claim, achieved) -> None:
+    """An adjustment line for a settled claim the events no longer bear out (once each)."""
+    if claim.state == ClaimState.REJECTED:
+        return
+    if achieved is None:
+        reason, day, amount = Adjustment.Reason.WITHDRAWN, None, -claim.amount
+    elif achieved.achieved_on != claim.achieved_on:
+        reason, day, amount = Adjustment.Reason.MOVED, achieved.achieved_on, 0
+    else:
+        return
+    if not claim.adjustments.filter(reason=reason, achieved_on=day).exists():
+        Adjustment.objects.create(claim=claim, reason=reason, achieved_on=day, amount=amount)
+
+
+def _share(versions: list[ContractVersion], claims: list[Claim], today: datetime.date) -> None:
+    """Each unsettled claim's amount and state under the caps of the version in force."""
+    terms = version_on(versions, today)
+    shares = [
+        Share(
+            key=claim,
+            person_id=claim.person_id,
+            achieved_on=claim.achieved_on,
+            position=claim.position,
+            price=claim.price,
+            fixed=claim.amount if claim.state in SETTLED else None,
+        )
+        for claim in claims
+        if claim.state != ClaimState.REJECTED
+    ]
+    share_out(shares, cap_per_person=terms.cap_per_person, cap_total=terms.cap_total)
+    for share in shares:
+        claim = share.key
+        assert isinstance(claim, Claim)
+        if claim.state in SETTLED:
+            continue
+        claim.amount, claim.capped_by = share.amount, share.capped_by
+        if share.amount == 0:
+            claim.state = ClaimState.CAPPED
+        elif claim.state == ClaimState.CAPPED:
+            claim.state = ClaimState.PENDING
+
+
+# --- submitting and verifying -----------------------------------------------------------
+
+
+class NotSubmittable(ValueError):
+    """Only pending claims with something to pay are submitted."""
+
+
+def can_submit(actor: User, contract: Contract) -> bool:
+    """The provider's team leads and administrators submit its claims."""
+    scope = scope_of(actor)
+    return any(
+        m.organisation_id == contract.provider_id and m.role in (Role.TEAM_LEAD, Role.ADMIN)
+        for m in scope.memberships
+    )
+
+
+def can_verify(actor: User, contract: Contract) -> bool:
+    """The payer's verifiers verify and reject the submitted claims."""
+    return any(
+        m.organisation_id == contract.payer_id and m.role == Role.VERIFIER
+        for m in scope_of(actor).memberships
+    )
+
+
+@transaction.atomic
+def do_submit_claims(actor: User, contract: Contract, claim_ids: Iterable[int]) -> int:
+    """Submit a batch of the contract's pending claims for verification; the number."""
+    if not can_submit(actor, contract):
+        raise NotAllowed("The provider's team leads and administrators submit claims.")
+    claims = list(
+        Claim.objects.select_for_update().filter(
+            contract=contract, pk__in=list(claim_ids), state=ClaimState.PENDING
+        )
+    )
+    now = timezone.now()
+    for claim in claims:
+        claim.state, claim.submitted_at = ClaimState.SUBMITTED, now
+    Claim.objects.bulk_update(claims, ["state", "submitted_at"])
+    do_log_changes(
+        actor,
+        action="claim.submitted",
+        model=Claim,
+        objects=[(c.pk, c.person_id) for c in claims],
+        organisation_id=contract.provider_id,
+        changed_fields=["state"],
+    )
+    return len(claims)
+
+
+def _decide(actor: User, claim: Claim) -> Claim:
+    if not can_verify(actor, claim.contract):
+        raise NotAllowed("The payer's verifiers decide on the claims.")
+    locked = Claim.objects.select_for_update().get(pk=claim.pk)
+    if locked.state != ClaimState.SUBMITTED:
+        raise NotSubmittable()
+    return locked
+
+
+@transaction.atomic
+def do_verify_claim(actor: User, claim: Claim) -> Claim:
+    """Verified: the claim and its amount never change again."""
+    locked = _decide(actor, claim)
+    locked.state, locked.decided_at, locked.decided_by = (
+        ClaimState.VERIFIED,
+        timezone.now(),
+        actor,
+    )
+    locked.save(update_fields=["state", "decided_at", "decided_by"])
+    do_log_change(
+        actor,
+        action="claim.verified",
+        obj=locked,
+        organisation_id=claim.contract.payer_id,
+        person_id=locked.person_id,
+        changed_fields=["state"],
+    )
+    return locked
+
+
+@transaction.atomic
+def do_reject_claim(actor: User, claim: Claim, *, reason: str) -> Claim:
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("A rejection says why.")
+    locked = _decide(actor, claim)
+    locked.state, locked.decided_at, locked.decided_by = (
+        ClaimState.REJECTED,
+        timezone.now(),
+        actor,
+    )
+    locked.reject_reason, locked.amount = reason, 0
+    locked.save(update_fields=["state", "decided_at", "decided_by", "reject_reason", "amount"])
+    do_log_change(
+        actor,
+        action="claim.rejected",
+        obj=locked,
+        organisation_id=claim.contract.payer_id,
+        person_id=locked.person_id,
+        changed_fields=["state", "reject_reason"],
+    )
+    return locked

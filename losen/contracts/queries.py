@@ -1,0 +1,161 @@
+"""Who sees which outcome contract, and how much of its claims.
+
+- The parties' members (payer, provider, investor, evaluator) see the contract: its terms,
+  its rate card and its figures, month by month.
+- The provider's team leads and administrators see its claims by the young person's name
+  (their own people) and submit them.
+- The payer's verifiers see the claims submitted to them and decided by them, by name
+  only where the young person consented to verification by the payer, else by a
+  pseudonym that holds for that contract only; every claim they are shown is in the
+  young person's access log, as read by the payer.
+- Nobody else reaches the contract: 404.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from losen.accounts.models import Organisation, Role, User
+from losen.accounts.scope import scope_of
+from losen.audit.actions import do_log_accesses
+from losen.audit.models import Purpose
+from losen.cases.models import Consent, ConsentPurpose
+from losen.contracts.actions import can_submit, can_verify
+from losen.contracts.models import Claim, ClaimState, Contract
+from losen.lib import crypto
+from losen.people.queries import log_people_shown
+
+# What a verifier sees of the provider's claims.
+FOR_VERIFIERS = (
+    ClaimState.SUBMITTED,
+    ClaimState.VERIFIED,
+    ClaimState.REJECTED,
+    ClaimState.PAID,
+)
+
+
+def contracts_visible_to(actor: User) -> QuerySet[Contract]:
+    orgs = {m.organisation_id for m in scope_of(actor).memberships}
+    if not orgs:
+        return Contract.objects.none()
+    return Contract.objects.filter(
+        Q(payer_id__in=orgs)
+        | Q(provider_id__in=orgs)
+        | Q(investor_id__in=orgs)
+        | Q(evaluator_id__in=orgs)
+    ).select_related("payer", "provider", "investor", "evaluator")
+
+
+def get_contract_for(actor: User, contract_id: int | str) -> Contract:
+    try:
+        return contracts_visible_to(actor).get(pk=int(contract_id))
+    except (Contract.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such contract.") from None
+
+
+def pseudonym(contract: Contract, person_id: int) -> str:
+    """The young person's name for the payer without consent: the same on every page of
+    the contract, unrelated across contracts, and no way back to the person."""
+    return crypto.lookup_hash(f"contract:{contract.pk}:person:{person_id}")[:8].upper()
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    claim: Claim
+    name: str
+    named: bool  # the name is the young person's (else a pseudonym)
+
+
+def claims_for(actor: User, contract: Contract, claims: list[Claim]) -> list[ClaimRow]:
+    """The claims the actor may see, each with the name they may see, the reads logged.
+
+    `claims` are the contract's (as claims_of gives them); 404 for anyone who sees none.
+    """
+    if can_submit(actor, contract):
+        person_ids = {c.person_id for c in claims}
+        names = {
+            pk: f"{first} {last}".strip()
+            for pk, first, last in contract.provider.people.filter(pk__in=person_ids).values_list(
+                "pk", "first_name", "last_name"
+            )
+        }
+        log_people_shown(
+            actor, [(pid, contract.provider_id) for pid in person_ids], what="list:claims"
+        )
+        return [ClaimRow(c, names.get(c.person_id, ""), True) for c in claims]
+    if can_verify(actor, contract):
+        shown = [c for c in claims if c.state in FOR_VERIFIERS]
+        consented = set(
+            Consent.objects.filter(
+                case_id__in={c.case_id for c in shown},
+                purpose=ConsentPurpose.OUTCOME_VERIFICATION,
+                recipient_organisation_id=contract.payer_id,
+                withdrawn_at__isnull=True,
+            ).values_list("case_id", flat=True)
+        )
+        named_people = {c.person_id for c in shown if c.case_id in consented}
+        people = contract.provider.people.filter(pk__in=named_people)
+        names = {p.pk: p.full_name for p in people}
+        do_log_accesses(
+            actor,
+            [(pid, contract.provider_id, None) for pid in {c.person_id for c in shown}],
+            purpose=Purpose.FOLLOW_UP,
+            what="list:claims",
+            organisation=Organisation(pk=contract.payer_id),
+        )
+        return [
+            ClaimRow(c, names[c.person_id], True)
+            if c.person_id in names
+            else ClaimRow(c, pseudonym(contract, c.person_id), False)
+            for c in shown
+        ]
+    raise Http404("Only the provider's leads and the payer's verifiers see the claims.")
+
+
+def sees_claims(actor: User, contract: Contract) -> bool:
+    return can_submit(actor, contract) or can_verify(actor, contract)
+
+
+def may_import(actor: User, payer: Organisation) -> bool:
+    """The payer's administrators make its contracts in the browser."""
+    return any(
+        m.organisation_id == payer.pk and m.role == Role.ADMIN for m in scope_of(actor).memberships
+    )
+
+
+def payer_organisations(actor: User) -> list[Organisation]:
+    return [m.organisation for m in scope_of(actor).memberships if m.role == Role.ADMIN]
+
+
+@dataclass(frozen=True)
+class Totals:
+    made: int
+    submitted: int
+    verified: int
+    paid: int
+    rejected: int
+    capped: int
+    amount_verified: int
+    amount_paid: int
+    amount_open: int
+
+
+def totals(claims: list[Claim]) -> Totals:
+    states = Counter(c.state for c in claims)
+    return Totals(
+        made=len(claims),
+        submitted=states[ClaimState.SUBMITTED],
+        verified=states[ClaimState.VERIFIED],
+        paid=states[ClaimState.PAID],
+        rejected=states[ClaimState.REJECTED],
+        capped=states[ClaimState.CAPPED],
+        amount_verified=sum(c.amount for c in claims if c.state == ClaimState.VERIFIED),
+        amount_paid=sum(c.amount for c in claims if c.state == ClaimState.PAID),
+        amount_open=sum(
+            c.amount for c in claims if c.state in (ClaimState.PENDING, ClaimState.SUBMITTED)
+        ),
+    )
