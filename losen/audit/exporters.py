@@ -63,6 +63,8 @@ def what_label(what: str, detail: dict | None = None) -> str:
         "referral_in": _("A referral from another organisation"),
         "list:participants": _("Shown among a measure's participants"),
         "list:claims": _("Shown among an outcome contract's claims"),
+        "claim": _("A claim of an outcome contract"),
+        "claim_evidence": _("The evidence of an outcome contract's claim"),
         "list:attendance": _("Shown in the attendance at a session"),
         "list:outreach": _("Shown in the outreach queue"),
         "list:target_list": _("Shown in a target list"),

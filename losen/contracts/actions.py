@@ -4,8 +4,13 @@ current with the provider's events, submitting them, and the payer's verificatio
 from __future__ import annotations
 
 import datetime
+import random
+import secrets
+import uuid
 from collections.abc import Iterable
+from pathlib import PurePath
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +27,10 @@ from losen.contracts.models import (
     ClaimState,
     Contract,
     ContractVersion,
+    Evidence,
     RateOutcome,
+    Sample,
+    Statement,
 )
 from losen.lib.errors import NotAllowed
 
@@ -330,5 +338,191 @@ def do_reject_claim(actor: User, claim: Claim, *, reason: str) -> Claim:
         organisation_id=claim.contract.payer_id,
         person_id=locked.person_id,
         changed_fields=["state", "reject_reason"],
+    )
+    return locked
+
+
+# --- evidence, samples and payment -----------------------------------------------------
+
+
+@transaction.atomic
+def do_add_evidence(
+    actor: User,
+    claim: Claim,
+    *,
+    kind: str,
+    description: str,
+    obtained_on: datetime.date,
+    document: UploadedFile | None = None,
+    employer: str = "",
+    employer_number: str = "",
+) -> Evidence:
+    """The provider's evidence for a claim, until it is settled."""
+    if not can_submit(actor, claim.contract):
+        raise NotAllowed("The provider's team leads and administrators add evidence.")
+    if claim.state in SETTLED:
+        raise NotSubmittable()
+    if obtained_on > timezone.localdate():
+        raise ValueError("Evidence is obtained by today.")
+    evidence = Evidence(
+        claim=claim,
+        kind=kind,
+        description=description.strip(),
+        obtained_on=obtained_on,
+        obtained_by=actor,
+        employer=employer.strip(),
+        employer_number="".join(c for c in employer_number if c.isdigit()),
+    )
+    if document is not None:
+        extension = PurePath(document.name or "").suffix.lower()
+        evidence.document.save(
+            f"evidence-{claim.pk}-{uuid.uuid4().hex}{extension}", document, save=False
+        )
+    evidence.save()
+    do_log_change(
+        actor,
+        action="claim.evidence_added",
+        obj=evidence,
+        organisation_id=claim.contract.provider_id,
+        person_id=claim.person_id,
+        changed_fields=["kind", "description", "document", "employer"],
+    )
+    return evidence
+
+
+def employed_by_provider(evidence: Evidence, contract: Contract) -> bool:
+    """The outcome's employer is the provider itself (by number, or by name)."""
+    provider = contract.provider
+    if evidence.employer_number and provider.org_number:
+        return evidence.employer_number == provider.org_number
+    return bool(evidence.employer) and evidence.employer.casefold() == provider.name.casefold()
+
+
+@transaction.atomic
+def do_draw_sample(actor: User, contract: Contract, *, size: int) -> Sample:
+    """Draw `size` of the submitted claims at random, for the verifier to check in depth."""
+    if not can_verify(actor, contract):
+        raise NotAllowed("The payer's verifiers draw samples.")
+    if size < 1:
+        raise ValueError("A sample holds at least one claim.")
+    pool = list(
+        contract.claims.filter(state=ClaimState.SUBMITTED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not pool:
+        raise NotSubmittable()
+    seed = secrets.token_hex(8)
+    drawn = random.Random(seed).sample(pool, min(size, len(pool)))
+    sample = Sample.objects.create(contract=contract, size=len(drawn), seed=seed, drawn_by=actor)
+    sample.claims.set(drawn)
+    do_log_change(
+        actor,
+        action="contract.sample_drawn",
+        obj=sample,
+        organisation_id=contract.payer_id,
+        changed_fields=["claims", "seed"],
+    )
+    return sample
+
+
+@transaction.atomic
+def do_record_sample_result(actor: User, sample: Sample, *, result: str) -> Sample:
+    if not can_verify(actor, sample.contract):
+        raise NotAllowed("The payer's verifiers record what a sample found.")
+    result = result.strip()
+    if not result:
+        raise ValueError("Say what the check found.")
+    locked = Sample.objects.select_for_update().get(pk=sample.pk)
+    if locked.completed_at is not None:
+        raise NotSubmittable()
+    locked.result, locked.completed_at = result, timezone.now()
+    locked.save(update_fields=["result", "completed_at"])
+    do_log_change(
+        actor,
+        action="contract.sample_checked",
+        obj=locked,
+        organisation_id=sample.contract.payer_id,
+        changed_fields=["result"],
+    )
+    return locked
+
+
+class NothingToPay(ValueError):
+    """No verified claim waits for payment in the period."""
+
+
+def can_pay(actor: User, contract: Contract) -> bool:
+    """The payer's verifiers and administrators make and settle the payment statements."""
+    return any(
+        m.organisation_id == contract.payer_id and m.role in (Role.VERIFIER, Role.ADMIN)
+        for m in scope_of(actor).memberships
+    )
+
+
+@transaction.atomic
+def do_make_statement(
+    actor: User, contract: Contract, *, starts_on: datetime.date, ends_on: datetime.date
+) -> Statement:
+    """A statement of the claims verified in the period and not on a statement yet."""
+    if not can_pay(actor, contract):
+        raise NotAllowed("The payer makes its payment statements.")
+    if ends_on < starts_on or ends_on >= timezone.localdate():
+        raise ValueError("A statement covers a period that is over.")
+    Contract.objects.select_for_update().filter(pk=contract.pk).first()
+    claims = list(
+        contract.claims.filter(
+            state=ClaimState.VERIFIED,
+            statement__isnull=True,
+            decided_at__date__gte=starts_on,
+            decided_at__date__lte=ends_on,
+        )
+    )
+    if not claims:
+        raise NothingToPay()
+    statement = Statement.objects.create(
+        contract=contract,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        total=sum(c.amount for c in claims),
+        made_by=actor,
+    )
+    Claim.objects.filter(pk__in=[c.pk for c in claims]).update(statement=statement)
+    do_log_change(
+        actor,
+        action="contract.statement_made",
+        obj=statement,
+        organisation_id=contract.payer_id,
+        changed_fields=["claims", "total"],
+    )
+    return statement
+
+
+@transaction.atomic
+def do_mark_paid(
+    actor: User, statement: Statement, *, paid_on: datetime.date, reference: str
+) -> Statement:
+    """The statement is paid: its claims are paid, and stay so."""
+    if not can_pay(actor, statement.contract):
+        raise NotAllowed("The payer settles its payment statements.")
+    reference = reference.strip()
+    if not reference:
+        raise ValueError("A payment has a reference.")
+    if paid_on > timezone.localdate() or paid_on < statement.ends_on:
+        raise ValueError("A statement is paid after its period, by today.")
+    locked = Statement.objects.select_for_update().get(pk=statement.pk)
+    if locked.paid_on is not None:
+        raise NotSubmittable()
+    locked.paid_on, locked.reference = paid_on, reference
+    locked.save(update_fields=["paid_on", "reference"])
+    paid = list(locked.claims.filter(state=ClaimState.VERIFIED).values_list("pk", "person_id"))
+    Claim.objects.filter(pk__in=[pk for pk, _person in paid]).update(state=ClaimState.PAID)
+    do_log_changes(
+        actor,
+        action="claim.paid",
+        model=Claim,
+        objects=paid,
+        organisation_id=statement.contract.payer_id,
+        changed_fields=["state"],
     )
     return locked

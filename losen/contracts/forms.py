@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from losen.accounts.models import Organisation
-from losen.contracts.models import ClaimState
+from losen.contracts.models import ClaimState, Evidence
+from losen.lib.documents import ACCEPT, check_document
+from losen.lib.forms import DATE_INPUT
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -43,3 +45,58 @@ class ClaimFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All"))] + list(ClaimState.choices)
     )
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of evidence"), choices=Evidence.Kind.choices)
+    description = forms.CharField(
+        label=_("What it shows"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    obtained_on = forms.DateField(label=_("Obtained"), widget=DATE_INPUT)
+    document = forms.FileField(
+        label=_("Document"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+    employer = forms.CharField(label=_("Employer or school"), required=False, max_length=200)
+    employer_number = forms.CharField(
+        label=_("Its organisation number"), required=False, max_length=20
+    )
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        return None if not document else check_document(document)
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("kind") == Evidence.Kind.DOCUMENT and not data.get("document"):
+            self.add_error("document", _("Evidence of this kind is a document: upload it."))
+        return data
+
+
+class SampleForm(forms.Form):
+    size = forms.IntegerField(label=_("How many claims to draw"), min_value=1, max_value=500)
+
+
+class SampleResultForm(forms.Form):
+    result = forms.CharField(
+        label=_("What the check found"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class StatementForm(forms.Form):
+    starts_on = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    ends_on = forms.DateField(label=_("To"), widget=DATE_INPUT)
+
+    def clean(self):
+        data = super().clean() or {}
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", _("The period ends before it starts."))
+        return data
+
+
+class PaidForm(forms.Form):
+    paid_on = forms.DateField(label=_("Paid on"), widget=DATE_INPUT)
+    reference = forms.CharField(label=_("Payment reference"), max_length=100)

@@ -166,6 +166,10 @@ class Claim(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     reject_reason = models.TextField(_("why rejected"), blank=True)
+    # The payment statement that pays it (losen/contracts/payments.py).
+    statement = models.ForeignKey(
+        "Statement", on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
+    )
 
     class Meta:
         verbose_name = _("claim")
@@ -203,3 +207,88 @@ class Adjustment(models.Model):
 
     def __str__(self) -> str:
         return f"adjustment {self.amount} of claim {self.claim_id}"
+
+
+class Evidence(models.Model):
+    """What shows that a claim's outcome happened: a document, a check in a register, or the
+    young person's own confirmation; who obtained it and when."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("A document (contract of employment, school confirmation)")
+        REGISTER_CHECK = "register_check", _("A check in a register")
+        SELF_CERTIFIED = "self_certified", _("The young person's own confirmation")
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="evidence")
+    kind = models.CharField(_("kind of evidence"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("what it shows"))
+    document = models.FileField(_("document"), upload_to="evidence/%Y/", blank=True)
+    # The employer or school the outcome is with, when there is one: a claim whose
+    # employer is the provider itself is flagged for the payer.
+    employer = models.CharField(_("employer or school"), max_length=200, blank=True)
+    employer_number = models.CharField(_("its organisation number"), max_length=20, blank=True)
+    obtained_on = models.DateField(_("obtained"))
+    obtained_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for claim {self.claim_id}"
+
+
+class Sample(models.Model):
+    """Claims drawn at random by a verifier to check in depth, and what the check found."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="samples")
+    size = models.PositiveIntegerField(_("claims drawn"))
+    # The random seed the draw used, so it can be drawn again the same way.
+    seed = models.CharField(max_length=32)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    drawn_at = models.DateTimeField(default=timezone.now, editable=False)
+    result = models.TextField(_("what the check found"), blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    claims = models.ManyToManyField(Claim, related_name="samples")
+
+    class Meta:
+        verbose_name = _("sample of claims")
+        verbose_name_plural = _("samples of claims")
+        ordering = ["-drawn_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"sample {self.pk} of {self.contract}"
+
+
+class Statement(models.Model):
+    """A payment statement: the verified claims of a month or quarter, for the payer's
+    accounts; marked paid with the day and the payment's reference."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="statements")
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    total = models.PositiveIntegerField(_("total"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now, editable=False)
+    paid_on = models.DateField(_("paid"), null=True, blank=True)
+    reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("payment statement")
+        verbose_name_plural = _("payment statements")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "starts_on", "ends_on"], name="statement_once_per_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"statement {self.starts_on}–{self.ends_on} of {self.contract}"

@@ -24,8 +24,8 @@ from losen.accounts.scope import scope_of
 from losen.audit.actions import do_log_accesses
 from losen.audit.models import Purpose
 from losen.cases.models import Consent, ConsentPurpose
-from losen.contracts.actions import can_submit, can_verify
-from losen.contracts.models import Claim, ClaimState, Contract
+from losen.contracts.actions import can_pay, can_submit, can_verify
+from losen.contracts.models import Claim, ClaimState, Contract, Statement
 from losen.lib import crypto
 from losen.people.queries import log_people_shown
 
@@ -70,7 +70,9 @@ class ClaimRow:
     named: bool  # the name is the young person's (else a pseudonym)
 
 
-def claims_for(actor: User, contract: Contract, claims: list[Claim]) -> list[ClaimRow]:
+def claims_for(
+    actor: User, contract: Contract, claims: list[Claim], *, what: str = "list:claims"
+) -> list[ClaimRow]:
     """The claims the actor may see, each with the name they may see, the reads logged.
 
     `claims` are the contract's (as claims_of gives them); 404 for anyone who sees none.
@@ -83,9 +85,7 @@ def claims_for(actor: User, contract: Contract, claims: list[Claim]) -> list[Cla
                 "pk", "first_name", "last_name"
             )
         }
-        log_people_shown(
-            actor, [(pid, contract.provider_id) for pid in person_ids], what="list:claims"
-        )
+        log_people_shown(actor, [(pid, contract.provider_id) for pid in person_ids], what=what)
         return [ClaimRow(c, names.get(c.person_id, ""), True) for c in claims]
     if can_verify(actor, contract):
         shown = [c for c in claims if c.state in FOR_VERIFIERS]
@@ -104,7 +104,7 @@ def claims_for(actor: User, contract: Contract, claims: list[Claim]) -> list[Cla
             actor,
             [(pid, contract.provider_id, None) for pid in {c.person_id for c in shown}],
             purpose=Purpose.FOLLOW_UP,
-            what="list:claims",
+            what=what,
             organisation=Organisation(pk=contract.payer_id),
         )
         return [
@@ -159,3 +159,23 @@ def totals(claims: list[Claim]) -> Totals:
             c.amount for c in claims if c.state in (ClaimState.PENDING, ClaimState.SUBMITTED)
         ),
     )
+
+
+def get_claim_for(actor: User, contract: Contract, claim_id: int | str) -> ClaimRow:
+    """One claim, as `claims_for` shows it, its read in the access log; 404 otherwise."""
+    try:
+        claim = contract.claims.select_related("version").get(pk=int(claim_id))
+    except (Claim.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such claim.") from None
+    if not sees_claims(actor, contract):
+        raise Http404("No such claim.")
+    rows = claims_for(actor, contract, [claim], what="claim")
+    if not rows:
+        raise Http404("No such claim.")
+    return rows[0]
+
+
+def statements_for(actor: User, contract: Contract) -> QuerySet[Statement]:
+    if not (can_pay(actor, contract) or can_submit(actor, contract)):
+        raise Http404("Only the payer and the provider's leads see the statements.")
+    return contract.statements.order_by("-starts_on", "-id")

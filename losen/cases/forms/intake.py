@@ -7,7 +7,6 @@ on the person form.
 
 from __future__ import annotations
 
-from pathlib import PurePath
 from typing import Any, cast
 
 from django import forms
@@ -23,20 +22,11 @@ from losen.cases.models import (
     ReferralSource,
 )
 from losen.cases.queries.intake import guardian_signature_needed, is_minor_on
+from losen.lib.documents import ACCEPT, check_document
 from losen.lib.forms import DATE_INPUT
 from losen.lib.names import name_words
 from losen.people.forms import RegisterPersonForm
 from losen.people.models import Guardian, Person
-
-MAX_PAPER_BYTES = 10 * 1024 * 1024
-
-# Extension → (content types a browser may declare, the file's first bytes).
-PAPER_TYPES: dict[str, tuple[frozenset[str], tuple[bytes, ...]]] = {
-    ".pdf": (frozenset({"application/pdf", "application/x-pdf"}), (b"%PDF-",)),
-    ".jpg": (frozenset({"image/jpeg", "image/pjpeg"}), (b"\xff\xd8\xff",)),
-    ".jpeg": (frozenset({"image/jpeg", "image/pjpeg"}), (b"\xff\xd8\xff",)),
-    ".png": (frozenset({"image/png"}), (b"\x89PNG\r\n\x1a\n",)),
-}
 
 
 def _not_in_future(day, message):
@@ -286,16 +276,10 @@ class SignOnScreenForm(_SigningForm):
 
 
 class PaperUploadForm(_SigningForm):
-    error_messages = {
-        "extension": _("Upload a PDF, JPEG or PNG file."),
-        "too_big": _("The file is larger than 10 MB."),
-        "content": _("The file's content is not a PDF, JPEG or PNG document."),
-    }
-
     paper = forms.FileField(
         label=_("The signed application (scanned or photographed)"),
         help_text=_("PDF, JPEG or PNG, at most 10 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
     signed_on = forms.DateField(
         label=_("Date of the signatures"), widget=DATE_INPUT, initial=timezone.localdate
@@ -317,21 +301,7 @@ class PaperUploadForm(_SigningForm):
 
     def clean_paper(self):
         paper = self.cleaned_data.get("paper")
-        if paper is None:
-            return paper
-        extension = PurePath(paper.name or "").suffix.lower()
-        if extension not in PAPER_TYPES:
-            raise forms.ValidationError(self.error_messages["extension"], code="extension")
-        if paper.size > MAX_PAPER_BYTES:
-            raise forms.ValidationError(self.error_messages["too_big"], code="too_big")
-        content_types, signatures = PAPER_TYPES[extension]
-        declared = (getattr(paper, "content_type", "") or "").split(";")[0].strip().lower()
-        paper.seek(0)
-        head = paper.read(16)
-        paper.seek(0)
-        if declared not in content_types or not head.startswith(signatures):
-            raise forms.ValidationError(self.error_messages["content"], code="content")
-        return paper
+        return None if paper is None else check_document(paper)
 
 
 class ConsentForm(forms.Form):

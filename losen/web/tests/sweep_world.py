@@ -49,8 +49,17 @@ from losen.cases.models import (
 from losen.cases.queries.intake import consent_covers
 from losen.catalogue.actions import do_publish_measure
 from losen.catalogue.models import Listing, ReportedMeasure
-from losen.contracts.actions import claims_of, do_import_contract, do_submit_claims
+from losen.contracts.actions import (
+    claims_of,
+    do_add_evidence,
+    do_draw_sample,
+    do_import_contract,
+    do_make_statement,
+    do_submit_claims,
+    do_verify_claim,
+)
 from losen.contracts.contract_file import read_contract
+from losen.contracts.models import Claim
 from losen.exchange.actions import do_refer_out, do_write_status_note
 from losen.exchange.models import ReceivedReferral, SentReferral
 from losen.grants.actions import do_create_grant_report, do_save_grant_answers
@@ -342,7 +351,32 @@ def _contract_home(users: dict[str, User]) -> Home:
     contract = do_import_contract(None, read_contract(terms)).contract
     (claim,) = claims_of(contract)
     do_submit_claims(lead, contract, [claim.pk])
-    return Home(ids={"contract_id": contract.pk, "claim_id": claim.pk}, people=[person])
+    evidence = do_add_evidence(
+        lead,
+        claim,
+        kind="document",
+        description="Oppmøteliste",
+        obtained_on=today,
+        document=SimpleUploadedFile("liste.pdf", PDF_BYTES, content_type="application/pdf"),
+    )
+    verifier = users[CONTRACT_VERIFIER]
+    sample = do_draw_sample(verifier, contract, size=1)
+    do_verify_claim(verifier, claim)
+    Claim.objects.filter(pk=claim.pk).update(decided_at=timezone.now() - datetime.timedelta(days=3))
+    statement = do_make_statement(
+        verifier,
+        contract,
+        starts_on=today - datetime.timedelta(days=10),
+        ends_on=today - datetime.timedelta(days=1),
+    )
+    ids = {
+        "contract_id": contract.pk,
+        "claim_id": claim.pk,
+        "evidence_id": evidence.pk,
+        "sample_id": sample.pk,
+        "statement_id": statement.pk,
+    }
+    return Home(ids=ids, people=[person])
 
 
 # The Ungteam case referred out and its referral's number (set by _ungteam_home).

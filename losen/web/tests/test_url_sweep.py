@@ -101,6 +101,9 @@ FILL = {
     "listing_id": "listing_id",
     "contract_id": "contract_id",
     "claim_id": "claim_id",
+    "evidence_id": "evidence_id",
+    "sample_id": "sample_id",
+    "statement_id": "statement_id",
     "partner_id": "partner_id",
     "reported_id": "reported_id",
 }
