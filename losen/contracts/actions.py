@@ -63,6 +63,8 @@ def do_import_contract(actor: User | None, spec: ContractSpec) -> ContractVersio
             raise VersionNotInFuture()
         last = contract.versions.order_by("-number").first()
         number = last.number + 1 if last else 1
+        # The caps may have changed: the claims are shared out again when next read.
+        Contract.objects.filter(pk=contract.pk).update(synced_at=None)
     version = ContractVersion.objects.create(
         contract=contract,
         number=number,
@@ -183,7 +185,8 @@ def claims_of(contract: Contract, *, today: datetime.date | None = None) -> list
     """The contract's claims as the events stand: made again only when something could
     have changed them (a case event of the provider's recorded since, or a new day)."""
     today = today or timezone.localdate()
-    synced = contract.synced_at
+    # As stored now (another request, or a new version, may have changed it).
+    synced = Contract.objects.filter(pk=contract.pk).values_list("synced_at", flat=True).first()
     if (
         synced is None
         or timezone.localdate(synced) != today

@@ -138,6 +138,14 @@ USERS: tuple[DemoUser, ...] = (
         "teamleder i PitStop: leser statusnotatene før de går til NAV og kommunen",
     ),
     DemoUser(
+        "verifikator@demo.no",
+        "Vera Verifikator",
+        Role.VERIFIER,
+        "kommune",
+        None,
+        "kontrollør i Demo kommune: godkjenner kravene i resultatkontrakten UNG i Demo",
+    ),
+    DemoUser(
         "kaa@demo.se",
         "Karin Kaa",
         Role.COORDINATOR,

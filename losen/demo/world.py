@@ -39,6 +39,7 @@ from losen.audit.actions import do_log_change
 from losen.audit.models import AccessLog, ChangeLog
 from losen.demo.chain import ChainSummary, delete_chain, load_chain
 from losen.demo.comparisons import load_comparisons
+from losen.demo.contracts import delete_contracts, load_contract
 from losen.demo.exchange import delete_referrals, load_referrals
 from losen.demo.grants import delete_grant_reports, load_grant_report
 from losen.demo.organisations import (
@@ -119,6 +120,7 @@ def delete_demo_world() -> None:
     delete_outreach(org_ids)
     delete_grant_reports(org_ids)
     delete_referrals(org_ids)
+    delete_contracts(org_ids)
     delete_chain(org_ids)
     team_ids = list(Team.objects.filter(organisation_id__in=org_ids).values_list("pk", flat=True))
     AccessLog.objects.filter(
@@ -323,6 +325,8 @@ def load_demo_world(
         load_outreach(organisations=organisations, teams=teams, today=today, seed=seed)
         say("Last year's grant report ...")
         load_grant_report(organisations, today)
+        say("The outcome contract UNG i Demo: Demo kommune pays PitStop Demo ...")
+        load_contract(organisations, today)
         do_log_change(
             None,
             action="demo.loaded",

@@ -114,3 +114,19 @@ def test_a_claim_over_the_cap_per_person_pays_what_is_left(
         ("into_work", today, 15000, ClaimState.PENDING),
     ]
     assert [c.capped_by for c in actions.claims_of(contract)] == ["", "person"]
+
+
+def test_a_new_version_with_a_lower_cap_applies_to_the_claims_not_settled(
+    coordinator, case, measure, contract, today
+):
+    from losen.contracts.actions import do_import_contract
+    from losen.contracts.contract_file import read_contract
+    from losen.contracts.tests.conftest import TERMS
+
+    started(coordinator, case, measure, today - datetime.timedelta(days=5))
+    assert claims(contract)[0][2] == 5000
+    do_import_contract(
+        None, read_contract({**TERMS, "cap_total": 3000, "valid_from": today.isoformat()})
+    )
+    (claim,) = actions.claims_of(contract)
+    assert (claim.amount, claim.capped_by, claim.version.number) == (3000, "total", 1)

@@ -212,3 +212,28 @@ def test_pitstops_reports_flow_back_to_nav_and_the_municipality(chain, client):
     shown = SentReferral.objects.filter(organisation__name="NAV Demo", reports__kind="attendance")
     page = client.get(reverse("outgoing:detail", args=[shown.first().pk]))
     assert page.status_code == 200 and 'id="referral-reports"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_outcome_contract_has_claims_in_every_state_and_two_paid_statements(chain, client):
+    from django.urls import reverse
+
+    from losen.accounts.models import User
+    from losen.contracts.models import Contract, Sample, Statement
+
+    contract = Contract.objects.get(name="UNG i Demo")
+    assert (contract.payer.name, contract.provider.name) == ("Demo kommune", "PitStop Demo")
+    states = set(contract.claims.values_list("state", flat=True))
+    assert states == {"pending", "submitted", "verified", "rejected", "paid", "capped"}
+    assert contract.claims.get(state="rejected").reject_reason
+    assert Sample.objects.get(contract=contract).completed_at is not None
+    assert Statement.objects.filter(contract=contract, paid_on__isnull=False).count() == 2
+    verifier = User.objects.get(email="verifikator@demo.no")
+    client.force_login(verifier)
+    page = client.get(reverse("contracts:claims", args=[contract.pk]))
+    assert page.status_code == 200
+    shown = {row.claim.state for row in page.context["rows"]}
+    assert shown and not shown & {"pending", "capped"}  # submitted to the payer only
+    assert client.get(reverse("people:list")).status_code in (403, 404)
+    client.force_login(User.objects.get(email="utenfor@demo.no"))
+    assert client.get(reverse("contracts:detail", args=[contract.pk])).status_code == 404

@@ -109,6 +109,7 @@ def test_it_gives_every_demo_user_their_role_and_a_full_name(demo_world):
         "navveileder@demo.no": (Role.COORDINATOR, "NAV Demo", "Ungdomsteam"),
         "pitstop@demo.no": (Role.COORDINATOR, "PitStop Demo", "PitStop"),
         "pitstopleder@demo.no": (Role.TEAM_LEAD, "PitStop Demo", "PitStop"),
+        "verifikator@demo.no": (Role.VERIFIER, "Demo kommune", None),
         "kaa@demo.se": (Role.COORDINATOR, "Demo kommun", "KAA-teamet"),
         "kaaleder@demo.se": (Role.TEAM_LEAD, "Demo kommun", "KAA-teamet"),
         "admin@demo.se": (Role.ADMIN, "Demo kommun", None),
@@ -270,6 +271,18 @@ def test_it_writes_one_change_log_row_for_the_whole_load(demo_world):
         "attendance.recorded",
         "referral.status_note_written",
         "referral.status_note_sent",
+        # The outcome contract UNG i Demo (losen/demo/contracts.py).
+        "contract.created",
+        "contract.version_added",
+        "claim.made",
+        "claim.evidence_added",
+        "claim.submitted",
+        "contract.sample_drawn",
+        "contract.sample_checked",
+        "claim.verified",
+        "claim.rejected",
+        "contract.statement_made",
+        "claim.paid",
     }
 
 
