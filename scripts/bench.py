@@ -414,6 +414,89 @@ def step_dashboard_sql(args) -> dict:
     return {"seconds": min(times[1:]), "queries": len(statements)}
 
 
+# --- outcome contracts: losen contract claims -------------------------------------------
+
+CONTRACT = "UNG i Demo"
+
+
+def _contract():
+    """The demo's outcome contract (made by demo-data; made here on a demo built before)."""
+    from losen.contracts.models import Contract
+
+    found = Contract.objects.filter(name=CONTRACT).first()
+    if found is not None:
+        return found
+    from django.utils import timezone
+
+    from losen.accounts.models import Organisation
+    from losen.demo.contracts import load_contract
+    from losen.demo.world import demo_organisations
+
+    by_name = {org.name: org for org in demo_organisations()}
+    organisations = {"kommune": by_name["Demo kommune"], "pitstop": by_name["PitStop Demo"]}
+    assert all(isinstance(o, Organisation) for o in organisations.values())
+    load_contract(organisations, timezone.localdate())
+    return Contract.objects.get(name=CONTRACT)
+
+
+def step_contract_orm(args) -> dict:
+    """`losen contract claims`: the claims brought up to date with the events and printed."""
+    import io
+
+    from django.core.management import call_command
+
+    contract = _contract()
+    times = []
+    for _ in range(4):  # one warm-up (which may make the claims), then best of 3
+        out = io.StringIO()
+        t0 = time.perf_counter()
+        call_command("contract", "claims", contract=contract.name, stdout=out)
+        times.append(time.perf_counter() - t0)
+    return {"seconds": min(times[1:]), "claims": out.getvalue().count("\n") - 1}
+
+
+CONTRACT_SQL = """
+SELECT c.id, c.person_id, p.birth_date,
+       MIN(CASE WHEN e.kind = 'referred' THEN e.effective_on END),
+       MIN(CASE WHEN e.kind = 'enrolment_started' THEN e.effective_on END),
+       x.exited_on, x.top_code
+FROM cases_case c
+JOIN people_person p ON p.id = c.person_id
+LEFT JOIN cases_caseevent e ON e.case_id = c.id AND e.corrects_id IS NULL
+     AND e.kind IN ('referred', 'enrolment_started')
+LEFT JOIN outcomes_exitoutcome x ON x.case_id = c.id
+WHERE c.organisation_id = %s
+GROUP BY c.id, c.person_id, p.birth_date, x.exited_on, x.top_code
+"""
+FOLLOW_UP_SQL = """
+SELECT case_id, months, due_on, top_code FROM outcomes_followup
+WHERE organisation_id = %s AND reached
+"""
+
+
+def step_contract_sql(args) -> dict:
+    """The bare SQL that reads the same achievements: each case's referral, first start
+    and exit, and the follow-ups reached, for the provider (no rules, no caps, no writes)."""
+    from django.db import connection
+
+    contract = _contract()
+    times = []
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        sql = CONTRACT_SQL.replace("%s", "?") if connection.vendor == "sqlite" else CONTRACT_SQL
+        follow = (
+            FOLLOW_UP_SQL.replace("%s", "?") if connection.vendor == "sqlite" else FOLLOW_UP_SQL
+        )
+        for _ in range(4):
+            t0 = time.perf_counter()
+            raw.execute(sql, (contract.provider_id,))
+            cases = len(raw.fetchall())
+            raw.execute(follow, (contract.provider_id,))
+            raw.fetchall()
+            times.append(time.perf_counter() - t0)
+    return {"seconds": min(times[1:]), "cases": cases}
+
+
 # --- outreach: importing a target list (losen import-list) -----------------------------
 
 
@@ -702,6 +785,7 @@ STEPS = {
     "import-sql": step_import_sql,
 }
 STEPS.update({"import-list-orm": step_list_import_orm, "import-list-sql": step_list_import_sql})
+STEPS.update({"contract-orm": step_contract_orm, "contract-sql": step_contract_sql})
 # Run once, not per database (measure() skips it).
 FILE_STEPS = {"read-files": step_read_files}
 
@@ -870,6 +954,13 @@ def print_table(title: str, built: str, r: dict, youths: int) -> None:
         "statements through the driver, without Django or Python around them)"
     )
     print_list_import(r)
+    contract, contract_sql = r["contract-orm"], r["contract-sql"]
+    line(f"contract claims, {CONTRACT}, {contract['claims']} claims", contract, contract_sql)
+    print(
+        f"  (contract: the bare SQL reads the provider's {contract_sql['cases']} cases' "
+        "referral, start, exit and follow-ups; Losen also applies the rules and caps, "
+        "writes what changed and prints the CSV)"
+    )
     sys.stdout.flush()
 
 

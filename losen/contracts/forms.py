@@ -43,7 +43,9 @@ class RejectForm(forms.Form):
 
 class ClaimFilterForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("State"), required=False, choices=[("", _("All"))] + list(ClaimState.choices)
+        label=_("State of the claim"),
+        required=False,
+        choices=[("", _("All"))] + list(ClaimState.choices),
     )
 
 

@@ -13,11 +13,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from losen.accounts.models import Organisation, Role, User
 from losen.accounts.scope import scope_of
@@ -25,8 +27,9 @@ from losen.audit.actions import do_log_accesses
 from losen.audit.models import Purpose
 from losen.cases.models import Consent, ConsentPurpose
 from losen.contracts.actions import can_pay, can_submit, can_verify
-from losen.contracts.models import Claim, ClaimState, Contract, Statement
+from losen.contracts.models import Claim, ClaimState, Contract, RateOutcome, Statement
 from losen.lib import crypto
+from losen.lib.dates import add_months
 from losen.people.queries import log_people_shown
 
 # What a verifier sees of the provider's claims.
@@ -68,15 +71,34 @@ class ClaimRow:
     claim: Claim
     name: str
     named: bool  # the name is the young person's (else a pseudonym)
+    outcome: str = ""  # the outcome's name on the claim's rate card
 
 
 def claims_for(
     actor: User, contract: Contract, claims: list[Claim], *, what: str = "list:claims"
 ) -> list[ClaimRow]:
-    """The claims the actor may see, each with the name they may see, the reads logged.
+    """The claims the actor may see, each with the name they may see and the outcome's
+    name on its rate card, the reads logged; 404 for anyone who sees none.
 
-    `claims` are the contract's (as claims_of gives them); 404 for anyone who sees none.
+    `claims` are the contract's (as claims_of gives them).
     """
+    names = {
+        (version, code): name
+        for version, code, name in RateOutcome.objects.filter(
+            version__contract=contract
+        ).values_list("version_id", "code", "name")
+    }
+    return [
+        replace(
+            row, outcome=names.get((row.claim.version_id, row.claim.outcome), row.claim.outcome)
+        )
+        for row in _claims_for(actor, contract, claims, what=what)
+    ]
+
+
+def _claims_for(
+    actor: User, contract: Contract, claims: list[Claim], *, what: str
+) -> list[ClaimRow]:
     if can_submit(actor, contract):
         person_ids = {c.person_id for c in claims}
         names = {
@@ -179,3 +201,62 @@ def statements_for(actor: User, contract: Contract) -> QuerySet[Statement]:
     if not (can_pay(actor, contract) or can_submit(actor, contract)):
         raise Http404("Only the payer and the provider's leads see the statements.")
     return contract.statements.order_by("-starts_on", "-id")
+
+
+@dataclass(frozen=True)
+class Month:
+    month: datetime.date
+    made: int  # claims achieved in the month
+    made_amount: int
+    verified_amount: int  # by the month of the verifier's decision
+    paid_amount: int  # by the month the statement was paid
+    cumulative_made: int
+    cumulative_verified: int
+    cumulative_paid: int
+    cap_used: int  # per cent of the contract's cap, by what is paid and verified
+
+
+def months_of(
+    claims: list[Claim], statements: list[Statement], cap_total: int, today: datetime.date
+) -> list[Month]:
+    """The contract month by month, from its first claim to this month: claims made,
+    verified and paid, and cumulative, with the share of the contract's cap used."""
+    if not claims:
+        return []
+    made: Counter[datetime.date] = Counter()
+    made_amount: Counter[datetime.date] = Counter()
+    verified: Counter[datetime.date] = Counter()
+    paid: Counter[datetime.date] = Counter()
+    for claim in claims:
+        month = claim.achieved_on.replace(day=1)
+        made[month] += 1
+        made_amount[month] += claim.amount
+        if claim.state in (ClaimState.VERIFIED, ClaimState.PAID) and claim.decided_at:
+            verified[timezone.localdate(claim.decided_at).replace(day=1)] += claim.amount
+    for statement in statements:
+        if statement.paid_on is not None:
+            paid[statement.paid_on.replace(day=1)] += statement.total
+    month = min(made).replace(day=1)
+    last = today.replace(day=1)
+    rows, totals = [], [0, 0, 0]
+    while month <= last:
+        totals = [
+            totals[0] + made_amount[month],
+            totals[1] + verified[month],
+            totals[2] + paid[month],
+        ]
+        rows.append(
+            Month(
+                month=month,
+                made=made[month],
+                made_amount=made_amount[month],
+                verified_amount=verified[month],
+                paid_amount=paid[month],
+                cumulative_made=totals[0],
+                cumulative_verified=totals[1],
+                cumulative_paid=totals[2],
+                cap_used=round(100 * totals[1] / cap_total) if cap_total else 0,
+            )
+        )
+        month = add_months(month, 1)
+    return rows

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,6 +30,7 @@ from losen.contracts.forms import (
     StatementForm,
 )
 from losen.contracts.models import SETTLED, ClaimState
+from losen.lib.charts import Series, month_chart
 from losen.lib.errors import NotAllowed
 from losen.lib.exporters import csv_response, pdf_response
 from losen.submissions.once import once_per_submission
@@ -51,10 +53,16 @@ def contract_detail(request: AuthenticatedHttpRequest, contract_id: int) -> Http
     contract = queries.get_contract_for(request.user, contract_id)
     claims = actions.claims_of(contract)
     versions = list(contract.versions.prefetch_related("outcomes").order_by("number"))
+    today = timezone.localdate()
+    months = queries.months_of(
+        claims, list(contract.statements.all()), versions[-1].cap_total, today
+    )
     return render(
         request,
         "contracts/detail.html",
         {
+            "months": months,
+            "chart": _chart(contract, months) if months else "",
             "contract": contract,
             "versions": versions,
             "current": versions[-1],
@@ -64,6 +72,24 @@ def contract_detail(request: AuthenticatedHttpRequest, contract_id: int) -> Http
             or actions.can_submit(request.user, contract),
             "may_sample": actions.can_verify(request.user, contract),
         },
+    )
+
+
+def _chart(contract, months: list[queries.Month]) -> str:
+    return month_chart(
+        [m.month for m in months],
+        title=_("Claims, verified and paid, cumulative"),
+        description=_(
+            "The amounts of the claims made, verified and paid under %(name)s, added up "
+            "month by month. The same figures are in the table below."
+        )
+        % {"name": contract.name},
+        series=[
+            Series(_("Claimed"), [m.cumulative_made for m in months]),
+            Series(_("Verified"), [m.cumulative_verified for m in months]),
+            Series(_("Paid"), [m.cumulative_paid for m in months]),
+        ],
+        chart_id="contract-chart",
     )
 
 
@@ -89,6 +115,13 @@ def contract_claims(request: AuthenticatedHttpRequest, contract_id: int) -> Http
     state = filters.cleaned_data["state"] if filters.is_valid() else ""
     if state:
         claims = [c for c in claims if c.state == state]
+    # What waits for the reader first: the pending claims for the provider, the
+    # submitted ones for the verifier; then the rest, newest first.
+    waiting = (
+        ClaimState.SUBMITTED if actions.can_verify(request.user, contract) else ClaimState.PENDING
+    )
+    claims.sort(key=lambda c: c.achieved_on, reverse=True)
+    claims.sort(key=lambda c: c.state != waiting)
     rows = queries.claims_for(request.user, contract, claims)
     return render(
         request,

@@ -167,3 +167,21 @@ def test_the_menu_shows_contracts_to_the_parties_only(
     client.force_login(stranger)
     page = client.get(reverse("catalogue:catalogue")).content.decode()
     assert reverse("contracts:list") not in page
+
+
+def test_the_contract_page_shows_the_claims_month_by_month_and_cumulative(
+    client, coordinator, verifier, team_lead, case, contract, claim, today
+):
+    from losen.outcomes.actions import do_exit
+
+    do_exit(coordinator, case, code="work.full_time", exited_on=today)
+    claims = actions.claims_of(contract)
+    actions.do_submit_claims(team_lead, contract, [c.pk for c in claims])
+    actions.do_verify_claim(verifier, claims[0])
+    client.force_login(coordinator)
+    page = client.get(reverse("contracts:detail", args=[contract.pk]))
+    months = page.context["months"]
+    assert months[-1].month == today.replace(day=1)
+    assert months[-1].cumulative_made == 35000 and months[-1].cumulative_verified == 5000
+    assert months[-1].cap_used == round(100 * 5000 / 4000000)
+    assert 'id="contract-chart-title"' in page.content.decode()
