@@ -77,6 +77,7 @@ def do_import_contract(actor: User | None, spec: ContractSpec) -> ContractVersio
         min_age=spec.min_age,
         max_age=spec.max_age,
         measures=spec.measures,
+        baseline=spec.baseline,
         created_by=actor,
     )
     RateOutcome.objects.bulk_create(

@@ -11,7 +11,10 @@ The shape (`measures` optional: absent or empty, every measure counts; `investor
                   {"code": "into_work", "name": "Into work", "trigger": "exit",
                    "top_codes": ["work"], "price": 30000}]}
 
-`payer`, `provider`, `investor` and `evaluator` are organisation names or numbers. Every
+`baseline` (optional) states what the outcomes are measured against: `{"description":
+"...", "share": 0.25, "source": "..."}`, the share of similar young people in work or
+education within 12 months without the measure. `payer`, `provider`, `investor` and
+`evaluator` are organisation names or numbers. Every
 problem is reported with the field it is in (`outcomes[1].trigger`), all at once.
 """
 
@@ -62,6 +65,7 @@ class ContractSpec:
     investor: Organisation | None = None
     evaluator: Organisation | None = None
     valid_from: datetime.date | None = None
+    baseline: dict[str, Any] = field(default_factory=dict)
 
 
 class ContractFileError(ValueError):
@@ -182,6 +186,7 @@ def read_contract(data: Any) -> ContractSpec:
                     % {"provider": provider.name, "name": measure},
                 )
     outcomes = _outcomes(read, data.get("outcomes"))
+    baseline = _baseline(read, data.get("baseline"))
     if read.problems:
         raise ContractFileError(read.problems)
     assert payer is not None and provider is not None
@@ -202,7 +207,26 @@ def read_contract(data: Any) -> ContractSpec:
         max_age=max_age,
         measures=list(dict.fromkeys(measures)),
         outcomes=outcomes,
+        baseline=baseline,
     )
+
+
+def _baseline(read: _Reader, value: Any) -> dict[str, Any]:
+    """`{"description": "...", "share": 0.25, "source": "..."}`, or nothing."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        read.fail("baseline", _("must be an object"))
+        return {}
+    share = value.get("share")
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        read.fail("baseline.share", _("must be a share between 0 and 1"))
+        share = 0
+    return {
+        "description": read.text(value, "description", "baseline.description"),
+        "share": float(share),
+        "source": read.text(value, "source", "baseline.source", required=False),
+    }
 
 
 def _outcomes(read: _Reader, value: Any) -> list[OutcomeSpec]:

@@ -85,6 +85,10 @@ class ContractVersion(models.Model):
     # The provider's measures that count (their names, as the contract names them); empty:
     # every measure.
     measures = models.JSONField(_("measures that count"), default=list, blank=True)
+    # What the outcomes are measured against, as the contract states it:
+    # {"description": "...", "share": 0.25, "source": "..."}, the share of similar young
+    # people in work or education within 12 months without the measure.
+    baseline = models.JSONField(_("baseline"), default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

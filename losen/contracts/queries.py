@@ -27,9 +27,17 @@ from losen.audit.actions import do_log_accesses
 from losen.audit.models import Purpose
 from losen.cases.models import Consent, ConsentPurpose
 from losen.contracts.actions import can_pay, can_submit, can_verify
-from losen.contracts.models import Claim, ClaimState, Contract, RateOutcome, Statement
+from losen.contracts.models import (
+    Claim,
+    ClaimState,
+    Contract,
+    RateOutcome,
+    Statement,
+    Trigger,
+)
 from losen.lib import crypto
 from losen.lib.dates import add_months
+from losen.lib.suppression import configured_threshold, is_small
 from losen.people.queries import log_people_shown
 
 # What a verifier sees of the provider's claims.
@@ -206,7 +214,7 @@ def statements_for(actor: User, contract: Contract) -> QuerySet[Statement]:
 @dataclass(frozen=True)
 class Month:
     month: datetime.date
-    made: int  # claims achieved in the month
+    made: int | None  # claims achieved in the month
     made_amount: int
     verified_amount: int  # by the month of the verifier's decision
     paid_amount: int  # by the month the statement was paid
@@ -217,10 +225,18 @@ class Month:
 
 
 def months_of(
-    claims: list[Claim], statements: list[Statement], cap_total: int, today: datetime.date
+    claims: list[Claim],
+    statements: list[Statement],
+    cap_total: int,
+    today: datetime.date,
+    *,
+    suppressed: bool = False,
 ) -> list[Month]:
     """The contract month by month, from its first claim to this month: claims made,
-    verified and paid, and cumulative, with the share of the contract's cap used."""
+    verified and paid, and cumulative, with the share of the contract's cap used. With
+    `suppressed`, a month's number of claims below the small-count threshold is None
+    (the amounts are the contract's money, shown to its parties)."""
+    threshold = configured_threshold()
     if not claims:
         return []
     made: Counter[datetime.date] = Counter()
@@ -248,7 +264,9 @@ def months_of(
         rows.append(
             Month(
                 month=month,
-                made=made[month],
+                made=None
+                if suppressed and is_small(made[month], threshold=threshold)
+                else made[month],
                 made_amount=made_amount[month],
                 verified_amount=verified[month],
                 paid_amount=paid[month],
@@ -260,3 +278,61 @@ def months_of(
         )
         month = add_months(month, 1)
     return rows
+
+
+@dataclass(frozen=True)
+class Value:
+    """What the payer gets for its money, from the claims (by young person)."""
+
+    started: int | None  # young people with a start claim
+    into_work_or_school: int | None  # with an exit claim
+    share: float | None  # of those started
+    baseline: float | None  # the contract's stated share without the measure
+    still_6m: int | None
+    still_12m: int | None
+    durable_6m: float | None  # of those into work or school
+    durable_12m: float | None
+    verified_outcomes: int
+    cost_per_verified_outcome: int | None
+    suppressed: bool = False  # small counts hidden (and the shares made of them)
+
+
+def value_of(contract: Contract, claims: list[Claim], version, *, suppressed: bool) -> Value:
+    """The figures by young person; with `suppressed`, a count below the small-count
+    threshold is None, and so is every share made of one."""
+    triggers = dict(
+        RateOutcome.objects.filter(version__contract=contract).values_list("code", "trigger")
+    )
+    people: dict[str, set[int]] = {}
+    for claim in claims:
+        if claim.state != ClaimState.REJECTED:
+            people.setdefault(triggers.get(claim.outcome, ""), set()).add(claim.person_id)
+    started = len(people.get(Trigger.START, set()))
+    exited = people.get(Trigger.EXIT, set())
+    six = len(people.get(Trigger.FOLLOWUP_6M, set()) & exited)
+    twelve = len(people.get(Trigger.FOLLOWUP_12M, set()) & exited)
+    settled = [c for c in claims if c.state in (ClaimState.VERIFIED, ClaimState.PAID)]
+    paid = sum(c.amount for c in settled)
+
+    threshold = configured_threshold()
+
+    def shown(count: int) -> int | None:
+        return None if suppressed and is_small(count, threshold=threshold) else count
+
+    def share(part: int | None, whole: int | None) -> float | None:
+        return part / whole if part is not None and whole else None
+
+    counts = [shown(n) for n in (started, len(exited), six, twelve)]
+    return Value(
+        started=counts[0],
+        into_work_or_school=counts[1],
+        share=share(counts[1], counts[0]),
+        baseline=(version.baseline or {}).get("share"),
+        still_6m=counts[2],
+        still_12m=counts[3],
+        durable_6m=share(counts[2], counts[1]),
+        durable_12m=share(counts[3], counts[1]),
+        verified_outcomes=len(settled),
+        cost_per_verified_outcome=round(paid / len(settled)) if settled else None,
+        suppressed=suppressed,
+    )

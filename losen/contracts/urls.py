@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.contract_new, name="new"),
     path("<int:contract_id>/", views.contract_detail, name="detail"),
     path("<int:contract_id>/claims/", views.contract_claims, name="claims"),
+    path("<int:contract_id>/indigo.json", views.contract_indigo, name="indigo"),
     path("<int:contract_id>/claims/<int:claim_id>/", views.claim_detail, name="claim"),
     path(
         "<int:contract_id>/claims/<int:claim_id>/evidence/",

@@ -9,7 +9,13 @@ from pathlib import PurePath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +35,7 @@ from losen.contracts.forms import (
     SampleResultForm,
     StatementForm,
 )
+from losen.contracts.indigo import indigo
 from losen.contracts.models import SETTLED, ClaimState
 from losen.lib.charts import Series, month_chart
 from losen.lib.errors import NotAllowed
@@ -54,13 +61,24 @@ def contract_detail(request: AuthenticatedHttpRequest, contract_id: int) -> Http
     claims = actions.claims_of(contract)
     versions = list(contract.versions.prefetch_related("outcomes").order_by("number"))
     today = timezone.localdate()
+    suppressed = not actions.can_submit(request.user, contract)
     months = queries.months_of(
-        claims, list(contract.statements.all()), versions[-1].cap_total, today
+        claims,
+        list(contract.statements.all()),
+        versions[-1].cap_total,
+        today,
+        suppressed=suppressed,
     )
     return render(
         request,
         "contracts/detail.html",
         {
+            "value": queries.value_of(
+                contract,
+                claims,
+                versions[-1],
+                suppressed=suppressed,
+            ),
             "months": months,
             "chart": _chart(contract, months) if months else "",
             "contract": contract,
@@ -440,3 +458,15 @@ def statement_file(
     if fmt == "pdf":
         return pdf_response(exporter)
     return csv_response(exporter)
+
+
+@login_required
+@require_GET
+def contract_indigo(request: AuthenticatedHttpRequest, contract_id: int) -> JsonResponse:
+    """The contract in the INDIGO data standard's shape: figures only, for every party."""
+    contract = queries.get_contract_for(request.user, contract_id)
+    response = JsonResponse(
+        indigo(contract, actions.claims_of(contract)), json_dumps_params={"indent": 2}
+    )
+    response["Content-Disposition"] = f'attachment; filename="indigo-{contract.pk}.json"'
+    return response

@@ -168,6 +168,13 @@ def _period(today: datetime.date) -> dict:
         "cap_per_person": 60000,
         "cap_total": 4000000,
         "eligibility": {"min_age": 15, "max_age": 29},
+        # The share of similar young people in work or school within 12 months without
+        # the measure, as a contract would state it (made up for the demo).
+        "baseline": {
+            "description": "Unge 15–29 år i Demo kommune utenfor arbeid og skole, uten tiltaket",
+            "share": 0.24,
+            "source": "Demo kommunes oppfølgingslister 2021–2023 (oppdiktet)",
+        },
     }
 
 

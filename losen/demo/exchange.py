@@ -165,9 +165,11 @@ def _attend_and_report(
     """Attendance at the measure's sessions since the start (away one week in four, and
     through a pause), each month over reported to the sender, and a pause or status notes."""
     received = ReceivedReferral.objects.get(pk=sent.pk)
-    assert received.case_id is not None  # started: PitStop took it in
-    enrolment = Enrolment.objects.get(case_id=received.case_id, status=Enrolment.Status.ACTIVE)
-    assert enrolment.start_on is not None
+    enrolment = Enrolment.objects.filter(
+        case__received_referrals=received, status=Enrolment.Status.ACTIVE
+    ).first()
+    if enrolment is None or enrolment.start_on is None:
+        return  # a full measure (a large demo): the young person waits for a place
     started = timezone.make_aware(datetime.datetime.combine(enrolment.start_on, datetime.time()))
     sessions = Session.objects.filter(
         measure=enrolment.measure, starts_at__gte=started, starts_at__lt=timezone.now()

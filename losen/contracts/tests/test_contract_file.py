@@ -70,6 +70,7 @@ def broken(change) -> dict:
         (lambda d: d["outcomes"][3].update(code="engaged"), "outcomes[3].code"),
         (lambda d: d.pop("cap_total"), "cap_total"),
         (lambda d: d.update(starts_on="1. august"), "starts_on"),
+        (lambda d: d.update(baseline={"description": "NAV", "share": 25}), "baseline.share"),
     ],
 )
 def test_a_bad_file_is_refused_naming_the_field_and_nothing_is_made(
@@ -112,3 +113,9 @@ def test_the_same_name_again_makes_a_new_version_from_today_on(
     with pytest.raises(CommandError, match="today or later"):
         run(tmp_path, broken(lambda d: d.update(valid_from="2024-01-01")))
     assert ContractVersion.objects.count() == 2
+
+
+def test_a_baseline_is_kept_with_the_version(tmp_path, measures, outside_organisation):
+    baseline = {"description": "Like unge uten tiltaket", "share": 0.25, "source": "SSB"}
+    run(tmp_path, broken(lambda d: d.update(baseline=baseline)))
+    assert ContractVersion.objects.get().baseline == baseline

@@ -185,3 +185,33 @@ def test_the_contract_page_shows_the_claims_month_by_month_and_cumulative(
     assert months[-1].cumulative_made == 35000 and months[-1].cumulative_verified == 5000
     assert months[-1].cap_used == round(100 * 5000 / 4000000)
     assert 'id="contract-chart-title"' in page.content.decode()
+
+
+def test_what_the_payer_gets_is_shown_with_small_counts_hidden_outside_the_provider(
+    client, coordinator, outsider, team_lead, case, contract, claim, today
+):
+    from losen.outcomes.actions import do_exit
+
+    do_exit(coordinator, case, code="work.full_time", exited_on=today)
+    client.force_login(team_lead)  # the provider's lead: exact
+    value = client.get(reverse("contracts:detail", args=[contract.pk])).context["value"]
+    assert (value.started, value.into_work_or_school, value.share) == (1, 1, 1.0)
+    client.force_login(outsider)  # the payer's staff: one young person is a small count
+    page = client.get(reverse("contracts:detail", args=[contract.pk]))
+    value = page.context["value"]
+    assert (value.started, value.into_work_or_school, value.share) == (None, None, None)
+    assert page.context["months"][-1].made is None
+
+
+def test_the_indigo_export_has_the_metrics_pricings_and_no_small_counts(
+    client, outsider, contract, claim
+):
+    client.force_login(outsider)
+    response = client.get(reverse("contracts:indigo", args=[contract.pk]))
+    data = json.loads(response.content)
+    assert [m["id"] for m in data["outcome_metrics"]] == ["engaged", "into_work", "sustained_6m"]
+    assert {p["price"] for p in data["outcome_pricings"]} == {5000, 30000, 50000}
+    assert data["project"]["cap_total"] == 4000000
+    (result,) = data["results"]
+    assert result["suppressed"] and result["achieved"] is None
+    assert "Nora" not in response.content.decode()
