@@ -8,6 +8,7 @@ import random
 import secrets
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from pathlib import PurePath
 
 from django.core.files.uploadedfile import UploadedFile
@@ -107,32 +108,62 @@ def _versions(contract: Contract) -> list[ContractVersion]:
     return list(contract.versions.prefetch_related("outcomes").order_by("valid_from", "number"))
 
 
+@dataclass
+class _Held:
+    """A claim as the synchronisation reads and changes it (no model instance each)."""
+
+    pk: int
+    person_id: int
+    outcome: str
+    position: int
+    achieved_on: datetime.date
+    case_id: int
+    price: int
+    amount: int
+    capped_by: str
+    state: str
+
+    def row(self) -> tuple:
+        return (self.achieved_on, self.case_id, self.amount, self.capped_by, self.state)
+
+
+HELD_FIELDS = [f.name for f in fields(_Held)]
+ORDER = ("achieved_on", "person_id", "position", "pk")
+
+
 @transaction.atomic
-def do_sync_claims(contract: Contract, *, today: datetime.date | None = None) -> list[Claim]:
+def do_sync_claims(contract: Contract, *, today: datetime.date | None = None) -> int:
     """Make the contract's claims agree with the provider's events, and share out the caps.
 
     New achievements become pending claims (made in the order of the rules, so the same
     events give the same claim numbers); an unsettled claim follows its achievement to
     another day, or goes when it is no longer achieved; a settled one stays and, if the
-    events no longer bear it out, gets an adjustment line. Returns every claim, in the
-    order of the rules.
+    events no longer bear it out, gets an adjustment line. Returns how many claims
+    changed (made, moved, withdrawn, or a new amount).
     """
     today = today or timezone.localdate()
     Contract.objects.select_for_update().filter(pk=contract.pk).first()
     versions = _versions(contract)
     found = {
         (a.person_id, a.outcome): a
-        for a in achievements(versions, case_facts(contract.provider_id), today)
+        for a in achievements(
+            versions,
+            case_facts(contract.provider_id, with_measures=any(v.measures for v in versions)),
+            today,
+        )
     }
-    claims = {(c.person_id, c.outcome): c for c in contract.claims.all()}
-    gone = [c for key, c in claims.items() if key not in found and c.state not in SETTLED]
+    held = {
+        (h.person_id, h.outcome): h
+        for h in (_Held(*row) for row in contract.claims.values_list(*HELD_FIELDS))
+    }
+    gone = [h for key, h in held.items() if key not in found and h.state not in SETTLED]
     if gone:
-        Claim.objects.filter(pk__in=[c.pk for c in gone]).delete()
+        Claim.objects.filter(pk__in=[h.pk for h in gone]).delete()
         do_log_changes(
             None,
             action="claim.withdrawn",
             model=Claim,
-            objects=[(c.pk, c.person_id) for c in gone],
+            objects=[(h.pk, h.person_id) for h in gone],
             organisation_id=contract.provider_id,
         )
     made = Claim.objects.bulk_create(
@@ -148,7 +179,7 @@ def do_sync_claims(contract: Contract, *, today: datetime.date | None = None) ->
             amount=0,
         )
         for key, a in found.items()
-        if key not in claims
+        if key not in held
     )
     if made:
         do_log_changes(
@@ -158,9 +189,10 @@ def do_sync_claims(contract: Contract, *, today: datetime.date | None = None) ->
             objects=[(c.pk, c.person_id) for c in made],
             organisation_id=contract.provider_id,
         )
-    kept = [c for c in claims.values() if c not in gone]
-    before = {c.pk: (c.achieved_on, c.case_id, c.amount, c.capped_by, c.state) for c in kept}
-    everything = kept + made
+    gone_keys = {(h.person_id, h.outcome) for h in gone}
+    kept = [h for key, h in held.items() if key not in gone_keys]
+    before = {h.pk: h.row() for h in kept}
+    everything = kept + [_Held(*(getattr(c, name) for name in HELD_FIELDS)) for c in made]
     for claim in everything:
         achieved = found.get((claim.person_id, claim.outcome))
         if claim.state in SETTLED:
@@ -169,22 +201,29 @@ def do_sync_claims(contract: Contract, *, today: datetime.date | None = None) ->
             claim.achieved_on, claim.case_id = achieved.achieved_on, achieved.case_id
     _share(versions, everything, today)
     changed = [
-        c
-        for c in everything
-        if c.state not in SETTLED
-        and before.get(c.pk) != (c.achieved_on, c.case_id, c.amount, c.capped_by, c.state)
+        Claim(
+            pk=h.pk,
+            achieved_on=h.achieved_on,
+            case_id=h.case_id,
+            amount=h.amount,
+            capped_by=h.capped_by,
+            state=h.state,
+        )
+        for h in everything
+        if h.state not in SETTLED and before.get(h.pk) != h.row()
     ]
     Claim.objects.bulk_update(
         changed, ["achieved_on", "case", "amount", "capped_by", "state"], batch_size=1000
     )
     contract.synced_at = timezone.now()
     Contract.objects.filter(pk=contract.pk).update(synced_at=contract.synced_at)
-    return sorted(everything, key=lambda c: (c.achieved_on, c.person_id, c.position, c.pk))
+    return len(gone) + len({c.pk for c in changed} | {c.pk for c in made})
 
 
 def claims_of(contract: Contract, *, today: datetime.date | None = None) -> list[Claim]:
-    """The contract's claims as the events stand: made again only when something could
-    have changed them (a case event of the provider's recorded since, or a new day)."""
+    """The contract's claims as the events stand, in the order of the rules: made again
+    only when something could have changed them (a case event of the provider's
+    recorded since, a new version, or a new day)."""
     today = today or timezone.localdate()
     # As stored now (another request, or a new version, may have changed it).
     synced = Contract.objects.filter(pk=contract.pk).values_list("synced_at", flat=True).first()
@@ -195,13 +234,11 @@ def claims_of(contract: Contract, *, today: datetime.date | None = None) -> list
             organisation_id=contract.provider_id, recorded_at__gte=synced
         ).exists()
     ):
-        return do_sync_claims(contract, today=today)
-    return sorted(
-        contract.claims.all(), key=lambda c: (c.achieved_on, c.person_id, c.position, c.pk)
-    )
+        do_sync_claims(contract, today=today)
+    return list(contract.claims.order_by(*ORDER))
 
 
-def _adjust(claim: Claim, achieved) -> None:
+def _adjust(claim: _Held, achieved) -> None:
     """An adjustment line for a settled claim the events no longer bear out (once each)."""
     if claim.state == ClaimState.REJECTED:
         return
@@ -211,11 +248,11 @@ def _adjust(claim: Claim, achieved) -> None:
         reason, day, amount = Adjustment.Reason.MOVED, achieved.achieved_on, 0
     else:
         return
-    if not claim.adjustments.filter(reason=reason, achieved_on=day).exists():
-        Adjustment.objects.create(claim=claim, reason=reason, achieved_on=day, amount=amount)
+    if not Adjustment.objects.filter(claim_id=claim.pk, reason=reason, achieved_on=day).exists():
+        Adjustment.objects.create(claim_id=claim.pk, reason=reason, achieved_on=day, amount=amount)
 
 
-def _share(versions: list[ContractVersion], claims: list[Claim], today: datetime.date) -> None:
+def _share(versions: list[ContractVersion], claims: list[_Held], today: datetime.date) -> None:
     """Each unsettled claim's amount and state under the caps of the version in force."""
     terms = version_on(versions, today)
     shares = [
@@ -233,7 +270,7 @@ def _share(versions: list[ContractVersion], claims: list[Claim], today: datetime
     share_out(shares, cap_per_person=terms.cap_per_person, cap_total=terms.cap_total)
     for share in shares:
         claim = share.key
-        assert isinstance(claim, Claim)
+        assert isinstance(claim, _Held)
         if claim.state in SETTLED:
             continue
         claim.amount, claim.capped_by = share.amount, share.capped_by

@@ -39,7 +39,7 @@ from django.db.models import Min, Q
 from losen.cases.models import Case, CaseEvent, EventKind
 from losen.contracts.models import FOLLOW_UP_TRIGGERS, ContractVersion, RateOutcome, Trigger
 from losen.lib.dates import add_months
-from losen.outcomes.models import ExitOutcome, FollowUp
+from losen.outcomes.models import FollowUp
 from losen.people.models import age_on
 from losen.programs.models import Enrolment
 
@@ -85,12 +85,15 @@ def version_on(versions: Sequence[ContractVersion], day: datetime.date) -> Contr
     return current
 
 
-def case_facts(provider_id: int) -> list[CaseFacts]:
+def case_facts(provider_id: int, *, with_measures: bool = True) -> list[CaseFacts]:
     """The provider's cases with their referral, first start, exit, reached follow-ups
-    and measures; five queries in all, however many cases."""
+    and (`with_measures`) the measures they were enrolled in; a handful of queries in
+    all, however many cases."""
     cases = Case.objects.filter(organisation_id=provider_id)
     original = Q(events__corrects__isnull=True)
-    rows = cases.values_list("pk", "person_id", "person__birth_date").annotate(
+    rows = cases.values_list(
+        "pk", "person_id", "person__birth_date", "exit__exited_on", "exit__top_code"
+    ).annotate(
         referred_on=Min(
             "events__effective_on", filter=original & Q(events__kind=EventKind.REFERRED)
         ),
@@ -99,21 +102,25 @@ def case_facts(provider_id: int) -> list[CaseFacts]:
         ),
     )
     facts = {
-        pk: CaseFacts(pk, person_id, birth, referred_on=referred, started_on=started)
-        for pk, person_id, birth, referred, started in rows
+        pk: CaseFacts(
+            pk,
+            person_id,
+            birth,
+            referred_on=referred,
+            started_on=started,
+            exited_on=exited_on,
+            exit_top=top or "",
+        )
+        for pk, person_id, birth, exited_on, top, referred, started in rows
     }
-    for case_id, name in (
-        Enrolment.objects.filter(organisation_id=provider_id)
-        .values_list("case_id", "measure__name")
-        .distinct()
-    ):
-        if case_id in facts:
-            facts[case_id].measures.add(name)
-    for case_id, exited_on, top in ExitOutcome.objects.filter(
-        organisation_id=provider_id
-    ).values_list("case_id", "exited_on", "top_code"):
-        if case_id in facts:
-            facts[case_id].exited_on, facts[case_id].exit_top = exited_on, top
+    if with_measures:
+        for case_id, name in (
+            Enrolment.objects.filter(organisation_id=provider_id)
+            .values_list("case_id", "measure__name")
+            .distinct()
+        ):
+            if case_id in facts:
+                facts[case_id].measures.add(name)
     for case_id, months, due_on, top in FollowUp.objects.filter(
         organisation_id=provider_id, reached=True
     ).values_list("case_id", "months", "due_on", "top_code"):

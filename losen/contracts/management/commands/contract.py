@@ -17,7 +17,12 @@ import io
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from losen.contracts.actions import VersionNotInFuture, do_import_contract, do_sync_claims
+from losen.contracts.actions import (
+    ORDER,
+    VersionNotInFuture,
+    do_import_contract,
+    do_sync_claims,
+)
 from losen.contracts.contract_file import ContractFileError, read_contract_file
 from losen.contracts.models import Contract
 from losen.lib.errors import NotAllowed
@@ -75,16 +80,11 @@ class Command(BaseCommand):
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(COLUMNS)
-        for claim in do_sync_claims(contract):
-            writer.writerow(
-                [
-                    claim.pk,
-                    claim.person_id,
-                    claim.outcome,
-                    claim.achieved_on.isoformat(),
-                    claim.price,
-                    claim.amount,
-                    claim.state,
-                ]
-            )
+        do_sync_claims(contract)
+        writer.writerows(
+            [pk, person, outcome, day.isoformat(), price, amount, state]
+            for pk, person, outcome, day, price, amount, state in contract.claims.order_by(
+                *ORDER
+            ).values_list("pk", "person_id", "outcome", "achieved_on", "price", "amount", "state")
+        )
         self.stdout.write(out.getvalue(), ending="")
