@@ -29,6 +29,7 @@ from losen.contracts.models import (
     Contract,
     ContractVersion,
     Evidence,
+    LedgerEntry,
     RateOutcome,
     Sample,
     Statement,
@@ -53,6 +54,7 @@ def do_import_contract(actor: User | None, spec: ContractSpec) -> ContractVersio
             provider=spec.provider,
             investor=spec.investor,
             evaluator=spec.evaluator,
+            investor_return_cap=spec.investor_return_cap,
             created_by=actor,
         )
         number, valid_from = 1, spec.valid_from or spec.starts_on
@@ -567,3 +569,57 @@ def do_mark_paid(
         changed_fields=["state"],
     )
     return locked
+
+
+# --- bridge financing -------------------------------------------------------------------
+
+
+class OverReturnCap(ValueError):
+    """The repayment would give the investor more than the return cap allows."""
+
+
+def can_keep_ledger(actor: User, contract: Contract) -> bool:
+    """The administrators of the payer, the provider and the investor keep the ledger."""
+    parties = {contract.payer_id, contract.provider_id, contract.investor_id}
+    return any(
+        m.organisation_id in parties and m.role == Role.ADMIN for m in scope_of(actor).memberships
+    )
+
+
+@transaction.atomic
+def do_record_ledger_entry(
+    actor: User,
+    contract: Contract,
+    *,
+    kind: str,
+    on: datetime.date,
+    amount: int,
+    reference: str = "",
+) -> LedgerEntry:
+    """The investor's funding, or a repayment to it (never beyond the return cap)."""
+    if not can_keep_ledger(actor, contract) or contract.investor_id is None:
+        raise NotAllowed("The parties' administrators keep the ledger of a bridged contract.")
+    if amount <= 0 or on > timezone.localdate():
+        raise ValueError("An entry has an amount, on a day by today.")
+    Contract.objects.select_for_update().filter(pk=contract.pk).first()
+    if kind == LedgerEntry.Kind.REPAYMENT and contract.investor_return_cap is not None:
+        funded = sum(e.amount for e in contract.ledger.filter(kind=LedgerEntry.Kind.FUNDING))
+        repaid = sum(e.amount for e in contract.ledger.filter(kind=LedgerEntry.Kind.REPAYMENT))
+        if repaid + amount > funded * (100 + contract.investor_return_cap) // 100:
+            raise OverReturnCap()
+    entry = LedgerEntry.objects.create(
+        contract=contract,
+        kind=kind,
+        on=on,
+        amount=amount,
+        reference=reference.strip(),
+        recorded_by=actor,
+    )
+    do_log_change(
+        actor,
+        action="contract.ledger_entry",
+        obj=entry,
+        organisation_id=contract.payer_id,
+        changed_fields=["kind", "amount", "on"],
+    )
+    return entry

@@ -11,10 +11,11 @@ The shape (`measures` optional: absent or empty, every measure counts; `investor
                   {"code": "into_work", "name": "Into work", "trigger": "exit",
                    "top_codes": ["work"], "price": 30000}]}
 
-`baseline` (optional) states what the outcomes are measured against: `{"description":
-"...", "share": 0.25, "source": "..."}`, the share of similar young people in work or
-education within 12 months without the measure. `payer`, `provider`, `investor` and
-`evaluator` are organisation names or numbers. Every
+`investor_return_cap` (optional, with an investor) is the most the investor gets back,
+in per cent above its funding. `baseline` (optional) states what the outcomes are
+measured against: `{"description": "...", "share": 0.25, "source": "..."}`, the share of
+similar young people in work or education within 12 months without the measure.
+`payer`, `provider`, `investor` and `evaluator` are organisation names or numbers. Every
 problem is reported with the field it is in (`outcomes[1].trigger`), all at once.
 """
 
@@ -66,6 +67,7 @@ class ContractSpec:
     evaluator: Organisation | None = None
     valid_from: datetime.date | None = None
     baseline: dict[str, Any] = field(default_factory=dict)
+    investor_return_cap: int | None = None
 
 
 class ContractFileError(ValueError):
@@ -187,6 +189,11 @@ def read_contract(data: Any) -> ContractSpec:
                 )
     outcomes = _outcomes(read, data.get("outcomes"))
     baseline = _baseline(read, data.get("baseline"))
+    return_cap = None
+    if "investor_return_cap" in data:
+        return_cap = read.whole(data, "investor_return_cap", "investor_return_cap")
+        if investor is None:
+            read.fail("investor_return_cap", _("a return cap needs an investor"))
     if read.problems:
         raise ContractFileError(read.problems)
     assert payer is not None and provider is not None
@@ -208,6 +215,7 @@ def read_contract(data: Any) -> ContractSpec:
         measures=list(dict.fromkeys(measures)),
         outcomes=outcomes,
         baseline=baseline,
+        investor_return_cap=return_cap,
     )
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from losen.accounts.models import Organisation
-from losen.contracts.models import ClaimState, Evidence
+from losen.contracts.models import ClaimState, Evidence, LedgerEntry
 from losen.lib.documents import ACCEPT, check_document
 from losen.lib.forms import DATE_INPUT
 
@@ -102,3 +102,10 @@ class StatementForm(forms.Form):
 class PaidForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE_INPUT)
     reference = forms.CharField(label=_("Payment reference"), max_length=100)
+
+
+class LedgerEntryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=LedgerEntry.Kind.choices)
+    on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    amount = forms.IntegerField(label=_("Amount"), min_value=1)
+    reference = forms.CharField(label=_("Reference"), required=False, max_length=100)

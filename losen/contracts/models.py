@@ -59,6 +59,10 @@ class Contract(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Bridge financing: the most the investor gets back, in per cent above its funding.
+    investor_return_cap = models.PositiveSmallIntegerField(
+        _("investor's return cap (per cent)"), null=True, blank=True
+    )
     # When the claims were last made to agree with the provider's events.
     synced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -296,3 +300,30 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return f"statement {self.starts_on}–{self.ends_on} of {self.contract}"
+
+
+class LedgerEntry(models.Model):
+    """Bridge financing: the investor's funding of the provider, and its repayment (the
+    payer's outcome payments are the paid statements)."""
+
+    class Kind(models.TextChoices):
+        FUNDING = "funding", _("Funding from the investor")
+        REPAYMENT = "repayment", _("Repayment to the investor")
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="ledger")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    on = models.DateField(_("date"))
+    amount = models.PositiveIntegerField(_("amount"))
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger")
+        ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.on}"

@@ -336,3 +336,35 @@ def value_of(contract: Contract, claims: list[Claim], version, *, suppressed: bo
         cost_per_verified_outcome=round(paid / len(settled)) if settled else None,
         suppressed=suppressed,
     )
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    on: datetime.date
+    what: str  # "funding", "outcome_payment", "repayment"
+    amount: int
+    reference: str
+    funded: int  # running totals
+    paid_by_payer: int
+    repaid: int
+
+
+def ledger_of(contract: Contract) -> list[LedgerRow]:
+    """The bridge financing in date order: the investor's funding, the payer's outcome
+    payments (the paid statements) and the repayments, with running totals."""
+    entries = [(e.on, e.kind, e.amount, e.reference) for e in contract.ledger.all()]
+    entries += [
+        (s.paid_on, "outcome_payment", s.total, s.reference)
+        for s in contract.statements.exclude(paid_on=None)
+        if s.paid_on is not None
+    ]
+    rows, funded, paid, repaid = [], 0, 0, 0
+    for on, what, amount, reference in sorted(entries, key=lambda e: (e[0], e[1])):
+        if what == "funding":
+            funded += amount
+        elif what == "repayment":
+            repaid += amount
+        else:
+            paid += amount
+        rows.append(LedgerRow(on, what, amount, reference, funded, paid, repaid))
+    return rows

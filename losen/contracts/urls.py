@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:contract_id>/", views.contract_detail, name="detail"),
     path("<int:contract_id>/claims/", views.contract_claims, name="claims"),
     path("<int:contract_id>/indigo.json", views.contract_indigo, name="indigo"),
+    path("<int:contract_id>/ledger/", views.ledger, name="ledger"),
     path("<int:contract_id>/claims/<int:claim_id>/", views.claim_detail, name="claim"),
     path(
         "<int:contract_id>/claims/<int:claim_id>/evidence/",

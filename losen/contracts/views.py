@@ -29,6 +29,7 @@ from losen.contracts.forms import (
     ClaimFilterForm,
     ContractFileForm,
     EvidenceForm,
+    LedgerEntryForm,
     PaidForm,
     RejectForm,
     SampleForm,
@@ -470,3 +471,41 @@ def contract_indigo(request: AuthenticatedHttpRequest, contract_id: int) -> Json
     )
     response["Content-Disposition"] = f'attachment; filename="indigo-{contract.pk}.json"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@once_per_submission
+def ledger(request: AuthenticatedHttpRequest, contract_id: int) -> HttpResponse:
+    """Bridge financing: what the investor put in, what the payer paid for outcomes, and
+    what the investor got back, against its return cap."""
+    contract = queries.get_contract_for(request.user, contract_id)
+    may_keep = actions.can_keep_ledger(request.user, contract) and contract.investor_id
+    form = LedgerEntryForm(request.POST or None)
+    if request.method == "POST":
+        if not may_keep:
+            raise Http404("Only the parties' administrators keep the ledger.")
+        if form.is_valid():
+            try:
+                actions.do_record_ledger_entry(request.user, contract, **form.cleaned_data)
+            except actions.OverReturnCap:
+                form.add_error("amount", _("The repayment would go beyond the return cap."))
+            except ValueError:
+                form.add_error("on", _("The date cannot be in the future."))
+            else:
+                messages.success(request, _("The entry is in the ledger."))
+                return redirect("contracts:ledger", contract_id=contract.pk)
+    rows = queries.ledger_of(contract)
+    funded = rows[-1].funded if rows else 0
+    cap = contract.investor_return_cap
+    return render(
+        request,
+        "contracts/ledger.html",
+        {
+            "contract": contract,
+            "rows": rows,
+            "form": form,
+            "may_keep": may_keep,
+            "most_back": funded * (100 + cap) // 100 if cap is not None else None,
+        },
+    )
