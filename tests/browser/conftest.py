@@ -172,3 +172,18 @@ def page(
 def check():
     """``check(page)``: fail the test if axe-core finds WCAG 2.1 A/AA violations."""
     return assert_accessible
+
+
+def log_in(page: Page, base: str, email: str, password: str | None = None) -> None:
+    """Log in on the login page as `email` (the test password unless given), from a clean
+    slate, and wait until the page shows the logged-in header."""
+    from playwright.sync_api import expect
+
+    from conftest import PASSWORD
+
+    page.context.clear_cookies()
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("E-postadresse").fill(email)
+    page.get_by_label("Passord").fill(password or PASSWORD)
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_role("button", name="Logg ut")).to_be_visible()

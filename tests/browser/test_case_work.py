@@ -16,18 +16,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD, shown
+from conftest import shown
 from losen.cases.actions.work import do_add_note
 from losen.cases.models import ActionPlan, CaseEvent, EventKind, JournalNote, Mapping
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
+from tests.browser.conftest import log_in
 
 
 def record_mapping(page: Page, mapped_on: datetime.date, scores: dict[str, str]) -> None:

@@ -6,21 +6,12 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
 from losen.accounts.models import Role
 from losen.catalogue.models import ReportedMeasure
 from losen.catalogue.reported import load_reported
 from losen.programs.actions import do_create_measure
 from losen.programs.models import Measure
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
+from tests.browser.conftest import log_in
 
 
 def test_a_team_lead_publishes_a_measure_and_another_organisation_finds_it_as_it_types(

@@ -7,17 +7,10 @@ from decimal import Decimal
 
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
 from losen.cases.actions.core import do_open_case, do_record_event
 from losen.cases.models import EventKind
 from losen.reports.actions import do_add_target_reading, do_create_target
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
+from tests.browser.conftest import log_in
 
 
 def test_a_team_lead_adds_a_reference_figure_and_sees_it_beside_ours_on_the_dashboard(

@@ -6,16 +6,9 @@ import datetime
 
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
 from losen.cases.actions.core import do_open_case, do_record_event
 from losen.cases.models import EventKind
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
+from tests.browser.conftest import log_in
 
 
 def test_a_team_lead_reads_the_results_and_the_page_is_accessible(

@@ -8,17 +8,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
 from losen.grants.actions import do_create_grant_report, do_save_grant_answers
 from losen.grants.models import GrantReport
 from losen.programs.models import Measure
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
+from tests.browser.conftest import log_in
 
 
 @pytest.fixture

@@ -16,13 +16,7 @@ from conftest import PASSWORD
 from losen.accounts.models import Organisation
 from losen.cases.models import Application, Case, CaseState, Consent, EventKind, Referral
 from losen.cases.queries.intake import consent_covers
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
+from tests.browser.conftest import log_in
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
 from losen.jobs.models import Job
 from losen.programs.models import Measure
+from tests.browser.conftest import log_in
 
 HEADER = "person_ref;birth_date;referral_date;referral_source;measure;start_date;exit_date;"
 HEADER += "exit_outcome;followup_6m;followup_12m"
@@ -25,13 +25,6 @@ ROWS = [
     "P-2;2004-11-20;2024-02-01;municipality;Klart jeg kan;2024-02-15;;;;",
     "P-3;2003-06-30;2022-03-01;self;Klart jeg kan;2022-03-14;2022-12-01;work;;",
 ]
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
 
 
 def test_an_administrator_uploads_a_history_file_and_the_import_runs_to_the_end(

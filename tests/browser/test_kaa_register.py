@@ -12,19 +12,12 @@ import io
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
 from losen.accounts.models import Organisation, Role, Team
 from losen.outreach import statutory
 from losen.outreach.actions.lists import do_import_list
 from losen.outreach.models import KaaMeasure, StatutoryExport, TargetEntry
 from losen.outreach.tests.conftest import list_csv, swedish_pnr
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
+from tests.browser.conftest import log_in
 
 
 def test_a_kaa_team_records_a_leaving_and_a_declined_measure_and_reports_them(

@@ -13,7 +13,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
 from losen.accounts.models import Role
 from losen.cases.actions.core import do_assign_contact_person, do_open_case, do_transition_case
 from losen.cases.models import CaseState
@@ -21,13 +20,7 @@ from losen.lib.dates import add_months
 from losen.outcomes.models import ExitOutcome, FollowUp
 from losen.programs.actions import do_create_measure, do_enrol, do_plan_sessions
 from losen.programs.models import Enrolment, Measure
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
+from tests.browser.conftest import log_in
 
 
 def log_out(page: Page) -> None:

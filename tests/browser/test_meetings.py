@@ -13,7 +13,6 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
 from losen.accounts.models import Organisation, Role, Team
 from losen.cases.actions import intake
 from losen.cases.models import (
@@ -23,15 +22,7 @@ from losen.cases.models import (
     ConsentRecipient,
     TeamMeeting,
 )
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
+from tests.browser.conftest import log_in
 
 
 @pytest.fixture

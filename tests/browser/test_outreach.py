@@ -9,17 +9,11 @@ import re
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD, synthetic_fnr
+from conftest import synthetic_fnr
 from losen.outreach.actions.lists import do_import_list
 from losen.outreach.models import ContactAttempt, Notice, TargetEntry
 from losen.outreach.tests.conftest import list_csv
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
+from tests.browser.conftest import log_in
 
 
 def test_a_coordinator_works_the_outreach_queue(live_server, page: Page, check, coordinator, team):

@@ -8,16 +8,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD, synthetic_fnr
+from conftest import synthetic_fnr
 from losen.audit.models import AccessLog, ChangeLog
 from losen.people.actions import do_add_guardian
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
+from tests.browser.conftest import log_in
 
 
 @pytest.fixture

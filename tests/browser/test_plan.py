@@ -13,18 +13,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD, shown
+from conftest import shown
 from losen.cases.actions.work import GoalData, StepData, do_save_plan
 from losen.cases.models import ActionPlan, EventKind
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
+from tests.browser.conftest import log_in
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from conftest import PASSWORD
 from losen.accounts.models import Role
 from losen.cases.actions.core import do_transition_case
 from losen.cases.models import CaseState, EventKind
@@ -14,15 +13,7 @@ from losen.catalogue.actions import do_publish_measure
 from losen.exchange.models import ReceivedReferral
 from losen.programs.actions import do_create_measure, do_enrol
 from losen.programs.models import Measure
-
-
-def log_in(page: Page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("E-postadresse").fill(email)
-    page.get_by_label("Passord").fill(PASSWORD)
-    page.get_by_role("button", name="Logg inn").click()
-    expect(page.get_by_role("button", name="Logg ut")).to_be_visible()
+from tests.browser.conftest import log_in
 
 
 def test_a_coordinator_refers_to_a_provider_who_takes_the_young_person_in(
