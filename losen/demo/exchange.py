@@ -65,14 +65,13 @@ REASONS = {
 
 
 def _cases_to_refer(team: Team, count: int) -> list[Case]:
-    """The team's oldest open cases, those without an action plan first: the cases with
-    a plan are the team's own follow-up, which the demo shows in full."""
-    open_cases = Case.objects.filter(team=team, state__in=OPEN_STATES).select_related("person")
-    order = ("opened_on", "pk")
-    cases = list(open_cases.filter(plan__isnull=True).order_by(*order)[:count])
-    if len(cases) < count:
-        cases += list(open_cases.filter(plan__isnull=False).order_by(*order)[: count - len(cases)])
-    return cases
+    """The team's oldest open cases without an action plan: the cases with a plan are the
+    team's own follow-up, which the demo shows in full (a small demo refers fewer)."""
+    return list(
+        Case.objects.filter(team=team, state__in=OPEN_STATES, plan__isnull=True)
+        .select_related("person")
+        .order_by("opened_on", "pk")[:count]
+    )
 
 
 def load_referrals(
