@@ -31,7 +31,7 @@ class StatementExport(Exporter):
         return [
             _("Claim"),
             _("Participant"),
-            _("Outcome"),
+            _("Paid for"),
             _("Achieved"),
             _("Verified"),
             _("Amount"),
