@@ -34,7 +34,8 @@ from losen.programs.actions import do_enrol, do_record_attendance
 from losen.programs.models import Enrolment, Session
 
 # (sender's organisation key, PitStop's measure, what happens, days ago it was referred);
-# "ended:CODE" ends with that exit code.
+# "ended:CODE" ends with that exit code. A small demo has fewer cases without a plan to
+# refer: the rows at the end are the first to go.
 PLAN = (
     ("nav", "Restart", "sent", 3),
     ("kommune", "Brobygger", "meeting", 6),
@@ -43,12 +44,12 @@ PLAN = (
     ("nav", "Brobygger", "accepted", 30),
     ("kommune", "Restart", "started", 75),
     ("nav", "Hangout", "paused", 90),
+    ("nav", "Spisevenn", "withdrawn", 120),
     ("nav", "Klar-Ferdig-Gå", "ended:work.part_time", 420),
     ("kommune", "Restart", "ended:education.upper_secondary", 330),
-    ("nav", "Restart", "ended:work.full_time", 300),
     ("kommune", "Hangout", "ended:other_activity.work_training", 260),
+    ("nav", "Restart", "ended:work.full_time", 300),
     ("nav", "Brobygger", "ended:education.apprenticeship", 240),
-    ("nav", "Spisevenn", "withdrawn", 120),
 )
 SENDERS = {"nav": "navveileder@demo.no", "kommune": "koordinator@demo.no"}
 RECEIVER = "pitstop@demo.no"
