@@ -6,6 +6,7 @@ from `scope_of(actor)`, so the rules for who sees what are written once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -42,6 +43,11 @@ class Scope:
     @property
     def roles(self) -> frozenset[str]:
         return frozenset(m.role for m in self.memberships)
+
+    def holds(self, organisation_ids: Iterable[int | None], *roles: str) -> bool:
+        """Whether the actor has one of `roles` in one of the organisations."""
+        wanted = set(organisation_ids)
+        return any(m.organisation_id in wanted and m.role in roles for m in self.memberships)
 
     def casework_teams(self) -> list:
         return [m.team for m in self.memberships if m.role in CASEWORK_ROLES and m.team]

@@ -291,19 +291,12 @@ class NotSubmittable(ValueError):
 
 def can_submit(actor: User, contract: Contract) -> bool:
     """The provider's team leads and administrators submit its claims."""
-    scope = scope_of(actor)
-    return any(
-        m.organisation_id == contract.provider_id and m.role in (Role.TEAM_LEAD, Role.ADMIN)
-        for m in scope.memberships
-    )
+    return scope_of(actor).holds([contract.provider_id], Role.TEAM_LEAD, Role.ADMIN)
 
 
 def can_verify(actor: User, contract: Contract) -> bool:
     """The payer's verifiers verify and reject the submitted claims."""
-    return any(
-        m.organisation_id == contract.payer_id and m.role == Role.VERIFIER
-        for m in scope_of(actor).memberships
-    )
+    return scope_of(actor).holds([contract.payer_id], Role.VERIFIER)
 
 
 @transaction.atomic
@@ -497,10 +490,7 @@ class NothingToPay(ValueError):
 
 def can_pay(actor: User, contract: Contract) -> bool:
     """The payer's verifiers and administrators make and settle the payment statements."""
-    return any(
-        m.organisation_id == contract.payer_id and m.role in (Role.VERIFIER, Role.ADMIN)
-        for m in scope_of(actor).memberships
-    )
+    return scope_of(actor).holds([contract.payer_id], Role.VERIFIER, Role.ADMIN)
 
 
 @transaction.atomic
@@ -580,10 +570,8 @@ class OverReturnCap(ValueError):
 
 def can_keep_ledger(actor: User, contract: Contract) -> bool:
     """The administrators of the payer, the provider and the investor keep the ledger."""
-    parties = {contract.payer_id, contract.provider_id, contract.investor_id}
-    return any(
-        m.organisation_id in parties and m.role == Role.ADMIN for m in scope_of(actor).memberships
-    )
+    parties = [contract.payer_id, contract.provider_id, contract.investor_id]
+    return scope_of(actor).holds(parties, Role.ADMIN)
 
 
 @transaction.atomic

@@ -201,6 +201,7 @@ def achievements(
 ) -> list[Achievement]:
     """Every (young person, outcome) the counting cases achieved: the earliest of each."""
     cards = {version.pk: list(version.outcomes.all()) for version in versions}
+    lines = {(pk, o.code): o for pk, card in cards.items() for o in card}
     found: dict[tuple[int, str], Achievement] = {}
     for case in cases:
         if case.referred_on is None:
@@ -217,7 +218,7 @@ def achievements(
             if day is None or day > terms.ends_on or day > today:
                 continue
             priced = version_on(versions, day)
-            line = next((o for o in cards[priced.pk] if o.code == outcome.code), outcome)
+            line = lines.get((priced.pk, outcome.code), outcome)
             candidate = Achievement(
                 person_id=case.person_id,
                 case_id=case.case_id,

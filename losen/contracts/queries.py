@@ -38,7 +38,7 @@ from losen.contracts.models import (
 from losen.lib import crypto
 from losen.lib.dates import add_months
 from losen.lib.suppression import configured_threshold, is_small
-from losen.people.queries import log_people_shown
+from losen.people.queries import log_people_shown, visible_to
 
 # What a verifier sees of the provider's claims.
 FOR_VERIFIERS = (
@@ -108,42 +108,50 @@ def _claims_for(
     actor: User, contract: Contract, claims: list[Claim], *, what: str
 ) -> list[ClaimRow]:
     if can_submit(actor, contract):
-        person_ids = {c.person_id for c in claims}
+        # The provider's own young people: by name where the actor may read the person
+        # (people's door: a team lead reads their own teams'), else by the pseudonym.
         names = {
-            pk: f"{first} {last}".strip()
-            for pk, first, last in contract.provider.people.filter(pk__in=person_ids).values_list(
-                "pk", "first_name", "last_name"
-            )
+            person.pk: person.full_name
+            for person in visible_to(actor).filter(pk__in={c.person_id for c in claims})
         }
-        log_people_shown(actor, [(pid, contract.provider_id) for pid in person_ids], what=what)
-        return [ClaimRow(c, names.get(c.person_id, ""), True) for c in claims]
-    if can_verify(actor, contract):
-        shown = [c for c in claims if c.state in FOR_VERIFIERS]
+    elif can_verify(actor, contract):
+        claims = [c for c in claims if c.state in FOR_VERIFIERS]
         consented = set(
             Consent.objects.filter(
-                case_id__in={c.case_id for c in shown},
+                case_id__in={c.case_id for c in claims},
                 purpose=ConsentPurpose.OUTCOME_VERIFICATION,
                 recipient_organisation_id=contract.payer_id,
                 withdrawn_at__isnull=True,
             ).values_list("case_id", flat=True)
         )
-        named_people = {c.person_id for c in shown if c.case_id in consented}
-        people = contract.provider.people.filter(pk__in=named_people)
-        names = {p.pk: p.full_name for p in people}
+        # Read across the organisations only under the young person's consent.
+        named = {c.person_id for c in claims if c.case_id in consented}
+        names = {p.pk: p.full_name for p in contract.provider.people.filter(pk__in=named)}
+    else:
+        raise Http404("Only the provider's leads and the payer's verifiers see the claims.")
+    log_claims_read(actor, contract, claims, what=what)
+    return [
+        ClaimRow(c, names[c.person_id], True)
+        if c.person_id in names
+        else ClaimRow(c, pseudonym(contract, c.person_id), False)
+        for c in claims
+    ]
+
+
+def log_claims_read(actor: User, contract: Contract, claims: list[Claim], *, what: str) -> None:
+    """Every claim shown (or its evidence) in its young person's access log: read by the
+    provider's own staff, or by the payer."""
+    people = {c.person_id for c in claims}
+    if can_submit(actor, contract):
+        log_people_shown(actor, [(pid, contract.provider_id) for pid in people], what=what)
+    else:
         do_log_accesses(
             actor,
-            [(pid, contract.provider_id, None) for pid in {c.person_id for c in shown}],
+            [(pid, contract.provider_id, None) for pid in people],
             purpose=Purpose.FOLLOW_UP,
             what=what,
             organisation=Organisation(pk=contract.payer_id),
         )
-        return [
-            ClaimRow(c, names[c.person_id], True)
-            if c.person_id in names
-            else ClaimRow(c, pseudonym(contract, c.person_id), False)
-            for c in shown
-        ]
-    raise Http404("Only the provider's leads and the payer's verifiers see the claims.")
 
 
 def sees_claims(actor: User, contract: Contract) -> bool:
@@ -152,9 +160,7 @@ def sees_claims(actor: User, contract: Contract) -> bool:
 
 def may_import(actor: User, payer: Organisation) -> bool:
     """The payer's administrators make its contracts in the browser."""
-    return any(
-        m.organisation_id == payer.pk and m.role == Role.ADMIN for m in scope_of(actor).memberships
-    )
+    return scope_of(actor).holds([payer.pk], Role.ADMIN)
 
 
 def payer_organisations(actor: User) -> list[Organisation]:

@@ -298,7 +298,7 @@ def evidence_document(
     found = row.claim.evidence.filter(pk=evidence_id).first()
     if found is None or not found.document:
         raise Http404("No such document.")
-    queries.claims_for(request.user, contract, [row.claim], what="claim_evidence")
+    queries.log_claims_read(request.user, contract, [row.claim], what="claim_evidence")
     extension = PurePath(found.document.name).suffix.lower()
     response = FileResponse(
         found.document.open("rb"),

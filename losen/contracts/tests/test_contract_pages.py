@@ -215,3 +215,15 @@ def test_the_indigo_export_has_the_metrics_pricings_and_no_small_counts(
     (result,) = data["results"]
     assert result["suppressed"] and result["achieved"] is None
     assert "Nora" not in response.content.decode()
+
+
+def test_a_team_lead_of_another_provider_team_sees_the_pseudonym_not_the_name(
+    client, make_user, other_team, contract, claim
+):
+    other_lead = make_user("leder2@test.no", Role.TEAM_LEAD, team=other_team)
+    client.force_login(other_lead)
+    page = client.get(reverse("contracts:claims", args=[contract.pk]))
+    (row,) = page.context["rows"]
+    assert not row.named and "Nora" not in page.content.decode()
+    read = AccessLog.objects.filter(actor=other_lead, what="list:claims").get()
+    assert read.person_id == claim.person_id
